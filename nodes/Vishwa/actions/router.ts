@@ -1,0 +1,73 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../core/concurrency';
+import { VishwaInputError } from '../core/errors';
+import { getVishwaConnection, type VishwaConnection } from '../transport';
+import { DEFAULT_CONCURRENCY } from './common';
+import * as run from './run';
+
+type ItemOperation = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: VishwaConnection,
+) => Promise<INodeExecutionData>;
+
+const operations: Record<string, Record<string, ItemOperation>> = {
+	run: {
+		getStatus: run.getStatus.execute,
+	},
+};
+
+/**
+ * Runs the chosen operation for every input item, `concurrency` at a time. Output order equals
+ * input order, every output item is paired with its input, and one item's failure never touches
+ * another: with "Continue On Fail" it becomes that item's output, otherwise the node fails with it.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = operations[resource]?.[operation];
+	if (!execute) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	if (items.length === 0) return [[]];
+
+	const connection = await getVishwaConnection(this);
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const concurrency = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
+
+	const results = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
+		try {
+			const output = await execute.call(this, itemIndex, connection);
+			return { ...output, pairedItem: { item: itemIndex } } as INodeExecutionData;
+		} catch (caught) {
+			const error = asNodeError(this, caught, itemIndex);
+			if (this.continueOnFail()) {
+				return {
+					json: { error: error.message, ...(error.description ? { errorDescription: error.description } : {}) },
+					pairedItem: { item: itemIndex },
+				} as INodeExecutionData;
+			}
+			return error;
+		}
+	});
+
+	// Without Continue On Fail the first failed item (in input order) fails the node, after every
+	// other item has finished, so no request is left half-way.
+	const firstError = results.find((result): result is NodeOperationError => result instanceof Error);
+	if (firstError) throw firstError;
+	return [results as INodeExecutionData[]];
+}
+
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {
+	if (error instanceof VishwaInputError) {
+		return new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${error.message}`, {
+			description: error.description ?? `Check the "${error.field}" parameter of item ${itemIndex}.`,
+			itemIndex,
+		});
+	}
+	if (error instanceof Error && 'node' in error) return error as NodeOperationError;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}

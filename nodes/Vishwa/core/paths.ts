@@ -1,0 +1,54 @@
+import { VishwaInputError } from './errors';
+
+/**
+ * Turns the credential's base URL into an origin plus optional path prefix without a trailing
+ * slash. A URL without a scheme gets https:// (people paste "api.vishwa.ai"); anything that is
+ * still not an http(s) URL is an input error rather than a request to a surprising place.
+ */
+export function normalizeBaseUrl(raw: unknown): string {
+	let value = typeof raw === 'string' ? raw.trim() : '';
+	if (value === '') value = 'https://api.vishwa.ai';
+	if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) value = `https://${value}`;
+	let parsed: URL;
+	try {
+		parsed = new URL(value);
+	} catch {
+		throw new VishwaInputError(`The credential's Base URL "${String(raw)}" is not a valid URL`, 'Base URL');
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		throw new VishwaInputError(
+			`The credential's Base URL must start with http:// or https:// (got "${parsed.protocol}")`,
+			'Base URL',
+		);
+	}
+	if (parsed.search || parsed.hash) {
+		throw new VishwaInputError(
+			"The credential's Base URL must not contain a query string or a fragment",
+			'Base URL',
+		);
+	}
+	const path = parsed.pathname.replace(/\/+$/, '');
+	return `${parsed.origin}${path}`;
+}
+
+/**
+ * One id as a single URL path segment. Ids are trimmed and required; every reserved character is
+ * percent-encoded so "a/b", "x?y" or "#" stay inside their segment. "." and ".." cannot be sent
+ * safely at all (URL parsers resolve them, even percent-encoded), so they are refused.
+ */
+export function idSegment(raw: unknown, field: string): string {
+	const value = raw === undefined || raw === null ? '' : String(raw).trim();
+	if (value === '') throw new VishwaInputError(`${field} is empty`, field, `Give the ${field} of an existing Vishwa ${field.startsWith('Run') ? 'run' : 'flow'}.`);
+	if (value === '.' || value === '..') {
+		throw new VishwaInputError(`${field} "${value}" is not a valid id`, field);
+	}
+	return encodeURIComponent(value);
+}
+
+export const apiPaths = {
+	upload: () => '/v1/assets/upload',
+	startRun: (flowId: string) => `/v1/workflow/${idSegment(flowId, 'Flow ID')}/start-run`,
+	runStatus: (flowId: string, runId: string) =>
+		`/v1/workflow/${idSegment(flowId, 'Flow ID')}/run/${idSegment(runId, 'Run ID')}/status`,
+	listRuns: (flowId: string) => `/v1/workflow/${idSegment(flowId, 'Flow ID')}/runs`,
+};

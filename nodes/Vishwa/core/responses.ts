@@ -1,0 +1,83 @@
+/** Reading Vishwa's answers defensively: the ASSUMED parts of the API may come in several shapes. */
+
+type JsonObject = { [key: string]: unknown };
+
+export function isJsonObject(value: unknown): value is JsonObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The run id of a start-run or status answer: `run_id`, else `id`, else `runId`. */
+export function extractRunId(body: unknown): string | undefined {
+	if (!isJsonObject(body)) return undefined;
+	for (const key of ['run_id', 'id', 'runId']) {
+		const value = body[key];
+		if (typeof value === 'string' && value.trim() !== '') return value;
+		if (typeof value === 'number') return String(value);
+	}
+	return undefined;
+}
+
+/** `run_status`, else `status`. */
+export function extractRunStatus(body: unknown): string | undefined {
+	if (!isJsonObject(body)) return undefined;
+	for (const key of ['run_status', 'status']) {
+		const value = body[key];
+		if (typeof value === 'string') return value;
+	}
+	return undefined;
+}
+
+/** The runs of a listing answer: a bare array, or the array under `runs`, `data` or `items`. */
+export function extractRunList(body: unknown): unknown[] | undefined {
+	if (Array.isArray(body)) return body;
+	if (!isJsonObject(body)) return undefined;
+	for (const key of ['runs', 'data', 'items']) {
+		const value = body[key];
+		if (Array.isArray(value)) return value;
+	}
+	return undefined;
+}
+
+const MAX_SUMMARY = 300;
+
+/** A short, single-line description of a body for an error message: never a whole HTML page. */
+export function summarizeBody(body: unknown): string {
+	if (body === undefined || body === null || body === '') return 'an empty body';
+	if (typeof body === 'string') {
+		const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body);
+		if (title || /^\s*<(!doctype|html|body|head)/i.test(body)) {
+			const text = (title ? title[1] : body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+			return `an HTML page${text ? ` ("${truncate(text, 120)}")` : ''}`;
+		}
+		return `"${truncate(body.replace(/\s+/g, ' ').trim(), MAX_SUMMARY)}"`;
+	}
+	return truncate(JSON.stringify(body), MAX_SUMMARY);
+}
+
+/** The server's own reason in an error body (`detail`, `message`, `error`, `errors`), if any. */
+export function serverReason(body: unknown): string | undefined {
+	if (isJsonObject(body)) {
+		for (const key of ['detail', 'message', 'error', 'errors', 'reason']) {
+			const value = body[key];
+			if (typeof value === 'string' && value.trim() !== '') return truncate(value.trim(), MAX_SUMMARY);
+			if (value !== undefined && value !== null && typeof value === 'object') {
+				return truncate(JSON.stringify(value), MAX_SUMMARY);
+			}
+		}
+		return undefined;
+	}
+	if (typeof body === 'string' && body.trim() !== '' && !/^\s*</.test(body)) {
+		return truncate(body.trim(), MAX_SUMMARY);
+	}
+	return undefined;
+}
+
+export function truncate(text: string, max: number): string {
+	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Parses a JSON text; `undefined` for an empty text; throws SyntaxError for anything else. */
+export function parseJsonBody(text: string): unknown {
+	if (text.trim() === '') return undefined;
+	return JSON.parse(text);
+}

@@ -1,0 +1,338 @@
+/**
+ * The one place that talks HTTP to Vishwa: credential and base URL, authentication (through n8n's
+ * httpRequestWithAuthentication, so the credential's own authenticate block adds XP-API-Key),
+ * per-request timeouts, retries and the mapping of every failure to an n8n error a user can act on.
+ *
+ * Retry rules follow what is safe to repeat:
+ * - reads (status, listing) are retried on 429, 5xx, unreadable answers and network errors;
+ * - start-run and upload create something, so they are retried only when the server cannot have
+ *   processed the request: a 429, or a connection that was refused before anything was sent.
+ *   Anything else that leaves the outcome unknown becomes an error saying so, never a silent retry.
+ *
+ * Errors never carry the request options or the raw HTTP error: those hold the API key.
+ */
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IPollFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+
+import { VishwaInputError } from '../core/errors';
+import { normalizeBaseUrl } from '../core/paths';
+import { parseJsonBody, serverReason, summarizeBody } from '../core/responses';
+import {
+	DEFAULT_RETRY_POLICY,
+	parseRetryAfterMs,
+	retryDelayMs,
+	type RetryPolicy,
+} from '../core/schedule';
+
+export type VishwaContext = IExecuteFunctions | IPollFunctions;
+
+export const VISHWA_CREDENTIAL = 'vishwaApi';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30000;
+
+/** `safe`: a read that may be repeated. `unsafe`: creates something (a run, stored files). */
+export type Idempotency = 'safe' | 'unsafe';
+
+export interface VishwaRequest {
+	method: 'GET' | 'POST';
+	/** Path below the base URL, built with apiPaths (ids already encoded). */
+	path: string;
+	qs?: IDataObject;
+	/** A JSON body, serialized here. */
+	json?: unknown;
+	/** Any other body (multipart). A factory, because a streamed body can be sent only once. */
+	body?: () => IHttpRequestOptions['body'];
+	headers?: IDataObject;
+	idempotency: Idempotency;
+	timeoutMs?: number;
+	itemIndex?: number;
+	/** What the request does, for messages: 'start a run of flow "x"'. */
+	action: string;
+	/** Message for a 404 answer, naming what was not found. */
+	notFoundMessage?: string;
+	/** For unsafe requests: what may have happened when the answer was lost. */
+	lostAnswerHint?: string;
+}
+
+export interface VishwaConnection {
+	baseUrl: string;
+}
+
+/** Reads the credential once; callers pass the result to every request of one execution. */
+export async function getVishwaConnection(ctx: VishwaContext, itemIndex = 0): Promise<VishwaConnection> {
+	const credentials = await ctx.getCredentials(VISHWA_CREDENTIAL, itemIndex);
+	try {
+		return { baseUrl: normalizeBaseUrl(credentials.baseUrl) };
+	} catch (error) {
+		if (error instanceof VishwaInputError) {
+			throw new NodeOperationError(ctx.getNode(), error.message, {
+				description: 'Fix the Base URL in the Vishwa API credential.',
+				itemIndex,
+			});
+		}
+		throw error;
+	}
+}
+
+interface HttpAnswer {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	text: string | undefined;
+	parsed: unknown;
+}
+
+/** Network failures that happen before a single byte of the request reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
+
+function networkCode(error: unknown): string {
+	const candidates = [error, (error as { cause?: unknown })?.cause];
+	for (const candidate of candidates) {
+		const code = (candidate as { code?: unknown })?.code;
+		if (typeof code === 'string' && code !== '' && code !== 'ERR_BAD_RESPONSE' && code !== 'ERR_BAD_REQUEST') {
+			return code;
+		}
+	}
+	const message = String((error as { message?: unknown })?.message ?? '');
+	if (/timeout/i.test(message)) return 'ETIMEDOUT';
+	if (/socket hang up/i.test(message)) return 'ECONNRESET';
+	return 'ERR_NETWORK';
+}
+
+/**
+ * An HTTP status error thrown by n8n even though we asked it to ignore statuses (older n8n
+ * versions do this for some answers): read the status and body out of it.
+ */
+function statusFromError(error: unknown): HttpAnswer | undefined {
+	const response = (error as { response?: { status?: unknown; data?: unknown; headers?: unknown } })
+		?.response;
+	if (!response || typeof response.status !== 'number') return undefined;
+	return toAnswer(response.status, response.headers, response.data);
+}
+
+function toAnswer(statusCode: number, headers: unknown, body: unknown): HttpAnswer {
+	let text: string | undefined;
+	let parsed: unknown;
+	if (typeof body === 'string') {
+		text = body;
+	} else if (body !== undefined && body !== null && typeof body === 'object' && !isBinaryLike(body)) {
+		parsed = body;
+	} else if (isBinaryLike(body)) {
+		text = String(body);
+	}
+	return { statusCode, headers: (headers as Record<string, unknown>) ?? {}, text, parsed };
+}
+
+function isBinaryLike(value: unknown): boolean {
+	return typeof (value as { byteLength?: unknown })?.byteLength === 'number';
+}
+
+export async function vishwaApiRequest(
+	ctx: VishwaContext,
+	connection: VishwaConnection,
+	request: VishwaRequest,
+	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<unknown> {
+	const timeoutMs = request.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+	const url = `${connection.baseUrl}${request.path}`;
+	const node = ctx.getNode();
+	const itemIndex = request.itemIndex;
+	let lastProblem = '';
+
+	for (let retry = 0; ; retry++) {
+		const canRetry = retry < policy.maxRetries;
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url,
+			qs: request.qs,
+			headers: { Accept: 'application/json', ...(request.headers ?? {}) },
+			encoding: 'text',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
+		};
+		if (request.json !== undefined) {
+			options.body = JSON.stringify(request.json);
+			options.headers = { ...options.headers, 'Content-Type': 'application/json' };
+		} else if (request.body) {
+			options.body = request.body();
+		}
+
+		let answer: HttpAnswer | undefined;
+		let failure: unknown;
+		try {
+			const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				VISHWA_CREDENTIAL,
+				options,
+			)) as { statusCode: number; headers: unknown; body: unknown };
+			answer = toAnswer(response.statusCode, response.headers, response.body);
+		} catch (error) {
+			answer = statusFromError(error);
+			if (!answer) failure = error;
+		}
+
+		// Network failure: no answer at all.
+		if (!answer) {
+			const code = networkCode(failure);
+			const timedOut = TIMEOUT_CODES.has(code);
+			const notSent = NOT_SENT_CODES.has(code);
+			lastProblem = timedOut ? `no answer within ${timeoutMs} ms` : code;
+			if (canRetry && (request.idempotency === 'safe' || notSent)) {
+				await sleep(retryDelayMs(retry, policy));
+				continue;
+			}
+			if (request.idempotency === 'unsafe' && !notSent) {
+				throw new NodeOperationError(
+					node,
+					`The request to ${request.action} was sent but its answer was lost (${lastProblem})`,
+					{
+						description: `${request.lostAnswerHint ?? 'It may have been processed.'} It was not repeated automatically, so nothing is done twice.`,
+						itemIndex,
+					},
+				);
+			}
+			const attempts = retry + 1;
+			throw new NodeOperationError(
+				node,
+				timedOut
+					? `Vishwa did not answer within ${timeoutMs} ms (${request.action})`
+					: `Could not reach Vishwa at ${connection.baseUrl} (${code})`,
+				{
+					description: `${attempts} attempt${attempts === 1 ? '' : 's'} made. ${timedOut ? 'Raise the Request Timeout option if the server is just slow, or try again later.' : 'Check the Base URL in the Vishwa API credential and that the server is up.'}`,
+					itemIndex,
+				},
+			);
+		}
+
+		const { statusCode } = answer;
+		let body = answer.parsed;
+		let unreadable = false;
+		if (answer.text !== undefined) {
+			try {
+				body = parseJsonBody(answer.text);
+			} catch {
+				body = answer.text;
+				unreadable = true;
+			}
+		}
+
+		if (statusCode >= 200 && statusCode < 300) {
+			if (!unreadable) return body;
+			lastProblem = `unreadable answer: ${summarizeBody(body)}`;
+			if (canRetry && request.idempotency === 'safe') {
+				await sleep(retryDelayMs(retry, policy));
+				continue;
+			}
+			throw apiError(ctx, statusCode, `Vishwa's answer to ${request.action} was not valid JSON`, `It answered HTTP ${statusCode} with ${summarizeBody(body)}.${request.idempotency === 'unsafe' ? ` ${request.lostAnswerHint ?? ''}` : ''}`.trim(), itemIndex);
+		}
+
+		if (statusCode === 429) {
+			const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now());
+			const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
+			if (canRetry && !tooLong) {
+				await sleep(retryAfterMs ?? retryDelayMs(retry, policy));
+				continue;
+			}
+			throw apiError(
+				ctx,
+				429,
+				`Vishwa's rate limit was reached (HTTP 429) while trying to ${request.action}`,
+				tooLong
+					? `Vishwa asked to wait ${Math.round(retryAfterMs / 1000)} s, longer than the node waits (${policy.maxRetryAfterMs / 1000} s). Try again later.`
+					: `Still limited after ${retry + 1} attempts. Lower the node's Concurrency option or space out executions.`,
+				itemIndex,
+			);
+		}
+
+		if (RETRYABLE_STATUSES.has(statusCode) && request.idempotency === 'safe' && canRetry) {
+			lastProblem = `HTTP ${statusCode}`;
+			await sleep(retryDelayMs(retry, policy));
+			continue;
+		}
+
+		throw mapStatusError(ctx, request, statusCode, body, retry + 1);
+	}
+}
+
+function apiError(
+	ctx: VishwaContext,
+	statusCode: number,
+	message: string,
+	description: string,
+	itemIndex: number | undefined,
+): NodeApiError {
+	return new NodeApiError(ctx.getNode(), { message, httpCode: String(statusCode) } as JsonObject, {
+		message,
+		description,
+		httpCode: String(statusCode),
+		itemIndex,
+	});
+}
+
+function mapStatusError(
+	ctx: VishwaContext,
+	request: VishwaRequest,
+	statusCode: number,
+	body: unknown,
+	attempts: number,
+): NodeApiError {
+	const reason = serverReason(body);
+	const said = reason ? ` Vishwa said: ${reason}` : '';
+	const { itemIndex } = request;
+	if (statusCode === 401 || statusCode === 403) {
+		return apiError(
+			ctx,
+			statusCode,
+			`The Vishwa API key was refused (HTTP ${statusCode})`,
+			`Check the API key in the Vishwa API credential, and that it belongs to the workspace that owns the flow.${said}`,
+			itemIndex,
+		);
+	}
+	if (statusCode === 404) {
+		return apiError(
+			ctx,
+			404,
+			request.notFoundMessage ?? `Not found (HTTP 404) while trying to ${request.action}`,
+			`Check the ids and that the API key's workspace can see them.${said}`,
+			itemIndex,
+		);
+	}
+	if (statusCode === 400 || statusCode === 422) {
+		return apiError(
+			ctx,
+			statusCode,
+			`Vishwa rejected the request to ${request.action} (HTTP ${statusCode}): ${reason ?? summarizeBody(body)}`,
+			"Check the inputs against the flow's schema in Vishwa's Integrate panel.",
+			itemIndex,
+		);
+	}
+	if (statusCode >= 500) {
+		const outcome =
+			request.idempotency === 'unsafe'
+				? ` It was not repeated automatically. ${request.lostAnswerHint ?? ''}`
+				: ` ${attempts} attempt${attempts === 1 ? '' : 's'} made.`;
+		return apiError(
+			ctx,
+			statusCode,
+			`Vishwa had a server error (HTTP ${statusCode}) while trying to ${request.action}`,
+			`It answered with ${summarizeBody(body)}.${outcome}`.trim(),
+			itemIndex,
+		);
+	}
+	return apiError(
+		ctx,
+		statusCode,
+		`Vishwa answered HTTP ${statusCode} while trying to ${request.action}`,
+		`It answered with ${summarizeBody(body)}.`,
+		itemIndex,
+	);
+}
