@@ -16,6 +16,8 @@ type ItemOperation = (
 const operations: Record<string, Record<string, ItemOperation>> = {
 	run: {
 		getStatus: run.getStatus.execute,
+		start: run.start.execute,
+		waitForCompletion: run.waitForCompletion.execute,
 	},
 };
 

@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as getStatus from './getStatus.operation';
+import * as start from './start.operation';
+import * as waitForCompletion from './waitForCompletion.operation';
 
-export { getStatus };
+export { getStatus, start, waitForCompletion };
 
 export const description: INodeProperties[] = [
 	{
@@ -18,8 +20,22 @@ export const description: INodeProperties[] = [
 				description: 'Get the status of a run',
 				action: 'Get the status of a run',
 			},
+			{
+				name: 'Start',
+				value: 'start',
+				description: 'Start a run of a flow, optionally waiting for it to finish',
+				action: 'Start a run of a flow',
+			},
+			{
+				name: 'Wait for Completion',
+				value: 'waitForCompletion',
+				description: 'Wait for an existing run to finish and get its final status',
+				action: 'Wait for a run to finish',
+			},
 		],
-		default: 'getStatus',
+		default: 'start',
 	},
 	...getStatus.description,
+	...start.description,
+	...waitForCompletion.description,
 ];

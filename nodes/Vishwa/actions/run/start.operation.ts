@@ -1,0 +1,265 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { apiPaths } from '../../core/paths';
+import { extractRunId, summarizeBody } from '../../core/responses';
+import {
+	buildStartRunBody,
+	parseJsonObject,
+	rowsToObject,
+	type FieldValueType,
+	type JsonObject,
+} from '../../core/startRun';
+import { vishwaApiRequest, type VishwaConnection } from '../../transport';
+import { commonOptions, flowIdProperty } from '../common';
+import { toJsonObject } from './getStatus.operation';
+import { readWaitSettings, waitForRun, waitProperties } from './waitForRun';
+
+const show = { resource: ['run'], operation: ['start'] };
+
+/** Display names, so errors name what the user sees. */
+const FIELDS = {
+	inputs: 'Inputs',
+	inputsJson: 'Inputs (JSON)',
+	overrides: 'Node Overrides',
+	overrideConfigJson: 'Override Config (JSON)',
+};
+
+const valueTypeProperty = (defaultType: FieldValueType): INodeProperties => ({
+	displayName: 'Type',
+	name: 'type',
+	type: 'options',
+	options: [
+		{
+			name: 'JSON',
+			value: 'json',
+			description: 'Parsed as JSON, so 42, true, null, ["a"] or {"k": 1} arrive typed',
+		},
+		{
+			name: 'Text',
+			value: 'text',
+			description: "Sent as a string (an expression's result keeps its own type)",
+		},
+	],
+	default: defaultType,
+});
+
+const specifyOptions: INodePropertyOptions[] = [
+	{ name: 'Using Fields Below', value: 'keypair' },
+	{ name: 'Using JSON', value: 'json' },
+];
+
+export const description: INodeProperties[] = [
+	flowIdProperty(['start']),
+	{
+		displayName: 'Specify Inputs',
+		name: 'specifyInputs',
+		type: 'options',
+		options: specifyOptions,
+		default: 'keypair',
+		description: "How to give the flow's inputs (see the flow's Integrate panel in Vishwa for their names)",
+		displayOptions: { show },
+	},
+	{
+		displayName: FIELDS.inputs,
+		name: 'inputFields',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Input',
+		default: {},
+		displayOptions: { show: { ...show, specifyInputs: ['keypair'] } },
+		options: [
+			{
+				name: 'input',
+				displayName: 'Input',
+				values: [
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. input_1',
+						description: "The input's name, as the flow's Integrate panel shows it",
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+					},
+					valueTypeProperty('text'),
+				],
+			},
+		],
+	},
+	{
+		displayName: FIELDS.inputsJson,
+		name: 'inputsJson',
+		type: 'json',
+		default: '{}',
+		description: 'One JSON object with the flow\'s inputs, e.g. {"input_1": "value", "count": 3}',
+		displayOptions: { show: { ...show, specifyInputs: ['json'] } },
+	},
+	{
+		displayName: 'Override Config',
+		name: 'specifyOverrideConfig',
+		type: 'options',
+		options: [{ name: 'None', value: 'none' }, ...specifyOptions],
+		default: 'none',
+		description: "Whether and how to override the configuration of some of the flow's nodes for this run (override_config)",
+		displayOptions: { show },
+	},
+	{
+		displayName: FIELDS.overrides,
+		name: 'overrideConfigFields',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Node Override',
+		default: {},
+		displayOptions: { show: { ...show, specifyOverrideConfig: ['keypair'] } },
+		options: [
+			{
+				name: 'override',
+				displayName: 'Override',
+				values: [
+					{
+						displayName: 'Node ID',
+						name: 'name',
+						type: 'string',
+						default: '',
+						description: "The ID of the flow's node whose configuration is overridden",
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. {"temperature": 0.2}',
+					},
+					valueTypeProperty('json'),
+				],
+			},
+		],
+	},
+	{
+		displayName: FIELDS.overrideConfigJson,
+		name: 'overrideConfigJson',
+		type: 'json',
+		default: '{}',
+		description: 'One JSON object mapping node IDs to their override, e.g. {"node_1": {"temperature": 0.2}}',
+		displayOptions: { show: { ...show, specifyOverrideConfig: ['json'] } },
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to wait until the run finishes and output its final status instead of the start answer',
+		displayOptions: { show },
+	},
+	...waitProperties({ ...show, waitForCompletion: [true] }),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [...commonOptions],
+	},
+];
+
+/** The start-run body from the item's parameters; every problem is found before sending. */
+function readStartRunBody(ctx: IExecuteFunctions, itemIndex: number): JsonObject {
+	const inputsAsJson = ctx.getNodeParameter('specifyInputs', itemIndex, 'keypair') === 'json';
+	const inputs = inputsAsJson
+		? parseJsonObject(ctx.getNodeParameter('inputsJson', itemIndex, '{}'), FIELDS.inputsJson, '{"input_1": "value"}')
+		: rowsToObject(ctx.getNodeParameter('inputFields.input', itemIndex, []), {
+				field: FIELDS.inputs,
+				keyLabel: 'Name',
+				defaultType: 'text',
+			});
+
+	const overrideMode = ctx.getNodeParameter('specifyOverrideConfig', itemIndex, 'none');
+	let overrideConfig: JsonObject | undefined;
+	if (overrideMode === 'json') {
+		overrideConfig = parseJsonObject(
+			ctx.getNodeParameter('overrideConfigJson', itemIndex, '{}'),
+			FIELDS.overrideConfigJson,
+			'{"node_1": {"temperature": 0.2}}',
+		);
+	} else if (overrideMode === 'keypair') {
+		overrideConfig = rowsToObject(ctx.getNodeParameter('overrideConfigFields.override', itemIndex, []), {
+			field: FIELDS.overrides,
+			keyLabel: 'Node ID',
+			defaultType: 'json',
+		});
+	}
+
+	return buildStartRunBody(inputs, overrideConfig, {
+		inputs: inputsAsJson ? FIELDS.inputsJson : FIELDS.inputs,
+		overrideConfig: overrideMode === 'json' ? FIELDS.overrideConfigJson : FIELDS.overrides,
+	});
+}
+
+/**
+ * POST start-run once (never repeated when the answer may be lost) and return Vishwa's answer; with
+ * Wait for Completion, the final status fields on top of the start answer's.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: VishwaConnection,
+): Promise<INodeExecutionData> {
+	const flowId = this.getNodeParameter('flowId', itemIndex) as string;
+	const path = apiPaths.startRun(flowId);
+	const body = readStartRunBody(this, itemIndex);
+	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
+	// Read before starting: a bad wait option must not leave a run behind.
+	const settings = wait ? readWaitSettings(this, itemIndex) : undefined;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const timeoutMs = options.timeout as number | undefined;
+	const flow = String(flowId).trim();
+
+	const answer = await vishwaApiRequest(this, connection, {
+		method: 'POST',
+		path,
+		json: body,
+		idempotency: 'unsafe',
+		timeoutMs,
+		itemIndex,
+		action: `start a run of flow "${flow}"`,
+		notFoundMessage: `Flow "${flow}" was not found`,
+		lostAnswerHint: `The run of flow "${flow}" may have started anyway. Check the flow's runs in Vishwa (or, if you know its run ID, use Run > Get Status) before starting it again.`,
+	});
+	const started = toJsonObject(answer, 'response');
+	if (!settings) return { json: started };
+
+	const runId = extractRunId(answer);
+	if (runId === undefined) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Vishwa's answer to starting a run of flow "${flow}" has no run ID, so the node cannot wait for it`,
+			{
+				description: `The run has probably started. Vishwa answered ${summarizeBody(answer)}.`,
+				itemIndex,
+			},
+		);
+	}
+	const final = await waitForRun(this, connection, {
+		flowId,
+		runId,
+		itemIndex,
+		settings,
+		timeoutMs,
+		pollImmediately: false,
+	});
+	return { json: { ...started, ...final } };
+}

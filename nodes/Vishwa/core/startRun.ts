@@ -1,0 +1,154 @@
+/**
+ * Building the body of a start-run request from what the user gave the node: the flow's inputs at
+ * the top level and an optional `override_config` object. Every problem is a VishwaInputError that
+ * names the parameter, found before anything is sent (a start-run cannot be taken back).
+ */
+import { VishwaInputError } from './errors';
+import { isJsonObject } from './responses';
+
+export type JsonObject = { [key: string]: unknown };
+
+/** How a name/value field's value is sent: as given, or parsed from JSON text. */
+export type FieldValueType = 'text' | 'json';
+
+/** One row of a name/value fixedCollection, as n8n hands it over. */
+export interface NameValueRow {
+	name?: unknown;
+	value?: unknown;
+	type?: unknown;
+}
+
+export const OVERRIDE_CONFIG_KEY = 'override_config';
+
+/** "an array", "a string", ...: what a JSON value is, for messages. */
+export function describeJsonValue(value: unknown): string {
+	if (value === undefined) return 'nothing';
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	if (typeof value === 'object') return 'an object';
+	if (typeof value === 'boolean') return 'a boolean';
+	return `a ${typeof value}`;
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A parameter that must hold one JSON object: JSON text, or an object an expression produced.
+ * An empty text is refused rather than read as {}: it is usually an expression that found nothing.
+ */
+export function parseJsonObject(raw: unknown, field: string, example: string): JsonObject {
+	let value = raw;
+	if (typeof raw === 'string') {
+		if (raw.trim() === '') {
+			throw new VishwaInputError(
+				`${field} is empty`,
+				field,
+				`Give a JSON object such as ${example}, or {} for none.`,
+			);
+		}
+		try {
+			value = JSON.parse(raw);
+		} catch (error) {
+			throw new VishwaInputError(
+				`${field} is not valid JSON (${errorText(error)})`,
+				field,
+				`Give a JSON object such as ${example}.`,
+			);
+		}
+	}
+	if (!isJsonObject(value)) {
+		throw new VishwaInputError(
+			`${field} must be a JSON object such as ${example}, not ${describeJsonValue(value)}`,
+			field,
+		);
+	}
+	return value;
+}
+
+/**
+ * The value of one field. Text is sent as given (an expression's result keeps its own type, as in
+ * n8n's HTTP Request node); JSON text is parsed so `42`, `true` or `{"a": 1}` arrive typed.
+ */
+export function fieldValue(value: unknown, type: FieldValueType, what: string, field: string): unknown {
+	if (type !== 'json' || typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value);
+	} catch (error) {
+		throw new VishwaInputError(
+			`The value of ${what} in ${field} is not valid JSON (${errorText(error)})`,
+			field,
+			`Fix the JSON, or set the field's Type to Text to send it as a string.`,
+		);
+	}
+}
+
+/**
+ * Name/value rows to one object. Names are trimmed; an empty or repeated name is an error rather
+ * than a silently dropped value.
+ */
+export function rowsToObject(
+	rows: unknown,
+	options: { field: string; keyLabel: string; defaultType: FieldValueType },
+): JsonObject {
+	const { field, keyLabel, defaultType } = options;
+	const list = Array.isArray(rows) ? (rows as NameValueRow[]) : [];
+	// A Map, then fromEntries: a name like "__proto__" stays an ordinary key.
+	const entries = new Map<string, unknown>();
+	const positions = new Map<string, number>();
+	list.forEach((row, index) => {
+		const position = index + 1;
+		const key = row?.name === undefined || row?.name === null ? '' : String(row.name).trim();
+		if (key === '') {
+			throw new VishwaInputError(`${keyLabel} of entry ${position} in ${field} is empty`, field);
+		}
+		const earlier = positions.get(key);
+		if (earlier !== undefined) {
+			throw new VishwaInputError(
+				`${keyLabel} "${key}" appears twice in ${field} (entries ${earlier} and ${position})`,
+				field,
+				'Each name may be given once. Remove or rename one of the entries.',
+			);
+		}
+		const type: FieldValueType = row?.type === 'json' || row?.type === 'text' ? row.type : defaultType;
+		entries.set(key, fieldValue(row?.value ?? '', type, `"${key}"`, field));
+		positions.set(key, position);
+	});
+	return Object.fromEntries(entries);
+}
+
+/**
+ * `{...inputs, override_config?}`. override_config is left out when empty. The inputs may carry
+ * override_config themselves (a body copied from Vishwa's Integrate panel) only when the Override
+ * Config parameter gives none, and it must then be an object too.
+ */
+export function buildStartRunBody(
+	inputs: JsonObject,
+	overrideConfig: JsonObject | undefined,
+	fields: { inputs: string; overrideConfig: string },
+): JsonObject {
+	const body: JsonObject = { ...inputs };
+	const embedded = Object.prototype.hasOwnProperty.call(inputs, OVERRIDE_CONFIG_KEY);
+	const given = overrideConfig !== undefined && Object.keys(overrideConfig).length > 0;
+	if (embedded) {
+		if (given) {
+			throw new VishwaInputError(
+				`${OVERRIDE_CONFIG_KEY} is given twice: in ${fields.inputs} and in ${fields.overrideConfig}`,
+				fields.inputs,
+				`Remove "${OVERRIDE_CONFIG_KEY}" from ${fields.inputs}, or set Override Config to None.`,
+			);
+		}
+		const value = inputs[OVERRIDE_CONFIG_KEY];
+		if (!isJsonObject(value)) {
+			throw new VishwaInputError(
+				`"${OVERRIDE_CONFIG_KEY}" in ${fields.inputs} must be a JSON object mapping node IDs to values, not ${describeJsonValue(value)}`,
+				fields.inputs,
+			);
+		}
+		if (Object.keys(value).length === 0) delete body[OVERRIDE_CONFIG_KEY];
+		return body;
+	}
+	if (given) body[OVERRIDE_CONFIG_KEY] = overrideConfig;
+	return body;
+}
