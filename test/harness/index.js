@@ -29,6 +29,12 @@ const TYPES = {
 
 let harnessEnvReady = false;
 
+const NO_SCAN = { registerKey() {}, record() {}, add() {}, packageUsed: false };
+/** The suite-wide secret scan (test/support/secretScan.js), or a no-op outside Jest. */
+function secretScan() {
+	return global.__vishwaSecretScan || NO_SCAN;
+}
+
 /**
  * @param {{ binaryMode?: 'default' | 'filesystem' }} [options]
  *   'default' keeps binary data in memory (base64 in the item), 'filesystem' stores it in files,
@@ -55,6 +61,7 @@ class Harness {
 		this.workflowLib = require('n8n-workflow');
 		this.di = require('@n8n/di');
 		this._loaded = undefined;
+		secretScan().packageUsed = true;
 	}
 
 	/** Loads dist/ the way n8n loads an installed community package (package.json "n8n" field). */
@@ -96,6 +103,7 @@ class Harness {
 	 */
 	credentialsHelper(credentials, credentialTypes) {
 		const { ICredentialsHelper } = this.workflowLib;
+		for (const data of Object.values(credentials)) secretScan().registerKey(data && data.apiKey);
 		const { Credentials } = this.core;
 		const requestLog = [];
 		const helper = new (class extends ICredentialsHelper {
@@ -203,6 +211,7 @@ class Harness {
 		const workflowExecute = new WorkflowExecute(additionalData, mode);
 		await workflowExecute.run({ workflow, startNode });
 		const run = await done;
+		secretScan().record(run);
 		return new WorkflowResult(run, credentialsHelper.requestLog);
 	}
 
@@ -245,7 +254,14 @@ class Harness {
 				const hooks = new ExecutionLifecycleHooks(pollMode, 'poll', { nodes: [fullNode], connections: {} });
 				const additionalData = harness.additionalData(credentialsHelper, hooks);
 				const context = new PollContext(workflow, fullNode, additionalData, pollMode, pollActivation);
-				const result = await nodeType.poll.call(context);
+				let result;
+				try {
+					result = await nodeType.poll.call(context);
+				} catch (error) {
+					secretScan().record(error);
+					throw error;
+				}
+				secretScan().record(result);
 				// n8n saves static data after a poll that did not throw.
 				if (workflow.staticData.__dataChanged) {
 					saved = JSON.parse(JSON.stringify(workflow.staticData));
@@ -274,12 +290,15 @@ class Harness {
 		const node = nodeTypes[TYPES.vishwa];
 		const description = node.description.credentials.find((cred) => cred.name === 'vishwaApi');
 		const testFunction = node.methods.credentialTest[description.testedBy];
-		return await testFunction.call(new CredentialTestContext(), {
+		secretScan().registerKey(data && data.apiKey);
+		const result = await testFunction.call(new CredentialTestContext(), {
 			id: 'cred-1',
 			name: 'Vishwa API',
 			type: 'vishwaApi',
 			data,
 		});
+		secretScan().record(result);
+		return result;
 	}
 }
 

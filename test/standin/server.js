@@ -279,6 +279,8 @@ async function startStandin(options = {}) {
   };
 
   const state = makeState(app, reset);
+  // The test suite's secret scan (test/support) checks every stand-in's records when a file ends.
+  if (global.__vishwaSecretScan) global.__vishwaSecretScan.registerStandin({ apiKey, state });
 
   return {
     url: app.url,
@@ -303,6 +305,7 @@ function makeState(app, reset) {
     requestsFor(route) { return requestsView(app, route); },
     get faults() { return store.listFaults(); },
     get stats() { return { ...store.stats }; },
+    get lifetimeStats() { return { ...store.lifetime }; },
     runsOf(flowId) { return store.listControlRuns(flowId); },
     getRun(runId) { const r = store.getRun(runId); return r ? store.controlView(r) : null; },
     runStatus(runId) { const r = store.getRun(runId); return r ? store.statusView(r) : null; },
@@ -453,21 +456,26 @@ function keyInfo(app, headers) {
   const v = headers[KEY_HEADER];
   const keyOk = typeof v === 'string' && crypto.timingSafeEqual(sha256(v), app.keyHash);
   let keyHeader = null;
+  // Any header other than XP-API-Key that carries the key (secret hygiene check).
+  let keyInOtherHeader = false;
   for (const [name, value] of Object.entries(headers)) {
     const values = Array.isArray(value) ? value : [value];
-    if (values.some((x) => typeof x === 'string' && x.includes(app.apiKey))) {
-      keyHeader = name;
-      if (name === KEY_HEADER) break;
+    if (values.some((x) => typeof x === 'string' && app.needles.some((n) => x.includes(n)))) {
+      if (name !== KEY_HEADER) keyInOtherHeader = true;
+      if (keyHeader === null || name === KEY_HEADER) keyHeader = name;
     }
   }
   if (keyHeader === null && v !== undefined) keyHeader = KEY_HEADER;
-  return { keyOk, keyHeader };
+  return { keyOk, keyHeader, keyInOtherHeader };
 }
 
 async function dispatchPublic(ctx) {
   const { app, req, res, t } = ctx;
   const { store } = app;
-  const { keyOk, keyHeader } = keyInfo(app, req.headers);
+  const { keyOk, keyHeader, keyInOtherHeader } = keyInfo(app, req.headers);
+  // The key anywhere but the XP-API-Key header (URL, query, another header) is a leak.
+  const keyElsewhere = keyInOtherHeader || app.needles.some((n) => String(req.url).includes(n));
+  if (keyElsewhere) { store.stats.keyElsewhere += 1; store.lifetime.keyElsewhere += 1; }
   const entry = store.logRequest({
     time: new Date().toISOString(),
     method: req.method,
@@ -478,6 +486,7 @@ async function dispatchPublic(ctx) {
     bodyExcerpt: null,
     keyOk,
     keyHeader,
+    keyElsewhere,
     route: null,
     status: null,
     fault: null,

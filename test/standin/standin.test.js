@@ -853,7 +853,7 @@ describe('control API', () => {
     expect((await control('GET', '/requests')).json).toEqual([]);
     expect((await control('GET', '/faults')).json).toEqual([]);
     expect((await control('GET', '/stats')).json).toEqual({
-      requests: 0, runsCreated: 0, runsCreatedByApi: 0, uploads: 0, filesStored: 0, faultsServed: 0,
+      requests: 0, runsCreated: 0, runsCreatedByApi: 0, uploads: 0, filesStored: 0, faultsServed: 0, keyElsewhere: 0,
     });
     expect(fs.existsSync(filePath)).toBe(false);
     expect((await control('GET', '/flows')).json.map((x) => x.id).sort()).toEqual(['flow-fail', 'flow-instant', 'flow-ok', 'flow-slow']);
@@ -1035,5 +1035,23 @@ describe('cli', () => {
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(err).toMatch(/Invalid port/);
+  });
+});
+
+describe('secret hygiene records', () => {
+  test('a key outside the XP-API-Key header is counted, in the URL or another header', async () => {
+    const s = await startStandin({ apiKey: 'hygiene-key-123456' });
+    try {
+      await fetch(`${s.url}/v1/workflow/flow-ok/runs`, { headers: { 'XP-API-Key': 'hygiene-key-123456' } });
+      expect(s.state.stats.keyElsewhere).toBe(0);
+      await fetch(`${s.url}/v1/workflow/flow-ok/runs?key=hygiene-key-123456`, { headers: { 'XP-API-Key': 'hygiene-key-123456' } });
+      await fetch(`${s.url}/v1/workflow/flow-ok/runs`, { headers: { Authorization: 'Bearer hygiene-key-123456' } });
+      expect(s.state.stats.keyElsewhere).toBe(2);
+      s.reset();
+      expect(s.state.stats.keyElsewhere).toBe(0);
+      expect(s.state.lifetimeStats.keyElsewhere).toBe(2);
+    } finally {
+      await s.close();
+    }
   });
 });

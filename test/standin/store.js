@@ -87,6 +87,8 @@ class Store {
     this.requestLogLimit = requestLogLimit;
     this.extraFlows = extraFlows;
     this.generation = 0;
+    // Counters over the stand-in's whole life (reset() keeps them): read by the test suite's summary.
+    this.lifetime = { requests: 0, runsCreatedByApi: 0, faultsServed: 0, keyElsewhere: 0 };
     this.reset();
   }
 
@@ -102,7 +104,7 @@ class Store {
     this.faults = [];
     this.counters = { run: 0, file: 0, request: 0, fault: 0 };
     this.stats = {
-      requests: 0, runsCreated: 0, runsCreatedByApi: 0, uploads: 0, filesStored: 0, faultsServed: 0,
+      requests: 0, runsCreated: 0, runsCreatedByApi: 0, uploads: 0, filesStored: 0, faultsServed: 0, keyElsewhere: 0,
     };
     for (const f of DEFAULT_FLOWS) this.setFlow(f);
     for (const f of this.extraFlows) this.setFlow(f);
@@ -159,7 +161,7 @@ class Store {
     this.runsById.set(run.run_id, run);
     this.runsInOrder.push(run);
     this.stats.runsCreated += 1;
-    if (o.createdBy === 'api') this.stats.runsCreatedByApi += 1;
+    if (o.createdBy === 'api') { this.stats.runsCreatedByApi += 1; this.lifetime.runsCreatedByApi += 1; }
     return run;
   }
 
@@ -433,6 +435,7 @@ class Store {
       f.remaining -= 1;
       if (f.remaining <= 0) this.faults.splice(i, 1);
       this.stats.faultsServed += 1;
+      this.lifetime.faultsServed += 1;
       return { ...f };
     }
     return null;
@@ -442,6 +445,7 @@ class Store {
   logRequest(entry) {
     this.counters.request += 1;
     this.stats.requests += 1;
+    this.lifetime.requests += 1;
     const e = { seq: this.counters.request, ...entry };
     this.requests.push(e);
     // Bounded memory for long benchmark runs: drop the oldest tenth once over the limit.

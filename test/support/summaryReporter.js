@@ -1,0 +1,41 @@
+'use strict';
+/**
+ * Prints the reliability figures of the whole run after Jest's own summary: faults the stand-in
+ * injected (and whether the files that injected them passed), runs double-started, trigger events
+ * lost or duplicated, secrets leaked. The figures come from the per-file JSON that secretScan.js
+ * writes.
+ */
+const fs = require('fs');
+const path = require('path');
+const { SUMMARY_DIR } = require('./summaryPaths');
+
+class SummaryReporter {
+	onRunStart() {
+		fs.rmSync(SUMMARY_DIR, { recursive: true, force: true });
+	}
+
+	onRunComplete(_contexts, results) {
+		const passedFiles = new Set(
+			results.testResults.filter((r) => r.numFailingTests === 0 && !r.testExecError).map((r) => r.testFilePath),
+		);
+		let files = [];
+		try {
+			files = fs.readdirSync(SUMMARY_DIR).map((name) => JSON.parse(fs.readFileSync(path.join(SUMMARY_DIR, name), 'utf8')));
+		} catch {
+			files = [];
+		}
+		const total = (key, filter = () => true) => files.filter(filter).reduce((sum, f) => sum + (f[key] || 0), 0);
+		const line = [
+			`faults tried ${total('faultsServed')}`,
+			`handled ${total('faultsServed', (f) => passedFiles.has(f.file))}`,
+			`runs double-started ${total('runsDoubleStarted')}`,
+			`trigger runs checked ${total('triggerRunsChecked')}`,
+			`events lost ${total('eventsLost')}`,
+			`events duplicated ${total('eventsDuplicated')}`,
+			`secrets leaked ${total('secretsLeaked')} (${files.length} files, ${total('bytesScanned')} bytes scanned)`,
+		].join(', ');
+		process.stdout.write(`\nReliability summary: ${line}\n`);
+	}
+}
+
+module.exports = SummaryReporter;
