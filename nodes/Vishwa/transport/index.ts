@@ -92,6 +92,27 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
 
+/**
+ * A network error code in words for a message. n8n's NodeOperationError replaces any message that
+ * contains a code such as ECONNRESET with its own generic text ("... You can retry the request
+ * immediately"), which hides what happened and, after a start-run, invites a duplicate run.
+ */
+const NETWORK_CODE_WORDS: Record<string, string> = {
+	ECONNRESET: 'connection reset',
+	ECONNREFUSED: 'connection refused',
+	ECONNABORTED: 'connection aborted',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'DNS lookup failed',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	ETIMEDOUT: 'timed out',
+	EPIPE: 'connection broken',
+};
+
+function codeInWords(code: string): string {
+	return NETWORK_CODE_WORDS[code] ?? code;
+}
+
 function networkCode(error: unknown): string {
 	const candidates = [error, (error as { cause?: unknown })?.cause];
 	for (const candidate of candidates) {
@@ -185,7 +206,7 @@ export async function vishwaApiRequest(
 			const code = networkCode(failure);
 			const timedOut = TIMEOUT_CODES.has(code);
 			const notSent = NOT_SENT_CODES.has(code);
-			lastProblem = timedOut ? `no answer within ${timeoutMs} ms` : code;
+			lastProblem = timedOut ? `no answer within ${timeoutMs} ms` : codeInWords(code);
 			if (canRetry && (request.idempotency === 'safe' || notSent)) {
 				await sleep(retryDelayMs(retry, policy));
 				continue;
@@ -205,7 +226,7 @@ export async function vishwaApiRequest(
 				node,
 				timedOut
 					? `Vishwa did not answer within ${timeoutMs} ms (${request.action})`
-					: `Could not reach Vishwa at ${connection.baseUrl} (${code})`,
+					: `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`,
 				{
 					description: `${attempts} attempt${attempts === 1 ? '' : 's'} made. ${timedOut ? 'Raise the Request Timeout option if the server is just slow, or try again later.' : 'Check the Base URL in the Vishwa API credential and that the server is up.'}`,
 					itemIndex,
