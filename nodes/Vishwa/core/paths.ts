@@ -9,12 +9,11 @@ export function normalizeBaseUrl(raw: unknown): string {
 	let value = typeof raw === 'string' ? raw.trim() : '';
 	if (value === '') value = 'https://api.vishwa.ai';
 	if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) value = `https://${value}`;
-	let parsed: URL;
-	try {
-		parsed = new URL(value);
-	} catch {
+	// canParse rather than try/catch around `new URL`: n8n's rules reserve throwing in a catch for n8n errors.
+	if (!URL.canParse(value)) {
 		throw new VishwaInputError(`The credential's Base URL "${String(raw)}" is not a valid URL`, 'Base URL');
 	}
+	const parsed = new URL(value);
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
 		throw new VishwaInputError(
 			`The credential's Base URL must start with http:// or https:// (got "${parsed.protocol}")`,

@@ -70,13 +70,12 @@ export async function getVishwaConnection(ctx: VishwaContext, itemIndex = 0): Pr
 	try {
 		return { baseUrl: normalizeBaseUrl(credentials.baseUrl) };
 	} catch (error) {
-		if (error instanceof VishwaInputError) {
-			throw new NodeOperationError(ctx.getNode(), error.message, {
-				description: 'Fix the Base URL in the Vishwa API credential.',
-				itemIndex,
-			});
-		}
-		throw error;
+		// normalizeBaseUrl throws only VishwaInputError; anything else is still shown on the node.
+		const badBaseUrl = error instanceof VishwaInputError;
+		throw new NodeOperationError(ctx.getNode(), badBaseUrl ? error.message : (error as Error), {
+			description: badBaseUrl ? 'Fix the Base URL in the Vishwa API credential.' : undefined,
+			itemIndex,
+		});
 	}
 }
 
