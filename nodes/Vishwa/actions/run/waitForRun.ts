@@ -174,7 +174,7 @@ export async function waitForRun(
 
 	const node = ctx.getNode();
 	if (result.kind === 'cancelled') {
-		throw new NodeOperationError(node, `Stopped waiting for ${run}: the execution was cancelled`, {
+		throw new NodeOperationError(node, `Stopped waiting for run "${runId}" of flow "${flowId}": the execution was cancelled`, {
 			description: 'Only the waiting stopped; the run itself was not cancelled in Vishwa.',
 			itemIndex,
 		});
