@@ -35,6 +35,18 @@ function errorText(error: unknown): string {
 }
 
 /**
+ * JSON.parse that reports instead of throwing, so callers throw VishwaInputError outside a catch
+ * block (n8n's rules reserve throwing inside one for n8n's own error classes).
+ */
+function parseJsonText(text: string): { value: unknown } | { problem: string } {
+	try {
+		return { value: JSON.parse(text) };
+	} catch (error) {
+		return { problem: errorText(error) };
+	}
+}
+
+/**
  * A parameter that must hold one JSON object: JSON text, or an object an expression produced.
  * An empty text is refused rather than read as {}: it is usually an expression that found nothing.
  */
@@ -48,15 +60,15 @@ export function parseJsonObject(raw: unknown, field: string, example: string): J
 				`Give a JSON object such as ${example}, or {} for none.`,
 			);
 		}
-		try {
-			value = JSON.parse(raw);
-		} catch (error) {
+		const parsed = parseJsonText(raw);
+		if ('problem' in parsed) {
 			throw new VishwaInputError(
-				`${field} is not valid JSON (${errorText(error)})`,
+				`${field} is not valid JSON (${parsed.problem})`,
 				field,
 				`Give a JSON object such as ${example}.`,
 			);
 		}
+		value = parsed.value;
 	}
 	if (!isJsonObject(value)) {
 		throw new VishwaInputError(
@@ -73,15 +85,15 @@ export function parseJsonObject(raw: unknown, field: string, example: string): J
  */
 export function fieldValue(value: unknown, type: FieldValueType, what: string, field: string): unknown {
 	if (type !== 'json' || typeof value !== 'string') return value;
-	try {
-		return JSON.parse(value);
-	} catch (error) {
+	const parsed = parseJsonText(value);
+	if ('problem' in parsed) {
 		throw new VishwaInputError(
-			`The value of ${what} in ${field} is not valid JSON (${errorText(error)})`,
+			`The value of ${what} in ${field} is not valid JSON (${parsed.problem})`,
 			field,
 			`Fix the JSON, or set the field's Type to Text to send it as a string.`,
 		);
 	}
+	return parsed.value;
 }
 
 /**
