@@ -37,7 +37,9 @@ export async function vishwaApiCredentialTest(
 	let body: unknown;
 	try {
 		// ICredentialTestFunctions offers only the legacy request helper; it is the one n8n gives
-		// credential tests in every version.
+		// credential tests in every version (n8n 2.41 included), so the rule's suggested httpRequest
+		// does not exist here. Known gap in n8n's rule: https://github.com/n8n-io/n8n/issues/25190.
+		// n8n's scanner ignores inline comments and still reports the call (`npm run scan`).
 		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
 		const response = (await this.helpers.request({
 			method: 'GET',
