@@ -235,3 +235,27 @@ describe('the polling loop', () => {
 		expect(calls).toBe(3);
 	});
 });
+
+describe('the node shows the same defaults the core uses', () => {
+	// The parameter defaults are literals (n8n's linter reads them statically): keep them in step.
+	const { waitProperties } = require('../dist/nodes/Vishwa/actions/run/waitForRun');
+	const [onFailedRun, waitOptions] = waitProperties({ resource: ['run'] });
+	const option = (name) => waitOptions.options.find((o) => o.name === name).default;
+
+	test('poll interval, cap and maximum wait', () => {
+		const core = parseWaitSettings({});
+		expect(option('pollInterval') * 1000).toBe(core.schedule.initialMs);
+		expect(option('maxPollInterval') * 1000).toBe(core.schedule.maxMs);
+		expect(option('maxWait') * 1000).toBe(core.maxWaitMs);
+	});
+
+	test('status lists and On Failed Run', () => {
+		const fromUi = parseWaitSettings({
+			successStatuses: option('successStatuses'),
+			failureStatuses: option('failureStatuses'),
+			onFailedRun: onFailedRun.default,
+		});
+		expect(fromUi).toEqual(parseWaitSettings({}));
+		expect(onFailedRun.default).toBe('error');
+	});
+});

@@ -10,7 +10,6 @@ import { apiPaths } from '../../core/paths';
 import { serverReason } from '../../core/responses';
 import {
 	DEFAULT_FAILURE_TEXT,
-	DEFAULT_MAX_WAIT_MS,
 	DEFAULT_SUCCESS_TEXT,
 	formatDuration,
 	parseWaitSettings,
@@ -18,7 +17,6 @@ import {
 	WAIT_FIELDS,
 	type WaitSettings,
 } from '../../core/wait';
-import { DEFAULT_POLL_SCHEDULE } from '../../core/schedule';
 import { vishwaApiRequest, type VishwaConnection } from '../../transport';
 import { toJsonObject } from './getStatus.operation';
 
@@ -67,7 +65,7 @@ export function waitProperties(show: IDisplayOptions['show']): INodeProperties[]
 					name: 'maxPollInterval',
 					type: 'number',
 					typeOptions: { minValue: 0.1, numberPrecision: 1 },
-					default: DEFAULT_POLL_SCHEDULE.maxMs / 1000,
+					default: 10, // DEFAULT_POLL_SCHEDULE.maxMs (a literal: n8n's linter reads defaults statically)
 					description: 'The interval between status requests grows by half each time, up to this',
 				},
 				{
@@ -75,7 +73,7 @@ export function waitProperties(show: IDisplayOptions['show']): INodeProperties[]
 					name: 'maxWait',
 					type: 'number',
 					typeOptions: { minValue: 0.1, numberPrecision: 1 },
-					default: DEFAULT_MAX_WAIT_MS / 1000,
+					default: 600, // DEFAULT_MAX_WAIT_MS
 					description:
 						'How long to wait for the run to finish before the item fails with the run ID and its last status. The run itself keeps going in Vishwa.',
 				},
@@ -84,7 +82,7 @@ export function waitProperties(show: IDisplayOptions['show']): INodeProperties[]
 					name: 'pollInterval',
 					type: 'number',
 					typeOptions: { minValue: 0.1, numberPrecision: 1 },
-					default: DEFAULT_POLL_SCHEDULE.initialMs / 1000,
+					default: 1, // DEFAULT_POLL_SCHEDULE.initialMs
 					description: 'Time before the first status request and between the first ones',
 				},
 				{
