@@ -171,7 +171,7 @@ function matchControl(s) {
  * @param {number} [options.port=0]
  * @param {string} [options.host='127.0.0.1'] loopback addresses only
  * @param {string} [options.storageDir] where uploads go (default: a fresh temp folder removed on close)
- * @param {object|object[]} [options.flows] extra flows `{id: {durationMs, outcome, listShape, statusCase}}`
+ * @param {object|object[]} [options.flows] extra flows `{id: {durationMs, outcome, listShape, statusCase, responseDelayMs?}}`
  *   or `[{id, ...}]`, added to (or overriding) the default ones; reset() restores them too
  * @param {() => number} [options.now] clock for run timing (epoch ms), default Date.now
  * @param {(err: Error) => void} [options.onError] called with unexpected handler errors (default: silent)
@@ -553,6 +553,10 @@ async function dispatchPublic(ctx) {
     result = { status: err.status, body: { detail: err.detail }, headers: err.headers };
   }
   await drain(ctx);
+
+  // A flow's responseDelayMs: the request is processed first, then answered late (like `slow`).
+  const flowDelayMs = m.params.flowId === undefined ? 0 : (store.getFlow(m.params.flowId) || {}).responseDelayMs;
+  if (flowDelayMs > 0) await sleep(app, flowDelayMs);
 
   // Faults applied to the processed answer.
   if (fault) {

@@ -864,6 +864,34 @@ describe('control API', () => {
     expect(s.state.runs).toEqual([]);
   });
 
+  test('a flow\'s responseDelayMs delays its start-run, status and listing answers (processed first)', async () => {
+    const c = await control('POST', '/flows', { id: 'flow-lag', durationMs: 0, responseDelayMs: 400 });
+    expect(c.json.responseDelayMs).toBe(400);
+    const timed = async (fn) => {
+      const t = Date.now();
+      const r = await fn();
+      return { r, ms: Date.now() - t };
+    };
+    let answered = false;
+    const pending = startRun('flow-lag').then((x) => { answered = true; return x; });
+    expect(await waitFor(async () => (await runCount()) === 1, 380)).toBe(true); // created before the answer
+    expect(answered).toBe(false);
+    const started = await pending;
+    expect(started.status).toBe(200);
+    const st = await timed(() => status('flow-lag', started.json.run_id));
+    expect(st.r.json.run_status).toBe('completed');
+    expect(st.ms).toBeGreaterThanOrEqual(390);
+    const ls = await timed(() => list('flow-lag'));
+    expect(ls.r.status).toBe(200);
+    expect(ls.ms).toBeGreaterThanOrEqual(390);
+    // Other flows and the default flows answer at once; 0 turns the delay off again.
+    expect((await timed(() => startRun('flow-ok'))).ms).toBeLessThan(300);
+    await control('POST', '/flows', { id: 'flow-lag', responseDelayMs: 0 });
+    expect((await timed(() => list('flow-lag'))).ms).toBeLessThan(300);
+    expect((await control('POST', '/flows', { id: 'flow-lag', responseDelayMs: -1 })).status).toBe(400);
+    expect((await control('POST', '/flows', { id: 'flow-lag', responseDelayMs: 1.5 })).status).toBe(400);
+  });
+
   test('404 for unknown control routes, 405 for wrong methods, 400 for bad JSON', async () => {
     expect((await control('GET', '/nothing')).status).toBe(404);
     const r = await control('GET', '/reset');

@@ -122,6 +122,8 @@ class Store {
     if (spec.outcome !== undefined) flow.outcome = checkEnum(spec.outcome, OUTCOMES, 'outcome');
     if (spec.listShape !== undefined) flow.listShape = checkEnum(spec.listShape, LIST_SHAPES, 'listShape');
     if (spec.statusCase !== undefined) flow.statusCase = checkEnum(spec.statusCase, STATUS_CASES, 'statusCase');
+    // Optional (absent unless set): every answer about this flow waits this long, for benchmarks.
+    if (spec.responseDelayMs !== undefined) flow.responseDelayMs = checkInt(spec.responseDelayMs, 'responseDelayMs', 0, 600000);
     this.flows.set(flow.id, flow);
     if (!this.flowRuns.has(flow.id)) this.flowRuns.set(flow.id, []);
     return { ...flow };
