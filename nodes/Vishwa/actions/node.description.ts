@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 
+import * as asset from './asset';
 import * as run from './run';
 
 export const versionDescription: INodeTypeDescription = {
@@ -21,9 +22,13 @@ export const versionDescription: INodeTypeDescription = {
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: [{ name: 'Run', value: 'run' }],
+			options: [
+				{ name: 'Asset', value: 'asset' },
+				{ name: 'Run', value: 'run' },
+			],
 			default: 'run',
 		},
+		...asset.description,
 		...run.description,
 	],
 };

@@ -5,6 +5,7 @@ import { mapWithConcurrency } from '../core/concurrency';
 import { VishwaInputError } from '../core/errors';
 import { getVishwaConnection, type VishwaConnection } from '../transport';
 import { DEFAULT_CONCURRENCY } from './common';
+import * as asset from './asset';
 import * as run from './run';
 
 type ItemOperation = (
@@ -14,6 +15,9 @@ type ItemOperation = (
 ) => Promise<INodeExecutionData>;
 
 const operations: Record<string, Record<string, ItemOperation>> = {
+	asset: {
+		upload: asset.upload.execute,
+	},
 	run: {
 		getStatus: run.getStatus.execute,
 		start: run.start.execute,
@@ -65,10 +69,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {
 	if (error instanceof VishwaInputError) {
-		return new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${error.message}`, {
+		const message = `Item ${itemIndex}: ${error.message}`;
+		const inputError = new NodeOperationError(ctx.getNode(), message, {
 			description: error.description ?? `Check the "${error.field}" parameter of item ${itemIndex}.`,
 			itemIndex,
 		});
+		// n8n swaps a message containing a code like EEXIST (say, in a name the user gave) for a generic one.
+		inputError.message = message;
+		return inputError;
 	}
 	if (error instanceof Error && 'node' in error) return error as NodeOperationError;
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });

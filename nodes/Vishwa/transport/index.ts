@@ -21,6 +21,7 @@ import type {
 } from 'n8n-workflow';
 
 import { VishwaInputError } from '../core/errors';
+import { MultipartSourceError } from '../core/multipart';
 import { normalizeBaseUrl } from '../core/paths';
 import { parseJsonBody, serverReason, summarizeBody } from '../core/responses';
 import {
@@ -48,6 +49,11 @@ export interface VishwaRequest {
 	json?: unknown;
 	/** Any other body (multipart). A factory, because a streamed body can be sent only once. */
 	body?: () => IHttpRequestOptions['body'];
+	/**
+	 * Default true. Set false for a streamed body: following redirects makes n8n's HTTP client keep
+	 * a copy of every byte sent (to replay it after a redirect), so the stream would end up in memory.
+	 */
+	followRedirects?: boolean;
 	headers?: IDataObject;
 	idempotency: Idempotency;
 	timeoutMs?: number;
@@ -150,6 +156,16 @@ function toAnswer(statusCode: number, headers: unknown, body: unknown): HttpAnsw
 	return { statusCode, headers: (headers as Record<string, unknown>) ?? {}, text, parsed };
 }
 
+/** The first error of a class in an error's `cause` chain (n8n and axios wrap what a body throws). */
+function causeOfType<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current; depth++) {
+		if (current instanceof type) return current;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
 function isBinaryLike(value: unknown): boolean {
 	return typeof (value as { byteLength?: unknown })?.byteLength === 'number';
 }
@@ -185,6 +201,7 @@ export async function vishwaApiRequest(
 		} else if (request.body) {
 			options.body = request.body();
 		}
+		if (request.followRedirects === false) options.disableFollowRedirect = true;
 
 		let answer: HttpAnswer | undefined;
 		let failure: unknown;
@@ -202,6 +219,13 @@ export async function vishwaApiRequest(
 
 		// Network failure: no answer at all.
 		if (!answer) {
+			const unreadable = causeOfType(failure, MultipartSourceError);
+			if (unreadable) {
+				throw operationError(node, unreadable.message, {
+					description: `The request to ${request.action} was stopped part-way, so Vishwa got an incomplete request and should not have stored anything. It was not repeated automatically.`,
+					itemIndex,
+				});
+			}
 			const code = networkCode(failure);
 			const timedOut = TIMEOUT_CODES.has(code);
 			const notSent = NOT_SENT_CODES.has(code);
@@ -211,7 +235,7 @@ export async function vishwaApiRequest(
 				continue;
 			}
 			if (request.idempotency === 'unsafe' && !notSent) {
-				throw new NodeOperationError(
+				throw operationError(
 					node,
 					`The request to ${request.action} was sent but its answer was lost (${lastProblem})`,
 					{
@@ -290,12 +314,29 @@ function apiError(
 	description: string,
 	itemIndex: number | undefined,
 ): NodeApiError {
-	return new NodeApiError(ctx.getNode(), { message, httpCode: String(statusCode) } as JsonObject, {
+	const error = new NodeApiError(ctx.getNode(), { message, httpCode: String(statusCode) } as JsonObject, {
 		message,
 		description,
 		httpCode: String(statusCode),
 		itemIndex,
 	});
+	error.message = message; // see operationError
+	return error;
+}
+
+/**
+ * A NodeOperationError that keeps its message: n8n swaps any message merely containing a code such
+ * as EPERM or EEXIST for a generic sentence, and ids and file names end up in ours
+ * ("preexisting.pdf" contains "EEXIST").
+ */
+function operationError(
+	node: ReturnType<VishwaContext['getNode']>,
+	message: string,
+	options: { description?: string; itemIndex?: number },
+): NodeOperationError {
+	const error = new NodeOperationError(node, message, options);
+	error.message = message;
+	return error;
 }
 
 function mapStatusError(
