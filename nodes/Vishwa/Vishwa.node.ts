@@ -1,11 +1,43 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { versionDescription } from './actions/node.description';
+import * as asset from './actions/asset';
 import { router } from './actions/router';
+import * as run from './actions/run';
 import { vishwaApiCredentialTest } from './transport/credentialTest';
 
 export class Vishwa implements INodeType {
-	description: INodeTypeDescription = versionDescription;
+	// Written out here rather than imported: n8n's lint and scanner read the description from the
+	// node class itself (icon, subtitle, usableAsTool, file name).
+	description: INodeTypeDescription = {
+		displayName: 'Vishwa',
+		name: 'vishwa',
+		icon: { light: 'file:vishwa.svg', dark: 'file:vishwa.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Upload assets and start and monitor vishwa.ai flow runs',
+		defaults: { name: 'Vishwa' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'vishwaApi', required: true, testedBy: 'vishwaApiCredentialTest' }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Asset', value: 'asset' },
+					{ name: 'Run', value: 'run' },
+				],
+				default: 'run',
+			},
+			...asset.description,
+			...run.description,
+		],
+	};
 
 	methods = {
 		credentialTest: { vishwaApiCredentialTest },
