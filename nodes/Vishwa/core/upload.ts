@@ -21,16 +21,23 @@ export function parseBinaryPropertyNames(raw: unknown): string[] {
 	return names;
 }
 
-/** The input error for a binary property the item does not have, listing the ones it has. */
-export function missingBinaryPropertyError(name: string, available: readonly string[]): VishwaInputError {
+/**
+ * The input error for a binary property the item does not have, listing the ones it has. `field`
+ * is the parameter that named the property (Asset > Upload's Binary Properties by default).
+ */
+export function missingBinaryPropertyError(
+	name: string,
+	available: readonly string[],
+	field: string = BINARY_PROPERTIES_FIELD,
+): VishwaInputError {
 	const has =
 		available.length === 0
 			? 'the item has no binary data at all'
 			: `its binary properties are ${available.map((key) => `"${key}"`).join(', ')}`;
 	return new VishwaInputError(
 		`No binary property "${name}" (${has})`,
-		BINARY_PROPERTIES_FIELD,
-		`Set "${BINARY_PROPERTIES_FIELD}" to the names of the item's binary properties, or give the item the file first (for example with "Read/Write Files from Disk" or an HTTP Request whose response format is File).`,
+		field,
+		`Set "${field}" to the names of the item's binary properties, or give the item the file first (for example with "Read/Write Files from Disk" or an HTTP Request whose response format is File).`,
 	);
 }
 
@@ -53,11 +60,11 @@ export function describeUpload(fileNames: readonly string[]): string {
 }
 
 /** The "Temporary" toggle; an expression may give a string or a number. */
-export function parseTemporary(raw: unknown): boolean {
+export function parseTemporary(raw: unknown, field = 'Temporary'): boolean {
 	if (raw === undefined || raw === null || raw === '') return false;
 	if (typeof raw === 'boolean') return raw;
 	const text = String(raw).trim().toLowerCase();
 	if (text === 'true' || text === '1') return true;
 	if (text === 'false' || text === '0') return false;
-	throw new VishwaInputError(`Temporary must be true or false (got "${String(raw)}")`, 'Temporary');
+	throw new VishwaInputError(`${field} must be true or false (got "${String(raw)}")`, field);
 }

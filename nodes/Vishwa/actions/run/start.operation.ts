@@ -7,6 +7,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { ATTACHED_FILES_KEY } from '../../core/attachments';
 import { apiPaths } from '../../core/paths';
 import { extractRunId, summarizeBody } from '../../core/responses';
 import {
@@ -18,6 +19,7 @@ import {
 } from '../../core/startRun';
 import { vishwaApiRequest, type VishwaConnection } from '../../transport';
 import { commonOptions, flowIdProperty } from '../common';
+import { attachFilesProperties, describeUploaded, readAttachFilesSettings, uploadAttachedFiles } from './attachFiles';
 import { toJsonObject } from './getStatus.operation';
 import { readWaitSettings, waitForRun, waitProperties } from './waitForRun';
 
@@ -155,6 +157,7 @@ export const description: INodeProperties[] = [
 		description: 'One JSON object mapping node IDs to their override, e.g. {"node_1": {"temperature": 0.2}}',
 		displayOptions: { show: { ...show, specifyOverrideConfig: ['json'] } },
 	},
+	...attachFilesProperties(show),
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -221,6 +224,9 @@ export async function execute(
 	const flowId = this.getNodeParameter('flowId', itemIndex) as string;
 	const path = apiPaths.startRun(flowId);
 	const body = readStartRunBody(this, itemIndex);
+	const inputsField =
+		this.getNodeParameter('specifyInputs', itemIndex, 'keypair') === 'json' ? FIELDS.inputsJson : FIELDS.inputs;
+	const attach = readAttachFilesSettings(this, itemIndex, body, inputsField);
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
 	// Read before starting: a bad wait option must not leave a run behind.
 	const settings = wait ? readWaitSettings(this, itemIndex) : undefined;
@@ -228,19 +234,32 @@ export async function execute(
 	const timeoutMs = options.timeout as number | undefined;
 	const flow = String(flowId).trim();
 
-	const answer = await vishwaApiRequest(this, connection, {
-		method: 'POST',
-		path,
-		json: body,
-		idempotency: 'unsafe',
-		timeoutMs,
-		itemIndex,
-		action: `start a run of flow "${flow}"`,
-		notFoundMessage: `Flow "${flow}" was not found`,
-		lostAnswerHint: `The run of flow "${flow}" may have started anyway. Check the flow's runs in Vishwa (or, if you know its run ID, use Run > Get Status) before starting it again.`,
-	});
+	// Attached files are uploaded first; a failed upload throws, so no run is started.
+	const attached = attach
+		? await uploadAttachedFiles(this, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs })
+		: undefined;
+	// fromEntries, not Object.assign: an input named "__proto__" stays an ordinary key.
+	const sentBody = attached ? Object.fromEntries([...Object.entries(body), ...Object.entries(attached.inputs)]) : body;
+	const withAttached = (json: IDataObject): IDataObject =>
+		attached ? { ...json, [ATTACHED_FILES_KEY]: attached.files } : json;
+
+	let answer: unknown;
+	let failure: unknown;
+	try {
+		answer = await startRunRequest(this, connection, { path, body: sentBody, flow, timeoutMs, itemIndex });
+	} catch (error) {
+		failure = error;
+	}
+	if (failure !== undefined) {
+		// Say which files are already stored, so they are not uploaded again blindly.
+		if (attached) {
+			const error = failure as Error & { description?: string | null };
+			error.description = [error.description, describeUploaded(attached.files)].filter(Boolean).join(' ');
+		}
+		throw failure;
+	}
 	const started = toJsonObject(answer, 'response');
-	if (!settings) return { json: started };
+	if (!settings) return { json: withAttached(started) };
 
 	const runId = extractRunId(answer);
 	if (runId === undefined) {
@@ -261,5 +280,25 @@ export async function execute(
 		timeoutMs,
 		pollImmediately: false,
 	});
-	return { json: { ...started, ...final } };
+	return { json: withAttached({ ...started, ...final }) };
+}
+
+/** POST start-run once: never repeated when the answer may be lost. */
+async function startRunRequest(
+	ctx: IExecuteFunctions,
+	connection: VishwaConnection,
+	request: { path: string; body: JsonObject; flow: string; timeoutMs?: number; itemIndex: number },
+): Promise<unknown> {
+	const { flow } = request;
+	return await vishwaApiRequest(ctx, connection, {
+		method: 'POST',
+		path: request.path,
+		json: request.body,
+		idempotency: 'unsafe',
+		timeoutMs: request.timeoutMs,
+		itemIndex: request.itemIndex,
+		action: `start a run of flow "${flow}"`,
+		notFoundMessage: `Flow "${flow}" was not found`,
+		lostAnswerHint: `The run of flow "${flow}" may have started anyway. Check the flow's runs in Vishwa (or, if you know its run ID, use Run > Get Status) before starting it again.`,
+	});
 }
