@@ -83,6 +83,26 @@ class Harness {
 		return this._loaded;
 	}
 
+	/**
+	 * Registers node types of another n8n node package (for example n8n-nodes-base from a real n8n
+	 * install, to compare with its HTTP Request node) as `<package name>.<node name>`, from built
+	 * files relative to the package directory, e.g. 'dist/nodes/HttpRequest/HttpRequest.node.js'.
+	 * Returns the type names. The files' own dependencies resolve from the package's location.
+	 */
+	async registerPackageNodes(packageDir, nodeFiles) {
+		const { nodeTypes } = await this.load();
+		const packageName = require(path.join(packageDir, 'package.json')).name;
+		return nodeFiles.map((file) => {
+			const className = path.basename(file).replace(/\.node\.js$/, '');
+			const NodeClass = require(path.join(packageDir, file))[className];
+			if (typeof NodeClass !== 'function') throw new Error(`${file} does not export a class ${className}`);
+			const nodeType = new NodeClass();
+			const type = `${packageName}.${nodeType.description.name}`;
+			nodeTypes[type] = nodeType;
+			return type;
+		});
+	}
+
 	nodeTypesRegistry(nodeTypes) {
 		const { NodeHelpers } = this.workflowLib;
 		return {

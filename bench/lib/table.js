@@ -1,0 +1,59 @@
+'use strict';
+/** The benchmark table (Markdown, readable as plain text too) from results.json and its details. */
+
+const has = (value) => typeof value === 'number' && Number.isFinite(value);
+const seconds = (ms) => (has(ms) ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
+const millis = (ms) => (has(ms) ? `${Math.round(ms)} ms` : 'n/a');
+const fixed = (value, digits = 2) => (has(value) ? value.toFixed(digits) : 'n/a');
+const mib = (value) => (has(value) ? `${value.toFixed(1)} MiB` : 'n/a');
+const count = (value) => (has(value) ? value.toLocaleString('en-US') : 'n/a');
+const met = (ok, value) => (has(value) ? (ok ? 'yes' : '**no**') : 'n/a');
+
+function durationLabel(ms) {
+	if (ms >= 60000) return `${ms / 60000} min`;
+	return `${ms / 1000} s`;
+}
+
+function renderTable(r, details = {}) {
+	const rows = [];
+	const row = (...cells) => rows.push(cells);
+	const start = details.startRun || {};
+	const d = start.defaultConcurrency || 5;
+	const high = start.highConcurrency || 20;
+	const delay = start.responseDelayMs || 20;
+	const items = count(start.items || 1000);
+
+	row(`1. Start Run, ${items} items, ${delay} ms answers, concurrency ${d} (default)`, seconds(r.startRunNodeMs), `raw HTTP client, same concurrency: ${seconds(r.startRunRawMs)}`, fixed(r.startRunRatioVsRaw), '≤ 1.15', met(r.startRunRatioVsRaw <= 1.15, r.startRunRatioVsRaw));
+	row(`1. … against n8n's HTTP Request node (batches of ${d} every ${delay} ms)`, seconds(r.startRunNodeMs), `HTTP Request node: ${seconds(r.startRunHttpRequestNodeMs)}`, fixed(r.startRunRatioVsHttpRequestNode), '≤ 1.00', met(r.startRunRatioVsHttpRequestNode <= 1, r.startRunRatioVsHttpRequestNode));
+	row(`1. Start Run, concurrency ${high}`, seconds(r.startRunNodeHighConcurrencyMs), `raw HTTP client: ${seconds(r.startRunRawHighConcurrencyMs)}`, fixed(r.startRunRatioVsRawHighConcurrency), '≤ 1.15', met(r.startRunRatioVsRawHighConcurrency <= 1.15, r.startRunRatioVsRawHighConcurrency));
+	row(`1. … against the HTTP Request node (batches of ${high})`, seconds(r.startRunNodeHighConcurrencyMs), `HTTP Request node: ${seconds(r.startRunHttpRequestNodeHighConcurrencyMs)}`, fixed(r.startRunRatioVsHttpRequestNodeHighConcurrency), '≤ 1.00', met(r.startRunRatioVsHttpRequestNodeHighConcurrency <= 1, r.startRunRatioVsHttpRequestNodeHighConcurrency));
+	row('1. For the record: all items at once (HTTP Request node default)', '—', `HTTP Request node ${seconds(r.startRunHttpRequestNodeAllAtOnceMs)}; raw client ${seconds(r.startRunRawAllAtOnceMs)}`, '', '', '');
+	row(`1. For the record: CPU time per item in the n8n process, concurrency ${d}`, has(r.startRunNodeCpuMsPerItem) ? `${fixed(r.startRunNodeCpuMsPerItem)} ms` : 'n/a', `HTTP Request node ${fixed(r.startRunHttpRequestNodeCpuMsPerItem)} ms; raw client ${fixed(r.startRunRawCpuMsPerItem)} ms`, '', '', '');
+	row(`1. For the record: raw client opening a new connection per request (as n8n does), concurrency ${d}`, '—', `${seconds(r.startRunRawNewConnectionMs)} (keep-alive: ${seconds(r.startRunRawMs)})`, '', '', '');
+
+	const fileLabel = has(r.uploadFileMiB) ? (r.uploadFileMiB >= 1024 ? `${r.uploadFileMiB / 1024} GiB` : `${r.uploadFileMiB} MiB`) : '?';
+	row(`2. Upload ${fileLabel}, filesystem binary mode: peak RSS growth of the n8n process`, mib(r.uploadPeakRssGrowthMiB), `raw streaming multipart client: ${mib(r.uploadRawPeakRssGrowthMiB)}`, '', '< 64 MiB', met(r.uploadPeakRssGrowthMiB < 64, r.uploadPeakRssGrowthMiB));
+	row('2. … throughput', has(r.uploadNodeMiBps) ? `${r.uploadNodeMiBps.toFixed(1)} MiB/s` : 'n/a', has(r.uploadRawMiBps) ? `raw client: ${r.uploadRawMiBps.toFixed(1)} MiB/s` : 'n/a', fixed(r.uploadThroughputRatioVsRaw), '≥ 0.70', met(r.uploadThroughputRatioVsRaw >= 0.7, r.uploadThroughputRatioVsRaw));
+	row(`2. For the record: ${has(r.uploadDefaultModeFileMiB) ? r.uploadDefaultModeFileMiB : '?'} MiB in the default (in-memory) binary mode`, `${mib(r.uploadDefaultModePeakRssGrowthMiB)} growth`, 'the item holds the file as base64; the upload sends a decoded copy', fixed(r.uploadDefaultModeThroughputRatioVsRaw), '', '');
+
+	const wait = details.wait || {};
+	const durations = (wait.runDurationsMs || [2000, 30000, 300000]).map(durationLabel);
+	const runsMeasured = (wait.repetitions || 3) * durations.length;
+	row(`3. Wait for Completion: extra latency after the run ends (median of ${runsMeasured} runs; max ${millis(r.waitExtraLatencyMsMax)})`, millis(r.waitExtraLatencyMs), `interval before the last status request: ${[r.waitLastPollIntervalMsFor2sRun, r.waitLastPollIntervalMsFor30sRun, r.waitLastPollIntervalMsFor5MinRun].map(millis).join(' / ')}`, '', '≤ that interval + 50 ms', has(r.waitRunsOverTarget) ? (r.waitRunsOverTarget === 0 ? `yes (all ${runsMeasured} runs)` : `**no** (${r.waitRunsOverTarget} of ${runsMeasured} runs)`) : 'n/a');
+	const scale = wait.timeScale || 1;
+	const fixedPolling = (wait.runDurationsMs || [2000, 30000, 300000]).map((ms) => Math.round(ms / (1000 * scale)));
+	const backoffRatio = has(r.waitRequestsFor5MinRun) ? r.waitRequestsFor5MinRun / fixedPolling[2] : undefined;
+	row(`3. … status requests for runs of ${durations.join(' / ')}`, [r.waitRequestsFor2sRun, r.waitRequestsFor30sRun, r.waitRequestsFor5MinRun].map(count).join(' / '), `polling every ${1000 * scale} ms (the first interval) throughout: ${fixedPolling.map(count).join(' / ')}`, fixed(backoffRatio), 'grows slowly (backoff)', met(backoffRatio <= 0.25, backoffRatio));
+	row('3. … extra latency per run length', [r.waitExtraLatencyMsFor2sRun, r.waitExtraLatencyMsFor30sRun, r.waitExtraLatencyMsFor5MinRun].map(millis).join(' / '), '', '', '', '');
+
+	const pagesPlusOne = has(r.triggerPagesWithNewRuns) ? r.triggerPagesWithNewRuns + 1 : undefined;
+	row(`4. Trigger: requests per poll (${count(r.triggerHistoryRuns)} past runs, ${count(r.triggerNewRunsPerPoll)} new since the last poll)`, count(r.triggerRequestsPerPoll), `listing pages holding new runs + 1 = ${count(pagesPlusOne)}`, '', `≤ ${count(pagesPlusOne)}`, met(r.triggerRequestsPerPoll <= pagesPlusOne, r.triggerRequestsPerPoll));
+	row('4. … poll time', millis(r.triggerPollMs), '', '', '', '');
+	row('4. … saved state (workflow static data, JSON)', has(r.triggerStateBytes) ? `${count(r.triggerStateBytes)} bytes` : 'n/a', '', '', '< 65,536 bytes', met(r.triggerStateBytes < 65536, r.triggerStateBytes));
+
+	const header = ['Figure', 'Vishwa node', 'Baseline', 'Ratio', 'Target', 'Met'];
+	const escape = (cell) => String(cell).replace(/\|/g, '\\|');
+	return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.map(escape).join(' | ')} |`).join('\n');
+}
+
+module.exports = { renderTable };

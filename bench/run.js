@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench` — every figure of the performance issue in one run, each next to its baselines,
+ * against the local Vishwa stand-in on 127.0.0.1 (its own process). Prints a table and writes the
+ * figures to bench/results.json: one object, a key per figure (numbers only), plus `machine` and
+ * `versions`; the raw samples go to bench/results.details.json.
+ *
+ *   npm run build && npm run bench                      full run, about 12 minutes
+ *   npm run bench -- --quick                            small counts, 5-min wait scaled down, tiny files
+ *                                                       (writes bench/results.quick.json)
+ *   npm run bench -- --only startRun,upload             some figures only
+ *   npm run bench -- --out /tmp/r.json                  write elsewhere
+ *   npm run bench -- --update-readme                    also put the table into README.md
+ *
+ * Each figure runs in its own process, one after the other (a figure's load would disturb the
+ * next one's timings). Benchmarks never fail on a number: the exit code is 1 only when a figure
+ * could not be measured. Targets are shown as met or not, and explained in README "Performance".
+ */
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const { ROOT, parseArgs, machine, versions, log } = require('./lib/common');
+const { renderTable } = require('./lib/table');
+
+const FIGURES = ['startRun', 'upload', 'wait', 'trigger'];
+
+function runFigure(name, quick) {
+	const resultFile = path.join(os.tmpdir(), `vishwa-bench-${process.pid}-${name}.json`);
+	const started = Date.now();
+	log(`${name}: starting${quick ? ' (quick)' : ''}`);
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, [path.join(__dirname, 'figures', `${name}.js`), ...(quick ? ['--quick'] : []), '--result', resultFile], {
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
+		child.on('exit', (code) => {
+			const seconds = Math.round((Date.now() - started) / 1000);
+			let result;
+			try {
+				result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+				fs.rmSync(resultFile, { force: true });
+			} catch {
+				result = undefined;
+			}
+			if (code !== 0 || !result) {
+				log(`${name}: FAILED (exit code ${code}) after ${seconds} s`);
+				resolve({ name, error: `exit code ${code}`, seconds });
+			} else {
+				log(`${name}: done in ${seconds} s`);
+				resolve({ name, ...result, seconds });
+			}
+		});
+	});
+}
+
+function updateReadme(table, results) {
+	const readmePath = path.join(ROOT, 'README.md');
+	const readme = fs.readFileSync(readmePath, 'utf8');
+	const start = '<!-- bench-table:start -->';
+	const end = '<!-- bench-table:end -->';
+	const from = readme.indexOf(start);
+	const to = readme.indexOf(end);
+	if (from < 0 || to < from) {
+		log(`README.md has no ${start} ... ${end} markers: table not inserted`);
+		return;
+	}
+	const m = results.machine;
+	const block = [
+		start,
+		`Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${results.versions.node},`
+			+ ` n8n-core ${results.versions['n8n-core']}${results.versions['n8n-nodes-base'] ? `, n8n-nodes-base ${results.versions['n8n-nodes-base']}` : ''}`
+			+ ` (load average ${m.loadAverage1m} when the run started).`,
+		'',
+		table,
+		end,
+	].join('\n');
+	fs.writeFileSync(readmePath, readme.slice(0, from) + block + readme.slice(to + end.length));
+	log('README.md table updated');
+}
+
+async function main() {
+	const args = parseArgs();
+	const quick = Boolean(args.quick);
+	const only = args.only ? String(args.only).split(',').map((name) => name.trim()) : FIGURES;
+	const unknown = only.filter((name) => !FIGURES.includes(name));
+	if (unknown.length) throw new Error(`Unknown figure(s) ${unknown.join(', ')}; known: ${FIGURES.join(', ')}`);
+	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'Vishwa', 'Vishwa.node.js'))) {
+		throw new Error('dist/ is missing: run `npm run build` first (the benchmarks load the built package)');
+	}
+	const out = path.resolve(args.out || path.join(__dirname, quick ? 'results.quick.json' : 'results.json'));
+	const startedAt = new Date();
+	const load = os.loadavg()[0];
+
+	const figures = {};
+	const details = {};
+	const failed = [];
+	for (const name of only) {
+		const result = await runFigure(name, quick);
+		if (result.error) {
+			failed.push(name);
+			details[name] = { error: result.error, seconds: result.seconds };
+			continue;
+		}
+		for (const [key, value] of Object.entries(result.figures)) {
+			if (typeof value === 'number' && Number.isFinite(value)) figures[key] = value;
+		}
+		details[name] = { ...result.details, seconds: result.seconds };
+	}
+
+	const results = {
+		...figures,
+		machine: {
+			...machine(),
+			loadAverage1m: Number(load.toFixed(2)),
+			date: startedAt.toISOString(),
+			mode: quick ? 'quick' : 'full',
+			seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+		},
+		versions: versions(),
+	};
+	fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+	fs.writeFileSync(out.replace(/\.json$/, '.details.json'), `${JSON.stringify(details, null, 2)}\n`);
+	const table = renderTable(results, details);
+	process.stdout.write(`\n${table}\n\nFigures written to ${path.relative(process.cwd(), out) || out}\n`);
+	if (args['update-readme']) {
+		if (quick) log('--update-readme ignored for a quick run');
+		else updateReadme(table, results);
+	}
+	if (failed.length) {
+		log(`could not measure: ${failed.join(', ')}`);
+		process.exitCode = 1;
+	}
+}
+
+main().catch((error) => {
+	console.error(`bench: ${error.message}`);
+	process.exit(1);
+});
