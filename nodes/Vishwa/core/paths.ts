@@ -26,7 +26,8 @@ export function normalizeBaseUrl(raw: unknown): string {
 			'Base URL',
 		);
 	}
-	const path = parsed.pathname.replace(/\/+$/, '');
+	// Paths are built from /v1 on; a pasted "https://api.vishwa.ai/v1" would otherwise ask for /v1/v1/...
+	const path = parsed.pathname.replace(/\/+$/, '').replace(/\/v1$/i, '');
 	return `${parsed.origin}${path}`;
 }
 
@@ -36,6 +37,14 @@ export function normalizeBaseUrl(raw: unknown): string {
  * safely at all (URL parsers resolve them, even percent-encoded), so they are refused.
  */
 export function idSegment(raw: unknown, field: string): string {
+	// An expression may hand over anything: an object would be sent as "[object Object]".
+	if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
+		throw new VishwaInputError(
+			`${field} must be text, not ${Array.isArray(raw) ? 'an array' : typeof raw === 'object' ? 'an object' : `a ${typeof raw}`}`,
+			field,
+			`If ${field} comes from an expression, make it give the id itself (for example $json.run_id rather than $json).`,
+		);
+	}
 	const value = raw === undefined || raw === null ? '' : String(raw).trim();
 	if (value === '') throw new VishwaInputError(`${field} is empty`, field, `Give the ${field} of an existing Vishwa ${field.startsWith('Run') ? 'run' : 'flow'}.`);
 	if (value === '.' || value === '..') {

@@ -131,6 +131,29 @@ export function rowsToObject(
 }
 
 /**
+ * Deeper than any real flow input, and far below the depth at which serializing the body would
+ * exhaust the stack ("Maximum call stack size exceeded", naming nothing).
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Refuses a value nested more than MAX_JSON_DEPTH levels; walks without recursion. */
+export function assertJsonDepth(value: unknown, field: string): void {
+	const pending: Array<[unknown, number]> = [[value, 0]];
+	while (pending.length > 0) {
+		const [current, depth] = pending.pop() as [unknown, number];
+		if (current === null || typeof current !== 'object') continue;
+		if (depth >= MAX_JSON_DEPTH) {
+			throw new VishwaInputError(
+				`${field} is nested more than ${MAX_JSON_DEPTH} levels deep`,
+				field,
+				'Flatten the data, or send the deep part as a JSON string.',
+			);
+		}
+		for (const child of Object.values(current)) pending.push([child, depth + 1]);
+	}
+}
+
+/**
  * `{...inputs, override_config?}`. override_config is left out when empty. The inputs may carry
  * override_config themselves (a body copied from Vishwa's Integrate panel) only when the Override
  * Config parameter gives none, and it must then be an object too.
@@ -140,6 +163,8 @@ export function buildStartRunBody(
 	overrideConfig: JsonObject | undefined,
 	fields: { inputs: string; overrideConfig: string },
 ): JsonObject {
+	assertJsonDepth(inputs, fields.inputs);
+	if (overrideConfig !== undefined) assertJsonDepth(overrideConfig, fields.overrideConfig);
 	const body: JsonObject = { ...inputs };
 	const embedded = Object.prototype.hasOwnProperty.call(inputs, OVERRIDE_CONFIG_KEY);
 	const given = overrideConfig !== undefined && Object.keys(overrideConfig).length > 0;

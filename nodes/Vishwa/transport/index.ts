@@ -95,6 +95,11 @@ interface HttpAnswer {
 /** Network failures that happen before a single byte of the request reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/**
+ * TLS handshake failures: the HTTP request is written only after the handshake, so nothing was
+ * sent; and repeating will not help (usually https:// to a plain-HTTP server, or a bad certificate).
+ */
+const TLS_CODE = /^(EPROTO|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(GET|VERIFY)_)/;
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
 
 /**
@@ -112,6 +117,13 @@ const NETWORK_CODE_WORDS: Record<string, string> = {
 	ENETUNREACH: 'network unreachable',
 	ETIMEDOUT: 'timed out',
 	EPIPE: 'connection broken',
+	EPROTO: 'TLS handshake failed',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+	SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in chain',
+	CERT_HAS_EXPIRED: 'certificate expired',
+	ERR_TLS_CERT_ALTNAME_INVALID: 'certificate does not match the host',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate not trusted',
+	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate not trusted',
 };
 
 function codeInWords(code: string): string {
@@ -170,6 +182,28 @@ function isBinaryLike(value: unknown): boolean {
 	return typeof (value as { byteLength?: unknown })?.byteLength === 'number';
 }
 
+/**
+ * n8n's HTTP client times out only a connection that goes silent; an answer that trickles in (a
+ * byte now and then) would hold the execution for as long as the server likes. So each attempt
+ * also ends at `ms` whatever happens. The abandoned request cannot be aborted (n8n replaces the
+ * abort signal with the execution's), so its late outcome is ignored.
+ */
+async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
+	pending.catch(() => undefined);
+	const stopTimer = new AbortController();
+	const expired = sleep(ms, stopTimer.signal).then(
+		() => {
+			throw Object.assign(new Error(`No complete answer within ${ms} ms`), { code: 'ETIMEDOUT' });
+		},
+		() => undefined as never, // the timer was stopped: the request settled first
+	);
+	try {
+		return await Promise.race([pending, expired]);
+	} finally {
+		stopTimer.abort();
+	}
+}
+
 export async function vishwaApiRequest(
 	ctx: VishwaContext,
 	connection: VishwaConnection,
@@ -206,10 +240,9 @@ export async function vishwaApiRequest(
 		let answer: HttpAnswer | undefined;
 		let failure: unknown;
 		try {
-			const response = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				VISHWA_CREDENTIAL,
-				options,
+			const response = (await withinDeadline(
+				ctx.helpers.httpRequestWithAuthentication.call(ctx, VISHWA_CREDENTIAL, options),
+				timeoutMs,
 			)) as { statusCode: number; headers: unknown; body: unknown };
 			answer = toAnswer(response.statusCode, response.headers, response.body);
 		} catch (error) {
@@ -230,6 +263,12 @@ export async function vishwaApiRequest(
 			const timedOut = TIMEOUT_CODES.has(code);
 			const notSent = NOT_SENT_CODES.has(code);
 			lastProblem = timedOut ? `no answer within ${timeoutMs} ms` : codeInWords(code);
+			if (TLS_CODE.test(code)) {
+				throw operationError(node, `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
+					description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in the Vishwa API credential with http://; otherwise check the server's certificate.`,
+					itemIndex,
+				});
+			}
 			if (canRetry && (request.idempotency === 'safe' || notSent)) {
 				await sleep(retryDelayMs(retry, policy));
 				continue;
@@ -270,13 +309,16 @@ export async function vishwaApiRequest(
 		}
 
 		if (statusCode >= 200 && statusCode < 300) {
-			if (!unreadable) return body;
+			// Every Vishwa answer is a JSON document: an empty one is as useless as an unreadable one
+			// (a start-run answered with nothing has no run ID, yet the run may exist).
+			const empty = body === undefined;
+			if (!unreadable && !empty) return body;
 			lastProblem = `unreadable answer: ${summarizeBody(body)}`;
 			if (canRetry && request.idempotency === 'safe') {
 				await sleep(retryDelayMs(retry, policy));
 				continue;
 			}
-			throw apiError(ctx, statusCode, `Vishwa's answer to ${request.action} was not valid JSON`, `It answered HTTP ${statusCode} with ${summarizeBody(body)}.${request.idempotency === 'unsafe' ? ` ${request.lostAnswerHint ?? ''}` : ''}`.trim(), itemIndex);
+			throw apiError(ctx, statusCode, `Vishwa's answer to ${request.action} was ${empty ? 'empty' : 'not valid JSON'}`, `It answered HTTP ${statusCode} with ${summarizeBody(body)}.${request.idempotency === 'unsafe' ? ` ${request.lostAnswerHint ?? ''}` : ''}`.trim(), itemIndex);
 		}
 
 		if (statusCode === 429) {
@@ -364,6 +406,15 @@ function mapStatusError(
 			404,
 			request.notFoundMessage ?? `Not found (HTTP 404) while trying to ${request.action}`,
 			`Check the ids and that the API key's workspace can see them.${said}`,
+			itemIndex,
+		);
+	}
+	if (statusCode === 413) {
+		return apiError(
+			ctx,
+			413,
+			`Vishwa refused the request to ${request.action} as too large (HTTP 413)`,
+			`Send less in one request: smaller inputs, or big content uploaded as assets and passed by reference.${said}`,
 			itemIndex,
 		);
 	}

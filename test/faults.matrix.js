@@ -1,0 +1,301 @@
+'use strict';
+/**
+ * The fault matrix: for every route the package calls and every fault the stand-in (or a
+ * misbehaving proxy in front of it) can inject, what the node does. One table of data, used twice:
+ * faults.matrix.test.js runs every cell against a real socket and asserts it, and the README's
+ * "fault × route → behaviour" table is rendered from it (`npm run fault-table` rewrites the README
+ * block; a test fails when the README and the data differ).
+ *
+ * Message templates: {action} is the request's action as the route words it, {hint} its "what may
+ * have happened" sentence, {baseUrl} and {timeout} the connection's. The test fills in real values,
+ * the README placeholders such as <flow>.
+ */
+const fs = require('fs');
+const path = require('path');
+
+const README = path.join(__dirname, '..', 'README.md');
+const TABLE_START = '<!-- fault-matrix:start (generated from test/faults.matrix.js by `npm run fault-table`) -->';
+const TABLE_END = '<!-- fault-matrix:end -->';
+
+/** Retry policy of the transport (core/schedule.ts DEFAULT_RETRY_POLICY): full jitter in [half, full]. */
+const RETRY = { maxAttempts: 4, baseMs: 500, capMs: 8000 };
+/** The Request Timeout used by the cases that need one. */
+const TIMEOUT_MS = 500;
+
+/** The shortest and longest total backoff before attempt number `attempts` (1-based). */
+function backoff(attempts, first = 0) {
+	let min = 0;
+	let max = 0;
+	for (let retry = first; retry < first + attempts - 1; retry++) {
+		const ceiling = Math.min(RETRY.capMs, RETRY.baseMs * 2 ** retry);
+		min += ceiling / 2;
+		max += ceiling;
+	}
+	return { min, max };
+}
+
+const ROUTES = {
+	upload: {
+		title: 'Asset → Upload',
+		unsafe: true,
+		creates: 'files',
+		action: { test: 'upload 1 file ("item-0.txt")', readme: 'upload 1 file ("<file>")' },
+		hint: 'Vishwa may have stored the files already: check before uploading them again.',
+	},
+	'start-run': {
+		title: 'Run → Start',
+		unsafe: true,
+		creates: 'runs',
+		action: { test: 'start a run of flow "flow-ok"', readme: 'start a run of flow "<flow>"' },
+		hint: 'The run of flow "flow-ok" may have started anyway. Check the flow\'s runs in Vishwa (or, if you know its run ID, use Run > Get Status) before starting it again.',
+	},
+	status: {
+		title: 'Run → Get Status (and every poll while waiting)',
+		unsafe: false,
+		creates: null,
+		action: { test: 'get the status of run "run_1"', readme: 'get the status of run "<run>"' },
+	},
+};
+
+/**
+ * How a fault is injected. `standin`: a stand-in fault (test/standin/CONTRACT.md) queued for the
+ * route. `proxy`: a fault of the HTTP proxy the test puts in front of the stand-in ('stall': the
+ * request is taken and never answered; 'trickle': forwarded, then the answer sent a byte every
+ * 100 ms). `refused`: the base URL points at a port nothing listens on. `timeout`: the Request
+ * Timeout option for the case.
+ */
+const FAULTS = [
+	{ id: '429-retry-after', label: '429 with `Retry-After: 1`', standin: { kind: '429', retryAfter: 1 } },
+	{ id: '429-retry-after-long', label: '429 with `Retry-After: 120` (over the 60 s the node waits)', standin: { kind: '429', retryAfter: 120 } },
+	{ id: '429', label: '429 without `Retry-After`', standin: { kind: '429' } },
+	{ id: '500', label: '500', standin: { kind: '500' } },
+	{ id: '502-html', label: '502 with an HTML page', standin: { kind: '502-html' } },
+	{ id: '503', label: '503', standin: { kind: '503' } },
+	{ id: 'malformed-json', label: '200 with malformed JSON', standin: { kind: 'malformed-json' } },
+	{ id: 'empty-body', label: '200 with an empty body', standin: { kind: 'empty-body' } },
+	{ id: 'html-200', label: '200 with an HTML page', standin: { kind: 'html-200' } },
+	{ id: 'huge', label: '200 with a 5 MiB JSON answer', standin: { kind: 'huge' } },
+	{ id: 'drop-before', label: 'Connection dropped after the request was sent, before it was processed', standin: { kind: 'drop-before' } },
+	{ id: 'drop-after', label: 'Connection dropped after the request was processed (answer lost)', standin: { kind: 'drop-after' } },
+	{ id: 'slow', label: 'Answer slower than the Request Timeout', standin: { kind: 'slow', delayMs: 2000 }, timeout: TIMEOUT_MS },
+	{ id: 'stall', label: 'Connection accepted, request never answered', proxy: 'stall', timeout: TIMEOUT_MS },
+	{ id: 'trickle', label: 'Answer trickles in (a byte every 100 ms) past the Request Timeout', proxy: 'trickle', timeout: TIMEOUT_MS },
+	{ id: 'refused', label: 'Connection refused (nothing listening: nothing was sent)', refused: true },
+];
+
+// Expected behaviours. `once`: the fault happens once, `always`: on every attempt (absent when a
+// single fault already ends the item). outcome 'ok' = the item gets the server's answer.
+// wait: total time between the item's first and last attempt. created: runs or files the faulted
+// item left on the server.
+const ok = (attempts = 1, wait = backoff(attempts)) => ({ outcome: 'ok', attempts, wait });
+const failed = (attempts, wait, message, description, created = 0) => ({
+	outcome: 'error',
+	attempts,
+	wait,
+	message,
+	description,
+	created,
+});
+const NO_WAIT = { min: 0, max: 0 };
+const retryAfter = (attempts, seconds) => ({ min: (attempts - 1) * seconds * 1000, max: (attempts - 1) * seconds * 1000 });
+/** Each retry comes after the timeout ran out, then the backoff. */
+const afterTimeouts = (attempts) => {
+	const b = backoff(attempts);
+	return { min: b.min + (attempts - 1) * TIMEOUT_MS, max: b.max + (attempts - 1) * TIMEOUT_MS };
+};
+
+const msg = {
+	rateLimited: 'Vishwa\'s rate limit was reached (HTTP 429) while trying to {action}',
+	stillLimited: 'Still limited after 4 attempts. Lower the node\'s Concurrency option or space out executions.',
+	tooLong: 'Vishwa asked to wait 120 s, longer than the node waits (60 s). Try again later.',
+	serverError: (code) => `Vishwa had a server error (HTTP ${code}) while trying to {action}`,
+	notJson: 'Vishwa\'s answer to {action} was not valid JSON',
+	empty: 'Vishwa\'s answer to {action} was empty',
+	lost: (why) => `The request to {action} was sent but its answer was lost (${why})`,
+	lostDescription: '{hint} It was not repeated automatically, so nothing is done twice.',
+	noAnswer: 'Vishwa did not answer within {timeout} ms ({action})',
+	noAnswerDescription: '4 attempts made. Raise the Request Timeout option if the server is just slow, or try again later.',
+	unreachable: (why) => `Could not reach Vishwa at {baseUrl} (${why})`,
+	unreachableDescription: '4 attempts made. Check the Base URL in the Vishwa API credential and that the server is up.',
+};
+const serverErrorBody = {
+	500: '{"detail":"Internal Server Error (stand-in fault)"}',
+	503: '{"detail":"Service Unavailable (stand-in fault)"}',
+	'502-html': 'an HTML page ("502 Bad Gateway")',
+};
+
+/** Unsafe routes (upload, start-run): the same behaviour, with their own words and leftovers. */
+function unsafeExpectations() {
+	return {
+		'429-retry-after': { once: ok(2, retryAfter(2, 1)), always: failed(4, retryAfter(4, 1), msg.rateLimited, msg.stillLimited) },
+		'429-retry-after-long': { once: failed(1, NO_WAIT, msg.rateLimited, msg.tooLong) },
+		429: { once: ok(2), always: failed(4, backoff(4), msg.rateLimited, msg.stillLimited) },
+		500: { once: failed(1, NO_WAIT, msg.serverError(500), `It answered with ${serverErrorBody[500]}. It was not repeated automatically. {hint}`) },
+		'502-html': { once: failed(1, NO_WAIT, msg.serverError(502), `It answered with ${serverErrorBody['502-html']}. It was not repeated automatically. {hint}`) },
+		503: { once: failed(1, NO_WAIT, msg.serverError(503), `It answered with ${serverErrorBody[503]}. It was not repeated automatically. {hint}`) },
+		'malformed-json': { once: failed(1, NO_WAIT, msg.notJson, /^It answered HTTP 200 with "\{.*…?"\. \{hint\}$/, 1) },
+		'empty-body': { once: failed(1, NO_WAIT, msg.empty, 'It answered HTTP 200 with an empty body. {hint}', 1) },
+		'html-200': { once: failed(1, NO_WAIT, msg.notJson, 'It answered HTTP 200 with an HTML page ("vishwa.ai"). {hint}') },
+		huge: { once: ok(1) },
+		'drop-before': { once: failed(1, NO_WAIT, /^The request to \{action\} was sent but its answer was lost \((connection reset|connection broken)\)$/, msg.lostDescription) },
+		'drop-after': { once: failed(1, NO_WAIT, msg.lost('connection reset'), msg.lostDescription, 1) },
+		slow: { once: failed(1, NO_WAIT, msg.lost('no answer within {timeout} ms'), msg.lostDescription, 1) },
+		stall: { once: failed(1, NO_WAIT, msg.lost('no answer within {timeout} ms'), msg.lostDescription) },
+		trickle: { once: failed(1, NO_WAIT, msg.lost('no answer within {timeout} ms'), msg.lostDescription, 1) },
+		refused: { always: failed(4, backoff(4), msg.unreachable('connection refused'), msg.unreachableDescription) },
+	};
+}
+
+const MATRIX = {
+	upload: unsafeExpectations(),
+	'start-run': unsafeExpectations(),
+	status: {
+		'429-retry-after': { once: ok(2, retryAfter(2, 1)), always: failed(4, retryAfter(4, 1), msg.rateLimited, msg.stillLimited) },
+		'429-retry-after-long': { once: failed(1, NO_WAIT, msg.rateLimited, msg.tooLong) },
+		429: { once: ok(2), always: failed(4, backoff(4), msg.rateLimited, msg.stillLimited) },
+		500: { once: ok(2), always: failed(4, backoff(4), msg.serverError(500), `It answered with ${serverErrorBody[500]}. 4 attempts made.`) },
+		'502-html': { once: ok(2), always: failed(4, backoff(4), msg.serverError(502), `It answered with ${serverErrorBody['502-html']}. 4 attempts made.`) },
+		503: { once: ok(2), always: failed(4, backoff(4), msg.serverError(503), `It answered with ${serverErrorBody[503]}. 4 attempts made.`) },
+		'malformed-json': { once: ok(2), always: failed(4, backoff(4), msg.notJson, /^It answered HTTP 200 with "\{.*…?"\.$/) },
+		'empty-body': { once: ok(2), always: failed(4, backoff(4), msg.empty, 'It answered HTTP 200 with an empty body.') },
+		'html-200': { once: ok(2), always: failed(4, backoff(4), msg.notJson, 'It answered HTTP 200 with an HTML page ("vishwa.ai").') },
+		huge: { once: ok(1) },
+		'drop-before': { once: ok(2), always: failed(4, backoff(4), msg.unreachable('connection reset'), msg.unreachableDescription) },
+		'drop-after': { once: ok(2), always: failed(4, backoff(4), msg.unreachable('connection reset'), msg.unreachableDescription) },
+		slow: { once: ok(2, afterTimeouts(2)), always: failed(4, afterTimeouts(4), msg.noAnswer, msg.noAnswerDescription) },
+		stall: { once: ok(2, afterTimeouts(2)), always: failed(4, afterTimeouts(4), msg.noAnswer, msg.noAnswerDescription) },
+		trickle: { once: ok(2, afterTimeouts(2)), always: failed(4, afterTimeouts(4), msg.noAnswer, msg.noAnswerDescription) },
+		refused: { always: failed(4, backoff(4), msg.unreachable('connection refused'), msg.unreachableDescription) },
+	},
+};
+
+/** Every cell as a test case: { id, route, fault, scenario, expected }. */
+function matrixCases() {
+	const cases = [];
+	for (const [route, row] of Object.entries(MATRIX)) {
+		for (const fault of FAULTS) {
+			const cell = row[fault.id];
+			if (!cell) throw new Error(`fault matrix: no expectation for ${route} × ${fault.id}`);
+			for (const scenario of ['once', 'always']) {
+				if (cell[scenario]) cases.push({ id: `${route} × ${fault.id} (${scenario})`, route, fault, scenario, expected: cell[scenario] });
+			}
+		}
+	}
+	return cases;
+}
+
+/** Fills a template: a string, or a RegExp whose source holds escaped placeholders. */
+function fill(template, values) {
+	const replace = (text, escaped) =>
+		text.replace(escaped ? /\\\{(\w+)\\\}/g : /\{(\w+)\}/g, (whole, key) => {
+			if (!(key in values)) return whole;
+			const value = String(values[key]);
+			return escaped ? value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : value;
+		});
+	if (template instanceof RegExp) return new RegExp(replace(template.source, true), template.flags);
+	return replace(template, false);
+}
+
+function templateValues(route, { readme = false, baseUrl, timeout = TIMEOUT_MS } = {}) {
+	const spec = ROUTES[route];
+	const values = {
+		action: readme ? spec.action.readme : spec.action.test,
+		baseUrl: readme ? '<base URL>' : baseUrl,
+		timeout: readme ? '<timeout>' : timeout,
+	};
+	values.hint = spec.hint ? (readme ? spec.hint.replace(/flow-ok/g, '<flow>') : spec.hint) : '';
+	return values;
+}
+
+// ---- README rendering ----
+
+const seconds = (ms) => `${+(ms / 1000).toFixed(2)} s`;
+
+function describeWait(fault, expected) {
+	if (fault.standin && fault.standin.retryAfter !== undefined && expected.attempts > 1) {
+		return `${fault.standin.retryAfter} s (its Retry-After)`;
+	}
+	const first = backoff(2);
+	const pause = `${seconds(first.min)}–${seconds(first.max)}, doubling`;
+	return fault.timeout ? `the Request Timeout + ${pause}` : pause;
+}
+
+function renderMessage(template, route) {
+	const source = template instanceof RegExp ? template.source.replace(/^\^|\$$/g, '').replace(/\\/g, '') : template;
+	const text = fill(source, templateValues(route, { readme: true }))
+		.replace(/\((connection reset)\|(connection broken)\)/, '$1 or $2')
+		.replace(/run_1/g, '<run>');
+	return `\`${text}\``;
+}
+
+function renderCell(route, fault) {
+	const cell = MATRIX[route][fault.id];
+	const { once, always } = cell;
+	const creates = ROUTES[route].creates;
+	const leftover = (expected) => {
+		const says = String(expected.description).includes('{hint}')
+			? ` The description says the ${creates === 'runs' ? 'run may have started' : 'files may be stored'} and how to check.`
+			: '';
+		if (creates === 'runs') return `${says} Runs created: ${expected.created}.`;
+		if (creates === 'files') return `${says} Uploads stored: ${expected.created}.`;
+		return says;
+	};
+	if (once && once.outcome === 'ok' && once.attempts === 1) return 'Works: the answer is returned whole.';
+	if (once && once.outcome === 'ok') {
+		const end = always ? ` Persisting: after ${always.attempts} attempts, ${renderMessage(always.message, route)}.` : '';
+		const kept = creates === 'runs' ? ' Runs created: 1.' : creates === 'files' ? ' Uploads stored: 1.' : '';
+		return `**Retried** after ${describeWait(fault, once)}; recovers.${kept}${end}`;
+	}
+	if (once) return `**Not retried.** ${renderMessage(once.message, route)}.${leftover(once)}`;
+	return `**Retried** (${always.attempts} attempts, ${describeWait(fault, always)}), then ${renderMessage(always.message, route)}.${leftover(always)}`;
+}
+
+function renderTable() {
+	const routes = Object.keys(MATRIX);
+	const lines = [
+		`| Fault | ${routes.map((route) => ROUTES[route].title).join(' | ')} |`,
+		`|---|${routes.map(() => '---').join('|')}|`,
+		...FAULTS.map((fault) => `| ${fault.label} | ${routes.map((route) => renderCell(route, fault).replace(/\|/g, '\\|')).join(' | ')} |`),
+	];
+	return lines.join('\n');
+}
+
+function renderBlock() {
+	return `${TABLE_START}\n${renderTable()}\n${TABLE_END}`;
+}
+
+/** The generated block as the README holds it, or undefined. */
+function readmeBlock(text = fs.readFileSync(README, 'utf8')) {
+	const start = text.indexOf(TABLE_START);
+	const end = text.indexOf(TABLE_END);
+	if (start < 0 || end < start) return undefined;
+	return text.slice(start, end + TABLE_END.length);
+}
+
+function writeReadme() {
+	const text = fs.readFileSync(README, 'utf8');
+	const current = readmeBlock(text);
+	if (current === undefined) throw new Error(`README.md has no fault table markers (${TABLE_START} … ${TABLE_END})`);
+	fs.writeFileSync(README, text.replace(current, renderBlock()));
+}
+
+module.exports = {
+	ROUTES,
+	FAULTS,
+	MATRIX,
+	RETRY,
+	TIMEOUT_MS,
+	backoff,
+	matrixCases,
+	fill,
+	templateValues,
+	renderTable,
+	renderBlock,
+	readmeBlock,
+	writeReadme,
+};
+
+if (require.main === module) {
+	writeReadme();
+	process.stdout.write('README.md fault table updated\n');
+}

@@ -1,0 +1,291 @@
+'use strict';
+// The fault matrix (test/faults.matrix.js) against real sockets: for every route × fault, the
+// faulted item is item 0 of three (Continue On Fail, one item at a time), and the test checks
+// whether it was retried, how long the node waited between attempts (from the server's arrival
+// times), the exact message and description, what it left on the server, and that items 1 and 2
+// still got exactly their own answer. All cells run at once, each against its own stand-in, so
+// the file takes about as long as its slowest cell. Also: no double runs across the whole matrix,
+// and the README's table is the one rendered from the data.
+const http = require('http');
+
+const { createHarness, linearWorkflow, TYPES } = require('./harness');
+const { startStandin } = require('./standin/server');
+const matrix = require('./faults.matrix');
+
+const API_KEY = 'fault-matrix-key-6e5d4c';
+const harness = createHarness();
+/** Upper slack on measured waits: every cell runs at once on a small machine. */
+const SLACK_MS = 2000;
+/** Upload timeouts get time to send the body on top (core/upload.ts): 1 ms for these tiny files. */
+const UPLOAD_SEND_ALLOWANCE_MS = 1;
+
+const ROUTE_PATH = {
+	upload: /^\/v1\/assets\/upload/,
+	'start-run': /\/start-run$/,
+	status: /\/status$/,
+};
+
+const NODE_PARAMETERS = {
+	upload: { resource: 'asset', operation: 'upload', binaryProperties: 'data' },
+	'start-run': {
+		resource: 'run',
+		operation: 'start',
+		flowId: 'flow-ok',
+		inputFields: { input: [{ name: 'i', value: '={{ $json.i }}' }] },
+	},
+	status: { resource: 'run', operation: 'getStatus', flowId: 'flow-ok', runId: '=run_{{ $json.i + 1 }}' },
+};
+
+/**
+ * An HTTP proxy in front of the stand-in that forwards everything except the faults queued on it:
+ * 'stall' takes the request and never answers; 'trickle' forwards it (so it is processed) and sends
+ * the answer a byte every 100 ms.
+ */
+async function startFaultyProxy(upstream) {
+	const target = new URL(upstream);
+	const queue = [];
+	const log = [];
+	const timers = new Set();
+	const server = http.createServer((req, res) => {
+		const route = Object.keys(ROUTE_PATH).find((name) => ROUTE_PATH[name].test(req.url.split('?')[0]));
+		const faultIndex = queue.findIndex((fault) => fault.route === route && fault.times > 0);
+		const fault = faultIndex >= 0 ? queue[faultIndex] : undefined;
+		if (fault) fault.times -= 1;
+		log.push({ time: Date.now(), route, fault: fault ? fault.kind : null });
+		if (fault && fault.kind === 'stall') {
+			req.resume();
+			return; // never answered; closeAllConnections() ends it
+		}
+		const forward = http.request(
+			{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+			(answer) => {
+				if (!fault) {
+					res.writeHead(answer.statusCode, answer.headers);
+					answer.pipe(res);
+					return;
+				}
+				const chunks = [];
+				answer.on('data', (chunk) => chunks.push(chunk));
+				answer.on('end', () => {
+					const body = Buffer.concat(chunks);
+					res.writeHead(answer.statusCode, answer.headers);
+					let sent = 0;
+					const timer = setInterval(() => {
+						if (res.destroyed || sent >= body.length) {
+							clearInterval(timer);
+							timers.delete(timer);
+							if (!res.destroyed) res.end();
+							return;
+						}
+						res.write(body.subarray(sent, sent + 1));
+						sent += 1;
+					}, 100);
+					timers.add(timer);
+				});
+			},
+		);
+		forward.on('error', () => res.destroy());
+		req.pipe(forward);
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		log,
+		addFault: (fault) => queue.push({ ...fault }),
+		close: async () => {
+			for (const timer of timers) clearInterval(timer);
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
+}
+
+/** A local port nothing listens on. */
+async function closedPort() {
+	const server = http.createServer();
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address();
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
+/** Runs one cell and gathers what the assertions need. */
+async function runCase(testCase) {
+	const { route, fault, scenario, expected } = testCase;
+	const standin = await startStandin({ apiKey: API_KEY });
+	let proxy;
+	try {
+		let baseUrl = standin.url;
+		// A refused connection has no server to hold the neighbours: the item runs alone.
+		const itemCount = fault.refused ? 1 : 3;
+		if (fault.refused) baseUrl = `http://127.0.0.1:${await closedPort()}`;
+		if (route === 'status') for (let i = 0; i < 3; i++) standin.state.createRun({ flowId: 'flow-ok', durationMs: 0 });
+		const times = scenario === 'always' ? expected.attempts : 1;
+		if (fault.standin) standin.state.addFault({ route, ...fault.standin, times });
+		if (fault.proxy) {
+			proxy = await startFaultyProxy(standin.url);
+			proxy.addFault({ route, kind: fault.proxy, times });
+			baseUrl = proxy.url;
+		}
+
+		const items = Array.from({ length: itemCount }, (_value, i) => ({ i }));
+		const files = items.map(({ i }) => ({ data: { fileName: `item-${i}.txt`, mimeType: 'text/plain', text: `item ${i}` } }));
+		const workflow = linearWorkflow([
+			{ name: 'Items', type: TYPES.items, parameters: { items: JSON.stringify(items), files: JSON.stringify(route === 'upload' ? files : []) } },
+			{
+				name: 'Vishwa',
+				type: TYPES.vishwa,
+				continueOnFail: true,
+				parameters: {
+					...NODE_PARAMETERS[route],
+					options: { concurrency: 1, ...(fault.timeout ? { timeout: fault.timeout } : {}) },
+				},
+			},
+		]);
+		const started = Date.now();
+		const result = await harness.runWorkflow(workflow, { credentials: { vishwaApi: { apiKey: API_KEY, baseUrl } } });
+		const elapsedMs = Date.now() - started;
+
+		// Attempts of item 0: one item at a time, so they are the first requests of the route;
+		// items 1 and 2 made one request each (checked through their answers).
+		const arrivals = proxy
+			? proxy.log.filter((entry) => entry.route === route).map((entry) => entry.time)
+			: standin.state.requestsFor(route).map((entry) => Date.parse(entry.time));
+		const attempts = fault.refused ? undefined : arrivals.length - (itemCount - 1);
+		const waitedMs = fault.refused ? undefined : arrivals[attempts - 1] - arrivals[0];
+		const runs = standin.state.runs.filter((run) => run.createdBy === 'api');
+		return {
+			status: result.status,
+			output: result.output('Vishwa').map((item) => ({ json: item.json, pairedItem: item.pairedItem })),
+			elapsedMs,
+			attempts,
+			waitedMs,
+			baseUrl,
+			itemCount,
+			runsByItem: items.map(({ i }) => runs.filter((run) => run.inputs && run.inputs.i === i).length),
+			apiRuns: runs.length,
+			filesByItem: items.map(({ i }) => standin.state.files.filter((file) => file.file_name === `item-${i}.txt`).length),
+			faultsLeft: standin.state.faults.length,
+		};
+	} finally {
+		if (proxy) await proxy.close();
+		await standin.close();
+	}
+}
+
+const cases = matrix.matrixCases();
+const results = new Map();
+
+/**
+ * Cells run concurrently, a limited number at a time: the stand-ins share this process's event
+ * loop with the node, and a loop kept busy for long would distort the 500 ms timeouts measured.
+ * The CPU-heavy 5 MiB answers run first, on their own.
+ */
+const PARALLEL_CELLS = 12;
+
+async function runAll(list, limit) {
+	let next = 0;
+	const lane = async () => {
+		while (next < list.length) {
+			const testCase = list[next++];
+			results.set(testCase.id, await runCase(testCase));
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, list.length) }, lane));
+}
+
+beforeAll(async () => {
+	const heavy = (testCase) => testCase.fault.id === 'huge';
+	await runAll(cases.filter(heavy), 1);
+	await runAll(cases.filter((testCase) => !heavy(testCase)), PARALLEL_CELLS);
+}, 90000);
+
+/** The answer an item gets when nothing goes wrong. */
+function expectOwnAnswer(route, json, i, { huge = false } = {}) {
+	if (route === 'status') {
+		expect(json).toMatchObject({ run_id: `run_${i + 1}`, run_status: 'completed' });
+	} else if (route === 'start-run') {
+		expect(json).toMatchObject({ run_id: expect.stringMatching(/^run_\d+$/), run_status: 'queued', run_type: 'api' });
+	} else {
+		expect(json.files).toEqual([expect.objectContaining({ file_name: `item-${i}.txt`, size: `item ${i}`.length })]);
+	}
+	if (huge) expect(json._padding).toHaveLength(5 * 1024 * 1024);
+	else expect(json).not.toHaveProperty('_padding');
+}
+
+describe.each(Object.keys(matrix.MATRIX))('%s', (route) => {
+	test.each(cases.filter((testCase) => testCase.route === route).map((testCase) => [testCase.id, testCase]))(
+		'%s',
+		(_id, { fault, expected }) => {
+			const outcome = results.get(_id);
+			expect(outcome.status).toBe('success'); // Continue On Fail: the workflow itself never fails
+			const [first, ...others] = outcome.output;
+			expect(outcome.output.map((item) => item.pairedItem)).toEqual(outcome.output.map((_item, item) => ({ item })));
+
+			// Retried or not, and how long it waited between the first and the last attempt.
+			if (fault.refused) {
+				expect(first.json.errorDescription).toMatch(new RegExp(`^${expected.attempts} attempts made\\.`));
+				expect(outcome.elapsedMs).toBeGreaterThanOrEqual(expected.wait.min);
+				expect(outcome.elapsedMs).toBeLessThanOrEqual(expected.wait.max + SLACK_MS);
+			} else {
+				expect(outcome.attempts).toBe(expected.attempts);
+				expect(outcome.waitedMs).toBeGreaterThanOrEqual(expected.wait.min - 5);
+				expect(outcome.waitedMs).toBeLessThanOrEqual(expected.wait.max + SLACK_MS);
+				expect(outcome.faultsLeft).toBe(0);
+			}
+
+			// What item 0 got: its own answer, or the exact message and description.
+			const values = matrix.templateValues(route, {
+				baseUrl: outcome.baseUrl,
+				timeout: route === 'upload' ? fault.timeout + UPLOAD_SEND_ALLOWANCE_MS : fault.timeout,
+			});
+			if (expected.outcome === 'ok') {
+				expect(first.json).not.toHaveProperty('error');
+				expectOwnAnswer(route, first.json, 0, { huge: fault.id === 'huge' });
+			} else {
+				const message = matrix.fill(expected.message, values);
+				const description = matrix.fill(expected.description, values);
+				if (message instanceof RegExp) expect(first.json.error).toMatch(message);
+				else expect(first.json.error).toBe(message);
+				if (description instanceof RegExp) expect(first.json.errorDescription).toMatch(description);
+				else expect(first.json.errorDescription).toBe(description);
+			}
+
+			// What it left on the server: never more than one run or upload, exactly what the table says.
+			const created = expected.outcome === 'ok' ? 1 : expected.created;
+			if (route === 'start-run') expect(outcome.runsByItem[0]).toBe(created);
+			else expect(outcome.apiRuns).toBe(0);
+			if (route === 'upload') expect(outcome.filesByItem[0]).toBe(created);
+
+			// Nothing else broke: the other items got exactly their own answer, once.
+			others.forEach((item, index) => {
+				const i = index + 1;
+				expectOwnAnswer(route, item.json, i);
+				if (route === 'start-run') expect(outcome.runsByItem[i]).toBe(1);
+				if (route === 'upload') expect(outcome.filesByItem[i]).toBe(1);
+			});
+			expect(outcome.output).toHaveLength(outcome.itemCount);
+		},
+	);
+});
+
+test('no double runs: across the whole matrix, every start the node meant to make created at most one run', () => {
+	let intended = 0;
+	let doubleStarted = 0;
+	for (const testCase of cases.filter((c) => c.route === 'start-run')) {
+		for (const count of results.get(testCase.id).runsByItem) {
+			intended += 1;
+			if (count > 1) doubleStarted += count - 1;
+		}
+	}
+	global.__vishwaSecretScan.add('runsDoubleStarted', doubleStarted);
+	expect(intended).toBeGreaterThan(40);
+	expect(doubleStarted).toBe(0);
+});
+
+test('the README table is the one rendered from this data', () => {
+	const block = matrix.readmeBlock();
+	expect(block).toBeDefined();
+	// When this fails after changing the data: `npm run fault-table` rewrites the README block.
+	expect(block).toBe(matrix.renderBlock());
+});
