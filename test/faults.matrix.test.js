@@ -3,27 +3,20 @@
 // faulted item is item 0 of three (Continue On Fail, one item at a time), and the test checks
 // whether it was retried, how long the node waited between attempts (from the server's arrival
 // times), the exact message and description, what it left on the server, and that items 1 and 2
-// still got exactly their own answer. All cells run at once, each against its own stand-in, so
-// the file takes about as long as its slowest cell. Also: no double runs across the whole matrix,
-// and the README's table is the one rendered from the data.
-const http = require('http');
-
+// still got exactly their own answer. Cells run concurrently (a dozen at a time), each against its
+// own stand-in. Also: no double runs across the whole matrix, and the README's table is the one
+// rendered from the data.
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
 const { startStandin } = require('./standin/server');
+const { closedPort, startFaultyProxy } = require('./support/faultyProxy');
 const matrix = require('./faults.matrix');
 
 const API_KEY = 'fault-matrix-key-6e5d4c';
 const harness = createHarness();
-/** Upper slack on measured waits: every cell runs at once on a small machine. */
+/** Upper slack on measured waits: a dozen cells share one event loop on a small machine. */
 const SLACK_MS = 2000;
 /** Upload timeouts get time to send the body on top (core/upload.ts): 1 ms for these tiny files. */
 const UPLOAD_SEND_ALLOWANCE_MS = 1;
-
-const ROUTE_PATH = {
-	upload: /^\/v1\/assets\/upload/,
-	'start-run': /\/start-run$/,
-	status: /\/status$/,
-};
 
 const NODE_PARAMETERS = {
 	upload: { resource: 'asset', operation: 'upload', binaryProperties: 'data' },
@@ -35,79 +28,6 @@ const NODE_PARAMETERS = {
 	},
 	status: { resource: 'run', operation: 'getStatus', flowId: 'flow-ok', runId: '=run_{{ $json.i + 1 }}' },
 };
-
-/**
- * An HTTP proxy in front of the stand-in that forwards everything except the faults queued on it:
- * 'stall' takes the request and never answers; 'trickle' forwards it (so it is processed) and sends
- * the answer a byte every 100 ms.
- */
-async function startFaultyProxy(upstream) {
-	const target = new URL(upstream);
-	const queue = [];
-	const log = [];
-	const timers = new Set();
-	const server = http.createServer((req, res) => {
-		const route = Object.keys(ROUTE_PATH).find((name) => ROUTE_PATH[name].test(req.url.split('?')[0]));
-		const faultIndex = queue.findIndex((fault) => fault.route === route && fault.times > 0);
-		const fault = faultIndex >= 0 ? queue[faultIndex] : undefined;
-		if (fault) fault.times -= 1;
-		log.push({ time: Date.now(), route, fault: fault ? fault.kind : null });
-		if (fault && fault.kind === 'stall') {
-			req.resume();
-			return; // never answered; closeAllConnections() ends it
-		}
-		const forward = http.request(
-			{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-			(answer) => {
-				if (!fault) {
-					res.writeHead(answer.statusCode, answer.headers);
-					answer.pipe(res);
-					return;
-				}
-				const chunks = [];
-				answer.on('data', (chunk) => chunks.push(chunk));
-				answer.on('end', () => {
-					const body = Buffer.concat(chunks);
-					res.writeHead(answer.statusCode, answer.headers);
-					let sent = 0;
-					const timer = setInterval(() => {
-						if (res.destroyed || sent >= body.length) {
-							clearInterval(timer);
-							timers.delete(timer);
-							if (!res.destroyed) res.end();
-							return;
-						}
-						res.write(body.subarray(sent, sent + 1));
-						sent += 1;
-					}, 100);
-					timers.add(timer);
-				});
-			},
-		);
-		forward.on('error', () => res.destroy());
-		req.pipe(forward);
-	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${server.address().port}`,
-		log,
-		addFault: (fault) => queue.push({ ...fault }),
-		close: async () => {
-			for (const timer of timers) clearInterval(timer);
-			server.closeAllConnections();
-			await new Promise((resolve) => server.close(resolve));
-		},
-	};
-}
-
-/** A local port nothing listens on. */
-async function closedPort() {
-	const server = http.createServer();
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address();
-	await new Promise((resolve) => server.close(resolve));
-	return port;
-}
 
 /** Runs one cell and gathers what the assertions need. */
 async function runCase(testCase) {

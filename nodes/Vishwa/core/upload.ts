@@ -7,7 +7,14 @@ export const BINARY_PROPERTIES_FIELD = 'Binary Properties';
  * array). Names are trimmed and kept in the given order; a name listed twice is sent twice.
  */
 export function parseBinaryPropertyNames(raw: unknown): string[] {
-	const values = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : [];
+	if (raw !== undefined && raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+		throw new VishwaInputError(
+			`${BINARY_PROPERTIES_FIELD} must be names separated by commas, not an object`,
+			BINARY_PROPERTIES_FIELD,
+			'If it comes from an expression, make it give the names (e.g. "data, attachment"), not the binary data itself.',
+		);
+	}
+	const values = Array.isArray(raw) ? raw : typeof raw === 'string' || typeof raw === 'number' ? String(raw).split(',') : [];
 	const names = values
 		.map((value) => (value === undefined || value === null ? '' : String(value).trim()))
 		.filter((name) => name !== '');
@@ -38,6 +45,27 @@ export function missingBinaryPropertyError(
 		`No binary property "${name}" (${has})`,
 		field,
 		`Set "${field}" to the names of the item's binary properties, or give the item the file first (for example with "Read/Write Files from Disk" or an HTTP Request whose response format is File).`,
+	);
+}
+
+/**
+ * The input error for a binary property that holds no file: neither content kept in the item nor
+ * the id of a stored file (a node upstream built it by hand, or its data was removed).
+ */
+export function emptyBinaryPropertyError(name: string, field: string = BINARY_PROPERTIES_FIELD): VishwaInputError {
+	return new VishwaInputError(
+		`Binary property "${name}" holds no file (no data and no stored file)`,
+		field,
+		`Give the item the file again before this node, or remove "${name}" from "${field}".`,
+	);
+}
+
+/** The input error for a stored file n8n can no longer read (pruned, moved or deleted). */
+export function unreadableStoredFileError(name: string, reason: string, field: string = BINARY_PROPERTIES_FIELD): VishwaInputError {
+	return new VishwaInputError(
+		`Could not read the stored file of binary property "${name}": ${reason}`,
+		field,
+		'n8n no longer has this file (binary data may have been pruned). Give the item the file again before this node.',
 	);
 }
 

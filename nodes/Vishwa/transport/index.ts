@@ -204,6 +204,21 @@ async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
 	}
 }
 
+/** The execution's Stop signal (node executions have one; polls do not). */
+function executionCancelSignal(ctx: VishwaContext): AbortSignal | undefined {
+	const get = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal;
+	return typeof get === 'function' ? get.call(ctx) : undefined;
+}
+
+/** A wait between attempts that Stop cuts short (the next attempt then sees the signal). */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	try {
+		await sleep(ms, signal);
+	} catch {
+		return; // aborted
+	}
+}
+
 export async function vishwaApiRequest(
 	ctx: VishwaContext,
 	connection: VishwaConnection,
@@ -214,9 +229,21 @@ export async function vishwaApiRequest(
 	const url = `${connection.baseUrl}${request.path}`;
 	const node = ctx.getNode();
 	const itemIndex = request.itemIndex;
+	const cancelSignal = executionCancelSignal(ctx);
 	let lastProblem = '';
+	// After Stop, n8n aborts the request in flight; nothing is retried, and an unsafe request that
+	// was under way may still have been processed.
+	const stopped = (requestUnderWay: boolean) =>
+		operationError(node, `Stopped: the execution was cancelled while trying to ${request.action}`, {
+			description:
+				requestUnderWay && request.idempotency === 'unsafe'
+					? `${request.lostAnswerHint ?? 'It may have been processed.'} It was not repeated.`
+					: 'Nothing more was sent.',
+			itemIndex,
+		});
 
 	for (let retry = 0; ; retry++) {
+		if (cancelSignal?.aborted) throw stopped(false);
 		const canRetry = retry < policy.maxRetries;
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -252,6 +279,7 @@ export async function vishwaApiRequest(
 
 		// Network failure: no answer at all.
 		if (!answer) {
+			if (cancelSignal?.aborted) throw stopped(true);
 			const unreadable = causeOfType(failure, MultipartSourceError);
 			if (unreadable) {
 				throw operationError(node, unreadable.message, {
@@ -270,7 +298,7 @@ export async function vishwaApiRequest(
 				});
 			}
 			if (canRetry && (request.idempotency === 'safe' || notSent)) {
-				await sleep(retryDelayMs(retry, policy));
+				await pause(retryDelayMs(retry, policy), cancelSignal);
 				continue;
 			}
 			if (request.idempotency === 'unsafe' && !notSent) {
@@ -315,7 +343,7 @@ export async function vishwaApiRequest(
 			if (!unreadable && !empty) return body;
 			lastProblem = `unreadable answer: ${summarizeBody(body)}`;
 			if (canRetry && request.idempotency === 'safe') {
-				await sleep(retryDelayMs(retry, policy));
+				await pause(retryDelayMs(retry, policy), cancelSignal);
 				continue;
 			}
 			throw apiError(ctx, statusCode, `Vishwa's answer to ${request.action} was ${empty ? 'empty' : 'not valid JSON'}`, `It answered HTTP ${statusCode} with ${summarizeBody(body)}.${request.idempotency === 'unsafe' ? ` ${request.lostAnswerHint ?? ''}` : ''}`.trim(), itemIndex);
@@ -325,7 +353,7 @@ export async function vishwaApiRequest(
 			const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now());
 			const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
 			if (canRetry && !tooLong) {
-				await sleep(retryAfterMs ?? retryDelayMs(retry, policy));
+				await pause(retryAfterMs ?? retryDelayMs(retry, policy), cancelSignal);
 				continue;
 			}
 			throw apiError(
@@ -341,7 +369,7 @@ export async function vishwaApiRequest(
 
 		if (RETRYABLE_STATUSES.has(statusCode) && request.idempotency === 'safe' && canRetry) {
 			lastProblem = `HTTP ${statusCode}`;
-			await sleep(retryDelayMs(retry, policy));
+			await pause(retryDelayMs(retry, policy), cancelSignal);
 			continue;
 		}
 

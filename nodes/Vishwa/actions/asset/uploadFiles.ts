@@ -6,7 +6,13 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { MultipartFile } from '../../core/multipart';
 import { apiPaths } from '../../core/paths';
-import { describeUpload, missingBinaryPropertyError, uploadTimeoutMs } from '../../core/upload';
+import {
+	describeUpload,
+	emptyBinaryPropertyError,
+	missingBinaryPropertyError,
+	unreadableStoredFileError,
+	uploadTimeoutMs,
+} from '../../core/upload';
 import { DEFAULT_REQUEST_TIMEOUT_MS, vishwaApiRequest, type VishwaConnection } from '../../transport';
 import { streamedMultipart } from '../../transport/multipart';
 
@@ -26,10 +32,12 @@ export async function readItemFiles(
 	const binaries = ctx.getInputData()[itemIndex].binary ?? {};
 	// Every property is checked before any file is opened.
 	for (const name of properties) {
-		if (!binaries[name]) throw missingBinaryPropertyError(name, Object.keys(binaries), field);
+		const binary = binaries[name];
+		if (!binary) throw missingBinaryPropertyError(name, Object.keys(binaries), field);
+		if (!binary.id && typeof binary.data !== 'string') throw emptyBinaryPropertyError(name, field);
 	}
 	const files: MultipartFile[] = [];
-	for (const name of properties) files.push(await fileFromBinary(ctx, itemIndex, name, binaries[name]));
+	for (const name of properties) files.push(await fileFromBinary(ctx, itemIndex, name, binaries[name], field));
 	return files;
 }
 
@@ -79,6 +87,7 @@ async function fileFromBinary(
 	itemIndex: number,
 	property: string,
 	binary: IBinaryData,
+	field?: string,
 ): Promise<MultipartFile> {
 	const origin = `binary property "${property}"`;
 	const fallbackName = `${property}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
@@ -86,7 +95,17 @@ async function fileFromBinary(
 	if (binary.id) {
 		// Stored outside the item: stream it, and take the exact size from the store's metadata.
 		const id = binary.id;
-		const metadata = await ctx.helpers.getBinaryMetadata(id);
+		let metadata: Awaited<ReturnType<typeof ctx.helpers.getBinaryMetadata>> | undefined;
+		let unreadable: unknown;
+		try {
+			metadata = await ctx.helpers.getBinaryMetadata(id);
+		} catch (error) {
+			unreadable = error;
+		}
+		// Thrown outside the catch block: n8n's rules reserve throwing there for its own error classes.
+		if (unreadable !== undefined) {
+			throw unreadableStoredFileError(property, (unreadable as Error)?.message ?? String(unreadable), field);
+		}
 		let size = Number(metadata?.fileSize);
 		if (!Number.isSafeInteger(size) || size < 0) size = await countBytes(await ctx.helpers.getBinaryStream(id));
 		return {
