@@ -22,7 +22,7 @@ export const commonOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: DEFAULT_REQUEST_TIMEOUT_MS,
 		description:
-			'How long one request may go without an answer before it fails (reads are then retried)',
+			'How long one request may take, answer included, before it fails (reads are then retried)',
 	},
 ];
 
