@@ -1,5 +1,6 @@
 import type {
 	IAuthenticateGeneric,
+	ICredentialTestRequest,
 	ICredentialType,
 	Icon,
 	INodeProperties,
@@ -11,12 +12,15 @@ export const DEFAULT_VISHWA_BASE_URL = 'https://api.vishwa.ai';
  * Credential for the Vishwa REST API: an API key sent as the `XP-API-Key` header, and the base URL
  * (public API by default; self-hosted or staging installations use their own host or path prefix).
  *
- * The "Test" button is implemented by the Vishwa nodes (`testedBy: 'vishwaApiCredentialTest'`,
- * see nodes/Vishwa/transport/credentialTest.ts) rather than by a declarative `test` request here:
- * Vishwa has no "who am I" endpoint, so the test asks for the status of a run of a flow that does not
- * exist and has to read a 404 as "key accepted" and a 401/403 as "key refused", and must say plainly
- * when the base URL cannot be reached. A declarative test treats every non-2xx answer as a failure
- * and reports a bare error code for an unreachable host.
+ * The "Test" button asks for the status of a run of a flow that cannot exist
+ * (GET /v1/workflow/n8n-credential-test/run/n8n-credential-test/status). Vishwa has no "who am I"
+ * endpoint, and this request needs no flow id from the user and changes nothing. An accepted key is
+ * answered 404 (unknown flow), a refused key 401 or 403: so every status except 401/403 counts as
+ * success, and those two get a message naming the refused key. An unreachable host fails the request
+ * itself and n8n reports the connection error (ECONNREFUSED, ENOTFOUND, ...).
+ *
+ * It is declarative on purpose: a function-based test (a node's `methods.credentialTest`) only gets
+ * n8n's deprecated `helpers.request`, which n8n's community package scanner rejects.
  */
 export class VishwaApi implements ICredentialType {
 	name = 'vishwaApi';
@@ -47,6 +51,28 @@ export class VishwaApi implements ICredentialType {
 				'Root of the Vishwa API, without /v1. Change it only for a self-hosted or staging Vishwa (a path prefix such as https://example.com/vishwa works).',
 		},
 	];
+
+	test: ICredentialTestRequest = {
+		request: {
+			// The base URL as the nodes normalize it: trimmed, https:// when no scheme, no trailing slash.
+			baseURL:
+				'={{ (/^[a-z][a-z0-9+.-]*:\\/\\//i.test(($credentials.baseUrl || "").trim()) ? "" : "https://") + (($credentials.baseUrl || "").trim() || "api.vishwa.ai").replace(/\\/+$/, "").replace(/\\/v1$/i, "") }}',
+			url: '/v1/workflow/n8n-credential-test/run/n8n-credential-test/status',
+			method: 'GET',
+			// 404 for the made-up run means the key was accepted: only 401 and 403 fail the test.
+			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'The API key was refused (HTTP 401). Check the key.' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: 'The API key was refused (HTTP 403). Check the key and its workspace.' },
+			},
+		],
+	};
 
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',

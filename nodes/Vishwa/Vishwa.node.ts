@@ -4,7 +4,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import * as asset from './actions/asset';
 import { router } from './actions/router';
 import * as run from './actions/run';
-import { vishwaApiCredentialTest } from './transport/credentialTest';
 
 export class Vishwa implements INodeType {
 	// Written out here rather than imported: n8n's lint and scanner read the description from the
@@ -21,7 +20,7 @@ export class Vishwa implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'vishwaApi', required: true, testedBy: 'vishwaApiCredentialTest' }],
+		credentials: [{ name: 'vishwaApi', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -39,9 +38,6 @@ export class Vishwa implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: { vishwaApiCredentialTest },
-	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

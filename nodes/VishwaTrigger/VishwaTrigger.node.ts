@@ -14,7 +14,7 @@ export class VishwaTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'vishwaApi', required: true, testedBy: 'vishwaApiCredentialTest' }],
+		credentials: [{ name: 'vishwaApi', required: true }],
 		properties: [],
 	};
 

@@ -303,20 +303,86 @@ class Harness {
 		};
 	}
 
-	/** Runs the credential's "Test" button through n8n's CredentialTestContext. */
+	/**
+	 * The credential's "Test" button. n8n's CredentialsTester (packages/cli, not in n8n-core) runs a
+	 * declarative `test` through n8n-core's RoutingNode on a throw-away node whose one property routes
+	 * the test request; a thrown HTTP error is mapped through the `rules` (responseCode), any other
+	 * status outside 2xx fails with the status text, a network error with its code, and a response is
+	 * checked against `responseSuccessBody` rules. This does the same with the same n8n-core classes,
+	 * so the credential's request, expressions, authenticate block and rules are all the real ones.
+	 */
 	async testCredential(data) {
-		const { nodeTypes } = await this.load();
-		const { CredentialTestContext } = this.core;
-		const node = nodeTypes[TYPES.vishwa];
-		const description = node.description.credentials.find((cred) => cred.name === 'vishwaApi');
-		const testFunction = node.methods.credentialTest[description.testedBy];
+		const { credentialTypes } = await this.load();
+		const { Workflow } = this.workflowLib;
+		const { ExecuteContext, RoutingNode, ExecutionLifecycleHooks } = this.core;
+		const typeName = 'vishwaApi';
+		const testRequest = credentialTypes[typeName].test;
+		if (!testRequest) throw new Error('The credential has no declarative test');
 		secretScan().registerKey(data && data.apiKey);
-		const result = await testFunction.call(new CredentialTestContext(), {
-			id: 'cred-1',
-			name: 'Vishwa API',
-			type: 'vishwaApi',
-			data,
+		const tempType = 'test.credentialTest';
+		const nodeType = {
+			description: {
+				displayName: 'Temp',
+				name: tempType,
+				group: ['transform'],
+				version: 1,
+				defaults: {},
+				inputs: ['main'],
+				outputs: ['main'],
+				credentials: [{ name: typeName, required: true }],
+				properties: [
+					{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: testRequest.request }, default: '' },
+				],
+			},
+		};
+		const node = {
+			id: 'temp',
+			parameters: {},
+			name: 'Temp-Node',
+			type: tempType,
+			typeVersion: 1,
+			position: [0, 0],
+			credentials: { [typeName]: { id: 'cred-1', name: 'Vishwa API' } },
+		};
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: this.nodeTypesRegistry({ [tempType]: nodeType }),
 		});
+		const credentialsDecrypted = { id: 'cred-1', name: 'Vishwa API', type: typeName, data };
+		const hooks = new ExecutionLifecycleHooks('internal', 'credential-test', { nodes: [node], connections: {} });
+		const additionalData = this.additionalData(this.credentialsHelper({ [typeName]: data }, credentialTypes), hooks);
+		const runExecutionData = { resultData: { runData: {} } };
+		const executeData = { node, data: {}, source: null };
+		const context = new ExecuteContext(workflow, node, additionalData, 'internal', runExecutionData, 0, [], { main: [[{ json: {} }]] }, executeData, []);
+		const routingNode = new RoutingNode(context, nodeType, credentialsDecrypted);
+		let result;
+		let response;
+		try {
+			response = await routingNode.runNode();
+		} catch (error) {
+			if (error.cause && error.cause.response) {
+				const status = error.cause.response.status;
+				const rule = (testRequest.rules || []).find((r) => r.type === 'responseCode' && r.properties.value === status);
+				if (rule) result = { status: 'Error', message: rule.properties.message };
+				else if (status < 199 || status > 299) {
+					result = { status: 'Error', message: error.cause.response.statusText || `Received HTTP status code: ${status}` };
+				}
+			} else if (error.cause && error.cause.code) {
+				result = { status: 'Error', message: error.cause.code };
+			}
+			if (!result) result = { status: 'Error', message: String(error.message) };
+		}
+		if (!result) {
+			for (const rule of testRequest.rules || []) {
+				if (rule.type !== 'responseSuccessBody') continue;
+				const json = response[0][0].json;
+				const value = rule.properties.key.split('.').reduce((v, k) => (v == null ? v : v[k]), json);
+				if (value === rule.properties.value) result = { status: 'Error', message: rule.properties.message };
+			}
+		}
+		result = result || { status: 'OK', message: 'Connection successful!' };
 		secretScan().record(result);
 		return result;
 	}
