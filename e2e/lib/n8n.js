@@ -313,10 +313,12 @@ function httpGet(url, timeoutMs = 2000) {
  * Returns { child, pid, baseUrl, output() , exited (promise), readyMs, healthzMs }.
  * Rejects (after killing n8n) when it exits early or is not ready within timeoutMs.
  */
-async function startN8n(inst, { timeoutMs = 90000, args = [] } = {}) {
+async function startN8n(inst, { timeoutMs = 90000, args = [], command = 'start', readyUrl } = {}) {
+  // command: 'start' (default) or 'worker' (queue mode; give readyUrl = its health server's
+  // /healthz/readiness, i.e. QUEUE_HEALTH_CHECK_ACTIVE=true + QUEUE_HEALTH_CHECK_PORT).
   const { nodeBin, n8nBin } = inst.paths;
   const started = Date.now();
-  const child = spawn(nodeBin, [n8nBin, 'start', ...args], {
+  const child = spawn(nodeBin, [n8nBin, command, ...args], {
     env: inst.env,
     cwd: inst.userFolder,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -327,19 +329,19 @@ async function startN8n(inst, { timeoutMs = 90000, args = [] } = {}) {
   child.stderr.on('data', (d) => { log += d; });
   let exitInfo = null;
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => { exitInfo = { code, signal }; resolve(exitInfo); }));
-  const baseUrl = `http://127.0.0.1:${inst.port}`;
+  const baseUrl = readyUrl ? new URL(readyUrl).origin : `http://127.0.0.1:${inst.port}`;
   const srv = { child, pid: child.pid, baseUrl, output: () => log, exited, readyMs: null, healthzMs: null };
   while (Date.now() - started < timeoutMs) {
-    if (exitInfo) throw new Error(`n8n start exited early (${JSON.stringify(exitInfo)}):\n${log.split('\n').slice(-60).join('\n')}`);
+    if (exitInfo) throw new Error(`n8n ${command} exited early (${JSON.stringify(exitInfo)}):\n${log.split('\n').slice(-60).join('\n')}`);
     if (srv.healthzMs === null && (await httpGet(`${baseUrl}/healthz`)).status === 200) srv.healthzMs = Date.now() - started;
-    if ((await httpGet(`${baseUrl}/healthz/readiness`)).status === 200) {
+    if ((await httpGet(readyUrl || `${baseUrl}/healthz/readiness`)).status === 200) {
       srv.readyMs = Date.now() - started;
       return srv;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
   await stopN8n(srv);
-  throw new Error(`n8n start: /healthz/readiness not ready after ${timeoutMs} ms:\n${log.split('\n').slice(-60).join('\n')}`);
+  throw new Error(`n8n ${command}: ${readyUrl || '/healthz/readiness'} not ready after ${timeoutMs} ms:\n${log.split('\n').slice(-60).join('\n')}`);
 }
 
 /** SIGTERM the n8n process group, SIGKILL after graceMs. Resolves with { code, signal, stopMs }. */
