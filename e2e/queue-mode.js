@@ -35,6 +35,12 @@ const FILE_MIB = numArg('file-mib', 64); // > 16 MiB (N8N_PAYLOAD_SIZE_MAX), < 5
 const WORKER_CONCURRENCY = 5; // n8n warns below 5; 12 executions of >= 1.5 s each cannot fit one worker
 const RUN_MS = 1500; // stand-in run duration: executions overlap, so both workers must take some
 const WITH_TRIGGER = !flag('no-trigger');
+const strArg = (name, dflt) => { const i = argv.indexOf(`--${name}`); return i === -1 ? dflt : argv[i + 1]; };
+// database: 2.x's default in queue mode (every process reads the same PostgreSQL table).
+// filesystem: works in queue mode only when every process sees the same folder (a shared volume);
+// here all three get the same N8N_BINARY_DATA_STORAGE_PATH.
+const BINARY_MODE = strArg('binary-mode', 'database');
+if (!['database', 'filesystem'].includes(BINARY_MODE)) throw new Error('--binary-mode must be database or filesystem');
 const LOG_DIR = path.join(os.tmpdir(), 'vishwa-queue-e2e-logs'); // n8n, postgres and redis logs of the last run
 
 const t0 = Date.now();
@@ -273,7 +279,7 @@ function workflows({ fileUrl, sinkUrl }) {
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vishwa-queue-e2e-'));
-  log(`temp folder ${tmp}`);
+  log(`temp folder ${tmp}; binary data mode ${BINARY_MODE}; ${WEBHOOK_CALLS} x ${ITEMS_PER_CALL} Start Run items; ${FILE_MIB} MiB file`);
   cleanups.push(async () => { if (!KEEP) fs.rmSync(tmp, { recursive: true, force: true }); else log(`kept ${tmp}`); });
 
   let t = Date.now();
@@ -315,7 +321,8 @@ async function main() {
     DB_POSTGRESDB_DATABASE: 'n8n',
     DB_POSTGRESDB_USER: 'postgres',
     DB_POSTGRESDB_PASSWORD: 'unused-trust-auth',
-    N8N_DEFAULT_BINARY_DATA_MODE: 'database', // what 2.x picks in queue mode anyway; said explicitly
+    N8N_DEFAULT_BINARY_DATA_MODE: BINARY_MODE,
+    ...(BINARY_MODE === 'filesystem' ? { N8N_BINARY_DATA_STORAGE_PATH: path.join(tmp, 'shared-binary-data') } : {}),
     N8N_GRACEFUL_SHUTDOWN_TIMEOUT: 20,
     EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
     N8N_LOG_LEVEL: 'info',
@@ -348,10 +355,13 @@ async function main() {
   const toImport = [wfs.startRun, wfs.upload, ...(WITH_TRIGGER ? [wfs.trigger] : [])];
   await n8n.importWorkflows(mainInst, toImport); // first command: runs the PostgreSQL migrations
   await n8n.importCredentials(mainInst, [{ ...CRED, type: 'vishwaApi', data: { apiKey: standin.apiKey, baseUrl: standin.url } }]);
-  for (const wf of toImport) {
-    const r = await n8n.runCli('v2', ['publish:workflow', `--id=${wf.id}`], mainInst.env);
-    if (r.code !== 0) throw new Error(`publish:workflow ${wf.id} failed:\n${r.output.slice(-3000)}`);
-  }
+  // Publish (activate). `n8n publish:workflow --id=X` in 2.41.1 is WorkflowRepository.publishVersion:
+  // active = true, activeVersionId = the current versionId (which must be in workflow_history).
+  // Same statement here, once for all, instead of one 10-20 s CLI start per workflow.
+  const ids = toImport.map((w) => `'${w.id}'`).join(',');
+  const published = pg.psql(`UPDATE workflow_entity w SET active = true, "activeVersionId" = w."versionId" WHERE w.id IN (${ids})
+    AND EXISTS (SELECT 1 FROM workflow_history h WHERE h."workflowId" = w.id AND h."versionId" = w."versionId") RETURNING w.id`);
+  if (published.length !== toImport.length) throw new Error(`publishing failed: ${JSON.stringify(published)}`);
   timings.importAndPublish = since(t);
 
   // --- start the cluster
@@ -367,8 +377,7 @@ async function main() {
       procs[name] = null;
     }
   };
-  cleanups.push(stopAll);
-  cleanups.push(() => { // runs after stopAll (reverse order): every process log, kept on failure
+  cleanups.push(() => { // pushed before stopAll, so it runs after it: complete logs of every process
     const all = { ...Object.fromEntries(mainProcs.map((p, i) => [`main-${i + 1}`, p])), ...Object.fromEntries(workers.map((p, i) => [workerInsts[i].name, p])) };
     fs.rmSync(LOG_DIR, { recursive: true, force: true });
     fs.mkdirSync(LOG_DIR, { recursive: true });
@@ -377,6 +386,7 @@ async function main() {
     fs.writeFileSync(path.join(LOG_DIR, 'redis.log'), redis.svc.output());
     log(`process logs in ${LOG_DIR}`);
   });
+  cleanups.push(stopAll);
   procs.main = await n8n.startN8n(mainInst, { timeoutMs: 180000 });
   mainProcs.push(procs.main);
   timings.mainReady = since(t);
@@ -435,7 +445,7 @@ async function main() {
 
   // --- 2. a big binary file (database mode) downloaded and uploaded on a worker
   t = Date.now();
-  const samplers = workers.map((w) => ({ pid: w.pid, peakKb: 0 }));
+  const samplers = workers.map((w) => ({ pid: w.pid, peakKb: 0, beforeKb: n8n.processTreeRssKb(w.pid) }));
   const sampler = setInterval(() => samplers.forEach((s) => { s.peakKb = Math.max(s.peakKb, n8n.processTreeRssKb(s.pid)); }), 200);
   const upAnswer = await post(`${procs.main.baseUrl}/webhook/queue-upload`, {});
   check(upAnswer.status === 200, 'main accepted the upload webhook call', upAnswer);
@@ -452,9 +462,16 @@ async function main() {
   check(big.length === 1 && big[0].sha256 === bigSha && big[0].file_name === 'big-queue.bin' && big[0].temp === true,
     `the ${FILE_MIB} MiB file reached the stand-in once, byte-exact (sha256), temp=true`, stored.map(({ path: p, ...f }) => f)); // eslint-disable-line no-unused-vars
   const binRows = pg.psql('SELECT count(*), coalesce(max(length(data)),0) FROM binary_data');
-  log(`binary_data table (database mode): ${binRows[0][0]} row(s), largest ${Math.round(Number(binRows[0][1]) / 1048576)} MiB`);
-  check(Number(binRows[0][1]) >= FILE_MIB * 1024 * 1024, 'the binary data was kept in PostgreSQL (binary_data), not in process memory of another process', binRows);
-  timings.workerPeakRssDuringUpload = samplers.map((s) => `${Math.round(s.peakKb / 1024)} MB`).join(', ');
+  log(`binary_data table: ${binRows[0][0]} row(s), largest ${Math.round(Number(binRows[0][1]) / 1048576)} MiB`);
+  if (BINARY_MODE === 'database') {
+    check(Number(binRows[0][1]) >= FILE_MIB * 1024 * 1024, 'database mode: the downloaded file was stored in PostgreSQL (binary_data)', binRows);
+  } else {
+    const sizes = [];
+    const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const f = path.join(d, e.name); if (e.isDirectory()) walk(f); else sizes.push(fs.statSync(f).size); } };
+    walk(queueEnv.N8N_BINARY_DATA_STORAGE_PATH);
+    check(sizes.some((n) => n >= FILE_MIB * 1024 * 1024) && Number(binRows[0][0]) === 0, 'filesystem mode: the file was stored in the shared folder, not in PostgreSQL', { sizes, binRows });
+  }
+  timings.workerRssBeforeToPeakDuringUpload = samplers.map((s) => `${Math.round(s.beforeKb / 1024)} -> ${Math.round(s.peakKb / 1024)} MB`).join(', ');
 
   // --- 3. the trigger on the main process, across a restart of main
   if (WITH_TRIGGER) {
