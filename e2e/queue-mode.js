@@ -142,7 +142,7 @@ async function startPostgres(tmp) {
   cleanups.push(async () => { await svc.stop('SIGINT'); log('postgres stopped'); }); // SIGINT = fast shutdown
   const psqlBin = path.join(bin, 'psql');
   const psql = (sql, db = 'n8n') => {
-    const r = spawnSync(psqlBin, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-At', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+    const r = spawnSync(psqlBin, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-qAt', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`psql failed (${sql}):\n${r.stderr}`);
     return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
   };
