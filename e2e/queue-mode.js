@@ -35,6 +35,10 @@ const FILE_MIB = numArg('file-mib', 64); // > 16 MiB (N8N_PAYLOAD_SIZE_MAX), < 5
 const WORKER_CONCURRENCY = 5; // n8n warns below 5; 12 executions of >= 1.5 s each cannot fit one worker
 const RUN_MS = 1500; // stand-in run duration: executions overlap, so both workers must take some
 const WITH_TRIGGER = !flag('no-trigger');
+const ONLY_TRIGGER = flag('only-trigger'); // skip the Start Run and upload scenarios
+// Proof that the restart check can fail: wipe the trigger's saved state while main is down
+// (the run must then FAIL: the runs finished meanwhile are taken as history and never emitted).
+const WIPE_TRIGGER_STATE = flag('wipe-trigger-state');
 const strArg = (name, dflt) => { const i = argv.indexOf(`--${name}`); return i === -1 ? dflt : argv[i + 1]; };
 // database: 2.x's default in queue mode (every process reads the same PostgreSQL table).
 // filesystem: works in queue mode only when every process sees the same folder (a shared volume);
@@ -415,6 +419,8 @@ async function main() {
   };
 
   // --- 1. many items through Start Run with wait, spread across the workers
+  if (!ONLY_TRIGGER) await startRunAndUploadScenarios();
+  async function startRunAndUploadScenarios() {
   t = Date.now();
   const keys = [];
   const calls = [];
@@ -472,6 +478,7 @@ async function main() {
     check(sizes.some((n) => n >= FILE_MIB * 1024 * 1024) && Number(binRows[0][0]) === 0, 'filesystem mode: the file was stored in the shared folder, not in PostgreSQL', { sizes, binRows });
   }
   timings.workerRssBeforeToPeakDuringUpload = samplers.map((s) => `${Math.round(s.beforeKb / 1024)} -> ${Math.round(s.peakKb / 1024)} MB`).join(', ');
+  }
 
   // --- 3. the trigger on the main process, across a restart of main
   if (WITH_TRIGGER) {
@@ -500,14 +507,20 @@ async function triggerScenario({ standin, sink, pg, procs, mainInst, mainProcs, 
   const batch1 = await createFinished(4, 'before-restart');
   log(`trigger: 4 runs finished, waiting for the next poll (up to ~70 s)...`);
   await waitFor('the trigger to emit the first batch', () => batch1.every((id) => emittedIds().includes(id)), { timeoutMs: 150000, everyMs: 1000 });
+  const stateOf = () => { const r = pg.psql(`SELECT coalesce("staticData"::text, '') FROM workflow_entity WHERE id = '${wfId}'`); return r[0] ? r[0][0] : ''; };
   const st = Date.now();
   await n8n.stopN8n(procs.main);
   procs.main = null;
+  const savedBefore = stateOf();
+  check(/vishwaTrigger/.test(savedBefore), 'the trigger state is saved in the database (workflow_entity.staticData) when main stops', savedBefore);
+  if (WIPE_TRIGGER_STATE) { pg.psql(`UPDATE workflow_entity SET "staticData" = NULL WHERE id = '${wfId}'`); log('trigger state WIPED (--wipe-trigger-state): this run must fail'); }
   const batch2 = await createFinished(3, 'while-main-down');
   procs.main = await n8n.startN8n(mainInst, { timeoutMs: 180000 });
   mainProcs.push(procs.main);
   timings.mainRestart = `${((Date.now() - st) / 1000).toFixed(1)} s`;
-  await waitFor('the trigger to emit the runs finished while main was down', () => batch2.every((id) => emittedIds().includes(id)), { timeoutMs: 150000, everyMs: 1000 });
+  try {
+    await waitFor('the trigger to emit the runs finished while main was down', () => batch2.every((id) => emittedIds().includes(id)), { timeoutMs: 150000, everyMs: 1000 });
+  } catch (e) { log(e.message); } // the exactly-once check below reports it with the evidence
   const batch3 = await createFinished(2, 'after-restart');
   await waitFor('the trigger to emit the runs finished after the restart', () => batch3.every((id) => emittedIds().includes(id)), { timeoutMs: 150000, everyMs: 1000 });
   await sleep(3000); // let any duplicate in flight arrive
