@@ -66,11 +66,14 @@ function machine() {
 }
 
 function versions() {
-	let commit;
-	try {
-		commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-	} catch {
-		commit = undefined;
+	// VISHWA_BENCH_COMMIT: when benchmarking an exported copy of a commit (git archive), which has no .git.
+	let commit = process.env.VISHWA_BENCH_COMMIT;
+	if (!commit) {
+		try {
+			commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+		} catch {
+			commit = undefined;
+		}
 	}
 	const nodesBase = findN8nNodesBase();
 	return {
