@@ -1,6 +1,7 @@
 'use strict';
 /**
- * The fault matrix: for every route the package calls and every fault the stand-in (or a
+ * The fault matrix: for every route the package calls (upload, start-run, status, the trigger's
+ * runs listing) and every fault the stand-in (or a
  * misbehaving proxy in front of it) can inject, what the node does. One table of data, used twice:
  * faults.matrix.test.js runs every cell against a real socket and asserts it, and the README's
  * "fault × route → behaviour" table is rendered from it (`npm run fault-table` rewrites the README
@@ -20,7 +21,7 @@ const TABLE_END = '<!-- fault-matrix:end -->';
 /** Retry policy of the transport (core/schedule.ts DEFAULT_RETRY_POLICY): full jitter in [half, full]. */
 const RETRY = { maxAttempts: 4, baseMs: 500, capMs: 8000 };
 /** The Request Timeout used by the cases that need one. */
-const TIMEOUT_MS = 500;
+const TIMEOUT_MS = 2000;
 
 /** The shortest and longest total backoff before attempt number `attempts` (1-based). */
 function backoff(attempts, first = 0) {
@@ -55,6 +56,13 @@ const ROUTES = {
 		creates: null,
 		action: { test: 'get the status of run "run_1"', readme: 'get the status of run "<run>"' },
 	},
+	runs: {
+		title: 'Vishwa Trigger (runs listing)',
+		unsafe: false,
+		creates: null,
+		action: { test: 'list the runs of flow "flow-ok"', readme: 'list the runs of flow "<flow>"' },
+		afterError: 'The poll fails and saves nothing; the next poll emits the runs it missed, once.',
+	},
 };
 
 /**
@@ -77,7 +85,7 @@ const FAULTS = [
 	{ id: 'huge', label: '200 with a 5 MiB JSON answer', standin: { kind: 'huge' } },
 	{ id: 'drop-before', label: 'Connection dropped after the request was sent, before it was processed', standin: { kind: 'drop-before' } },
 	{ id: 'drop-after', label: 'Connection dropped after the request was processed (answer lost)', standin: { kind: 'drop-after' } },
-	{ id: 'slow', label: 'Answer slower than the Request Timeout', standin: { kind: 'slow', delayMs: 2000 }, timeout: TIMEOUT_MS },
+	{ id: 'slow', label: 'Answer slower than the Request Timeout', standin: { kind: 'slow', delayMs: 6000 }, timeout: TIMEOUT_MS },
 	{ id: 'stall', label: 'Connection accepted, request never answered', proxy: 'stall', timeout: TIMEOUT_MS },
 	{ id: 'trickle', label: 'Answer trickles in (a byte every 100 ms) past the Request Timeout', proxy: 'trickle', timeout: TIMEOUT_MS },
 	{ id: 'refused', label: 'Connection refused (nothing listening: nothing was sent)', refused: true },
@@ -146,10 +154,9 @@ function unsafeExpectations() {
 	};
 }
 
-const MATRIX = {
-	upload: unsafeExpectations(),
-	'start-run': unsafeExpectations(),
-	status: {
+/** Reads (status, listing): repeating is harmless, so everything transient is retried. */
+function readExpectations() {
+	return {
 		'429-retry-after': { once: ok(2, retryAfter(2, 1)), always: failed(4, retryAfter(4, 1), msg.rateLimited, msg.stillLimited) },
 		'429-retry-after-long': { once: failed(1, NO_WAIT, msg.rateLimited, msg.tooLong) },
 		429: { once: ok(2), always: failed(4, backoff(4), msg.rateLimited, msg.stillLimited) },
@@ -166,7 +173,13 @@ const MATRIX = {
 		stall: { once: ok(2, afterTimeouts(2)), always: failed(4, afterTimeouts(4), msg.noAnswer, msg.noAnswerDescription) },
 		trickle: { once: ok(2, afterTimeouts(2)), always: failed(4, afterTimeouts(4), msg.noAnswer, msg.noAnswerDescription) },
 		refused: { always: failed(4, backoff(4), msg.unreachable('connection refused'), msg.unreachableDescription) },
-	},
+	};
+}
+
+const MATRIX = {
+	upload: unsafeExpectations(),
+	'start-run': unsafeExpectations(),
+	status: readExpectations(),
 };
 
 /** Every cell as a test case: { id, route, fault, scenario, expected }. */
@@ -241,13 +254,14 @@ function renderCell(route, fault) {
 		return says;
 	};
 	if (once && once.outcome === 'ok' && once.attempts === 1) return 'Works: the answer is returned whole.';
+	const afterError = ROUTES[route].afterError ? ` ${ROUTES[route].afterError}` : '';
 	if (once && once.outcome === 'ok') {
-		const end = always ? ` Persisting: after ${always.attempts} attempts, ${renderMessage(always.message, route)}.` : '';
+		const end = always ? ` Persisting: after ${always.attempts} attempts, ${renderMessage(always.message, route)}.${afterError}` : '';
 		const kept = creates === 'runs' ? ' Runs created: 1.' : creates === 'files' ? ' Uploads stored: 1.' : '';
 		return `**Retried** after ${describeWait(fault, once)}; recovers.${kept}${end}`;
 	}
-	if (once) return `**Not retried.** ${renderMessage(once.message, route)}.${leftover(once)}`;
-	return `**Retried** (${always.attempts} attempts, ${describeWait(fault, always)}), then ${renderMessage(always.message, route)}.${leftover(always)}`;
+	if (once) return `**Not retried.** ${renderMessage(once.message, route)}.${leftover(once)}${afterError}`;
+	return `**Retried** (${always.attempts} attempts, ${describeWait(fault, always)}), then ${renderMessage(always.message, route)}.${leftover(always)}${afterError}`;
 }
 
 function renderTable() {

@@ -3,7 +3,9 @@
 // faulted item is item 0 of three (Continue On Fail, one item at a time), and the test checks
 // whether it was retried, how long the node waited between attempts (from the server's arrival
 // times), the exact message and description, what it left on the server, and that items 1 and 2
-// still got exactly their own answer. Cells run concurrently (a dozen at a time), each against its
+// still got exactly their own answer. For the trigger's listing, the faulted poll comes between
+// an activation poll and a clean one, and every run that finished is emitted exactly once over the
+// two (no run lost, none duplicated). Cells run concurrently (a dozen at a time), each against its
 // own stand-in. Also: no double runs across the whole matrix, and the README's table is the one
 // rendered from the data.
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
@@ -14,7 +16,7 @@ const matrix = require('./faults.matrix');
 const API_KEY = 'fault-matrix-key-6e5d4c';
 const harness = createHarness();
 /** Upper slack on measured waits: a dozen cells share one event loop on a small machine. */
-const SLACK_MS = 2000;
+const SLACK_MS = 3000;
 /** Upload timeouts get time to send the body on top (core/upload.ts): 1 ms for these tiny files. */
 const UPLOAD_SEND_ALLOWANCE_MS = 1;
 
@@ -41,12 +43,16 @@ async function runCase(testCase) {
 		if (fault.refused) baseUrl = `http://127.0.0.1:${await closedPort()}`;
 		if (route === 'status') for (let i = 0; i < 3; i++) standin.state.createRun({ flowId: 'flow-ok', durationMs: 0 });
 		const times = scenario === 'always' ? expected.attempts : 1;
-		if (fault.standin) standin.state.addFault({ route, ...fault.standin, times });
 		if (fault.proxy) {
 			proxy = await startFaultyProxy(standin.url);
-			proxy.addFault({ route, kind: fault.proxy, times });
 			baseUrl = proxy.url;
 		}
+		const inject = () => {
+			if (fault.standin) standin.state.addFault({ route, ...fault.standin, times });
+			if (fault.proxy) proxy.addFault({ route, kind: fault.proxy, times });
+		};
+		if (route === 'runs') return await runListingCase({ standin, proxy, baseUrl, fault, inject });
+		inject();
 
 		const items = Array.from({ length: itemCount }, (_value, i) => ({ i }));
 		const files = items.map(({ i }) => ({ data: { fileName: `item-${i}.txt`, mimeType: 'text/plain', text: `item ${i}` } }));
@@ -93,6 +99,61 @@ async function runCase(testCase) {
 	}
 }
 
+/**
+ * The trigger's cell: an activation poll (nothing to emit), two runs finish, then the faulted poll,
+ * then a clean one. Every finished run must be emitted exactly once over the two.
+ */
+async function runListingCase({ standin, proxy, baseUrl, fault, inject }) {
+	const poller = await harness.createPoller(
+		{
+			type: TYPES.vishwaTrigger,
+			parameters: { flowId: 'flow-ok', event: 'any', options: fault.timeout ? { timeout: fault.timeout } : {} },
+			credentials: { vishwaApi: { id: 'cred-1', name: 'Vishwa API' } },
+		},
+		{ credentials: { vishwaApi: { apiKey: API_KEY, baseUrl } } },
+	);
+	const listings = () =>
+		proxy
+			? proxy.log.filter((entry) => entry.route === 'runs').map((entry) => entry.time)
+			: standin.state.requestsFor('runs').map((entry) => Date.parse(entry.time));
+	const poll = async () => {
+		try {
+			return { items: await poller.poll() };
+		} catch (error) {
+			return { error };
+		}
+	};
+
+	if (fault.refused) {
+		const started = Date.now();
+		const faulted = await poll();
+		return { kind: 'listing', faulted, elapsedMs: Date.now() - started, baseUrl };
+	}
+	const activation = await poll();
+	const finished = [0, 1].map(() => standin.state.createRun({ flowId: 'flow-ok', durationMs: 0 }).run_id);
+	inject();
+	const before = listings().length;
+	const faulted = await poll();
+	const faultedArrivals = listings().slice(before);
+	const between = listings().length;
+	const clean = await poll();
+	const emitted = [faulted, clean].flatMap((result) => (result.items || []).map((item) => item.json.run_id));
+	return {
+		kind: 'listing',
+		activation,
+		faulted,
+		clean,
+		finished,
+		emitted,
+		attempts: faultedArrivals.length,
+		waitedMs: faultedArrivals[faultedArrivals.length - 1] - faultedArrivals[0],
+		cleanPollListings: listings().length - between,
+		baseUrl,
+		apiRuns: standin.state.runs.filter((run) => run.createdBy === 'api').length,
+		faultsLeft: standin.state.faults.length,
+	};
+}
+
 const cases = matrix.matrixCases();
 const results = new Map();
 
@@ -133,60 +194,121 @@ function expectOwnAnswer(route, json, i, { huge = false } = {}) {
 	else expect(json).not.toHaveProperty('_padding');
 }
 
+/** The exact message and description of an expected error (templates filled for this cell). */
+function expectError(error, expected, values) {
+	const message = matrix.fill(expected.message, values);
+	const description = matrix.fill(expected.description, values);
+	if (message instanceof RegExp) expect(error.message).toMatch(message);
+	else expect(error.message).toBe(message);
+	if (description instanceof RegExp) expect(error.description).toMatch(description);
+	else expect(error.description).toBe(description);
+}
+
+/** Retried or not, and how long the node waited between its first and last attempt. */
+function expectAttempts(outcome, expected) {
+	expect(outcome.attempts).toBe(expected.attempts);
+	expect(outcome.waitedMs).toBeGreaterThanOrEqual(expected.wait.min - 5);
+	expect(outcome.waitedMs).toBeLessThanOrEqual(expected.wait.max + SLACK_MS);
+	expect(outcome.faultsLeft).toBe(0);
+}
+
+function expectNodeCell(route, fault, expected, outcome) {
+	expect(outcome.status).toBe('success'); // Continue On Fail: the workflow itself never fails
+	const [first, ...others] = outcome.output;
+	expect(outcome.output.map((item) => item.pairedItem)).toEqual(outcome.output.map((_item, item) => ({ item })));
+
+	if (fault.refused) {
+		// No server to count attempts: the description counts them, the clock times them.
+		expect(first.json.errorDescription).toMatch(new RegExp(`^${expected.attempts} attempts made\\.`));
+		expect(outcome.elapsedMs).toBeGreaterThanOrEqual(expected.wait.min);
+		expect(outcome.elapsedMs).toBeLessThanOrEqual(expected.wait.max + SLACK_MS);
+	} else {
+		expectAttempts(outcome, expected);
+	}
+
+	// What item 0 got: its own answer, or the exact message and description.
+	const values = matrix.templateValues(route, {
+		baseUrl: outcome.baseUrl,
+		timeout: route === 'upload' ? fault.timeout + UPLOAD_SEND_ALLOWANCE_MS : fault.timeout,
+	});
+	if (expected.outcome === 'ok') {
+		expect(first.json).not.toHaveProperty('error');
+		expectOwnAnswer(route, first.json, 0, { huge: fault.id === 'huge' });
+	} else {
+		expectError({ message: first.json.error, description: first.json.errorDescription }, expected, values);
+	}
+
+	// What it left on the server: never more than one run or upload, exactly what the table says.
+	const created = expected.outcome === 'ok' ? 1 : expected.created;
+	if (route === 'start-run') expect(outcome.runsByItem[0]).toBe(created);
+	else expect(outcome.apiRuns).toBe(0);
+	if (route === 'upload') expect(outcome.filesByItem[0]).toBe(created);
+
+	// Nothing else broke: the other items got exactly their own answer, once.
+	others.forEach((item, index) => {
+		const i = index + 1;
+		expectOwnAnswer(route, item.json, i);
+		if (route === 'start-run') expect(outcome.runsByItem[i]).toBe(1);
+		if (route === 'upload') expect(outcome.filesByItem[i]).toBe(1);
+	});
+	expect(outcome.output).toHaveLength(outcome.itemCount);
+}
+
+function expectListingCell(fault, expected, outcome) {
+	const values = matrix.templateValues('runs', { baseUrl: outcome.baseUrl, timeout: fault.timeout });
+	if (fault.refused) {
+		expectError(outcome.faulted.error, expected, values);
+		expect(outcome.elapsedMs).toBeGreaterThanOrEqual(expected.wait.min);
+		expect(outcome.elapsedMs).toBeLessThanOrEqual(expected.wait.max + SLACK_MS);
+		return;
+	}
+	expect(outcome.activation).toEqual({ items: null });
+	expectAttempts(outcome, expected);
+	if (expected.outcome === 'ok') {
+		expect(outcome.faulted.error).toBeUndefined();
+		expect(outcome.faulted.items.map((item) => item.json.run_id)).toEqual(outcome.finished);
+		expect(outcome.clean).toEqual({ items: null });
+	} else {
+		expectError(outcome.faulted.error, expected, values);
+		// Nothing was saved by the failed poll: the next one emits the runs it missed.
+		expect(outcome.clean.items.map((item) => item.json.run_id)).toEqual(outcome.finished);
+	}
+	// A clean poll of this flow reads one page: the attempts counted above were the faulted poll's.
+	expect(outcome.cleanPollListings).toBe(1);
+	expect(outcome.apiRuns).toBe(0);
+}
+
 describe.each(Object.keys(matrix.MATRIX))('%s', (route) => {
 	test.each(cases.filter((testCase) => testCase.route === route).map((testCase) => [testCase.id, testCase]))(
 		'%s',
-		(_id, { fault, expected }) => {
-			const outcome = results.get(_id);
-			expect(outcome.status).toBe('success'); // Continue On Fail: the workflow itself never fails
-			const [first, ...others] = outcome.output;
-			expect(outcome.output.map((item) => item.pairedItem)).toEqual(outcome.output.map((_item, item) => ({ item })));
-
-			// Retried or not, and how long it waited between the first and the last attempt.
-			if (fault.refused) {
-				expect(first.json.errorDescription).toMatch(new RegExp(`^${expected.attempts} attempts made\\.`));
-				expect(outcome.elapsedMs).toBeGreaterThanOrEqual(expected.wait.min);
-				expect(outcome.elapsedMs).toBeLessThanOrEqual(expected.wait.max + SLACK_MS);
-			} else {
-				expect(outcome.attempts).toBe(expected.attempts);
-				expect(outcome.waitedMs).toBeGreaterThanOrEqual(expected.wait.min - 5);
-				expect(outcome.waitedMs).toBeLessThanOrEqual(expected.wait.max + SLACK_MS);
-				expect(outcome.faultsLeft).toBe(0);
-			}
-
-			// What item 0 got: its own answer, or the exact message and description.
-			const values = matrix.templateValues(route, {
-				baseUrl: outcome.baseUrl,
-				timeout: route === 'upload' ? fault.timeout + UPLOAD_SEND_ALLOWANCE_MS : fault.timeout,
-			});
-			if (expected.outcome === 'ok') {
-				expect(first.json).not.toHaveProperty('error');
-				expectOwnAnswer(route, first.json, 0, { huge: fault.id === 'huge' });
-			} else {
-				const message = matrix.fill(expected.message, values);
-				const description = matrix.fill(expected.description, values);
-				if (message instanceof RegExp) expect(first.json.error).toMatch(message);
-				else expect(first.json.error).toBe(message);
-				if (description instanceof RegExp) expect(first.json.errorDescription).toMatch(description);
-				else expect(first.json.errorDescription).toBe(description);
-			}
-
-			// What it left on the server: never more than one run or upload, exactly what the table says.
-			const created = expected.outcome === 'ok' ? 1 : expected.created;
-			if (route === 'start-run') expect(outcome.runsByItem[0]).toBe(created);
-			else expect(outcome.apiRuns).toBe(0);
-			if (route === 'upload') expect(outcome.filesByItem[0]).toBe(created);
-
-			// Nothing else broke: the other items got exactly their own answer, once.
-			others.forEach((item, index) => {
-				const i = index + 1;
-				expectOwnAnswer(route, item.json, i);
-				if (route === 'start-run') expect(outcome.runsByItem[i]).toBe(1);
-				if (route === 'upload') expect(outcome.filesByItem[i]).toBe(1);
-			});
-			expect(outcome.output).toHaveLength(outcome.itemCount);
+		(id, { fault, expected }) => {
+			const outcome = results.get(id);
+			if (route === 'runs') expectListingCell(fault, expected, outcome);
+			else expectNodeCell(route, fault, expected, outcome);
 		},
 	);
+});
+
+// The trigger's listing column joins the matrix once the trigger is committed.
+test.skip('the trigger lost and duplicated no run across the listing faults', () => {
+	let checked = 0;
+	let lost = 0;
+	let duplicated = 0;
+	for (const testCase of cases.filter((c) => c.route === 'runs' && !c.fault.refused)) {
+		const { finished, emitted } = results.get(testCase.id);
+		checked += finished.length;
+		for (const runId of finished) {
+			const times = emitted.filter((id) => id === runId).length;
+			if (times === 0) lost += 1;
+			if (times > 1) duplicated += times - 1;
+		}
+		duplicated += emitted.filter((id) => !finished.includes(id)).length;
+	}
+	global.__vishwaSecretScan.add('triggerRunsChecked', checked);
+	global.__vishwaSecretScan.add('eventsLost', lost);
+	global.__vishwaSecretScan.add('eventsDuplicated', duplicated);
+	expect(checked).toBeGreaterThan(40);
+	expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
 });
 
 test('no double runs: across the whole matrix, every start the node meant to make created at most one run', () => {
