@@ -326,7 +326,10 @@ async function runVersion(version, ctx) {
       check(mine.length > 10, `only ${mine.length} requests reached the stand-in`);
       check(!bad.length, `${bad.length} of ${mine.length} requests without the key in XP-API-Key: ${JSON.stringify(bad.slice(0, 3).map((q) => ({ seq: q.seq, method: q.method, path: q.path, keyOk: q.keyOk, keyHeader: q.keyHeader, keyElsewhere: q.keyElsewhere })))}`);
       check(mine.every((q) => !q.keyElsewhere), 'a request carried the key outside XP-API-Key');
-      return `${mine.length} requests`;
+      // And nothing but the credential names the header: the nodes cannot have set it themselves.
+      const setters = builtFilesNaming(/['"`]xp-api-key['"`]\s*:/i).filter((f) => f !== path.join('dist', 'credentials', 'VishwaApi.credentials.js'));
+      check(!setters.length, `built files other than the credential set an XP-API-Key header: ${setters.join(', ')}`);
+      return `${mine.length} requests; only dist/credentials/VishwaApi.credentials.js names the header`;
     });
   } finally {
     if (srv) {
@@ -336,6 +339,20 @@ async function runVersion(version, ctx) {
     if (opts.keep) log(`  user folder kept: ${userFolder}`);
     else fs.rmSync(userFolder, { recursive: true, force: true });
   }
+}
+
+/** Built .js files (relative to the repo) whose code matches `re`. */
+function builtFilesNaming(re) {
+  const found = [];
+  const walk = (dir) => {
+    for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, ent.name);
+      if (ent.isDirectory()) walk(p);
+      else if (ent.name.endsWith('.js') && re.test(fs.readFileSync(p, 'utf8'))) found.push(path.relative(REPO, p));
+    }
+  };
+  walk(path.join(REPO, 'dist'));
+  return found;
 }
 
 // ---------- the trigger ----------
