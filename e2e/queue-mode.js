@@ -172,6 +172,29 @@ async function startRedis(tmp) {
   return { port, svc };
 }
 
+/** Every listening TCP socket (from `ss`) of these processes and their descendants. */
+function listeningSockets(rootPids) {
+  const children = new Map();
+  for (const ent of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(ent)) continue;
+    try {
+      const ppid = Number((/^PPid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${ent}/status`, 'utf8')) || [])[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(ent));
+    } catch { /* gone */ }
+  }
+  const pids = new Set();
+  const stack = [...rootPids];
+  while (stack.length) { const pid = stack.pop(); if (!pids.has(pid)) { pids.add(pid); stack.push(...(children.get(pid) || [])); } }
+  const r = spawnSync('ss', ['-ltnpH'], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  return r.stdout.split('\n').filter(Boolean).map((line) => {
+    const cols = line.trim().split(/\s+/);
+    const owners = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+    return { local: cols[3], owners };
+  }).filter((sock) => sock.owners.some((pid) => pids.has(pid)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Small local HTTP servers: a big file to download, and a sink the trigger workflow posts to
 
@@ -402,6 +425,12 @@ async function main() {
   workers.forEach((w, i) => { procs[workerInsts[i].name] = w; });
   timings.workersReady = since(t);
   log(`cluster up: main ${procs.main.baseUrl}, workers health ${workerInsts.map((w) => w.healthPort).join(', ')}`);
+  const sockets = listeningSockets([process.pid, procs.main.pid, ...workers.map((w) => w.pid), pg.svc.child.pid, redis.svc.child.pid]);
+  if (sockets === null) log('`ss` not available: listening addresses not checked');
+  else {
+    check(sockets.length >= 7 && sockets.every((sock) => /^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]):\d+$/.test(sock.local)),
+      `all ${sockets.length} listening sockets of the cluster are on 127.0.0.1`, sockets);
+  }
 
   const executionsOf = (wfId) => pg.psql(`SELECT id, status, mode FROM execution_entity WHERE "workflowId" = '${wfId}' ORDER BY id`)
     .map(([id, status, mode]) => ({ id, status, mode }));
