@@ -1,0 +1,455 @@
+#!/usr/bin/env node
+'use strict';
+// Editor check in a real browser (`npm run e2e:editor`).
+//
+// Stands up its own real n8n 2.41.1 (the cached install of e2e/install-n8n.sh) with this package
+// installed from its `npm pack` tarball the way n8n's installer lays it out, the Vishwa stand-in,
+// a "Vishwa API (stand-in)" credential and an owner account; then drives Debian's Chromium
+// (/usr/bin/chromium, through playwright-core: no browser download) through the editor:
+//   sign in -> new workflow -> nodes panel, search "Vishwa" (both nodes listed, icons load)
+//   -> add the Vishwa node: Resource / Operation options, Run > Start parameters
+//   -> add the Vishwa Trigger: its parameters
+//   -> open the credential, press Retry (n8n's credential test) and see it succeed against the stand-in.
+// A screenshot per step goes to test-artifacts/editor/ (gitignored). Exit 0 when every check
+// passed; otherwise exit 1 naming the failed check, with a screenshot `failure-*.png`.
+//
+// Options: --no-build (use the dist/ already built), --keep (leave n8n + stand-in running for a
+// look by hand; Ctrl-C stops them), --headed is not supported (no display here).
+// Env: EDITOR_CHECK_URL=<n8n base URL> skips the setup and drives an instance left by --keep
+// (for working on the browser steps), CHROMIUM_PATH (default /usr/bin/chromium), EDITOR_CHECK_ARTIFACTS (default test-artifacts/editor).
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const n8n = require('./lib/n8n');
+
+const REPO = path.resolve(__dirname, '..');
+const ARTIFACTS = path.resolve(REPO, process.env.EDITOR_CHECK_ARTIFACTS || 'test-artifacts/editor');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CREDENTIAL_NAME = 'Vishwa API (stand-in)';
+const CREDENTIAL_ID = 'vishwaStandinEd1';
+const OWNER = { email: 'owner@example.com', firstName: 'Editor', lastName: 'Check', password: 'Vishwa-e2e-Passw0rd' };
+// Without these, Chromium keeps calling Google services, which this closed network never answers.
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+const STEP_TIMEOUT_MS = 30000; // any single wait in the browser (generous: this machine is shared and often loaded)
+const NAVIGATION_TIMEOUT_MS = 90000; // a page load (the editor bundle is large)
+
+const args = new Set(process.argv.slice(2));
+const startedAt = Date.now();
+const checks = []; // { step, name, ok, detail }
+let page = null;
+// Where the node descriptions the checks expect are read from: the package as installed into n8n
+// (not the work tree's dist/, which a parallel build may change meanwhile).
+let packageDir = REPO;
+let stepNo = 0;
+
+function log(msg) {
+  process.stdout.write(`[editor-check +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${msg}\n`);
+}
+
+class CheckFailed extends Error {}
+
+/** Record a check; a failed check stops the run (later steps depend on the earlier ones). */
+function check(name, ok, detail = '') {
+  checks.push({ name, ok: Boolean(ok), detail });
+  log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+  if (!ok) throw new CheckFailed(`${name}${detail ? `: ${detail}` : ''}`);
+}
+
+async function screenshot(name) {
+  stepNo += 1;
+  const file = path.join(ARTIFACTS, `${String(stepNo).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file });
+  log(`screenshot ${path.relative(REPO, file)}`);
+  return file;
+}
+
+function run(cmd, cmdArgs, what) {
+  const res = spawnSync(cmd, cmdArgs, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (res.status !== 0) throw new Error(`${what} failed (exit ${res.status}):\n${(res.stdout + res.stderr).split('\n').slice(-30).join('\n')}`);
+  return res.stdout;
+}
+
+async function http(method, url, body) {
+  const res = await fetch(url, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  return { status: res.status, text };
+}
+
+/** Loads a node class from the package as installed (its `n8n-workflow` resolves to ours, as in n8n). */
+function loadNodeClass(nodeFile, exportName) {
+  if (!(process.env.NODE_PATH || '').includes(path.join(REPO, 'node_modules'))) {
+    process.env.NODE_PATH = [path.join(REPO, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
+    require('module').Module._initPaths(); // eslint-disable-line no-underscore-dangle, global-require
+  }
+  return require(path.join(packageDir, 'dist', nodeFile))[exportName]; // eslint-disable-line import/no-dynamic-require, global-require
+}
+
+/** The parameters n8n shows for a node with its default values, read from the built description. */
+function defaultVisibleParameters(nodeFile, exportName, overrides = {}) {
+  const NodeClass = loadNodeClass(nodeFile, exportName);
+  const props = new NodeClass().description.properties;
+  const values = {};
+  for (const p of props) if (!(p.name in values)) values[p.name] = p.default;
+  Object.assign(values, overrides);
+  const shown = (p) => {
+    const show = (p.displayOptions && p.displayOptions.show) || {};
+    const hide = (p.displayOptions && p.displayOptions.hide) || {};
+    for (const [k, allowed] of Object.entries(show)) if (!k.startsWith('@') && !allowed.includes(values[k])) return false;
+    for (const [k, denied] of Object.entries(hide)) if (!k.startsWith('@') && denied.includes(values[k])) return false;
+    return true;
+  };
+  return props.filter((p) => shown(p) && p.type !== 'hidden');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup: build, pack, n8n v2 with the package, stand-in, credential, owner.
+
+async function setUp(resources) {
+  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package (apt-get install -y chromium) or set CHROMIUM_PATH`);
+
+  if (!args.has('--no-build')) {
+    log('npm run build');
+    run('npm', ['run', 'build', '--silent'], 'npm run build');
+  }
+  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vishwa-editor-pack-'));
+  resources.dirs.push(packDir);
+  const tgz = n8n.packPackage(REPO, packDir);
+  const listing = run('tar', ['-tzf', tgz], 'tar -tzf');
+  for (const f of ['dist/nodes/Vishwa/Vishwa.node.js', 'dist/nodes/VishwaTrigger/VishwaTrigger.node.js', 'dist/credentials/VishwaApi.credentials.js']) {
+    if (!listing.includes(`package/${f}`)) throw new Error(`${path.basename(tgz)} lacks ${f} (was dist/ cleaned while packing?)`);
+  }
+  log(`packed ${path.basename(tgz)}`);
+
+  n8n.ensureInstalled('v2', { quiet: true });
+  const { startStandin } = require('../test/standin/server'); // eslint-disable-line global-require
+  const standin = await startStandin({ apiKey: `editor-check-${process.pid}` });
+  resources.standin = standin;
+  log(`stand-in at ${standin.url}`);
+
+  const inst = n8n.createInstance({ version: 'v2', port: await n8n.freePort(), brokerPort: await n8n.freePort() });
+  resources.dirs.push(inst.userFolder);
+  packageDir = n8n.installPackageTarball(inst.userFolder, tgz).dir;
+  await n8n.importCredentials(inst, [{
+    id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'vishwaApi', data: { apiKey: standin.apiKey, baseUrl: standin.url },
+  }]);
+  log('credential imported; starting n8n 2.41.1');
+  const srv = await n8n.startN8n(inst, { timeoutMs: 180000 });
+  resources.srv = srv;
+  log(`n8n ready at ${srv.baseUrl} in ${(srv.readyMs / 1000).toFixed(1)} s`);
+
+  // n8n 2.x shows the owner setup form on a fresh instance; its REST endpoint does the same.
+  const setup = await http('POST', `${srv.baseUrl}/rest/owner/setup`, OWNER);
+  if (setup.status !== 200) throw new Error(`POST /rest/owner/setup answered ${setup.status}: ${setup.text.slice(0, 300)}`);
+  return { baseUrl: srv.baseUrl, standin };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser flow.
+
+const byTestId = (id) => `[data-test-id="${id}"]`;
+
+async function visible(locator, timeout = STEP_TIMEOUT_MS) {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function signIn(baseUrl) {
+  await page.goto(`${baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
+  const form = page.locator(byTestId('signin-form')).or(page.locator('form')).first();
+  check('sign-in form shown', await visible(form));
+  await page.locator('input[name="emailOrLdapLoginId"], input[type="email"]').first().fill(OWNER.email);
+  await page.locator('input[name="password"], input[type="password"]').first().fill(OWNER.password);
+  await screenshot('signin');
+  await page.locator(`${byTestId('form-submit-button')}, button[type="submit"]`).first().click();
+  await page.waitForURL((u) => !/\/signin/.test(u.pathname), { timeout: STEP_TIMEOUT_MS }).catch(() => {});
+  check('signed in (left /signin)', !/\/signin/.test(new URL(page.url()).pathname), page.url());
+}
+
+/** Every <img> of our package's icon inside `scope`: how many, and which did not load. */
+async function iconReport(scope) {
+  const imgs = await scope.locator('img[src*="/icons/n8n-nodes-vishwa/"]').evaluateAll((els) => els
+    .filter((e) => e.offsetParent !== null) // visible ones only (n8n keeps hidden drag previews)
+    .map((e) => ({ src: e.getAttribute('src'), complete: e.complete, naturalWidth: e.naturalWidth })));
+  return { count: imgs.length, broken: imgs.filter((i) => !i.complete || !(i.naturalWidth > 0)), srcs: [...new Set(imgs.map((i) => i.src))] };
+}
+
+async function checkIcons(scope, where, minCount) {
+  // Images may still be decoding right after render: give them a moment.
+  let rep = await iconReport(scope);
+  for (let i = 0; i < 20 && (rep.broken.length || rep.count < minCount); i += 1) {
+    await page.waitForTimeout(250);
+    rep = await iconReport(scope);
+  }
+  check(`${where}: Vishwa icon shown and loaded (naturalWidth > 0)`, rep.count >= minCount && rep.broken.length === 0,
+    `${rep.count} visible icon image(s) ${rep.srcs.join(', ')}${rep.broken.length ? `; not loaded: ${rep.broken.map((b) => b.src).join(', ')}` : ''}`);
+}
+
+const nodeCreator = () => page.locator(byTestId('node-creator')).first();
+const creatorItem = (text) => nodeCreator().locator(byTestId('node-creator-item-name')).filter({ hasText: text }).first();
+
+/** Search "Vishwa" in the open nodes panel and open the Vishwa entry (n8n lists the node and its trigger as one app). */
+async function searchVishwaAndOpen(panelName) {
+  const search = page.locator(byTestId('node-creator-search-bar')).first();
+  check(`${panelName}: nodes panel open`, await visible(search));
+  await search.fill('Vishwa');
+  const entry = creatorItem(/^Vishwa$/);
+  const found = await visible(entry, 10000);
+  const noResults = await nodeCreator().locator(byTestId('node-creator-no-results')).count();
+  await screenshot(`${panelName.replace(/\W+/g, '-').toLowerCase()}-search-vishwa`);
+  check(`${panelName}: searching "Vishwa" lists the Vishwa node`, found, found ? '' : `no entry named Vishwa${noResults ? ' ("No results" shown)' : ''}`);
+  await checkIcons(nodeCreator(), `${panelName} search results`, 1);
+  await entry.click();
+}
+
+async function expandCategory(name) {
+  const cat = nodeCreator().locator(`${byTestId('node-creator-category-item')}`).filter({ hasText: name }).first();
+  check(`node details list a "${name}" section`, await visible(cat, 10000));
+  const collapsed = () => cat.locator('xpath=ancestor::*[@data-category-collapsed][1]').getAttribute('data-category-collapsed', { timeout: 2000 }).catch(() => null);
+  if ((await collapsed()) === 'true') {
+    await cat.click();
+    await page.waitForTimeout(300);
+  }
+}
+
+/** The texts of the options of an n8n select parameter (Element Plus select; listbox found via aria-controls). */
+async function selectOptions(paramName) {
+  const input = page.locator(`${byTestId(`parameter-input-${paramName}`)} input`).first();
+  const value = await input.inputValue(); // read before opening: an open select shows its value as placeholder only
+  await input.click();
+  const listId = await input.getAttribute('aria-controls');
+  const list = page.locator(`[id="${listId}"]`);
+  await list.first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  const options = (await list.locator('[role="option"], .el-select-dropdown__item').allInnerTexts())
+    .map((t) => t.split('\n')[0].trim()).filter(Boolean);
+  return { value, list, options };
+}
+
+async function chooseOption(paramName, optionName) {
+  const { list } = await selectOptions(paramName);
+  await list.locator('[role="option"], .el-select-dropdown__item').filter({ hasText: new RegExp(`^${optionName}`) }).first().click();
+  await page.waitForTimeout(300);
+}
+
+async function parameterLabels() {
+  const ndv = page.locator(byTestId('ndv')).first();
+  const texts = await ndv.locator(`${byTestId('node-parameters')} ${byTestId('input-label')}, ${byTestId('node-parameters')} label`)
+    .evaluateAll((els) => els.filter((e) => e.offsetParent !== null).map((e) => e.innerText));
+  return [...new Set(texts.map((t) => t.split('\n')[0].trim()).filter(Boolean))];
+}
+
+async function expectParameters(where, expectedDisplayNames) {
+  await page.waitForTimeout(300);
+  const labels = await parameterLabels();
+  const missing = expectedDisplayNames.filter((n) => !labels.some((l) => l === n || l.startsWith(`${n} `) || l.startsWith(`${n}*`)));
+  check(`${where}: parameters shown (${expectedDisplayNames.join(', ')})`, missing.length === 0,
+    missing.length ? `missing ${missing.join(', ')}; shown: ${labels.join(', ')}` : '');
+}
+
+/** The node's credential field shows our imported credential (n8n selects the only one there is). */
+async function checkCredentialSelected(ndv, where) {
+  const shown = await ndv.locator(`${byTestId('node-credentials-select')}, ${byTestId('node-credentials-config-container')}`)
+    .evaluateAll((els) => els.flatMap((e) => [e.innerText || '', ...[...e.querySelectorAll('input')].map((i) => i.value)]).join(' | '))
+    .catch(() => '');
+  check(`${where}: credential "${CREDENTIAL_NAME}" selected`, shown.includes(CREDENTIAL_NAME), shown.replace(/\s+/g, ' ').trim() || 'no credential field found');
+}
+
+async function closeNdv() {
+  const close = page.locator(byTestId('ndv-close-button')).first();
+  if (await close.isVisible().catch(() => false)) await close.click();
+  else await page.keyboard.press('Escape');
+  await page.locator(byTestId('ndv')).first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS }).catch(() => {});
+}
+
+async function editorFlow(baseUrl, standin) {
+  await signIn(baseUrl);
+
+  // 1. New workflow, trigger panel: the Vishwa app with its trigger.
+  await page.goto(`${baseUrl}/workflow/new`, { waitUntil: 'domcontentloaded' });
+  const addFirst = page.locator(byTestId('canvas-add-button')).first();
+  check('new workflow canvas shown', await visible(addFirst, 90000)); // first load compiles the node list
+  await addFirst.click();
+  await searchVishwaAndOpen('Trigger panel');
+  await expandCategory('Triggers');
+  const triggerItem = nodeCreator().locator('[data-keyboard-nav-id^="n8n-nodes-vishwa.vishwaTrigger"]').first();
+  check('Vishwa details: the Vishwa Trigger is listed under Triggers', await visible(triggerItem, 10000),
+    await triggerItem.innerText().catch(() => 'not found'));
+  await expandCategory('Actions');
+  const expectedActions = actionNames();
+  const shownActions = await nodeCreator().locator('[data-keyboard-nav-id^="n8n-nodes-vishwa.vishwa-"]').allInnerTexts();
+  const missingActions = expectedActions.filter((a) => !shownActions.some((t) => t.includes(a)));
+  check(`Vishwa details: the Vishwa node's actions are listed (${expectedActions.join(', ')})`, missingActions.length === 0,
+    missingActions.length ? `missing ${missingActions.join(', ')}` : '');
+  await checkIcons(nodeCreator(), 'Vishwa details', 1 + expectedActions.length);
+  await screenshot('vishwa-details-trigger-and-actions');
+
+  // 2. The Vishwa Trigger: add it, its parameters and credential.
+  await triggerItem.click();
+  const ndv = page.locator(byTestId('ndv')).first();
+  check('Vishwa Trigger added and its editor opened', await visible(ndv));
+  await page.waitForTimeout(500);
+  const trigParams = defaultVisibleParameters('nodes/VishwaTrigger/VishwaTrigger.node.js', 'VishwaTrigger').map((p) => p.displayName);
+  if (trigParams.length === 0) log('note: the built Vishwa Trigger declares no parameters (placeholder?): only its credential is checked');
+  else await expectParameters('Vishwa Trigger', trigParams);
+  await checkCredentialSelected(ndv, 'Vishwa Trigger');
+  await checkIcons(ndv, 'Vishwa Trigger editor header', 1);
+  await screenshot('vishwa-trigger-parameters');
+
+  // 3. The credential: open it from the node, test it (Retry) against the stand-in.
+  await ndv.locator(byTestId('credential-edit-button')).first().click();
+  const dialog = page.locator(byTestId('credential-edit-dialog')).first();
+  check(`credential "${CREDENTIAL_NAME}" opened`, await visible(dialog));
+  const success = dialog.locator(byTestId('credentials-config-container-test-success')).first();
+  check('credential tested on opening: "Connection tested successfully"', await visible(success, 30000),
+    await dialog.innerText().then((t) => t.replace(/\s+/g, ' ').slice(0, 200)).catch(() => ''));
+  const testsBefore = standin ? countCredentialTests(standin) : 0;
+  const retry = dialog.getByRole('button', { name: /^(Retry|Test)/ }).first();
+  check('credential test button (Retry) shown', await visible(retry, 5000));
+  await retry.click();
+  // The banner disappears while testing and comes back; wait for the stand-in to see the new test.
+  const t0 = Date.now();
+  while (standin && countCredentialTests(standin) <= testsBefore && Date.now() - t0 < STEP_TIMEOUT_MS) await page.waitForTimeout(100);
+  // n8n keeps the old banner while the Retry button spins: wait for the button to be idle again.
+  let idle = false;
+  while (!idle && Date.now() - t0 < STEP_TIMEOUT_MS) {
+    const state = await retry.evaluate((b) => ({ text: b.innerText.trim(), busy: b.disabled || b.classList.contains('is-loading') || b.getAttribute('aria-busy') === 'true' || !!b.querySelector('.is-loading, [class*="spin"], [class*="loading"]') })).catch(() => ({ text: '', busy: true }));
+    idle = !state.busy && /^(Retry|Test)/.test(state.text);
+    if (!idle) await page.waitForTimeout(100);
+  }
+  check('Retry finished (button idle again)', idle);
+  const bannerBack = await visible(success, STEP_TIMEOUT_MS);
+  const bannerText = bannerBack ? (await success.innerText()).replace(/\s+/g, ' ').trim() : '';
+  if (standin) {
+    const last = lastCredentialTest(standin);
+    check('Retry sent the credential test to the stand-in with the right key', countCredentialTests(standin) > testsBefore && last && last.keyOk,
+      last ? `GET ${last.path}, key ${last.keyOk ? 'accepted' : 'refused'}` : 'no request reached the stand-in');
+  }
+  check('after Retry: success banner shown', bannerBack && /tested successfully/i.test(bannerText), bannerText || 'no success banner');
+  await screenshot('credential-test-success');
+  const closeDialog = dialog.locator(byTestId('dialog-close-button')).or(page.locator('.el-dialog__headerbtn')).first();
+  if (await closeDialog.isVisible().catch(() => false)) await closeDialog.click();
+  else await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS }).catch(() => {});
+  await closeNdv();
+
+  // 4. The Vishwa node: add Run > Start from the nodes panel, then Resource / Operation / parameters.
+  await page.locator(byTestId('node-creator-plus-button')).first().click();
+  await searchVishwaAndOpen('Nodes panel');
+  await expandCategory('Actions');
+  const startAction = actionNames().find((a) => /start/i.test(a));
+  await creatorItem(startAction).click();
+  check(`Vishwa node added ("${startAction}") and its editor opened`, await visible(ndv));
+  await checkCredentialSelected(ndv, 'Vishwa node');
+  await checkIcons(ndv, 'Vishwa node editor header', 1);
+  const resource = await selectOptions('resource');
+  check('Resource options: Asset, Run', ['Asset', 'Run'].every((o) => resource.options.includes(o)), resource.options.join(', '));
+  check('Resource is Run', resource.value === 'Run', resource.value);
+  await screenshot('vishwa-resource-options');
+  await page.keyboard.press('Escape');
+  const runOps = await selectOptions('operation');
+  check('Run operations: Start, Get Status, Wait for Completion', ['Start', 'Get Status', 'Wait for Completion'].every((o) => runOps.options.includes(o)), runOps.options.join(', '));
+  check('Operation is Start', runOps.value === 'Start', runOps.value);
+  await screenshot('vishwa-run-operations');
+  await page.keyboard.press('Escape');
+  const startParams = defaultVisibleParameters('nodes/Vishwa/Vishwa.node.js', 'Vishwa', { resource: 'run', operation: 'start' })
+    .filter((p) => !['resource', 'operation'].includes(p.name)).map((p) => p.displayName);
+  for (const must of ['Flow ID', 'Wait for Completion']) if (!startParams.includes(must)) startParams.push(must);
+  await expectParameters('Run > Start', startParams);
+  await screenshot('vishwa-run-start-parameters');
+  await chooseOption('resource', 'Asset');
+  const assetOps = await selectOptions('operation');
+  check('Asset operations: Upload', assetOps.options.includes('Upload'), assetOps.options.join(', '));
+  await page.keyboard.press('Escape');
+  const uploadParams = defaultVisibleParameters('nodes/Vishwa/Vishwa.node.js', 'Vishwa', { resource: 'asset', operation: 'upload' })
+    .filter((p) => !['resource', 'operation'].includes(p.name)).map((p) => p.displayName);
+  await expectParameters('Asset > Upload', uploadParams);
+  await screenshot('vishwa-asset-upload-parameters');
+  await closeNdv();
+  await screenshot('canvas-with-vishwa-nodes');
+}
+
+/** The action names n8n shows for the Vishwa node (each operation's `action`), from the built description. */
+function actionNames() {
+  const Vishwa = loadNodeClass('nodes/Vishwa/Vishwa.node.js', 'Vishwa');
+  return new Vishwa().description.properties
+    .filter((p) => p.name === 'operation')
+    .flatMap((p) => p.options.map((o) => o.action || o.name));
+}
+
+const CREDENTIAL_TEST_PATH = '/v1/workflow/n8n-credential-test/run/n8n-credential-test/status';
+function credentialTests(standin) {
+  return standin.state.requests.filter((r) => r.path === CREDENTIAL_TEST_PATH);
+}
+function countCredentialTests(standin) { return credentialTests(standin).length; }
+function lastCredentialTest(standin) { const all = credentialTests(standin); return all[all.length - 1]; }
+
+async function main() {
+  const resources = { dirs: [], standin: null, srv: null, browser: null };
+  let exitCode = 0;
+  try {
+    const { baseUrl, standin } = process.env.EDITOR_CHECK_URL ? { baseUrl: process.env.EDITOR_CHECK_URL, standin: null } : await setUp(resources);
+    if (process.env.EDITOR_CHECK_URL) fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const { chromium } = require('playwright-core'); // eslint-disable-line global-require
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vishwa-editor-chromium-'));
+    resources.dirs.push(userDataDir);
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1440, height: 900 },
+      timeout: 60000,
+    });
+    resources.browser = context;
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+    page = context.pages()[0] || (await context.newPage());
+    const consoleErrors = [];
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    log(`Chromium ${context.browser() ? context.browser().version() : ''} launched`);
+
+    await editorFlow(baseUrl, standin);
+    if (consoleErrors.length) log(`browser console errors (not failures): ${consoleErrors.length}, first: ${consoleErrors[0].slice(0, 200)}`);
+  } catch (err) {
+    exitCode = 1;
+    process.stderr.write(`\n[editor-check] FAILED: ${err instanceof CheckFailed ? err.message : err.stack || err}\n`);
+    if (page) {
+      try {
+        const file = path.join(ARTIFACTS, `failure-${String(stepNo + 1).padStart(2, '0')}.png`);
+        await page.screenshot({ path: file, fullPage: false });
+        process.stderr.write(`[editor-check] screenshot of the failure: ${path.relative(REPO, file)}\n`);
+      } catch { /* the page may be gone */ }
+    }
+    if (resources.srv) fs.writeFileSync(path.join(ARTIFACTS, 'n8n.log'), resources.srv.output());
+  } finally {
+    if (args.has('--keep') && resources.srv) {
+      log(`--keep: n8n at ${resources.srv.baseUrl} (${OWNER.email} / ${OWNER.password}), stand-in at ${resources.standin.url}; Ctrl-C to stop`);
+      await new Promise((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
+    }
+    if (resources.browser) await resources.browser.close().catch(() => {});
+    if (resources.srv) await n8n.stopN8n(resources.srv).catch(() => {});
+    if (resources.standin) await resources.standin.close().catch(() => {});
+    for (const d of resources.dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+  const passed = checks.filter((c) => c.ok).length;
+  log(`${exitCode === 0 ? 'PASSED' : 'FAILED'}: ${passed}/${checks.length} checks passed${exitCode && passed === checks.length ? ', then an error (above)' : ''}; screenshots in ${path.relative(REPO, ARTIFACTS)}/ (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+  process.exitCode = exitCode;
+}
+
+main();
