@@ -14,7 +14,8 @@
 // block can have put it there.
 //
 // Options: --only v1|v2 (repeatable), --no-build (dist/ is fresh, e.g. right after `npm test`'s
-// build), --keep (leave the n8n user folders), --no-trigger (skip the trigger case).
+// build), --keep (leave the n8n user folders), --no-trigger (skip the trigger case),
+// --only-active (skip the `n8n execute` cases: for working on the trigger and schedule cases).
 // Exit code: 0 all passed, 1 a case failed (its n8n output is printed), 2 bad usage.
 const fs = require('fs');
 const os = require('os');
@@ -36,6 +37,7 @@ function parseArgs(argv) {
     else if (a === '--no-build') opts.build = false;
     else if (a === '--keep') opts.keep = true;
     else if (a === '--no-trigger') opts.trigger = false;
+    else if (a === '--only-active') opts.onlyActive = true;
     else if (n8n.VERSIONS.includes(a)) opts.versions.push(a);
     else throw new Error(`unknown argument ${a}`);
   }
@@ -180,13 +182,14 @@ async function runVersion(version, ctx) {
     });
     if (!setupOk) return;
 
+    if (opts.onlyActive) skip('n8n execute cases', '--only-active');
     const exec = async (id) => {
       const r = await n8n.executeWorkflow(inst, id);
       currentOutput = r.output;
       return r;
     };
 
-    await runCase('example: upload a file, start a run using it, wait', async () => {
+    if (!opts.onlyActive) await runCase('example: upload a file, start a run using it, wait', async () => {
       const before = standin.state.runs.length;
       const r = await exec(uploadEx.id);
       check(r.ok, `execution failed: ${r.error && r.error.message}`, r.output);
@@ -206,7 +209,7 @@ async function runVersion(version, ctx) {
       return `${file.file_id} -> ${out[0].run_id} ${out[0].run_status}`;
     });
 
-    await runCase('example: attach a file to a run and wait', async () => {
+    if (!opts.onlyActive) await runCase('example: attach a file to a run and wait', async () => {
       const r = await exec(attachEx.id);
       check(r.ok, `execution failed: ${r.error && r.error.message}`, r.output);
       const out = n8n.nodeOutput(r, 'Start Run with Report');
@@ -216,7 +219,7 @@ async function runVersion(version, ctx) {
       return `${out[0].run_id} ${out[0].run_status}`;
     });
 
-    await runCase('get status of a started run', async () => {
+    if (!opts.onlyActive) await runCase('get status of a started run', async () => {
       const r = await exec('e2e-get-status');
       check(r.ok, `execution failed: ${r.error && r.error.message}`, r.output);
       const started = n8n.nodeOutput(r, 'Start Run');
@@ -229,7 +232,7 @@ async function runVersion(version, ctx) {
       return `${status[0].run_id} ${status[0].run_status}`;
     });
 
-    await runCase('error path: unknown flow fails the execution with a clear message', async () => {
+    if (!opts.onlyActive) await runCase('error path: unknown flow fails the execution with a clear message', async () => {
       const r = await exec('e2e-error-path');
       check(!r.ok && r.code !== 0, `expected a failed execution, got exit ${r.code}`, r.output);
       const msg = r.error && r.error.message;
@@ -239,7 +242,7 @@ async function runVersion(version, ctx) {
       return `exit ${r.code}: ${msg}`;
     });
 
-    await runCase('scheduled pipeline (run once): success branch', async () => {
+    if (!opts.onlyActive) await runCase('scheduled pipeline (run once): success branch', async () => {
       const r = await exec('e2e-schedule-ok');
       check(r.ok, `execution failed: ${r.error && r.error.message}`, r.output);
       const used = n8n.nodeOutput(r, 'Use Outputs');
@@ -248,7 +251,7 @@ async function runVersion(version, ctx) {
       return `${used[0].run_id} -> Use Outputs`;
     });
 
-    await runCase('scheduled pipeline (run once): failure branch', async () => {
+    if (!opts.onlyActive) await runCase('scheduled pipeline (run once): failure branch', async () => {
       const r = await exec('e2e-schedule-fail');
       check(!r.ok && r.code !== 0, `expected the execution to fail, exit ${r.code}`, r.output);
       const msg = r.error && r.error.message;
@@ -450,7 +453,7 @@ function installInBackground(version) {
 async function main() {
   let opts;
   try { opts = parseArgs(process.argv.slice(2)); } catch (e) {
-    process.stderr.write(`${e.message}\nusage: node e2e/run.js [--only v1|v2] [--no-build] [--keep] [--no-trigger]\n`);
+    process.stderr.write(`${e.message}\nusage: node e2e/run.js [--only v1|v2] [--no-build] [--keep] [--no-trigger] [--only-active]\n`);
     return 2;
   }
   const t0 = Date.now();
