@@ -3,7 +3,9 @@
 // Queue-mode e2e: the package in a real n8n 2.x cluster (1 main + 2 workers, PostgreSQL, Redis).
 //
 //   npm run e2e:queue                 # = npm run build && node e2e/queue-mode.js
-//   node e2e/queue-mode.js [--keep] [--items N] [--file-mib N] [--no-trigger]
+//   node e2e/queue-mode.js [--keep] [--calls N] [--items N] [--file-mib N]
+//                          [--binary-mode database|filesystem] [--no-trigger | --only-trigger]
+//                          [--wipe-trigger-state]   (must FAIL: proves the restart check can)
 //
 // Starts everything itself on 127.0.0.1 (PostgreSQL and Redis from the Debian packages, installed
 // with apt-get when missing and running as root; the stand-in; n8n main + 2 workers), runs the
@@ -440,7 +442,10 @@ async function main() {
   const workerFinished = (execId) => workerInsts
     .filter((w, i) => new RegExp(`Worker finished execution ${execId} \\(job`).test(workers[i].output()))
     .map((w) => w.name);
-  const checkRanOnWorkers = (label, execs) => {
+  const checkRanOnWorkers = async (label, execs) => {
+    // A worker writes the execution's final status, then logs "Worker finished": give the log a moment.
+    await waitFor('the workers to log the end of the executions', () => execs.every((e) => workerFinished(e.id).length > 0), { timeoutMs: 20000, everyMs: 250 })
+      .catch(() => { /* the check below shows which */ });
     const rows = execs.map((e) => ({ ...e, startedOn: whoRan(e.id), finishedOn: workerFinished(e.id), enqueuedByMain: new RegExp(`Enqueued execution ${e.id} \\(job`).test(mainProcs.map((p) => p.output()).join('\n')) }));
     check(rows.every((r) => r.startedOn.length === 1 && r.finishedOn.length === 1 && r.startedOn[0] === r.finishedOn[0] && r.enqueuedByMain),
       `${label}: every execution was enqueued by main and started+finished by exactly one worker`, rows);
@@ -474,7 +479,7 @@ async function main() {
   check(apiRuns.length === keys.length && dupKeys.length === 0 && missing.length === 0,
     `every Start Run item ran exactly once: stand-in run count ${apiRuns.length} == ${keys.length} items`, { runCount: apiRuns.length, dupKeys, missing });
   check(apiRuns.every((r) => r.finished), 'every run was waited for until finished', apiRuns.filter((r) => !r.finished).map((r) => r.run_id));
-  const startRows = checkRanOnWorkers('Start Run', startExecs);
+  const startRows = await checkRanOnWorkers('Start Run', startExecs);
   const perWorker = Object.fromEntries(workerInsts.map((w) => [w.name, startRows.filter((r) => r.startedOn[0] === w.name).length]));
   check(Object.values(perWorker).every((n) => n > 0), `executions spread across both workers ${JSON.stringify(perWorker)}`, perWorker);
 
@@ -491,7 +496,7 @@ async function main() {
   clearInterval(sampler);
   timings.uploadScenario = since(t);
   check(upExecs.length === 1 && upExecs[0].status === 'success', 'upload execution succeeded', upExecs);
-  checkRanOnWorkers('Upload', upExecs);
+  await checkRanOnWorkers('Upload', upExecs);
   const stored = standin.state.files;
   const big = stored.filter((f) => f.size === FILE_MIB * 1024 * 1024);
   check(big.length === 1 && big[0].sha256 === bigSha && big[0].file_name === 'big-queue.bin' && big[0].temp === true,
@@ -558,9 +563,12 @@ async function triggerScenario({ standin, sink, pg, procs, mainInst, mainProcs, 
   const unexpected = emittedIds().filter((id) => !all.includes(id));
   check(Object.values(counts).every((n) => n === 1) && unexpected.length === 0,
     `each of ${all.length} finished runs emitted exactly once across the cluster and the main restart`, { counts, unexpected, received: sink.received });
-  const trigExecs = executionsOf(wfId);
+  const trigExecs = await waitFor('the trigger executions to finish', () => {
+    const ex = executionsOf(wfId);
+    return ex.every((e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status)) ? ex : null;
+  }, { timeoutMs: 60000 }).catch(() => executionsOf(wfId));
   check(trigExecs.every((e) => e.status === 'success' && e.mode === 'trigger'), 'trigger executions: mode=trigger, status=success', trigExecs);
-  checkRanOnWorkers('Trigger', trigExecs);
+  await checkRanOnWorkers('Trigger', trigExecs);
   const sd = pg.psql(`SELECT "staticData" FROM workflow_entity WHERE id = '${wfId}'`);
   log(`trigger static data saved in workflow_entity: ${sd[0] && sd[0][0]}`);
   timings.triggerScenario = since(t);
