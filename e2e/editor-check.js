@@ -30,6 +30,9 @@ const ARTIFACTS = path.resolve(REPO, process.env.EDITOR_CHECK_ARTIFACTS || 'test
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CREDENTIAL_NAME = 'Vishwa API (stand-in)';
 const CREDENTIAL_ID = 'vishwaStandinEd1';
+// The same stand-in with a key it refuses: proves the success banner is not shown for any answer.
+const WRONG_CREDENTIAL_NAME = 'Vishwa API (wrong key)';
+const WRONG_KEY_MESSAGE = 'The API key was refused (HTTP 401)';
 const OWNER = { email: 'owner@example.com', firstName: 'Editor', lastName: 'Check', password: 'Vishwa-e2e-Passw0rd' };
 // Without these, Chromium keeps calling Google services, which this closed network never answers.
 const CHROMIUM_ARGS = [
@@ -143,9 +146,10 @@ async function setUp(resources) {
   const inst = n8n.createInstance({ version: 'v2', port: await n8n.freePort(), brokerPort: await n8n.freePort() });
   resources.dirs.push(inst.userFolder);
   packageDir = n8n.installPackageTarball(inst.userFolder, tgz).dir;
-  await n8n.importCredentials(inst, [{
-    id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'vishwaApi', data: { apiKey: standin.apiKey, baseUrl: standin.url },
-  }]);
+  await n8n.importCredentials(inst, [
+    { id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'vishwaApi', data: { apiKey: standin.apiKey, baseUrl: standin.url } },
+    { id: 'vishwaWrongKeyEd1', name: WRONG_CREDENTIAL_NAME, type: 'vishwaApi', data: { apiKey: 'not-the-stand-in-key', baseUrl: standin.url } },
+  ]);
   log('credential imported; starting n8n 2.41.1');
   const srv = await n8n.startN8n(inst, { timeoutMs: 180000 });
   resources.srv = srv;
@@ -265,6 +269,16 @@ async function expectParameters(where, expectedDisplayNames) {
 
 /** The node's credential field shows our imported credential (n8n selects the only one there is). */
 async function checkCredentialSelected(ndv, where) {
+  const credentialField = () => ndv.locator(`${byTestId('node-credentials-select')}, ${byTestId('node-credentials-config-container')}`)
+    .evaluateAll((els) => els.flatMap((e) => [e.innerText || '', ...[...e.querySelectorAll('input')].map((i) => i.value)]).join(' | '))
+    .catch(() => '');
+  if (!(await credentialField()).includes(CREDENTIAL_NAME)) {
+    // n8n preselects one of the two imported credentials: choose ours, as a user would.
+    await ndv.locator(`${byTestId('node-credentials-select')} input, ${byTestId('node-credentials-select')}`).first().click();
+    const option = page.locator(`${byTestId(`node-credentials-select-item-${CREDENTIAL_ID}`)}, [role="option"]:has-text("${CREDENTIAL_NAME}")`).first();
+    if (await visible(option, 10000)) await option.click();
+    await page.waitForTimeout(300);
+  }
   const shown = await ndv.locator(`${byTestId('node-credentials-select')}, ${byTestId('node-credentials-config-container')}`)
     .evaluateAll((els) => els.flatMap((e) => [e.innerText || '', ...[...e.querySelectorAll('input')].map((i) => i.value)]).join(' | '))
     .catch(() => '');
@@ -383,6 +397,30 @@ async function editorFlow(baseUrl, standin) {
   await screenshot('vishwa-asset-upload-parameters');
   await closeNdv();
   await screenshot('canvas-with-vishwa-nodes');
+
+  // 5. Control: a credential with a refused key must not show success but the credential's 401 message.
+  const credsPage = await page.context().newPage(); // the workflow page stays as it is (no "save changes?" prompt)
+  page = credsPage;
+  await page.goto(`${baseUrl}/home/credentials`, { waitUntil: 'domcontentloaded' });
+  const card = page.getByText(WRONG_CREDENTIAL_NAME, { exact: true }).first();
+  check(`credentials list shows "${WRONG_CREDENTIAL_NAME}"`, await visible(card, NAVIGATION_TIMEOUT_MS));
+  await card.click();
+  const wrongDialog = page.locator(byTestId('credential-edit-dialog')).first();
+  check(`credential "${WRONG_CREDENTIAL_NAME}" opened`, await visible(wrongDialog));
+  const failed = wrongDialog.getByText(/Couldn.t connect/i).first(); // n8n's wording for a failed test
+  check('wrong key: "Couldn\'t connect with these settings" shown', await visible(failed, 30000));
+  const wrongText = (await wrongDialog.innerText().catch(() => '')).replace(/\s+/g, ' ');
+  check('wrong key: no success banner', !/tested successfully/i.test(wrongText), wrongText.slice(0, 200));
+  // The credential's own message is behind "More details" (shown in place or as a tooltip).
+  const details = wrongDialog.getByText('More details').first();
+  if (await details.isVisible().catch(() => false)) {
+    await details.hover();
+    await details.click().catch(() => {});
+  }
+  const refused = page.getByText(WRONG_KEY_MESSAGE).first();
+  const refusedShown = await visible(refused, 10000);
+  await screenshot('credential-wrong-key-refused');
+  check(`wrong key: the credential's message "${WRONG_KEY_MESSAGE}..." shown under More details`, refusedShown);
 }
 
 /** The action names n8n shows for the Vishwa node (each operation's `action`), from the built description. */
