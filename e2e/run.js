@@ -46,6 +46,8 @@ function parseArgs(argv) {
   return opts;
 }
 
+const TEMP_DIRS = new Set(); // removed on SIGINT too
+let INTERRUPTED = false; // SIGINT/SIGTERM: run no further case
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const log = (msg) => process.stdout.write(`${msg}\n`);
 const tail = (text, lines = 80) => String(text || '').split('\n').slice(-lines).join('\n');
@@ -131,6 +133,7 @@ async function runVersion(version, ctx) {
   const label = (name) => `${version} ${name}`;
   let currentOutput = '';
   async function runCase(name, fn) {
+    if (INTERRUPTED) return false;
     const t0 = Date.now();
     try {
       const note = await fn();
@@ -154,6 +157,7 @@ async function runVersion(version, ctx) {
   const paths = await ctx.installs[version]; // cold: ~9 min; warm: 0.1 s
   log(`${version}: n8n ready at ${paths.dir} (waited ${secs(Date.now() - t0)} for its install)`);
   const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `vishwa-e2e-${version}-`));
+  if (!opts.keep) TEMP_DIRS.add(userFolder);
   const inst = n8n.createInstance({ version, userFolder, port: await n8n.freePort(), brokerPort: await n8n.freePort() });
   const requestsFrom = standin.state.requests.length ? standin.state.requests[standin.state.requests.length - 1].seq : 0;
   let srv = null;
@@ -340,7 +344,7 @@ async function runVersion(version, ctx) {
       if (stop.code !== 0 && stop.signal !== 'SIGTERM') log(`  note: n8n start ended with ${JSON.stringify(stop)}`);
     }
     if (opts.keep) log(`  user folder kept: ${userFolder}`);
-    else fs.rmSync(userFolder, { recursive: true, force: true });
+    else { fs.rmSync(userFolder, { recursive: true, force: true }); TEMP_DIRS.delete(userFolder); }
   }
 }
 
@@ -475,10 +479,15 @@ async function main() {
   const onSignal = (sig) => {
     if (interrupted) return;
     interrupted = true;
+    INTERRUPTED = true;
     log(`\n${sig}: stopping n8n and the stand-in`);
     vishwa.killChildProcessGroups('SIGTERM');
-    setTimeout(() => { vishwa.killChildProcessGroups('SIGKILL'); process.exit(130); }, 3000).unref();
-    standin.close().finally(() => setTimeout(() => process.exit(130), 500));
+    // n8n stops within ~2 s on SIGTERM; then anything left is killed and the temp folders go.
+    setTimeout(() => {
+      vishwa.killChildProcessGroups('SIGKILL');
+      for (const d of TEMP_DIRS) fs.rmSync(d, { recursive: true, force: true });
+      standin.close().finally(() => process.exit(130));
+    }, 2500);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -502,6 +511,7 @@ async function main() {
   log(`\ne2e: ${results.length - failed.length - skipped.length} passed, ${failed.length} failed, ${skipped.length} skipped in ${secs(Date.now() - t0)}`);
   for (const f of failed) log(`  failed: ${f.name}: ${f.err.message.split('\n')[0]}`);
   for (const s of skipped) log(`  skipped: ${s.name}: ${s.skipped}`);
+  if (INTERRUPTED) return 130;
   return failed.length ? 1 : 0;
 }
 
