@@ -145,6 +145,7 @@ async function setUp(resources) {
 
   const inst = n8n.createInstance({ version: 'v2', port: await n8n.freePort(), brokerPort: await n8n.freePort() });
   resources.dirs.push(inst.userFolder);
+  resources.userFolder = inst.userFolder;
   packageDir = n8n.installPackageTarball(inst.userFolder, tgz).dir;
   await n8n.importCredentials(inst, [
     { id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'vishwaApi', data: { apiKey: standin.apiKey, baseUrl: standin.url } },
@@ -438,9 +439,39 @@ function credentialTests(standin) {
 function countCredentialTests(standin) { return credentialTests(standin).length; }
 function lastCredentialTest(standin) { const all = credentialTests(standin); return all[all.length - 1]; }
 
+/** SIGKILLs the process group of every process whose working directory is `dir` (n8n runs in its user folder). */
+function killProcessGroupsIn(dir) {
+  for (const ent of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(ent)) continue;
+    let cwd = '';
+    try { cwd = fs.readlinkSync(`/proc/${ent}/cwd`); } catch { continue; }
+    if (cwd !== dir) continue;
+    try { process.kill(-Number(ent), 'SIGKILL'); } catch { try { process.kill(Number(ent), 'SIGKILL'); } catch { /* gone */ } }
+  }
+}
+
+async function cleanUp(resources) {
+  const { browser, srv, standin, dirs, userFolder } = resources;
+  Object.assign(resources, { browser: null, srv: null, standin: null, dirs: [], userFolder: null }); // once only
+  if (browser) await browser.close().catch(() => {});
+  if (srv) await n8n.stopN8n(srv).catch(() => {});
+  else if (userFolder) killProcessGroupsIn(userFolder); // interrupted while n8n was starting
+  if (standin) await standin.close().catch(() => {});
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+}
+
 async function main() {
   const resources = { dirs: [], standin: null, srv: null, browser: null };
   let exitCode = 0;
+  // n8n runs in its own process group (Ctrl-C does not reach it): stop everything ourselves.
+  let releaseKeep = null;
+  const onSignal = (signal) => {
+    if (releaseKeep) { releaseKeep(); return; }
+    log(`${signal}: stopping n8n, the stand-in and Chromium`);
+    cleanUp(resources).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const { baseUrl, standin } = process.env.EDITOR_CHECK_URL ? { baseUrl: process.env.EDITOR_CHECK_URL, standin: null } : await setUp(resources);
     if (process.env.EDITOR_CHECK_URL) fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -453,6 +484,8 @@ async function main() {
       args: CHROMIUM_ARGS,
       viewport: { width: 1440, height: 900 },
       timeout: 60000,
+      handleSIGINT: false, // our handler closes it with everything else
+      handleSIGTERM: false,
     });
     resources.browser = context;
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
@@ -478,12 +511,9 @@ async function main() {
   } finally {
     if (args.has('--keep') && resources.srv) {
       log(`--keep: n8n at ${resources.srv.baseUrl} (${OWNER.email} / ${OWNER.password}), stand-in at ${resources.standin.url}; Ctrl-C to stop`);
-      await new Promise((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
+      await new Promise((resolve) => { releaseKeep = resolve; });
     }
-    if (resources.browser) await resources.browser.close().catch(() => {});
-    if (resources.srv) await n8n.stopN8n(resources.srv).catch(() => {});
-    if (resources.standin) await resources.standin.close().catch(() => {});
-    for (const d of resources.dirs) fs.rmSync(d, { recursive: true, force: true });
+    await cleanUp(resources);
   }
   const passed = checks.filter((c) => c.ok).length;
   log(`${exitCode === 0 ? 'PASSED' : 'FAILED'}: ${passed}/${checks.length} checks passed${exitCode && passed === checks.length ? ', then an error (above)' : ''}; screenshots in ${path.relative(REPO, ARTIFACTS)}/ (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
