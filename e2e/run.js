@@ -159,6 +159,7 @@ async function runVersion(version, ctx) {
   const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `vishwa-e2e-${version}-`));
   if (!opts.keep) TEMP_DIRS.add(userFolder);
   const inst = n8n.createInstance({ version, userFolder, port: await n8n.freePort(), brokerPort: await n8n.freePort() });
+  standin.reset(); // nothing from the previous version's runs, files or requests
   const requestsFrom = standin.state.requests.length ? standin.state.requests[standin.state.requests.length - 1].seq : 0;
   let srv = null;
   try {
