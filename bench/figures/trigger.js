@@ -41,7 +41,11 @@ async function main() {
 	try {
 		await standin.control('POST', '/history', { flowId: FLOW, count: HISTORY, durationMs: 500, spacingMs: 1000 });
 		const poller = await harness.createPoller(
-			{ type: TYPES.vishwaTrigger, parameters: { flowId: FLOW } },
+			{
+				type: TYPES.vishwaTrigger,
+				parameters: { flowId: FLOW },
+				credentials: { vishwaApi: { id: 'cred-1', name: 'Vishwa API' } },
+			},
 			{ credentials },
 		);
 		const activation = await poller.poll();
