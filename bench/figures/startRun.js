@@ -6,18 +6,21 @@
  *   - a raw HTTP client (Node's http with a keep-alive agent) making the same requests with the
  *     same JSON bodies at the same concurrency: the practical limit;
  *   - n8n's own HTTP Request node (n8n-nodes-base 2.x, V3 at typeVersion 4.2) doing the same job
- *     in the same n8n-core, with the key in a Header Auth credential (as n8n recommends for keys). It has no concurrency setting: by default it sends every item's request
- *     at once; its Batching option (N items per batch, a pause between batches) is the closest to a
- *     concurrency limit, so it runs with batch size = concurrency and pause = the server's delay.
+ *     in the same n8n-core, with the key in a Header Auth credential (as n8n recommends for keys).
+ *     It has no concurrency setting: by default it sends every item's request at once; its
+ *     Batching option (N items per batch, a pause between batches) is the closest to a concurrency
+ *     limit, so it runs with batch size = concurrency and pause = the server's delay.
  * Node times are the node's own execution time as n8n records it (runData executionTime), so the
  * workflow around it (building 1000 items) is not counted. Every repetition checks that the
  * stand-in started exactly N runs and every item got a run_id. CPU time per item (this process:
- * n8n and the clients; the stand-in runs in its own process) explains where the time goes, and a
+ * n8n and the clients; the stand-in runs in its own process) and the time n8n's event loop waited
+ * for a CPU taken by other processes (/proc/self/schedstat) explain where the time goes, and a
  * raw client opening a new connection per request (as n8n-core 2.x does: it builds a new HTTP
  * agent for every request) shows what connection reuse is worth.
  *
  *   node bench/figures/startRun.js [--quick] [--items 1000] [--reps 5] [--delay 20] [--result file.json]
  */
+const fs = require('fs');
 const http = require('http');
 const path = require('path');
 
@@ -30,6 +33,18 @@ const ITEMS = Number(args.items || (quick ? 50 : 1000));
 const REPS = Number(args.reps || (quick ? 1 : 5));
 const DELAY_MS = Number(args.delay || 20);
 const FLOW = 'bench-start';
+
+/**
+ * Time the main thread (n8n's event loop) spent runnable but waiting for a CPU, in ns (Linux
+ * /proc/self/schedstat, second field): on a shared machine, other processes' load shows up here.
+ */
+function runQueueWaitNs() {
+	try {
+		return Number(fs.readFileSync('/proc/self/schedstat', 'utf8').trim().split(/\s+/)[1]);
+	} catch {
+		return undefined;
+	}
+}
 
 /** The same JSON body every client sends for item i. */
 const bodyOf = (i) => ({ input_1: `item ${i}`, index: i });
@@ -150,9 +165,14 @@ async function main() {
 		]);
 
 	const cpuMs = {};
+	const cpuWaitMs = {};
 	const addCpu = (key, before, count) => {
-		const used = process.cpuUsage(before);
+		const used = process.cpuUsage(before.cpu);
 		(cpuMs[key] = cpuMs[key] || []).push((used.user + used.system) / 1000 / count);
+		const sched = runQueueWaitNs();
+		if (sched !== undefined && before.waitNs !== undefined) {
+			(cpuWaitMs[key] = cpuWaitMs[key] || []).push((sched - before.waitNs) / 1e6 / count);
+		}
 	};
 	/** Runs a workflow and answers the Run node's execution time, after checking every item. */
 	const timeWorkflow = async (workflow, count) => {
@@ -178,7 +198,7 @@ async function main() {
 	const measured = (key, run) => ({
 		key,
 		run: async (count) => {
-			const before = process.cpuUsage();
+			const before = { cpu: process.cpuUsage(), waitNs: runQueueWaitNs() };
 			const ms = await run(count);
 			addCpu(key, before, count);
 			return ms;
@@ -201,6 +221,7 @@ async function main() {
 		// Warm-up (JIT, lazy requires, sockets), not measured.
 		for (const config of configs) await config.run(quick ? 5 : 50);
 		for (const key of Object.keys(cpuMs)) delete cpuMs[key];
+		for (const key of Object.keys(cpuWaitMs)) delete cpuWaitMs[key];
 		const times = Object.fromEntries(configs.map((config) => [config.key, []]));
 		for (let rep = 0; rep < REPS; rep++) {
 			// Rotating the order spreads slow moments of a noisy machine over all configurations.
@@ -215,6 +236,7 @@ async function main() {
 		const ratio = (a, b) => (ms[a] !== undefined && ms[b] !== undefined ? round(ms[a] / ms[b], 3) : undefined);
 		const perSecond = (key) => (ms[key] === undefined ? undefined : round((ITEMS / ms[key]) * 1000, 1));
 		const cpu = (key) => (cpuMs[key] === undefined ? undefined : round(median(cpuMs[key]), 2));
+		const cpuWait = (key) => (cpuWaitMs[key] === undefined ? undefined : round(median(cpuWaitMs[key]), 2));
 		const whole = (key) => (ms[key] === undefined ? undefined : round(ms[key]));
 		writeResult(args, {
 			figures: {
@@ -236,6 +258,8 @@ async function main() {
 				startRunNodeCpuMsPerItem: cpu(`node@${d}`),
 				startRunHttpRequestNodeCpuMsPerItem: cpu(`httpBatched@${d}`),
 				startRunRawCpuMsPerItem: cpu(`raw@${d}`),
+				startRunNodeCpuWaitMsPerItem: cpuWait(`node@${d}`),
+				startRunHttpRequestNodeCpuWaitMsPerItem: cpuWait(`httpBatched@${d}`),
 			},
 			details: {
 				items: ITEMS,
@@ -248,6 +272,7 @@ async function main() {
 				httpRequestNode: httpRequestType ? `${httpRequestType} v4.2 from ${path.relative(process.cwd(), nodesBase) || nodesBase}` : null,
 				samplesMs: Object.fromEntries(Object.entries(times).map(([key, list]) => [key, list.map((v) => round(v))])),
 				cpuMsPerItem: Object.fromEntries(Object.entries(cpuMs).map(([key, list]) => [key, round(median(list), 2)])),
+				cpuWaitMsPerItem: Object.fromEntries(Object.entries(cpuWaitMs).map(([key, list]) => [key, round(median(list), 2)])),
 			},
 		});
 	} finally {

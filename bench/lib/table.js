@@ -29,6 +29,7 @@ function renderTable(r, details = {}) {
 	row(`1. … against the HTTP Request node (batches of ${high})`, seconds(r.startRunNodeHighConcurrencyMs), `HTTP Request node: ${seconds(r.startRunHttpRequestNodeHighConcurrencyMs)}`, fixed(r.startRunRatioVsHttpRequestNodeHighConcurrency), '≤ 1.00', met(r.startRunRatioVsHttpRequestNodeHighConcurrency <= 1, r.startRunRatioVsHttpRequestNodeHighConcurrency));
 	row('1. For the record: all items at once (HTTP Request node default)', '—', `HTTP Request node ${seconds(r.startRunHttpRequestNodeAllAtOnceMs)}; raw client ${seconds(r.startRunRawAllAtOnceMs)}`, '', '', '');
 	row(`1. For the record: CPU time per item in the n8n process, concurrency ${d}`, has(r.startRunNodeCpuMsPerItem) ? `${fixed(r.startRunNodeCpuMsPerItem)} ms` : 'n/a', `HTTP Request node ${fixed(r.startRunHttpRequestNodeCpuMsPerItem)} ms; raw client ${fixed(r.startRunRawCpuMsPerItem)} ms`, '', '', '');
+	row(`1. For the record: time per item n8n's event loop waited for a CPU held by other processes, concurrency ${d}`, has(r.startRunNodeCpuWaitMsPerItem) ? `${fixed(r.startRunNodeCpuWaitMsPerItem)} ms` : 'n/a', `HTTP Request node ${fixed(r.startRunHttpRequestNodeCpuWaitMsPerItem)} ms`, '', '', '');
 	row(`1. For the record: raw client opening a new connection per request (as n8n does), concurrency ${d}`, '—', `${seconds(r.startRunRawNewConnectionMs)} (keep-alive: ${seconds(r.startRunRawMs)})`, '', '', '');
 
 	const fileLabel = has(r.uploadFileMiB) ? (r.uploadFileMiB >= 1024 ? `${r.uploadFileMiB / 1024} GiB` : `${r.uploadFileMiB} MiB`) : '?';
