@@ -115,3 +115,69 @@ test('Fetch Test Event returns the latest finished run and does not touch the st
 	// The real poll still emits it.
 	expect(ids(await poller.poll())).toEqual([run.run_id]);
 });
+
+test('randomized: starts, finishes, listing outages, shifting pages and restarts; every run finished after activation emitted exactly once', async () => {
+	// Seeded so a failure can be replayed; the sequence is long enough to mix every event.
+	let seed = 20261129;
+	const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+	standin.state.addHistory({ flowId: FLOW, count: 150 });
+	const history = new Set(standin.state.runsOf(FLOW).map((run) => run.run_id));
+	const runningAtActivation = Array.from({ length: 5 }, () => start());
+	const poller = await trigger({ options: { pageSize: 10 } });
+	expect(await poller.poll()).toBeNull();
+
+	const running = [...runningAtActivation];
+	const finishedAfterActivation = new Set();
+	const emitted = new Map();
+	let polls = 0;
+	let failedPolls = 0;
+	let restarts = 0;
+	for (let step = 0; step < 60; step++) {
+		for (let i = Math.floor(random() * 6); i > 0; i--) running.push(start());
+		for (let i = Math.floor(random() * 6); i > 0 && running.length > 0; i--) {
+			const [run] = running.splice(Math.floor(random() * running.length), 1);
+			finish(run, random() < 0.3 ? 'failed' : 'succeeded');
+			finishedAfterActivation.add(run.run_id);
+		}
+		const dice = random();
+		if (dice < 0.15) standin.state.addFault({ route: 'runs', kind: random() < 0.5 ? '503' : 'drop-before', times: 10 });
+		else if (dice < 0.3) standin.state.addFault({ route: 'runs', kind: 'shift', count: 4 });
+		if (random() < 0.15) {
+			poller.restart();
+			restarts++;
+		}
+		polls++;
+		try {
+			for (const item of (await poller.poll()) || []) {
+				emitted.set(item.json.run_id, (emitted.get(item.json.run_id) || 0) + 1);
+			}
+		} catch (error) {
+			failedPolls++;
+			expect(error.message).toMatch(/Vishwa|reach|answer/);
+		}
+		standin.state.clearFaults();
+	}
+	// Drain: no faults, everything still running finishes, poll until quiet.
+	for (const run of running.splice(0)) {
+		finish(run);
+		finishedAfterActivation.add(run.run_id);
+	}
+	for (let i = 0; i < 5; i++) {
+		for (const item of (await poller.poll()) || []) emitted.set(item.json.run_id, (emitted.get(item.json.run_id) || 0) + 1);
+	}
+	// Shift faults also create runs (already finished) while a poll pages: they finished after
+	// activation too. Expected: every run of the flow except the history that existed at activation.
+	for (const run of standin.state.runsOf(FLOW)) if (!history.has(run.run_id)) finishedAfterActivation.add(run.run_id);
+	expect([...emitted.keys()].filter((id) => history.has(id))).toEqual([]);
+	const lost = [...finishedAfterActivation].filter((id) => !emitted.has(id));
+	const duplicated = [...emitted.entries()].filter(([, count]) => count > 1);
+	global.__vishwaSecretScan && global.__vishwaSecretScan.add('triggerRunsChecked', finishedAfterActivation.size);
+	global.__vishwaSecretScan && global.__vishwaSecretScan.add('eventsLost', lost.length);
+	global.__vishwaSecretScan && global.__vishwaSecretScan.add('eventsDuplicated', duplicated.length);
+	console.log(
+		`trigger chaos (real PollContext): ${finishedAfterActivation.size} runs finished after activation, ${emitted.size} emitted, ${polls} polls (${failedPolls} failed), ${restarts} restarts`,
+	);
+	expect(lost).toEqual([]);
+	expect(duplicated).toEqual([]);
+	expect(failedPolls).toBeGreaterThan(0);
+});
