@@ -81,6 +81,12 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug']) {
 	};
 }
 
+// Jest knows the file only while tests run: remember it for the summary written in afterAll.
+let testFile = 'unknown';
+beforeAll(() => {
+	testFile = expect.getState().testPath || testFile;
+});
+
 afterAll(() => {
 	const text = scan.chunks.join('\n');
 	const leaks = [];
@@ -99,7 +105,7 @@ afterAll(() => {
 		if (scan.packageUsed && life.keyElsewhere > 0) leaks.push(`${life.keyElsewhere} request(s) carried the key outside XP-API-Key`);
 	}
 	fs.mkdirSync(SUMMARY_DIR, { recursive: true });
-	const file = expect.getState().testPath || 'unknown';
+	const file = expect.getState().testPath || testFile;
 	fs.writeFileSync(
 		path.join(SUMMARY_DIR, `${process.pid}-${path.basename(file)}.json`),
 		JSON.stringify({
