@@ -180,6 +180,7 @@ const MATRIX = {
 	upload: unsafeExpectations(),
 	'start-run': unsafeExpectations(),
 	status: readExpectations(),
+	runs: readExpectations(),
 };
 
 /** Every cell as a test case: { id, route, fault, scenario, expected }. */

@@ -1,5 +1,5 @@
 'use strict';
-// Timeouts: every operation has a Request Timeout option (default 30 s), and a stalled connection
+// Timeouts: every operation and the trigger have a Request Timeout option (default 30 s), and a stalled connection
 // never hangs an execution. Against a TCP server that accepts and then neither reads nor answers,
 // each operation fails within about timeout × attempts (plus backoff): reads after 4 attempts,
 // start-run and upload after one, with the "answer was lost" message. Waiting for a run whose
@@ -51,6 +51,29 @@ test('every operation offers Request Timeout, defaulting to 30 s', async () => {
 		const timeout = collection.options.find((o) => o.name === 'timeout');
 		expect({ operation, default: timeout.default, min: timeout.typeOptions.minValue }).toEqual({ operation, default: 30000, min: 1 });
 	}
+	const trigger = nodeTypes[TYPES.vishwaTrigger].description.properties.find((p) => p.name === 'options');
+	const triggerTimeout = trigger.options.find((o) => o.name === 'timeout');
+	expect({ default: triggerTimeout.default, min: triggerTimeout.typeOptions.minValue }).toEqual({ default: 30000, min: 1 });
+});
+
+test('Trigger: a stalled listing fails the poll after 4 attempts, each ending at the timeout', async () => {
+	const timeout = 400;
+	const poller = await harness.createPoller(
+		{
+			type: TYPES.vishwaTrigger,
+			parameters: { flowId: 'f', event: 'any', options: { timeout } },
+			credentials: { vishwaApi: { id: 'cred-1', name: 'Vishwa API' } },
+		},
+		{ credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: silent.url } } },
+	);
+	const started = Date.now();
+	const error = await poller.poll().then(() => undefined, (caught) => caught);
+	const elapsedMs = Date.now() - started;
+	expect(error.message).toBe(`Vishwa did not answer within ${timeout} ms (list the runs of flow "f")`);
+	expect(silent.connections).toBe(4);
+	const pauses = backoff(4);
+	expect(elapsedMs).toBeGreaterThanOrEqual(4 * timeout + pauses.min);
+	expect(elapsedMs).toBeLessThan(4 * timeout + pauses.max + SLACK_MS);
 });
 
 test('Get Status: a read is tried 4 times, each ending at the timeout, then a clear error', async () => {

@@ -139,7 +139,7 @@ export class VishwaTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						default: DEFAULT_REQUEST_TIMEOUT_MS,
 						description:
-							'How long one request may go without an answer before it fails (it is then retried)',
+							'How long one request may take, answer included, before it fails (it is then retried)',
 					},
 					{
 						displayName: TRIGGER_FIELDS.successStatuses,
