@@ -2,7 +2,7 @@
 // Hostile input, through n8n's WorkflowExecute against the stand-in: every hostile value runs as
 // item 1 between two good items (Continue On Fail), and must either work exactly (reaching only
 // its own flow, run or file) or fail with a clear error naming the item and the parameter — never
-// crash the workflow, never touch items 0 and 2. Also base URLs (trailing slash, path prefix, /v1,
+// crash the workflow, never touch items 0 and 2. Also the trigger's Flow ID, base URLs (trailing slash, path prefix, /v1,
 // no scheme, invalid) and odd but valid JSON answers. Empty, HTML, malformed and very large
 // answers are cells of the fault matrix (faults.matrix.test.js).
 const http = require('http');
@@ -279,6 +279,37 @@ describe('Asset > Upload', () => {
 		const json = expectNeighboursIntact(result, goodUpload);
 		expect(json.error).toBe(message);
 		expect(standin.state.requestsFor('upload')).toHaveLength(2);
+	});
+});
+
+describe('Vishwa Trigger', () => {
+	const poller = (flowId) =>
+		harness.createPoller(
+			{ type: TYPES.vishwaTrigger, parameters: { flowId, event: 'any', options: {} }, credentials: { vishwaApi: { id: 'cred-1', name: 'Vishwa API' } } },
+			{ credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: standin.url } } },
+		);
+
+	test('a Flow ID with /, space, ?, #, % and non-ASCII lists exactly that flow and emits only its runs', async () => {
+		const flowId = 'a/b ?#%ü';
+		standin.state.setFlow({ id: flowId, durationMs: 0 });
+		const trigger = await poller(` ${flowId} `);
+		expect(await trigger.poll()).toBeNull();
+		const own = standin.state.createRun({ flowId, durationMs: 0 });
+		standin.state.createRun({ flowId: 'flow-ok', durationMs: 0 });
+		const items = await trigger.poll();
+		expect(items.map((item) => [item.json.run_id, item.json.flow_id])).toEqual([[own.run_id, flowId]]);
+		expect(new Set(standin.state.requestsFor('runs').map((r) => r.path))).toEqual(new Set([`/v1/workflow/${encodeURIComponent(flowId)}/runs`]));
+	});
+
+	test.each([
+		['..', 'Flow ID ".." is not a valid id'],
+		['  ', 'Flow ID is empty'],
+	])('Flow ID %p fails the poll with a clear error before any request', async (flowId, message) => {
+		const trigger = await poller(flowId);
+		const error = await trigger.poll().then(() => undefined, (caught) => caught);
+		expect(error.name).toBe('NodeOperationError');
+		expect(error.message).toBe(message);
+		expect(standin.state.requests).toHaveLength(0);
 	});
 });
 
