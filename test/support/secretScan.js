@@ -107,7 +107,8 @@ afterAll(() => {
 	fs.mkdirSync(SUMMARY_DIR, { recursive: true });
 	const file = expect.getState().testPath || testFile;
 	fs.writeFileSync(
-		path.join(SUMMARY_DIR, `${process.pid}-${path.basename(file)}.json`),
+		// Unique per file even when Jest could not say which file this is.
+		path.join(SUMMARY_DIR, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}-${path.basename(file)}.json`),
 		JSON.stringify({
 			file,
 			keysChecked: scan.keys.size,
