@@ -240,8 +240,16 @@ class Harness {
 	 * does for every scheduled poll) over the same workflow static data, so state persists exactly as
 	 * n8n persists it. `restart()` rebuilds the Workflow from a JSON round-trip of the saved static
 	 * data, as after an n8n restart.
+	 *
+	 * `cursorStaging: true` polls the way n8n 2.x polls a node it stores a cursor for: the node gets a
+	 * per-poll copy of its static data (PollContext's resolveNodeStaticData), committed only after a
+	 * poll that did not throw. Without it, the node reads and writes the workflow's own static data
+	 * object, which (as in n8n 1.x) keeps whatever a failed poll changed in it.
 	 */
-	async createPoller(node, { credentials = {}, staticData = {}, mode = 'trigger', activation = 'activate' } = {}) {
+	async createPoller(
+		node,
+		{ credentials = {}, staticData = {}, mode = 'trigger', activation = 'activate', cursorStaging = false } = {},
+	) {
 		const { nodeTypes, credentialTypes } = await this.load();
 		const { Workflow } = this.workflowLib;
 		const { PollContext, ExecutionLifecycleHooks } = this.core;
@@ -273,7 +281,20 @@ class Harness {
 			async poll({ pollMode = mode, pollActivation = activation } = {}) {
 				const hooks = new ExecutionLifecycleHooks(pollMode, 'poll', { nodes: [fullNode], connections: {} });
 				const additionalData = harness.additionalData(credentialsHelper, hooks);
-				const context = new PollContext(workflow, fullNode, additionalData, pollMode, pollActivation);
+				const bucket = cursorStaging ? workflow.getStaticData('node', fullNode) : undefined;
+				const snapshot = cursorStaging ? JSON.parse(JSON.stringify(bucket)) : undefined;
+				const context = new PollContext(
+					workflow,
+					fullNode,
+					additionalData,
+					pollMode,
+					pollActivation,
+					undefined,
+					undefined,
+					undefined,
+					undefined,
+					cursorStaging ? () => snapshot : undefined,
+				);
 				let result;
 				try {
 					result = await nodeType.poll.call(context);
@@ -282,6 +303,10 @@ class Harness {
 					throw error;
 				}
 				secretScan().record(result);
+				if (cursorStaging && JSON.stringify(snapshot) !== JSON.stringify(bucket)) {
+					for (const key of Object.keys(bucket)) delete bucket[key];
+					Object.assign(bucket, snapshot);
+				}
 				// n8n saves static data after a poll that did not throw.
 				if (workflow.staticData.__dataChanged) {
 					saved = JSON.parse(JSON.stringify(workflow.staticData));

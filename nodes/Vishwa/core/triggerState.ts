@@ -380,8 +380,13 @@ interface Segment {
 	bottom: number | null;
 	/** Runs read by earlier polls that started exactly at `bottom`. */
 	bottomIds: string[];
-	/** Distinct runs read below `bottom` (a run seen twice, pushed down while paging, counts once). */
+	/**
+	 * Distinct runs read that started before `bottom` (a run seen twice, pushed down while paging,
+	 * counts once), and runs read before that started exactly at `bottom`: the look-back counts both
+	 * but needs one of the first (so the whole group of runs of that millisecond is read).
+	 */
 	below: Set<string>;
+	atBottom: Set<string>;
 	pagesRead: number;
 	maxPages: number;
 	previousPage: string | undefined;
@@ -590,7 +595,8 @@ export class TriggerPoll {
 		const reachedBoundary =
 			(segment.kind === 'top' || segment.kind === 'gap') &&
 			segment.bottom !== null &&
-			segment.below.size >= lookbackRuns(this.options.pageSize);
+			segment.below.size > 0 &&
+			segment.below.size + segment.atBottom.size >= lookbackRuns(this.options.pageSize);
 		if (endOfListing || reachedBoundary) {
 			if (segment.kind === 'activation') this.activationEnded = true;
 			this.endSegment(false);
@@ -663,6 +669,7 @@ export class TriggerPoll {
 			bottom,
 			bottomIds: [...bottomIds],
 			below: new Set(),
+			atBottom: new Set(),
 			pagesRead: 0,
 			maxPages,
 			previousPage: undefined,
@@ -730,9 +737,10 @@ export class TriggerPoll {
 		this.seenThisPoll.add(id);
 		if (segment.bottom !== null) {
 			// Strictly older: runs that started at the boundary's very millisecond may still be unread.
-			const atBoundary = start === segment.bottom && segment.bottomIds.includes(id);
+			const atBoundary = start === segment.bottom && (segment.bottomIds.includes(id) || knownStart !== undefined);
 			if (start < segment.bottom) segment.below.add(id);
-			else if (segment.kind === 'top' && firstSight && knownStart === undefined && !atBoundary) this.newRunsAbove++;
+			else if (atBoundary) segment.atBottom.add(id);
+			else if (segment.kind === 'top' && firstSight && knownStart === undefined) this.newRunsAbove++;
 		}
 		if (segment.kind === 'test') {
 			this.considerTestEvent(id, start, entry, segment);
