@@ -23,7 +23,7 @@ const os = require('os');
 const path = require('path');
 
 const { ROOT, parseArgs, machine, versions, log } = require('./lib/common');
-const { renderTable } = require('./lib/table');
+const { renderTable, readmeBlock, README_START, README_END } = require('./lib/table');
 
 const FIGURES = ['startRun', 'upload', 'wait', 'trigger'];
 
@@ -55,28 +55,16 @@ function runFigure(name, quick) {
 	});
 }
 
-function updateReadme(table, results) {
+function updateReadme(results, details) {
 	const readmePath = path.join(ROOT, 'README.md');
 	const readme = fs.readFileSync(readmePath, 'utf8');
-	const start = '<!-- bench-table:start -->';
-	const end = '<!-- bench-table:end -->';
-	const from = readme.indexOf(start);
-	const to = readme.indexOf(end);
+	const from = readme.indexOf(README_START);
+	const to = readme.indexOf(README_END);
 	if (from < 0 || to < from) {
-		log(`README.md has no ${start} ... ${end} markers: table not inserted`);
+		log(`README.md has no ${README_START} ... ${README_END} markers: table not inserted`);
 		return;
 	}
-	const m = results.machine;
-	const block = [
-		start,
-		`Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${results.versions.node},`
-			+ ` n8n-core ${results.versions['n8n-core']}${results.versions['n8n-nodes-base'] ? `, n8n-nodes-base ${results.versions['n8n-nodes-base']}` : ''}`
-			+ ` (load average ${m.loadAverage1m} when the run started).`,
-		'',
-		table,
-		end,
-	].join('\n');
-	fs.writeFileSync(readmePath, readme.slice(0, from) + block + readme.slice(to + end.length));
+	fs.writeFileSync(readmePath, readme.slice(0, from) + readmeBlock(results, details) + readme.slice(to + README_END.length));
 	log('README.md table updated');
 }
 
@@ -126,7 +114,7 @@ async function main() {
 	process.stdout.write(`\n${table}\n\nFigures written to ${path.relative(process.cwd(), out) || out}\n`);
 	if (args['update-readme']) {
 		if (quick) log('--update-readme ignored for a quick run');
-		else updateReadme(table, results);
+		else updateReadme(results, details);
 	}
 	if (failed.length) {
 		log(`could not measure: ${failed.join(', ')}`);
@@ -134,7 +122,9 @@ async function main() {
 	}
 }
 
-main().catch((error) => {
-	console.error(`bench: ${error.message}`);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(`bench: ${error.message}`);
+		process.exit(1);
+	});
+}

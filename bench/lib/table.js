@@ -57,4 +57,23 @@ function renderTable(r, details = {}) {
 	return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.map(escape).join(' | ')} |`).join('\n');
 }
 
-module.exports = { renderTable };
+const README_START = '<!-- bench-table:start -->';
+const README_END = '<!-- bench-table:end -->';
+
+/** The README block: the machine and versions, then the table, between markers. */
+function readmeBlock(r, details) {
+	const m = r.machine;
+	const v = r.versions;
+	return [
+		README_START,
+		`Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${v.node},`
+			+ ` n8n-core ${v['n8n-core']}${v['n8n-nodes-base'] ? `, n8n-nodes-base ${v['n8n-nodes-base']}` : ''}`
+			+ `${v.commit ? `, commit ${v.commit}` : ''}; load average ${m.loadAverage1m} when the run started`
+			+ ` (${m.seconds ? `${Math.round(m.seconds / 60)} minutes` : 'one run'}).`,
+		'',
+		renderTable(r, details),
+		README_END,
+	].join('\n');
+}
+
+module.exports = { renderTable, readmeBlock, README_START, README_END };
