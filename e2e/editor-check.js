@@ -24,6 +24,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 
 const n8n = require('./lib/n8n');
+const { runNpm } = require('./lib/npm');
 
 const REPO = path.resolve(__dirname, '..');
 const ARTIFACTS = path.resolve(REPO, process.env.EDITOR_CHECK_ARTIFACTS || 'test-artifacts/editor');
@@ -126,7 +127,7 @@ async function setUp(resources) {
 
   if (!args.has('--no-build')) {
     log('npm run build');
-    run('npm', ['run', 'build', '--silent'], 'npm run build');
+    runNpm(['run', 'build', '--silent'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   }
   const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vishwa-editor-pack-'));
   resources.dirs.push(packDir);

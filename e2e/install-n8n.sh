@@ -16,7 +16,7 @@
 # Options (env): N8N_E2E_CACHE (cache root), N8N_E2E_FORCE=1 (reinstall even when cached).
 set -euo pipefail
 
-RECIPE=1   # bump when the install steps below change, to invalidate existing caches
+RECIPE=2   # bump when the install steps below change, to invalidate existing caches
 
 ver="${1:-}"
 case "$ver" in
@@ -25,6 +25,11 @@ case "$ver" in
 esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Nothing below may depend on the npm_config_* this script inherits (under `npm test` that
+# includes ignore_scripts=true, which would turn the sqlite3 rebuild into a silent no-op).
+# shellcheck source=lib/npm-env.sh
+. "$here/lib/npm-env.sh"
+clean_npm_env
 src="$here/n8n-$ver"
 root="${N8N_E2E_CACHE:-$HOME/.cache/n8n-nodes-vishwa-e2e}"
 dest="$root/$ver"
@@ -82,7 +87,7 @@ cp "$src/package.json" "$src/package-lock.json" "$dest/"
 # --ignore-scripts: some dependency install scripts download from the internet (a Kafka client
 # in 2.x) and fail here. Only sqlite3 really needs its script (native build), done below.
 # --no-audit/--no-fund: no extra registry traffic.
-( cd "$dest" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >&2 )
+( cd "$dest" && npm ci --omit=dev --ignore-scripts=true --no-audit --no-fund --loglevel=error >&2 )
 log "npm ci done after $(( $(date +%s) - start ))s"
 
 [ -x "$node_bin" ] || { log "node binary not found at $node_bin"; exit 1; }
@@ -106,8 +111,7 @@ fi
 if [ "$reused" = 0 ]; then
   log "rebuilding sqlite3 $sq_ver with $("$node_bin" --version) (headers from $node_dir)"
   # Compiler output (long, full of harmless warnings) goes to <cache>/sqlite3-rebuild.log.
-  if ! ( cd "$dest" && PATH="$(dirname "$node_bin"):$PATH" npm_config_nodedir="$node_dir" \
-      npm rebuild sqlite3 --foreground-scripts --loglevel=error ) >"$dest/sqlite3-rebuild.log" 2>&1; then
+  if ! rebuild_native "$dest" sqlite3 "$node_dir" >"$dest/sqlite3-rebuild.log" 2>&1; then
     tail -40 "$dest/sqlite3-rebuild.log" >&2
     log "sqlite3 rebuild failed, full log: $dest/sqlite3-rebuild.log"
     exit 1

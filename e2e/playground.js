@@ -10,7 +10,7 @@
 // The first run installs n8n into ~/.cache/n8n-nodes-vishwa-e2e (about 10 minutes, once).
 const fs = require('fs');
 const path = require('path');
-const { execFileSync } = require('child_process');
+const { runNpm } = require('./lib/npm');
 const n8n = require('./lib/n8n');
 const vishwa = require('./lib/vishwa');
 const { startStandin } = require('../test/standin/server');
@@ -51,7 +51,7 @@ async function main() {
   }
 
   say('[1/5] building the package');
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: vishwa.REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  runNpm(['run', '--silent', 'build'], { cwd: vishwa.REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   const tgz = n8n.packPackage(vishwa.REPO);
 
   const paths = n8n.n8nPaths(opts.version);

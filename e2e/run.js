@@ -21,7 +21,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const crypto = require('crypto');
-const { execFileSync } = require('child_process');
+const { cleanNpmEnv, runNpm } = require('./lib/npm');
 const n8n = require('./lib/n8n');
 const vishwa = require('./lib/vishwa');
 const { startStandin } = require('../test/standin/server');
@@ -438,7 +438,7 @@ async function triggerCase({ standin, srvOutput, before }) {
 function installInBackground(version) {
   const { spawn } = require('child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [path.join(__dirname, 'install-n8n.sh'), version], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [path.join(__dirname, 'install-n8n.sh'), version], { stdio: ['ignore', 'pipe', 'pipe'], env: cleanNpmEnv() });
     let out = '';
     let errTail = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -464,7 +464,7 @@ async function main() {
   const t0 = Date.now();
   if (opts.build) {
     log('building the package (npm run build)');
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+    runNpm(['run', '--silent', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   }
   if (!fs.existsSync(path.join(REPO, 'dist', 'nodes', 'Vishwa', 'Vishwa.node.js'))) throw new Error('dist/ is missing: run npm run build');
   const tgz = n8n.packPackage(REPO);

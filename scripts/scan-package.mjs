@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
+const { runNpm } = require('../e2e/lib/npm.js');
 const scannerPackageDir = path.dirname(require.resolve('@n8n/scan-community-package/package.json'));
 const scannerVersion = require('@n8n/scan-community-package/package.json').version;
 const scanner = await import(pathToFileURL(path.join(scannerPackageDir, 'scanner/scanner.mjs')).href);
@@ -43,7 +44,7 @@ function packAndUnpack(workDir) {
 	if (!fs.existsSync(path.join(repoRoot, 'dist'))) {
 		throw new Error('dist/ does not exist: run `npm run build` first (or use `npm run scan`).');
 	}
-	const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: repoRoot }));
+	const packed = JSON.parse(runNpm(['pack', '--json', '--ignore-scripts=true', '--pack-destination', workDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] }));
 	const tarball = path.join(workDir, packed[0].filename);
 	const packageDir = path.join(workDir, 'package');
 	fs.mkdirSync(packageDir);

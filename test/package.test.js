@@ -2,7 +2,7 @@
 // What `npm publish` would ship, checked against n8n's community-package rules: only the built
 // code and the docs, every declared node and credential loads as n8n loads it, the manifest has
 // the fields n8n's installer and verification look for, and lint runs n8n's own configuration.
-const { execFileSync } = require('child_process');
+const { runNpm } = require('../e2e/lib/npm');
 const fs = require('fs');
 const path = require('path');
 
@@ -12,7 +12,7 @@ const pkg = require('../package.json');
 let packed; // npm pack --dry-run --json, first (only) entry
 beforeAll(() => {
 	if (!fs.existsSync(path.join(root, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
-	packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' }))[0];
+	packed = JSON.parse(runNpm(['pack', '--dry-run', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }))[0];
 });
 
 const packedPaths = () => packed.files.map((file) => file.path).sort();

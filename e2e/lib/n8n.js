@@ -16,6 +16,7 @@
 // createInstance(); n8nEnv() and runCli() are the lower-level pieces.
 
 const { spawn, spawnSync, execFileSync } = require('child_process');
+const { cleanNpmEnv, runNpm } = require('./npm');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -55,6 +56,7 @@ function n8nPaths(version) {
 function ensureInstalled(version, { quiet = false } = {}) {
   assertVersion(version);
   const res = spawnSync('bash', [path.join(E2E_DIR, 'install-n8n.sh'), version], {
+    env: cleanNpmEnv(),
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', quiet ? 'pipe' : 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
@@ -441,7 +443,7 @@ function freePort() {
 
 /** `npm pack` a package directory (e.g. /work/main after `npm run build`) into outDir; returns the .tgz path. */
 function packPackage(pkgDir, outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pack-'))) {
-  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', `--pack-destination=${outDir}`], { cwd: pkgDir, encoding: 'utf8' });
+  const out = runNpm(['pack', '--json', '--ignore-scripts=true', `--pack-destination=${outDir}`], { cwd: pkgDir });
   const info = JSON.parse(out);
   return path.join(outDir, info[0].filename);
 }

@@ -1,0 +1,31 @@
+# Sourced by e2e/install-n8n.sh and .ci/run: nested npm steps that do not depend on the
+# npm_config_* environment they inherit.
+#
+# `npm test` (and any npm script) exports its whole resolved configuration to child processes as
+# npm_config_*: the project's .npmrc `ignore-scripts=true` becomes npm_config_ignore_scripts=true,
+# and a nested `npm rebuild sqlite3` then prints success and compiles nothing (issue 18). So every
+# nested step starts from a clean slate and sets what it needs on its own command line.
+
+# Where-to-fetch settings survive (a user's registry mirror, proxy, CA, npm cache folder);
+# every behaviour setting (ignore-scripts, omit, production, dry-run, nodedir, prefix, ...) goes.
+NPM_ENV_KEEP='^npm_config_(cache|registry|userconfig|globalconfig|cafile|ca|proxy|https_proxy|http_proxy|noproxy|strict_ssl|fetch_retries|fetch_retry_factor|fetch_retry_mintimeout|fetch_retry_maxtimeout|fetch_timeout|maxsockets)$'
+
+clean_npm_env() {
+  local name
+  for name in $(compgen -e); do
+    case "${name,,}" in
+      npm_config_*)
+        if ! [[ "${name,,}" =~ $NPM_ENV_KEEP ]]; then unset "$name"; fi ;;
+    esac
+  done
+}
+
+# rebuild_native DIR PACKAGE NODE_DIR: run PACKAGE's install script (native build) inside DIR
+# against the Node headers in NODE_DIR, whatever the caller's environment says. Output to stdout.
+rebuild_native() {
+  local dir="$1" pkg="$2" node_dir="$3"
+  ( clean_npm_env
+    cd "$dir" &&
+    PATH="$node_dir/bin:$PATH" npm_config_nodedir="$node_dir" \
+      npm rebuild "$pkg" --ignore-scripts=false --foreground-scripts --loglevel=error )
+}
