@@ -14,7 +14,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const { SUMMARY_DIR } = require('./summaryPaths');
+const summaryPaths = require('./summaryPaths');
 const MIN_SECRET_LENGTH = 8; // shorter "keys" in tests would match ordinary words
 
 const scan = {
@@ -104,6 +104,7 @@ afterAll(() => {
 		// The stand-in's own tests send keys in odd places on purpose to test its redaction.
 		if (scan.packageUsed && life.keyElsewhere > 0) leaks.push(`${life.keyElsewhere} request(s) carried the key outside XP-API-Key`);
 	}
+	const SUMMARY_DIR = summaryPaths.SUMMARY_DIR;
 	fs.mkdirSync(SUMMARY_DIR, { recursive: true });
 	const file = expect.getState().testPath || testFile;
 	fs.writeFileSync(
@@ -122,4 +123,4 @@ afterAll(() => {
 	if (leaks.length > 0) throw new Error(`API key leaked: ${leaks.join('; ')}`);
 });
 
-module.exports = { SUMMARY_DIR, collectText };
+module.exports = { collectText };

@@ -7,11 +7,14 @@
  */
 const fs = require('fs');
 const path = require('path');
-const { SUMMARY_DIR } = require('./summaryPaths');
+const os = require('os');
+const summaryPaths = require('./summaryPaths');
 
 class SummaryReporter {
-	onRunStart() {
-		fs.rmSync(SUMMARY_DIR, { recursive: true, force: true });
+	constructor() {
+		// Before any test worker starts: workers inherit the variable, in-band files read it.
+		this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-nodes-vishwa-test-summary-'));
+		process.env[summaryPaths.ENV_NAME] = this.dir;
 	}
 
 	onRunComplete(_contexts, results) {
@@ -20,7 +23,7 @@ class SummaryReporter {
 		);
 		let files = [];
 		try {
-			files = fs.readdirSync(SUMMARY_DIR).map((name) => JSON.parse(fs.readFileSync(path.join(SUMMARY_DIR, name), 'utf8')));
+			files = fs.readdirSync(this.dir).map((name) => JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8')));
 		} catch {
 			files = [];
 		}
@@ -38,6 +41,7 @@ class SummaryReporter {
 			`secrets leaked ${total('secretsLeaked')} (${files.length} files, ${total('bytesScanned')} bytes scanned)`,
 		].join(', ');
 		process.stdout.write(`\nReliability summary: ${line}\n`);
+		fs.rmSync(this.dir, { recursive: true, force: true });
 	}
 }
 
