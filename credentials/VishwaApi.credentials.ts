@@ -17,7 +17,9 @@ export const DEFAULT_VISHWA_BASE_URL = 'https://api.vishwa.ai';
  * endpoint, and this request needs no flow id from the user and changes nothing. An accepted key is
  * answered 404 (unknown flow), a refused key 401 or 403: so every status except 401/403 counts as
  * success, and those two get a message naming the refused key. An unreachable host fails the request
- * itself and n8n reports the connection error (ECONNREFUSED, ENOTFOUND, ...).
+ * itself and n8n reports the connection error (ECONNREFUSED, ENOTFOUND, ...). A redirect is not
+ * followed (n8n's client would send the custom XP-API-Key header along to any host) and fails the test
+ * with a message saying to put the final address in the Base URL.
  *
  * It is declarative on purpose: a function-based test (a node's `methods.credentialTest`) only gets
  * n8n's deprecated `helpers.request`, which n8n's community package scanner rejects.
@@ -59,10 +61,19 @@ export class VishwaApi implements ICredentialType {
 				'={{ (/^[a-z][a-z0-9+.-]*:\\/\\//i.test(($credentials.baseUrl || "").trim()) ? "" : "https://") + (($credentials.baseUrl || "").trim() || "api.vishwa.ai").replace(/\\/+$/, "").replace(/\\/v1$/i, "") }}',
 			url: '/v1/workflow/n8n-credential-test/run/n8n-credential-test/status',
 			method: 'GET',
-			// 404 for the made-up run means the key was accepted: only 401 and 403 fail the test.
-			ignoreHttpStatusErrors: { ignore: true, except: [401, 403] },
+			// 404 for the made-up run means the key was accepted: only 401 and 403 fail the test, and
+			// redirects (never followed: n8n would carry XP-API-Key to wherever they point).
+			ignoreHttpStatusErrors: { ignore: true, except: [301, 302, 303, 307, 308, 401, 403] },
+			disableFollowRedirect: true,
 		},
 		rules: [
+			...[301, 302, 303, 307, 308].map((code) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value: code,
+					message: `The Base URL answered with a redirect (HTTP ${code}), which is not followed: the API key goes only to the Base URL. Put the address Vishwa answers on (where the redirect leads) in the Base URL.`,
+				},
+			})),
 			{
 				type: 'responseCode',
 				properties: { value: 401, message: 'The API key was refused (HTTP 401). Check the key.' },

@@ -19,28 +19,44 @@ function routeOf(url) {
 	return Object.keys(ROUTE_PATH).find((name) => ROUTE_PATH[name].test(pathname)) || null;
 }
 
+/** Where a 'redirect' fault sends a request to the same origin: the proxy forwards it, prefix removed. */
+const MOVED_PREFIX = '/moved';
+
 /**
  * An HTTP proxy that forwards to `upstream` (the stand-in) except for the faults queued on it:
  * 'stall' takes the request and never answers; 'trickle' forwards it (so it is processed) and sends
- * the answer a byte every 100 ms. `stripPrefix` removes a path prefix before forwarding, as a
+ * the answer a byte every 100 ms; 'redirect' answers `status` (default 307) with a Location: the
+ * same path on `to` (another server's base URL), or with `to: 'self'` the same path under /moved
+ * on this proxy, which forwards such requests with the prefix removed (a hop, logged `hop: true`
+ * and not counted as the route). `stripPrefix` removes a path prefix before forwarding, as a
  * reverse proxy that serves Vishwa under a sub-path does. Every request is logged:
- * `{ time, method, path, route, fault }` (path as received).
+ * `{ time, method, path, route, fault, hop, location }` (path as received).
  */
 async function startFaultyProxy(upstream, { stripPrefix = '' } = {}) {
 	const target = new URL(upstream);
 	const queue = [];
 	const log = [];
 	const timers = new Set();
+	let proxyUrl;
 	const server = http.createServer((req, res) => {
+		const hop = req.url.startsWith(`${MOVED_PREFIX}/`);
 		const route = routeOf(req.url);
-		const fault = queue.find((candidate) => (candidate.route === route || candidate.route === '*') && candidate.times > 0);
+		const fault = hop ? undefined : queue.find((candidate) => (candidate.route === route || candidate.route === '*') && candidate.times > 0);
 		if (fault) fault.times -= 1;
-		log.push({ time: Date.now(), method: req.method, path: req.url, route, fault: fault ? fault.kind : null });
+		const entry = { time: Date.now(), method: req.method, path: req.url, route, fault: fault ? fault.kind : null, hop };
+		log.push(entry);
 		if (fault && fault.kind === 'stall') {
 			req.resume();
 			return; // never answered; close() ends it
 		}
-		let forwardPath = req.url;
+		if (fault && fault.kind === 'redirect') {
+			req.resume();
+			entry.location = fault.to === 'self' ? `${proxyUrl}${MOVED_PREFIX}${req.url}` : `${fault.to}${req.url}`;
+			res.writeHead(fault.status || 307, { location: fault.relative ? entry.location.slice(proxyUrl.length) : entry.location, 'content-type': 'text/plain' });
+			res.end(`Moved to ${entry.location}`);
+			return;
+		}
+		let forwardPath = hop ? req.url.slice(MOVED_PREFIX.length) : req.url;
 		if (stripPrefix) {
 			if (!forwardPath.startsWith(`${stripPrefix}/`)) {
 				res.writeHead(404, { 'content-type': 'application/json' });
@@ -81,10 +97,14 @@ async function startFaultyProxy(upstream, { stripPrefix = '' } = {}) {
 		req.pipe(forward);
 	});
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	proxyUrl = `http://127.0.0.1:${server.address().port}`;
 	return {
-		url: `http://127.0.0.1:${server.address().port}`,
+		url: proxyUrl,
 		log,
-		/** { route: 'status' | 'start-run' | 'upload' | 'runs' | '*', kind: 'stall' | 'trickle', times } */
+		/**
+		 * { route: 'status' | 'start-run' | 'upload' | 'runs' | '*', kind: 'stall' | 'trickle' | 'redirect', times }
+		 * plus, for 'redirect': { to: '<base URL>' | 'self', status?: 301 | 302 | 303 | 307 | 308, relative?: boolean }
+		 */
 		addFault: (fault) => queue.push({ times: 1, ...fault }),
 		close: async () => {
 			for (const timer of timers) clearInterval(timer);
@@ -130,4 +150,36 @@ async function closedPort() {
 	return port;
 }
 
-module.exports = { startFaultyProxy, startSilentServer, closedPort, routeOf };
+/**
+ * A server at another origin that records every request reaching it (method, path, headers) and
+ * answers like Vishwa would (a finished run, a run list, an upload), so a redirect that was followed
+ * would look like a success. `carriedKey(key)` counts the requests that carried `key` anywhere.
+ */
+async function startRecordingServer() {
+	const requests = [];
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => {
+			requests.push({ method: req.method, path: req.url, headers: { ...req.headers }, body: Buffer.concat(chunks).toString('utf8') });
+			const pathname = req.url.split('?')[0];
+			let body = { run_id: 'run_elsewhere', run_status: 'completed', outputs: { from: 'the recording server' } };
+			if (pathname.endsWith('/runs')) body = [body];
+			if (pathname.endsWith('/upload')) body = { files: [{ file_id: 'file_elsewhere', file_name: 'elsewhere.txt' }] };
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(body));
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		requests,
+		carriedKey: (key) => requests.filter((r) => JSON.stringify(r).includes(key) || JSON.stringify(r).includes(encodeURIComponent(key))).length,
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
+}
+
+module.exports = { startFaultyProxy, startSilentServer, startRecordingServer, closedPort, routeOf, MOVED_PREFIX };

@@ -24,6 +24,7 @@ import type {
 import { VishwaInputError } from '../core/errors';
 import { MultipartSourceError } from '../core/multipart';
 import { normalizeBaseUrl } from '../core/paths';
+import { decideRedirect, MAX_SAME_ORIGIN_HOPS, suggestedBaseUrl, type RedirectDecision } from '../core/redirects';
 import { parseJsonBody, serverReason, summarizeBody } from '../core/responses';
 import {
 	DEFAULT_RETRY_POLICY,
@@ -51,8 +52,9 @@ export interface VishwaRequest {
 	/** Any other body (multipart). A factory, because a streamed body can be sent only once. */
 	body?: () => IHttpRequestOptions['body'];
 	/**
-	 * Default true. Set false for a streamed body: following redirects makes n8n's HTTP client keep
-	 * a copy of every byte sent (to replay it after a redirect), so the stream would end up in memory.
+	 * Whether a redirect within the Base URL's origin is followed (core/redirects.ts). Default: only
+	 * for safe requests. n8n's HTTP client never follows redirects for us (it would send XP-API-Key
+	 * to any host, and keep a copy of a streamed body to replay it).
 	 */
 	followRedirects?: boolean;
 	headers?: IDataObject;
@@ -242,7 +244,11 @@ export async function vishwaApiRequest(
 	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<unknown> {
 	const timeoutMs = request.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-	const url = `${connection.baseUrl}${request.path}`;
+	// Both change when a same-origin redirect is followed (the Location carries its own query).
+	let url = `${connection.baseUrl}${request.path}`;
+	let qs = request.qs;
+	let redirectsFollowed = 0;
+	const mayFollowRedirects = request.idempotency === 'safe' && request.followRedirects !== false;
 	const node = ctx.getNode();
 	const itemIndex = request.itemIndex;
 	const cancelSignal = executionCancelSignal(ctx);
@@ -264,13 +270,15 @@ export async function vishwaApiRequest(
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,
-			qs: request.qs,
+			qs,
 			headers: { Accept: 'application/json', ...(request.headers ?? {}) },
 			encoding: 'text',
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: timeoutMs,
+			// Redirects are decided below, never followed by n8n's client (see core/redirects.ts).
+			disableFollowRedirect: true,
 		};
 		if (request.json !== undefined) {
 			options.body = JSON.stringify(request.json);
@@ -278,7 +286,6 @@ export async function vishwaApiRequest(
 		} else if (request.body) {
 			options.body = request.body();
 		}
-		if (request.followRedirects === false) options.disableFollowRedirect = true;
 
 		let answer: HttpAnswer | undefined;
 		let failure: unknown;
@@ -349,6 +356,18 @@ export async function vishwaApiRequest(
 		}
 
 		const { statusCode } = answer;
+		const location = redirectLocation(answer);
+		if (location !== undefined) {
+			const decision = decideRedirect(connection.baseUrl, url, location, mayFollowRedirects);
+			if (decision.follow && redirectsFollowed < MAX_SAME_ORIGIN_HOPS) {
+				redirectsFollowed += 1;
+				url = decision.url;
+				qs = undefined;
+				retry -= 1; // a hop is not a retry
+				continue;
+			}
+			throw redirectError(ctx, connection, request, statusCode, decision);
+		}
 		let body = answer.parsed;
 		let unreadable = false;
 		if (answer.text !== undefined) {
@@ -499,4 +518,52 @@ function mapStatusError(
 		`It answered with ${summarizeBody(body)}.`,
 		itemIndex,
 	);
+}
+
+/** The Location of a redirect answer (3xx), if it has one. */
+function redirectLocation(answer: HttpAnswer): string | undefined {
+	if (answer.statusCode < 300 || answer.statusCode > 399) return undefined;
+	const location = answer.headers.location ?? answer.headers.Location;
+	const value = Array.isArray(location) ? location[0] : location;
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * A redirect the transport does not follow: the message names the target (never the key: a target
+ * that contains it, which only a hostile server could produce, shows "***" instead).
+ */
+function redirectError(
+	ctx: VishwaContext,
+	connection: VishwaConnection,
+	request: VishwaRequest,
+	statusCode: number,
+	decision: RedirectDecision,
+): NodeApiError {
+	const apiKey = String(connection.credentials?.data?.apiKey ?? '');
+	const hide = (text: string) =>
+		apiKey.length >= 4 ? text.split(apiKey).join('***').split(encodeURIComponent(apiKey)).join('***') : text;
+	const target = hide(decision.follow ? decision.url : decision.target);
+	const baseOrigin = new URL(connection.baseUrl).origin;
+	const suggested = suggestedBaseUrl(target, request.path);
+	const moveTo = `put ${suggested ?? 'the address it leads to'} in the Base URL of the Vishwa API credential`;
+	const said = `(HTTP ${statusCode} to ${target})`;
+	let message: string;
+	let description: string;
+	if (decision.follow) {
+		message = `The request to ${request.action} was redirected more than ${MAX_SAME_ORIGIN_HOPS} times ${said}`;
+		description = `Redirects within ${baseOrigin} are followed, but not endlessly. Check the Base URL in the Vishwa API credential and the server's redirects.`;
+	} else if (decision.reason === 'downgrade') {
+		message = `The request to ${request.action} was redirected from https to plain http ${said}; the API key is not sent unencrypted`;
+		description = `Nothing was sent to the http:// address. Fix the redirect on the server (or the proxy in front of it): the Base URL in the Vishwa API credential must answer over https without sending requests to http.`;
+	} else if (decision.reason === 'other-origin') {
+		message = `The request to ${request.action} was redirected to another origin ${said}; the API key is not sent there`;
+		description = `The API key goes only to the origin (scheme, host and port) of the Base URL, ${baseOrigin}, and nothing was sent to the redirect target. If Vishwa now lives there, ${moveTo}.`;
+	} else if (decision.reason === 'not-repeatable') {
+		message = `The request to ${request.action} was redirected ${said}; a request that creates something is not sent again to another address`;
+		description = `A redirect answer means it was not carried out there, and it was not repeated. To avoid the redirect, ${moveTo}.`;
+	} else {
+		message = `The request to ${request.action} was redirected to an address that is not an http(s) URL ${said}`;
+		description = 'Nothing was sent there. Check the Base URL in the Vishwa API credential.';
+	}
+	return apiError(ctx, statusCode, message, description, request.itemIndex);
 }

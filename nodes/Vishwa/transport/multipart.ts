@@ -9,7 +9,7 @@
  * Content-Length `blob.size`. So a blob-shaped object whose `stream()` is an async generator of
  * byte chunks is read lazily, chunk by chunk, with socket back-pressure, and never held whole.
  *
- * The transport must also turn redirect following off for such a body (`followRedirects: false`):
+ * The transport never lets n8n follow redirects, and never re-sends an upload to a redirect target:
  * axios follows redirects through follow-redirects, which keeps a copy of every byte written so it
  * can replay the body after a redirect, so the whole upload would pile up in memory.
  */
