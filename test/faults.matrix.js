@@ -8,7 +8,8 @@
  * block; a test fails when the README and the data differ).
  *
  * Message templates: {action} is the request's action as the route words it, {hint} its "what may
- * have happened" sentence, {baseUrl} and {timeout} the connection's. The test fills in real values,
+ * have happened" sentence, {baseUrl} and {timeout} the connection's, {target} a redirect's Location
+ * and {suggested} the Base URL the message proposes instead. The test fills in real values,
  * the README placeholders such as <flow>.
  */
 const fs = require('fs');
@@ -69,8 +70,9 @@ const ROUTES = {
  * How a fault is injected. `standin`: a stand-in fault (test/standin/CONTRACT.md) queued for the
  * route. `proxy`: a fault of the HTTP proxy the test puts in front of the stand-in ('stall': the
  * request is taken and never answered; 'trickle': forwarded, then the answer sent a byte every
- * 100 ms). `refused`: the base URL points at a port nothing listens on. `timeout`: the Request
- * Timeout option for the case.
+ * 100 ms; 'redirect': answered 307 with a Location on `to`, 'elsewhere' being a recording server at
+ * another origin that must see no request, 'self' the proxy's own origin). `refused`: the base URL
+ * points at a port nothing listens on. `timeout`: the Request Timeout option for the case.
  */
 const FAULTS = [
 	{ id: '429-retry-after', label: '429 with `Retry-After: 1`', standin: { kind: '429', retryAfter: 1 } },
@@ -89,6 +91,8 @@ const FAULTS = [
 	{ id: 'stall', label: 'Connection accepted, request never answered', proxy: 'stall', timeout: TIMEOUT_MS },
 	{ id: 'trickle', label: 'Answer trickles in (a byte every 100 ms) past the Request Timeout', proxy: 'trickle', timeout: TIMEOUT_MS },
 	{ id: 'refused', label: 'Connection refused (nothing listening: nothing was sent)', refused: true },
+	{ id: 'redirect-other-origin', label: 'Redirect (307) to another origin (scheme, host or port)', proxy: 'redirect', to: 'elsewhere' },
+	{ id: 'redirect-same-origin', label: 'Redirect (307) to another path of the Base URL\'s origin', proxy: 'redirect', to: 'self' },
 ];
 
 // Expected behaviours. `once`: the fault happens once, `always`: on every attempt (absent when a
@@ -125,7 +129,14 @@ const msg = {
 	noAnswerDescription: '4 attempts made. Raise the Request Timeout option if the server is just slow, or try again later.',
 	unreachable: (why) => `Could not reach Vishwa at {baseUrl} (${why})`,
 	unreachableDescription: '4 attempts made. Check the Base URL in the Vishwa API credential and that the server is up.',
+	otherOrigin: 'The request to {action} was redirected to another origin (HTTP 307 to {target}); the API key is not sent there',
+	otherOriginDescription: 'The API key goes only to the origin (scheme, host and port) of the Base URL, {baseUrl}, and nothing was sent to the redirect target. If Vishwa now lives there, put {suggested} in the Base URL of the Vishwa API credential.',
+	notRepeatable: 'The request to {action} was redirected (HTTP 307 to {target}); a request that creates something is not sent again to another address',
+	notRepeatableDescription: 'A redirect answer means it was not carried out there, and it was not repeated. To avoid the redirect, put {suggested} in the Base URL of the Vishwa API credential.',
 };
+/** Redirect cells: not followed (an error) or followed (the answer of the redirect target). */
+const notFollowed = (message, description) => ({ ...failed(1, NO_WAIT, message, description), verb: 'Not followed.' });
+const followed = () => ({ ...ok(1), followed: true });
 const serverErrorBody = {
 	500: '{"detail":"Internal Server Error (stand-in fault)"}',
 	503: '{"detail":"Service Unavailable (stand-in fault)"}',
@@ -151,6 +162,8 @@ function unsafeExpectations() {
 		stall: { once: failed(1, NO_WAIT, msg.lost('no answer within {timeout} ms'), msg.lostDescription) },
 		trickle: { once: failed(1, NO_WAIT, msg.lost('no answer within {timeout} ms'), msg.lostDescription, 1) },
 		refused: { always: failed(4, backoff(4), msg.unreachable('connection refused'), msg.unreachableDescription) },
+		'redirect-other-origin': { once: notFollowed(msg.otherOrigin, msg.otherOriginDescription) },
+		'redirect-same-origin': { once: notFollowed(msg.notRepeatable, msg.notRepeatableDescription) },
 	};
 }
 
@@ -173,6 +186,8 @@ function readExpectations() {
 		stall: { once: ok(2, afterTimeouts(2)), always: failed(4, afterTimeouts(4), msg.noAnswer, msg.noAnswerDescription) },
 		trickle: { once: ok(2, afterTimeouts(2)), always: failed(4, afterTimeouts(4), msg.noAnswer, msg.noAnswerDescription) },
 		refused: { always: failed(4, backoff(4), msg.unreachable('connection refused'), msg.unreachableDescription) },
+		'redirect-other-origin': { once: notFollowed(msg.otherOrigin, msg.otherOriginDescription) },
+		'redirect-same-origin': { once: followed() },
 	};
 }
 
@@ -210,12 +225,14 @@ function fill(template, values) {
 	return replace(template, false);
 }
 
-function templateValues(route, { readme = false, baseUrl, timeout = TIMEOUT_MS } = {}) {
+function templateValues(route, { readme = false, baseUrl, timeout = TIMEOUT_MS, target, suggested } = {}) {
 	const spec = ROUTES[route];
 	const values = {
 		action: readme ? spec.action.readme : spec.action.test,
 		baseUrl: readme ? '<base URL>' : baseUrl,
 		timeout: readme ? '<timeout>' : timeout,
+		target: readme ? '<Location>' : target,
+		suggested: readme ? '<the Location\'s base URL>' : suggested,
 	};
 	values.hint = spec.hint ? (readme ? spec.hint.replace(/flow-ok/g, '<flow>') : spec.hint) : '';
 	return values;
@@ -254,6 +271,7 @@ function renderCell(route, fault) {
 		if (creates === 'files') return `${says} Uploads stored: ${expected.created}.`;
 		return says;
 	};
+	if (once && once.followed) return `**Followed** (a read, same origin, at most 5 redirects in a row): the answer of the new address is returned.`;
 	if (once && once.outcome === 'ok' && once.attempts === 1) return 'Works: the answer is returned whole.';
 	const afterError = ROUTES[route].afterError ? ` ${ROUTES[route].afterError}` : '';
 	if (once && once.outcome === 'ok') {
@@ -261,7 +279,7 @@ function renderCell(route, fault) {
 		const kept = creates === 'runs' ? ' Runs created: 1.' : creates === 'files' ? ' Uploads stored: 1.' : '';
 		return `**Retried** after ${describeWait(fault, once)}; recovers.${kept}${end}`;
 	}
-	if (once) return `**Not retried.** ${renderMessage(once.message, route)}.${leftover(once)}${afterError}`;
+	if (once) return `**${once.verb || 'Not retried.'}** ${renderMessage(once.message, route)}.${leftover(once)}${afterError}`;
 	return `**Retried** (${always.attempts} attempts, ${describeWait(fault, always)}), then ${renderMessage(always.message, route)}.${leftover(always)}${afterError}`;
 }
 

@@ -10,11 +10,13 @@
 // rendered from the data.
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
 const { startStandin } = require('./standin/server');
-const { closedPort, startFaultyProxy } = require('./support/faultyProxy');
+const { closedPort, startFaultyProxy, startRecordingServer, MOVED_PREFIX } = require('./support/faultyProxy');
 const matrix = require('./faults.matrix');
 
 const API_KEY = 'fault-matrix-key-6e5d4c';
 const harness = createHarness();
+/** The other origin the redirect faults point at: it must see no request at all. */
+let elsewhere;
 /** Upper slack on measured waits: a dozen cells share one event loop on a small machine. */
 const SLACK_MS = 3000;
 /** Upload timeouts get time to send the body on top (core/upload.ts): 1 ms for these tiny files. */
@@ -49,9 +51,18 @@ async function runCase(testCase) {
 		}
 		const inject = () => {
 			if (fault.standin) standin.state.addFault({ route, ...fault.standin, times });
-			if (fault.proxy) proxy.addFault({ route, kind: fault.proxy, times });
+			if (fault.proxy) proxy.addFault({ route, kind: fault.proxy, times, ...(fault.to ? { to: fault.to === 'elsewhere' ? elsewhere.url : fault.to } : {}) });
 		};
-		if (route === 'runs') return await runListingCase({ standin, proxy, baseUrl, fault, inject });
+		// For the redirect messages: where the redirect pointed, and the Base URL they propose.
+		const redirect = () => {
+			const entry = proxy && proxy.log.find((candidate) => candidate.fault === 'redirect');
+			return {
+				target: entry && entry.location,
+				suggested: fault.to === 'elsewhere' ? elsewhere.url : proxy && `${proxy.url}${MOVED_PREFIX}`,
+				hops: proxy ? proxy.log.filter((candidate) => candidate.hop).length : 0,
+			};
+		};
+		if (route === 'runs') return { ...(await runListingCase({ standin, proxy, baseUrl, fault, inject })), ...redirect() };
 		inject();
 
 		const items = Array.from({ length: itemCount }, (_value, i) => ({ i }));
@@ -75,7 +86,7 @@ async function runCase(testCase) {
 		// Attempts of item 0: one item at a time, so they are the first requests of the route;
 		// items 1 and 2 made one request each (checked through their answers).
 		const arrivals = proxy
-			? proxy.log.filter((entry) => entry.route === route).map((entry) => entry.time)
+			? proxy.log.filter((entry) => entry.route === route && !entry.hop).map((entry) => entry.time)
 			: standin.state.requestsFor(route).map((entry) => Date.parse(entry.time));
 		const attempts = fault.refused ? undefined : arrivals.length - (itemCount - 1);
 		const waitedMs = fault.refused ? undefined : arrivals[attempts - 1] - arrivals[0];
@@ -92,6 +103,7 @@ async function runCase(testCase) {
 			apiRuns: runs.length,
 			filesByItem: items.map(({ i }) => standin.state.files.filter((file) => file.file_name === `item-${i}.txt`).length),
 			faultsLeft: standin.state.faults.length,
+			...redirect(),
 		};
 	} finally {
 		if (proxy) await proxy.close();
@@ -114,7 +126,7 @@ async function runListingCase({ standin, proxy, baseUrl, fault, inject }) {
 	);
 	const listings = () =>
 		proxy
-			? proxy.log.filter((entry) => entry.route === 'runs').map((entry) => entry.time)
+			? proxy.log.filter((entry) => entry.route === 'runs' && !entry.hop).map((entry) => entry.time)
 			: standin.state.requestsFor('runs').map((entry) => Date.parse(entry.time));
 	const poll = async () => {
 		try {
@@ -176,6 +188,7 @@ async function runAll(list, limit) {
 }
 
 beforeAll(async () => {
+	elsewhere = await startRecordingServer();
 	const heavy = (testCase) => testCase.fault.id === 'huge';
 	await runAll(cases.filter(heavy), 1);
 	await runAll(cases.filter((testCase) => !heavy(testCase)), PARALLEL_CELLS);
@@ -230,7 +243,10 @@ function expectNodeCell(route, fault, expected, outcome) {
 	const values = matrix.templateValues(route, {
 		baseUrl: outcome.baseUrl,
 		timeout: route === 'upload' ? fault.timeout + UPLOAD_SEND_ALLOWANCE_MS : fault.timeout,
+		target: outcome.target,
+		suggested: outcome.suggested,
 	});
+	expect(outcome.hops).toBe(expected.followed ? 1 : 0);
 	if (expected.outcome === 'ok') {
 		expect(first.json).not.toHaveProperty('error');
 		expectOwnAnswer(route, first.json, 0, { huge: fault.id === 'huge' });
@@ -255,7 +271,8 @@ function expectNodeCell(route, fault, expected, outcome) {
 }
 
 function expectListingCell(fault, expected, outcome) {
-	const values = matrix.templateValues('runs', { baseUrl: outcome.baseUrl, timeout: fault.timeout });
+	const values = matrix.templateValues('runs', { baseUrl: outcome.baseUrl, timeout: fault.timeout, target: outcome.target, suggested: outcome.suggested });
+	expect(outcome.hops).toBe(expected.followed ? 1 : 0);
 	if (fault.refused) {
 		expectError(outcome.faulted.error, expected, values);
 		expect(outcome.elapsedMs).toBeGreaterThanOrEqual(expected.wait.min);
@@ -322,6 +339,13 @@ test('no double runs: across the whole matrix, every start the node meant to mak
 	global.__vishwaSecretScan.add('runsDoubleStarted', doubleStarted);
 	expect(intended).toBeGreaterThan(40);
 	expect(doubleStarted).toBe(0);
+});
+
+test('no request of any redirect cell reached the other origin (so the API key did not either)', async () => {
+	global.__vishwaSecretScan.record(elsewhere.requests); // a key there is a leak for the scan too
+	expect(elsewhere.requests).toEqual([]);
+	expect(cases.filter((c) => c.fault.to === 'elsewhere').length).toBe(4);
+	await elsewhere.close();
 });
 
 test('the README table is the one rendered from this data', () => {
