@@ -11,7 +11,9 @@
 //   together with the credential's Test button (POST /rest/credentials/test).
 // Every request the stand-in received must carry the API key in the XP-API-Key header and nowhere
 // else: the nodes call httpRequestWithAuthentication, so only the credential's `authenticate`
-// block can have put it there.
+// block can have put it there. A second credential's Base URL answers every request with a redirect
+// to another origin (a recording server): Get Status and the credential Test must fail with the
+// redirect message, and nothing may reach the recording server (issue 20).
 //
 // Options: --only v1|v2 (repeatable), --no-build (dist/ is fresh, e.g. right after `npm test`'s
 // build), --keep (leave the n8n user folders), --no-trigger (skip the trigger case),
@@ -25,6 +27,7 @@ const { cleanNpmEnv, runNpm } = require('./lib/npm');
 const n8n = require('./lib/n8n');
 const vishwa = require('./lib/vishwa');
 const { startStandin } = require('../test/standin/server');
+const { startFaultyProxy, startRecordingServer } = require('../test/support/faultyProxy');
 
 const REPO = vishwa.REPO;
 
@@ -91,6 +94,21 @@ function statusWorkflow() {
   };
 }
 
+const REDIRECT_CRED = { vishwaApi: { id: 'vishwa-redirect', name: 'Vishwa API (redirects elsewhere)' } };
+
+/** Get Status through a credential whose Base URL redirects every request to another origin. */
+function redirectWorkflow() {
+  const status = vishwaNode(uuid(32), 'Get Status', { resource: 'run', operation: 'getStatus', flowId: 'flow-slow', runId: 'run_e2e_redirect', options: {} }, 0);
+  status.credentials = REDIRECT_CRED;
+  return {
+    id: 'e2e-redirect',
+    name: 'e2e: get status behind a Base URL that redirects to another origin',
+    nodes: [manualTrigger(uuid(31)), status],
+    connections: { Start: link('Get Status') },
+    settings: { executionOrder: 'v1' },
+  };
+}
+
 function errorWorkflow() {
   return {
     id: 'e2e-error-path',
@@ -126,10 +144,15 @@ function scheduleLive(example) {
   return wf;
 }
 
+/** Same key as the stand-in credential, Base URL the redirecting proxy. */
+function redirectCredential(standin, redirector) {
+  return { ...REDIRECT_CRED.vishwaApi, type: 'vishwaApi', data: { apiKey: standin.apiKey, baseUrl: redirector.url } };
+}
+
 // ---------- one n8n version ----------
 
 async function runVersion(version, ctx) {
-  const { standin, tgz, opts, results } = ctx;
+  const { standin, tgz, opts, results, redirector, elsewhere } = ctx;
   const label = (name) => `${version} ${name}`;
   let currentOutput = '';
   async function runCase(name, fn) {
@@ -177,8 +200,8 @@ async function runVersion(version, ctx) {
     const setupOk = await runCase('load the package, import credential and workflows', async () => {
       const pkg = n8n.installPackageTarball(inst.userFolder, tgz);
       check(pkg.dir.endsWith(path.join('.n8n', 'nodes', 'node_modules', 'n8n-nodes-vishwa')), `package laid out at ${pkg.dir}`);
-      await n8n.importCredentials(inst, [vishwa.standinCredential(standin)]);
-      const extra = [statusWorkflow(), errorWorkflow(), scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
+      await n8n.importCredentials(inst, [vishwa.standinCredential(standin), redirectCredential(standin, redirector)]);
+      const extra = [statusWorkflow(), errorWorkflow(), redirectWorkflow(), scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
         scheduleOnce(scheduleEx, 'e2e-schedule-fail', 'flow-fail'), scheduleLive(scheduleEx)];
       if (triggerEx) extra.push(triggerLive(triggerEx));
       const all = [...examples, ...extra].map(({ file, ...wf }) => wf); // eslint-disable-line no-unused-vars
@@ -244,6 +267,21 @@ async function runVersion(version, ctx) {
       check(msg === 'Flow "flow-e2e-missing" was not found', `error message ${JSON.stringify(msg)}`, r.output);
       check(r.lastNodeExecuted === 'Start Run', `last node ${r.lastNodeExecuted}`, r.output);
       check(!r.output.includes(standin.apiKey), 'the API key appears in n8n\'s output', '');
+      return `exit ${r.code}: ${msg}`;
+    });
+
+    if (!opts.onlyActive) await runCase('redirect to another origin: Get Status fails naming it, nothing reaches it', async () => {
+      elsewhere.requests.length = 0;
+      redirector.log.length = 0;
+      const r = await exec('e2e-redirect');
+      check(!r.ok && r.code !== 0, `expected a failed execution, got exit ${r.code}`, r.output);
+      const target = `${elsewhere.url}/v1/workflow/flow-slow/run/run_e2e_redirect/status`;
+      const expected = `The request to get the status of run "run_e2e_redirect" was redirected to another origin (HTTP 302 to ${target}); the API key is not sent there`;
+      const msg = r.error && r.error.message;
+      check(msg === expected, `error message ${JSON.stringify(msg)}, expected ${JSON.stringify(expected)}`, r.output);
+      check(redirector.log.length === 1, `the redirecting Base URL saw ${redirector.log.length} requests (expected 1: not retried)`, r.output);
+      check(elsewhere.requests.length === 0, `the other origin received ${elsewhere.requests.length} request(s)${elsewhere.carriedKey(standin.apiKey) ? ' WITH THE API KEY' : ''}`, '');
+      check(!r.output.includes(standin.apiKey), 'the API key appears in the n8n output', '');
       return `exit ${r.code}: ${msg}`;
     });
 
@@ -320,6 +358,25 @@ async function runVersion(version, ctx) {
       }
       check(bad.status === 'Error' && /The API key was refused \(HTTP 401\)/.test(bad.message), `test with a wrong key: ${JSON.stringify(bad)}`, srvOutput());
       return `right key: OK; wrong key: "${bad.message}"`;
+    });
+
+    await runCase('credential Test button with a Base URL that redirects to another origin', async () => {
+      elsewhere.requests.length = 0;
+      redirector.log.length = 0;
+      // Logs in: the owner was set up by the case above.
+      const cookie = await vishwa.setupOwner(srv.baseUrl, { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-1' });
+      const result = await vishwa.testCredential(srv.baseUrl, cookie, redirectCredential(standin, redirector));
+      const tests = redirector.log.filter((q) => q.path === '/v1/workflow/n8n-credential-test/run/n8n-credential-test/status');
+      check(tests.length >= 1 && tests.length === redirector.log.length && tests.every((q) => q.fault === 'redirect'), `the redirecting Base URL saw ${JSON.stringify(redirector.log)}`, srvOutput());
+      check(elsewhere.requests.length === 0, `the other origin received ${elsewhere.requests.length} request(s)${elsewhere.carriedKey(standin.apiKey) ? ' WITH THE API KEY' : ''}`, '');
+      check(!JSON.stringify(result).includes(standin.apiKey), 'the API key appears in the test result', '');
+      if (version === 'v1' && result.status === 'OK') {
+        // KNOWN (n8n 1.x), as for the wrong key above: 1.x accepts every status when
+        // ignoreHttpStatusErrors is an object, so the 302 counts as success. The key still went nowhere.
+        return 'OK (KNOWN n8n 1.x limitation: the 302 was not followed, and 1.x accepts every status); nothing reached the other origin';
+      }
+      check(result.status === 'Error' && /^The Base URL answered with a redirect \(HTTP 302\), which is not followed/.test(result.message), `test result ${JSON.stringify(result)}`, srvOutput());
+      return `"${result.message}"; nothing reached the other origin`;
     });
 
     if (!opts.trigger) skip('trigger in an active workflow', '--no-trigger');
@@ -469,6 +526,10 @@ async function main() {
   if (!fs.existsSync(path.join(REPO, 'dist', 'nodes', 'Vishwa', 'Vishwa.node.js'))) throw new Error('dist/ is missing: run npm run build');
   const tgz = n8n.packPackage(REPO);
   const standin = await startStandin({ apiKey: `e2e-${crypto.randomBytes(12).toString('hex')}` });
+  // The redirect cases: a Base URL that sends every request to another origin, which records them.
+  const elsewhere = await startRecordingServer();
+  const redirector = await startFaultyProxy(standin.url);
+  redirector.addFault({ route: '*', kind: 'redirect', to: elsewhere.url, status: 302, times: Infinity });
   log(`stand-in at ${standin.url}; package ${path.basename(tgz)}`);
   const results = [];
   const installs = {};
@@ -496,7 +557,7 @@ async function main() {
     for (const version of opts.versions) {
       log(`\n== n8n ${version} ==`);
       try {
-        await runVersion(version, { standin, tgz, opts, results, installs });
+        await runVersion(version, { standin, tgz, opts, results, installs, redirector, elsewhere });
       } catch (err) {
         results.push({ name: `${version} setup`, ok: false, err });
         log(`  FAIL ${version}: ${err.message}`);
@@ -504,6 +565,8 @@ async function main() {
     }
   } finally {
     vishwa.killChildProcessGroups('SIGKILL');
+    await redirector.close();
+    await elsewhere.close();
     await standin.close();
     fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
   }
