@@ -2,6 +2,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import * as asset from './actions/asset';
+import { searchFlows, searchRuns } from './methods/listSearch';
 import { router } from './actions/router';
 import * as run from './actions/run';
 
@@ -13,7 +14,10 @@ export class Vishwa implements INodeType {
 		name: 'vishwa',
 		icon: { light: 'file:vishwa.svg', dark: 'file:vishwa.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Flow ID and Run ID are resource locators (pick from a list). Version 1 workflows keep
+		// their text fields and run unchanged.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Upload assets and start and monitor vishwa.ai flow runs',
 		defaults: { name: 'Vishwa' },
@@ -38,6 +42,9 @@ export class Vishwa implements INodeType {
 		],
 	};
 
+	methods = {
+		listSearch: { searchFlows, searchRuns },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

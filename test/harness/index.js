@@ -329,6 +329,48 @@ class Harness {
 	}
 
 	/**
+	 * A "From list" resource locator as the editor fills it: n8n's DynamicNodeParametersService
+	 * (packages/cli) builds a throw-away workflow holding one node ("Temp-Node") with the parameters
+	 * the editor sends, hands them to a real n8n-core LoadOptionsContext (also as
+	 * additionalData.currentNodeParameters), and calls the node type's `methods.listSearch[method]`
+	 * with (filter, paginationToken). The same here, with the same n8n-core classes.
+	 * Resolves to the INodeListSearchResult; a thrown error is what the editor shows in the list.
+	 */
+	async listSearch(methodName, { parameters = {}, typeVersion = 1.1, credentials = {}, filter, paginationToken } = {}) {
+		const { nodeTypes, credentialTypes } = await this.load();
+		const { Workflow } = this.workflowLib;
+		const { LoadOptionsContext, ExecutionLifecycleHooks } = this.core;
+		const registry = this.nodeTypesRegistry(nodeTypes);
+		const node = {
+			parameters,
+			id: 'uuid-1234',
+			name: 'Temp-Node',
+			type: TYPES.vishwa,
+			typeVersion,
+			position: [0, 0],
+			credentials: { vishwaApi: { id: 'cred-1', name: 'Vishwa API' } },
+		};
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: registry });
+		const nodeType = registry.getByNameAndVersion(node.type, typeVersion);
+		const method = nodeType.methods && nodeType.methods.listSearch && nodeType.methods.listSearch[methodName];
+		if (typeof method !== 'function') throw new Error(`The node has no listSearch method ${methodName}`);
+		const credentialsHelper = this.credentialsHelper(credentials, credentialTypes);
+		const hooks = new ExecutionLifecycleHooks('internal', 'list-search', { nodes: [node], connections: {} });
+		const additionalData = { ...this.additionalData(credentialsHelper, hooks), currentNodeParameters: parameters };
+		const context = new LoadOptionsContext(workflow, workflow.nodes['Temp-Node'], additionalData, `parameters.${methodName}`);
+		try {
+			const result = await method.call(context, filter, paginationToken);
+			secretScan().record(result);
+			return result;
+		} catch (error) {
+			secretScan().record(error);
+			throw error;
+		} finally {
+			this.lastListSearchRequests = credentialsHelper.requestLog;
+		}
+	}
+
+	/**
 	 * The credential's "Test" button. n8n's CredentialsTester (packages/cli, not in n8n-core) runs a
 	 * declarative `test` through n8n-core's RoutingNode on a throw-away node whose one property routes
 	 * the test request; a thrown HTTP error is mapped through the `rules` (responseCode), any other

@@ -142,6 +142,8 @@ function matchPublic(segs) {
   if (s.length === 3 && s[0] === 'workflow' && ok(s[1]) && s[2] === 'runs') {
     return { name: 'runs', methods: ['GET'], params: { flowId: s[1] } };
   }
+  // ASSUMED flow listing (docs/api-listing-assumptions.md); off (404) with the flow listing shape 'none'.
+  if (s.length === 1 && s[0] === 'workflows') return { name: 'flows', methods: ['GET'], params: {} };
   return null;
 }
 
@@ -151,6 +153,7 @@ function matchControl(s) {
   const one = (name) => s.length === 1 && s[0] === name;
   if (one('reset')) return { name: 'reset', methods: ['POST'] };
   if (one('flows')) return { name: 'flows', methods: ['GET', 'POST'] };
+  if (one('flow-listing')) return { name: 'flow-listing', methods: ['GET', 'POST'] };
   if (one('runs')) return { name: 'runs', methods: ['GET', 'POST'] };
   if (s.length === 2 && s[0] === 'runs' && ok(s[1])) return { name: 'run', methods: ['GET'], runId: s[1] };
   if (s.length === 3 && s[0] === 'runs' && ok(s[1]) && s[2] === 'finish') return { name: 'finish', methods: ['POST'], runId: s[1] };
@@ -171,7 +174,9 @@ function matchControl(s) {
  * @param {number} [options.port=0]
  * @param {string} [options.host='127.0.0.1'] loopback addresses only
  * @param {string} [options.storageDir] where uploads go (default: a fresh temp folder removed on close)
- * @param {object|object[]} [options.flows] extra flows `{id: {durationMs, outcome, listShape, statusCase, responseDelayMs?}}`
+ * @param {object|object[]} [options.flows] extra flows `{id: {name?, durationMs, outcome, listShape, statusCase, responseDelayMs?}}`
+ * @param {{shape?: string, idKey?: string}} [options.flowListing] the ASSUMED flow listing's wrapper
+ *   (`workflows` default, `array`, `flows`, `data`, `items`, or `none` = no listing, 404) and id key
  *   or `[{id, ...}]`, added to (or overriding) the default ones; reset() restores them too
  * @param {() => number} [options.now] clock for run timing (epoch ms), default Date.now
  * @param {(err: Error) => void} [options.onError] called with unexpected handler errors (default: silent)
@@ -205,7 +210,8 @@ async function startStandin(options = {}) {
     requestLogLimit = Number(options.requestLogLimit);
     if (!Number.isInteger(requestLogLimit) || requestLogLimit < 1) throw new TypeError('requestLogLimit must be a positive integer');
   }
-  const store = new Store({ now, extraFlows, requestLogLimit }); // validates extraFlows (throws on bad ones)
+  // Validates extraFlows and flowListing (throws on bad ones).
+  const store = new Store({ now, extraFlows, requestLogLimit, flowListing: options.flowListing });
   const app = {
     store,
     apiKey,
@@ -311,6 +317,8 @@ function makeState(app, reset) {
     runStatus(runId) { const r = store.getRun(runId); return r ? store.statusView(r) : null; },
     listPage(flowId, limit = DEFAULT_LIMIT, offset = 0) { return store.listPage(flowId, limit, offset); },
     setFlow(spec) { return store.setFlow(spec); },
+    get flowListing() { return { ...store.flowListing }; },
+    setFlowListing(spec) { return store.setFlowListing(spec); },
     createRun(spec) { return store.controlView(store.createControlRun(spec)); },
     finishRun(runId, outcome) { return store.controlView(store.finishRun(runId, outcome === undefined ? {} : { outcome })); },
     addHistory(spec) { return store.addHistory(spec); },
@@ -498,13 +506,15 @@ async function dispatchPublic(ctx) {
   const m = matchPublic(t.segs);
   if (!m) throw new HttpError(404, 'Not Found');
   entry.route = m.name;
+  // A Vishwa without the flow listing: the route does not exist, whatever the key.
+  if (m.name === 'flows' && store.flowListing.shape === 'none') throw new HttpError(404, 'Not Found');
   if (!m.methods.includes(req.method)) {
     throw new HttpError(405, 'Method Not Allowed', { allow: m.methods.join(', ') });
   }
   if (!keyOk) throw new HttpError(401, 'Invalid or missing API key');
 
   let offset = 0;
-  if (m.name === 'runs') {
+  if (m.name === 'runs' || m.name === 'flows') {
     try { offset = parseListParams(t.params).offset; } catch (e) { offset = 0; }
   }
   const fault = store.takeFault(m.name, { offset });
@@ -701,6 +711,14 @@ const PUBLIC_HANDLERS = {
     else body = { [LIST_SHAPES.includes(flow.listShape) ? flow.listShape : 'runs']: runs, total };
     return { status: 200, body };
   },
+
+  async flows(ctx) {
+    const { store } = ctx.app;
+    const { limit, offset } = parseListParams(ctx.t.params);
+    const { flows, total } = store.listFlowsPage(limit, offset);
+    const { shape } = store.flowListing;
+    return { status: 200, body: shape === 'array' ? flows : { [shape]: flows, total } };
+  },
 };
 
 // ------------------------------------------------------------------ control API
@@ -733,6 +751,12 @@ async function dispatchControl(ctx) {
       break;
     case 'POST flows':
       out = store.setFlow(body);
+      break;
+    case 'GET flow-listing':
+      out = { ...store.flowListing };
+      break;
+    case 'POST flow-listing':
+      out = store.setFlowListing(orEmpty);
       break;
     case 'GET runs': {
       const flowId = singleParam(t.params, 'flowId');

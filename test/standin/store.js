@@ -3,16 +3,19 @@
 // the request log and counters. No I/O here (the server owns sockets and disk).
 
 const DEFAULT_FLOWS = Object.freeze([
-  { id: 'flow-ok', durationMs: 300, outcome: 'succeeded' },
-  { id: 'flow-fail', durationMs: 300, outcome: 'failed' },
-  { id: 'flow-slow', durationMs: 5000, outcome: 'succeeded' },
-  { id: 'flow-instant', durationMs: 0, outcome: 'succeeded' },
+  { id: 'flow-ok', name: 'Succeeding flow', durationMs: 300, outcome: 'succeeded' },
+  { id: 'flow-fail', name: 'Failing flow', durationMs: 300, outcome: 'failed' },
+  { id: 'flow-slow', name: 'Slow flow', durationMs: 5000, outcome: 'succeeded' },
+  { id: 'flow-instant', name: 'Instant flow', durationMs: 0, outcome: 'succeeded' },
 ]);
 
 const OUTCOMES = ['succeeded', 'failed'];
 const LIST_SHAPES = ['runs', 'array', 'data', 'items'];
 const STATUS_CASES = ['lower', 'upper'];
-const FAULT_ROUTES = ['upload', 'start-run', 'status', 'runs', 'asset', '*'];
+// The flow listing is ASSUMED (the published API has none): its wrapper, the id's key, or 'none' (404).
+const FLOW_LIST_SHAPES = ['workflows', 'array', 'flows', 'data', 'items', 'none'];
+const FLOW_ID_KEYS = ['id', 'workflow_id', 'flow_id'];
+const FAULT_ROUTES = ['upload', 'start-run', 'status', 'runs', 'flows', 'asset', '*'];
 const FAULT_KINDS = [
   '429', '500', '502-html', '503', 'malformed-json', 'empty-body', 'html-200',
   'drop-before', 'drop-after', 'slow', 'huge', 'shift', 'throw',
@@ -82,8 +85,10 @@ class Store {
    * @param {() => number} o.now clock in epoch ms
    * @param {object[]} o.extraFlows flows added on top of the defaults (and restored by reset)
    */
-  constructor({ now, extraFlows = [], requestLogLimit = 100000 }) {
+  constructor({ now, extraFlows = [], requestLogLimit = 100000, flowListing }) {
     this.now = now;
+    this.flowListingDefault = { shape: 'workflows', idKey: 'id' };
+    if (flowListing !== undefined) this.flowListingDefault = this.checkFlowListing(flowListing, this.flowListingDefault);
     this.requestLogLimit = requestLogLimit;
     this.extraFlows = extraFlows;
     this.generation = 0;
@@ -108,6 +113,33 @@ class Store {
     };
     for (const f of DEFAULT_FLOWS) this.setFlow(f);
     for (const f of this.extraFlows) this.setFlow(f);
+    this.flowListing = { ...this.flowListingDefault };
+  }
+
+  // ---------------------------------------------------------------- flow listing (ASSUMED)
+  checkFlowListing(spec, base) {
+    if (!isPlainObject(spec)) throw bad('Flow listing settings must be a JSON object');
+    const out = { ...base };
+    if (spec.shape !== undefined) out.shape = checkEnum(spec.shape, FLOW_LIST_SHAPES, 'shape');
+    if (spec.idKey !== undefined) out.idKey = checkEnum(spec.idKey, FLOW_ID_KEYS, 'idKey');
+    return out;
+  }
+
+  setFlowListing(spec) {
+    this.flowListing = this.checkFlowListing(spec, this.flowListing);
+    return { ...this.flowListing };
+  }
+
+  /** Flows in creation order (defaults first), `limit` from `offset`, as the listing shows them. */
+  listFlowsPage(limit, offset) {
+    const all = [...this.flows.values()];
+    const { idKey } = this.flowListing;
+    const flows = all.slice(offset, offset + limit).map((f) => ({
+      [idKey]: f.id,
+      ...(f.name !== undefined ? { name: f.name } : {}),
+      created_at: f.createdAt,
+    }));
+    return { flows, total: all.length };
   }
 
   // ---------------------------------------------------------------- flows
@@ -124,6 +156,11 @@ class Store {
     if (spec.statusCase !== undefined) flow.statusCase = checkEnum(spec.statusCase, STATUS_CASES, 'statusCase');
     // Optional (absent unless set): every answer about this flow waits this long, for benchmarks.
     if (spec.responseDelayMs !== undefined) flow.responseDelayMs = checkInt(spec.responseDelayMs, 'responseDelayMs', 0, 600000);
+    if (spec.name !== undefined) {
+      if (typeof spec.name !== 'string') throw bad("'name' must be a string");
+      flow.name = spec.name;
+    }
+    if (flow.createdAt === undefined) flow.createdAt = iso(this.now());
     this.flows.set(flow.id, flow);
     if (!this.flowRuns.has(flow.id)) this.flowRuns.set(flow.id, []);
     return { ...flow };
@@ -465,6 +502,8 @@ module.exports = {
   DEFAULT_FLOWS,
   OUTCOMES,
   LIST_SHAPES,
+  FLOW_LIST_SHAPES,
+  FLOW_ID_KEYS,
   STATUS_CASES,
   FAULT_ROUTES,
   FAULT_KINDS,

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../transport';
 
@@ -47,3 +47,102 @@ export const runIdProperty = (operations: string[]): INodeProperties => ({
 	description: 'The run_id returned by Start Run',
 	displayOptions: { show: { resource: ['run'], operation: operations } },
 });
+
+/*
+ * Node version 1.1 turns Flow ID and Run ID into resource locators (pick from a list, or type the
+ * ID). Version 1 keeps its plain text fields, so workflows saved with it open and run unchanged.
+ * The parameter names stay the same; which one shows depends on the node's version, as in n8n's own
+ * versioned nodes. Operations read both with `extractValue: true` (see readId).
+ */
+const ONLY_VERSION_1 = { '@version': [1] };
+const FROM_VERSION_1_1 = { '@version': [{ _cnd: { gte: 1.1 } }] };
+
+function forVersions(property: INodeProperties, versions: typeof ONLY_VERSION_1 | typeof FROM_VERSION_1_1): INodeProperties {
+	return {
+		...property,
+		displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, ...versions } },
+	};
+}
+
+/** Where the ID is: the flow's generated integration guide shows its start-run URL. */
+const FLOW_ID_HINT = "In Vishwa, open the flow's Integrate panel: the ID is the part between /workflow/ and /start-run in its start-run URL";
+
+/** Flow ID for every node version: text (v1) or a locator, By ID first (the published API lists no flows). */
+export const flowIdProperties = (operations: string[]): INodeProperties[] => [
+	forVersions(flowIdProperty(operations), ONLY_VERSION_1),
+	forVersions(
+		{
+			displayName: 'Flow ID',
+			name: 'flowId',
+			type: 'resourceLocator',
+			required: true,
+			default: { mode: 'id', value: '' },
+			description: "The flow's ID, as shown in Vishwa's Integrate panel",
+			modes: [
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'e.g. 6650c1f2a9…',
+					hint: FLOW_ID_HINT,
+				},
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					placeholder: 'Select a flow…',
+					typeOptions: { searchListMethod: 'searchFlows', searchable: true },
+				},
+			],
+			displayOptions: { show: { resource: ['run'], operation: operations } },
+		},
+		FROM_VERSION_1_1,
+	),
+];
+
+/** Run ID for every node version: text (v1) or a locator listing the chosen flow's recent runs. */
+export const runIdProperties = (operations: string[], description?: string): INodeProperties[] => {
+	const text = runIdProperty(operations);
+	return [
+		forVersions(description ? { ...text, description } : text, ONLY_VERSION_1),
+		forVersions(
+			{
+				displayName: 'Run ID',
+				name: 'runId',
+				type: 'resourceLocator',
+				required: true,
+				default: { mode: 'list', value: '' },
+				description: description ?? text.description,
+				modes: [
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						placeholder: 'Select a run…',
+						typeOptions: { searchListMethod: 'searchRuns', searchable: true },
+					},
+					{
+						displayName: 'By ID',
+						name: 'id',
+						type: 'string',
+						placeholder: 'e.g. {{ $json.run_id }}',
+						hint: 'The run_id that Start Run returns (or the Vishwa Trigger emits)',
+					},
+				],
+				displayOptions: { show: { resource: ['run'], operation: operations } },
+			},
+			FROM_VERSION_1_1,
+		),
+	];
+};
+
+/**
+ * A Flow ID or Run ID as text, whichever the node version shows: a locator's value (any mode) or
+ * version 1's plain text. What is not text is passed on for idSegment to reject by name.
+ */
+export function readId(ctx: IExecuteFunctions, name: 'flowId' | 'runId', itemIndex: number): string {
+	const value = ctx.getNodeParameter(name, itemIndex, undefined, { extractValue: true }) as unknown;
+	// A locator value n8n could not unwrap (a saved workflow edited by hand, say).
+	if (value !== null && typeof value === 'object' && '__rl' in value) return (value as unknown as { value: string }).value;
+	return value as string;
+}

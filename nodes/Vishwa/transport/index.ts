@@ -17,6 +17,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
@@ -33,7 +34,8 @@ import {
 	type RetryPolicy,
 } from '../core/schedule';
 
-export type VishwaContext = IExecuteFunctions | IPollFunctions;
+/** Operations, the trigger's polls, and the editor's pick lists (listSearch). */
+export type VishwaContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 export const VISHWA_CREDENTIAL = 'vishwaApi';
 

@@ -2,13 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { apiPaths } from '../../core/paths';
 import { vishwaApiRequest, type VishwaConnection } from '../../transport';
-import { commonOptions, flowIdProperty, runIdProperty } from '../common';
+import { commonOptions, flowIdProperties, readId, runIdProperties } from '../common';
 
 const show = { resource: ['run'], operation: ['getStatus'] };
 
 export const description: INodeProperties[] = [
-	flowIdProperty(['getStatus']),
-	runIdProperty(['getStatus']),
+	...flowIdProperties(['getStatus']),
+	...runIdProperties(['getStatus']),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -26,8 +26,8 @@ export async function execute(
 	itemIndex: number,
 	connection: VishwaConnection,
 ): Promise<INodeExecutionData> {
-	const flowId = this.getNodeParameter('flowId', itemIndex) as string;
-	const runId = this.getNodeParameter('runId', itemIndex) as string;
+	const flowId = readId(this, 'flowId', itemIndex);
+	const runId = readId(this, 'runId', itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body = await vishwaApiRequest(this, connection, {
 		method: 'GET',

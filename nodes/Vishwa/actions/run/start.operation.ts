@@ -18,7 +18,7 @@ import {
 	type JsonObject,
 } from '../../core/startRun';
 import { vishwaApiRequest, type VishwaConnection } from '../../transport';
-import { commonOptions, flowIdProperty } from '../common';
+import { commonOptions, flowIdProperties, readId } from '../common';
 import { attachFilesProperties, describeUploaded, readAttachFilesSettings, uploadAttachedFiles } from './attachFiles';
 import { toJsonObject } from './getStatus.operation';
 import { readWaitSettings, waitForRun, waitProperties } from './waitForRun';
@@ -58,7 +58,7 @@ const specifyOptions: INodePropertyOptions[] = [
 ];
 
 export const description: INodeProperties[] = [
-	flowIdProperty(['start']),
+	...flowIdProperties(['start']),
 	{
 		displayName: 'Specify Inputs',
 		name: 'specifyInputs',
@@ -221,7 +221,7 @@ export async function execute(
 	itemIndex: number,
 	connection: VishwaConnection,
 ): Promise<INodeExecutionData> {
-	const flowId = this.getNodeParameter('flowId', itemIndex) as string;
+	const flowId = readId(this, 'flowId', itemIndex);
 	const path = apiPaths.startRun(flowId);
 	const body = readStartRunBody(this, itemIndex);
 	const inputsField =

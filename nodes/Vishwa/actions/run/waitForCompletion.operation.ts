@@ -1,18 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type VishwaConnection } from '../../transport';
-import { commonOptions, flowIdProperty, runIdProperty } from '../common';
+import { commonOptions, flowIdProperties, readId, runIdProperties } from '../common';
 import { readWaitSettings, waitForRun, waitProperties } from './waitForRun';
 
 const show = { resource: ['run'], operation: ['waitForCompletion'] };
 
 export const description: INodeProperties[] = [
-	flowIdProperty(['waitForCompletion']),
-	{
-		...runIdProperty(['waitForCompletion']),
-		description:
-			'The ID of a run started anywhere: by Start Run, another workflow, a webhook or Vishwa itself',
-	},
+	...flowIdProperties(['waitForCompletion']),
+	...runIdProperties(
+		['waitForCompletion'],
+		'The ID of a run started anywhere: by Start Run, another workflow, a webhook or Vishwa itself',
+	),
 	...waitProperties(show),
 	{
 		displayName: 'Options',
@@ -31,8 +30,8 @@ export async function execute(
 	itemIndex: number,
 	connection: VishwaConnection,
 ): Promise<INodeExecutionData> {
-	const flowId = this.getNodeParameter('flowId', itemIndex) as string;
-	const runId = this.getNodeParameter('runId', itemIndex) as string;
+	const flowId = readId(this, 'flowId', itemIndex);
+	const runId = readId(this, 'runId', itemIndex);
 	const settings = readWaitSettings(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const final = await waitForRun(this, connection, {
