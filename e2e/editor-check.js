@@ -9,7 +9,11 @@
 //   sign in -> new workflow -> nodes panel, search "Vishwa" (both nodes listed, icons load)
 //   -> add the Vishwa node: Resource / Operation options, Run > Start parameters
 //   -> add the Vishwa Trigger: its parameters
-//   -> open the credential, press Retry (n8n's credential test) and see it succeed against the stand-in.
+//   -> open the credential, press Retry (n8n's credential test) and see it succeed against the stand-in
+//   -> (issue 16) a node version 1.1 workflow: Flow ID "From list" on a Vishwa without a flow listing
+//      shows "does not list flows", with the listing it lists the stand-in's flows; Run ID "From list"
+//      shows the stand-in's runs by start time and status; pick one, execute, see that run's status
+//   -> a node version 1 workflow (text ids) opens with its text fields and runs.
 // A screenshot per step goes to test-artifacts/editor/ (gitignored). Exit 0 when every check
 // passed; otherwise exit 1 naming the failed check, with a screenshot `failure-*.png`.
 //
@@ -103,11 +107,16 @@ function loadNodeClass(nodeFile, exportName) {
 /** The parameters n8n shows for a node with its default values, read from the built description. */
 function defaultVisibleParameters(nodeFile, exportName, overrides = {}) {
   const NodeClass = loadNodeClass(nodeFile, exportName);
-  const props = new NodeClass().description.properties;
+  const { description } = new NodeClass();
+  const props = description.properties;
+  // A new node gets the default version; n8n's displayParameter decides what that version shows.
+  const { NodeHelpers } = require(require.resolve('n8n-workflow', { paths: [path.join(REPO, 'node_modules')] })); // eslint-disable-line global-require, import/no-dynamic-require
+  const version = description.defaultVersion || (Array.isArray(description.version) ? Math.max(...description.version) : description.version);
   const values = {};
   for (const p of props) if (!(p.name in values)) values[p.name] = p.default;
   Object.assign(values, overrides);
   const shown = (p) => {
+    if (!NodeHelpers.displayParameter(values, p, { typeVersion: version, parameters: values }, description)) return false;
     const show = (p.displayOptions && p.displayOptions.show) || {};
     const hide = (p.displayOptions && p.displayOptions.hide) || {};
     for (const [k, allowed] of Object.entries(show)) if (!k.startsWith('@') && !allowed.includes(values[k])) return false;
@@ -152,6 +161,8 @@ async function setUp(resources) {
     { id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'vishwaApi', data: { apiKey: standin.apiKey, baseUrl: standin.url } },
     { id: 'vishwaWrongKeyEd1', name: WRONG_CREDENTIAL_NAME, type: 'vishwaApi', data: { apiKey: 'not-the-stand-in-key', baseUrl: standin.url } },
   ]);
+  resources.runs = seedRuns(standin);
+  await n8n.importWorkflows(inst, locatorWorkflows(resources.runs));
   log('credential imported; starting n8n 2.41.1');
   const srv = await n8n.startN8n(inst, { timeoutMs: 180000 });
   resources.srv = srv;
@@ -294,7 +305,7 @@ async function closeNdv() {
   await page.locator(byTestId('ndv')).first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS }).catch(() => {});
 }
 
-async function editorFlow(baseUrl, standin) {
+async function editorFlow(baseUrl, standin, runs) {
   await signIn(baseUrl);
 
   // 1. New workflow, trigger panel: the Vishwa app with its trigger.
@@ -423,6 +434,187 @@ async function editorFlow(baseUrl, standin) {
   const refusedShown = await visible(refused, 10000);
   await screenshot('credential-wrong-key-refused');
   check(`wrong key: the credential's message "${WRONG_KEY_MESSAGE}..." shown under More details`, refusedShown);
+
+  if (standin && runs) {
+    await locatorSteps(baseUrl, standin, runs);
+    await versionOneSteps(baseUrl, standin, runs);
+  } else log('EDITOR_CHECK_URL: the locator steps need the stand-in this script starts: skipped');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 16: Flow ID and Run ID as resource locators (node version 1.1), and a version 1 workflow.
+
+const LOCATOR_WORKFLOW_ID = 'vishwaEdLocator11';
+const VERSION_1_WORKFLOW_ID = 'vishwaEdVersion01';
+const LOCATOR_NODE = 'Get Run Status';
+const VERSION_1_NODE = 'Get Run Status (v1)';
+const NO_FLOW_LISTING = 'This Vishwa does not list flows: enter the ID';
+
+/** Three runs of flow-ok to pick from: finished, failed (the one picked), still running. */
+function seedRuns(standin) {
+  const at = (iso) => ({ flowId: 'flow-ok', startTime: iso });
+  return {
+    completed: standin.state.createRun({ ...at('2026-01-10T09:00:00.000Z'), durationMs: 0, outcome: 'succeeded' }),
+    failed: standin.state.createRun({ ...at('2026-01-10T10:00:00.000Z'), durationMs: 0, outcome: 'failed' }),
+    running: standin.state.createRun({ ...at('2026-01-10T11:00:00.000Z'), durationMs: null }),
+  };
+}
+
+function locatorWorkflows(runs) {
+  const trigger = { id: 'ed-trigger', name: "When clicking 'Execute workflow'", type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+  const credentials = { vishwaApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } };
+  const workflow = (id, name, node) => ({
+    id,
+    name,
+    nodes: [trigger, { id: `${id}-node`, type: 'n8n-nodes-vishwa.vishwa', position: [240, 0], credentials, ...node }],
+    connections: { [trigger.name]: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
+    settings: { executionOrder: 'v1' },
+    active: false,
+  });
+  return [
+    workflow(LOCATOR_WORKFLOW_ID, 'Editor check: pick a run (node version 1.1)', {
+      name: LOCATOR_NODE,
+      typeVersion: 1.1,
+      parameters: {
+        resource: 'run',
+        operation: 'getStatus',
+        flowId: { __rl: true, mode: 'id', value: 'flow-ok' },
+        runId: { __rl: true, mode: 'list', value: '' },
+        options: {},
+      },
+    }),
+    workflow(VERSION_1_WORKFLOW_ID, 'Editor check: node version 1 (text ids)', {
+      name: VERSION_1_NODE,
+      typeVersion: 1,
+      parameters: { resource: 'run', operation: 'getStatus', flowId: 'flow-ok', runId: runs.completed.run_id, options: {} },
+    }),
+  ];
+}
+
+const canvasNode = (name) => page.locator(byTestId('canvas-node')).filter({ hasText: name }).first();
+
+async function openWorkflowPage(baseUrl, id, nodeName) {
+  page = await page.context().newPage(); // a page of its own: no "save changes?" prompt from the last one
+  await page.goto(`${baseUrl}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
+  check(`workflow ${id} opened with its node "${nodeName}"`, await visible(canvasNode(nodeName), NAVIGATION_TIMEOUT_MS));
+}
+
+async function openNode(name) {
+  await canvasNode(name).dblclick();
+  const ndv = page.locator(byTestId('ndv')).first();
+  check(`"${name}" editor opened`, await visible(ndv));
+  return ndv;
+}
+
+/** Runs the workflow from the canvas and opens the node: its output panel text once it has one. */
+async function executeAndReadOutput(name, expectedTexts) {
+  const button = page.locator(byTestId('execute-workflow-button')).first();
+  check('"Execute workflow" button shown', await visible(button));
+  await button.click();
+  const ndv = await openNode(name);
+  const output = ndv.locator(byTestId('output-panel')).first();
+  let text = '';
+  const t0 = Date.now();
+  while (Date.now() - t0 < STEP_TIMEOUT_MS) {
+    text = (await output.innerText().catch(() => '')).replace(/\s+/g, ' ');
+    if (expectedTexts.every((t) => text.includes(t))) break;
+    await page.waitForTimeout(250);
+  }
+  return text;
+}
+
+/** The texts of the open resource locator list (waits for the list or its error to appear). */
+async function locatorList(paramName) {
+  const dropdown = page.locator(byTestId('resource-locator-dropdown')).filter({ visible: true }).first();
+  const items = dropdown.locator(byTestId('rlc-item'));
+  const error = dropdown.locator(byTestId('rlc-error-container'));
+  const t0 = Date.now();
+  while (Date.now() - t0 < STEP_TIMEOUT_MS) {
+    if ((await items.count()) > 0 || (await error.count()) > 0) break;
+    await page.waitForTimeout(200);
+  }
+  return {
+    dropdown,
+    items,
+    texts: (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()),
+    error: (await error.count()) ? (await error.first().innerText()).replace(/\s+/g, ' ').trim() : '',
+    paramName,
+  };
+}
+
+async function switchLocatorMode(paramName, mode) {
+  const locator = page.locator(byTestId(`resource-locator-${paramName}`)).first();
+  await locator.locator(byTestId('rlc-mode-selector')).first().click();
+  await page.locator(byTestId(`mode-${mode}`)).filter({ visible: true }).first().click();
+  await page.waitForTimeout(300);
+}
+
+async function locatorSteps(baseUrl, standin, runs) {
+  await openWorkflowPage(baseUrl, LOCATOR_WORKFLOW_ID, LOCATOR_NODE);
+  const ndv = await openNode(LOCATOR_NODE);
+  const flowLocator = ndv.locator(byTestId('resource-locator-flowId')).first();
+  const runLocator = ndv.locator(byTestId('resource-locator-runId')).first();
+  check('version 1.1: Flow ID and Run ID are resource locators', (await visible(flowLocator)) && (await visible(runLocator)));
+
+  // Flow ID "From list" on a Vishwa without the (ASSUMED) flow listing: the list says what to do.
+  standin.state.setFlowListing({ shape: 'none' });
+  await switchLocatorMode('flowId', 'list');
+  await flowLocator.locator(byTestId('rlc-input')).first().click();
+  let flows = await locatorList('flowId');
+  await screenshot('flow-list-without-listing');
+  check(`Flow ID list without a flow listing: "${NO_FLOW_LISTING}"`, flows.error.includes(NO_FLOW_LISTING), flows.error || flows.texts.join(' | ') || 'nothing shown');
+
+  // With the listing: the stand-in's flows, searched, and one picked.
+  standin.state.setFlowListing({ shape: 'workflows' });
+  const search = flows.dropdown.locator(`${byTestId('rlc-search')} input, input`).first();
+  await search.fill('flow-');
+  await page.waitForTimeout(600); // n8n debounces the search
+  flows = await locatorList('flowId');
+  await screenshot('flow-list');
+  check('Flow ID list shows the stand-in\'s flows by name', flows.texts.some((t) => t.includes('Succeeding flow (flow-ok)')), flows.texts.join(' | ') || flows.error);
+  await flows.items.filter({ hasText: 'Succeeding flow (flow-ok)' }).first().click();
+  await page.waitForTimeout(300);
+
+  // Run ID "From list": the flow's runs, newest first, by start time and status; pick the failed one.
+  await runLocator.locator(byTestId('rlc-input')).first().click();
+  const list = await locatorList('runId');
+  await screenshot('run-list');
+  const order = [runs.running, runs.failed, runs.completed].map((r) => r.run_id);
+  const labelled = list.texts.length === 3 && order.every((id, i) => list.texts[i].includes(id))
+    && /running/.test(list.texts[0]) && /failed/.test(list.texts[1]) && /completed/.test(list.texts[2])
+    && list.texts.every((t) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d · /.test(t));
+  check('Run ID list shows the stand-in\'s 3 runs, newest first, by start time and status', labelled, list.texts.join(' | ') || list.error);
+  await list.items.filter({ hasText: runs.failed.run_id }).first().click();
+  await page.waitForTimeout(300);
+  const chosen = (await runLocator.innerText().catch(() => '')) + (await runLocator.locator('input').first().inputValue().catch(() => ''));
+  check(`Run ID shows the picked run (${runs.failed.run_id})`, chosen.includes(runs.failed.run_id), chosen.replace(/\s+/g, ' '));
+  await screenshot('run-picked');
+  await closeNdv();
+
+  // Execute: the status of the run picked comes back.
+  const statusBefore = standin.state.requestsFor('status').length;
+  const text = await executeAndReadOutput(LOCATOR_NODE, [runs.failed.run_id, 'failed']);
+  await screenshot('run-picked-executed');
+  const asked = standin.state.requestsFor('status').slice(statusBefore).map((r) => r.path);
+  check('execution asked the stand-in for the picked run', asked.some((p) => p.endsWith(`/run/${runs.failed.run_id}/status`)), asked.join(', ') || 'no status request');
+  check('output shows the picked run and its status "failed"', text.includes(runs.failed.run_id) && text.includes('failed'), text.slice(0, 300));
+  await closeNdv();
+}
+
+async function versionOneSteps(baseUrl, standin, runs) {
+  await openWorkflowPage(baseUrl, VERSION_1_WORKFLOW_ID, VERSION_1_NODE);
+  const ndv = await openNode(VERSION_1_NODE);
+  const locators = await ndv.locator(`${byTestId('resource-locator-flowId')}, ${byTestId('resource-locator-runId')}`).count();
+  const flowValue = await ndv.locator(`${byTestId('parameter-input-flowId')} input`).first().inputValue().catch(() => '');
+  const runValue = await ndv.locator(`${byTestId('parameter-input-runId')} input`).first().inputValue().catch(() => '');
+  await screenshot('version-1-node');
+  check('version 1: Flow ID and Run ID are the text fields they were, with their values',
+    locators === 0 && flowValue === 'flow-ok' && runValue === runs.completed.run_id, `locators ${locators}, Flow ID "${flowValue}", Run ID "${runValue}"`);
+  await closeNdv();
+  const text = await executeAndReadOutput(VERSION_1_NODE, [runs.completed.run_id, 'completed']);
+  await screenshot('version-1-executed');
+  check('version 1 workflow runs: output shows its run, "completed"', text.includes(runs.completed.run_id) && text.includes('completed'), text.slice(0, 300));
+  await closeNdv();
 }
 
 /** The action names n8n shows for the Vishwa node (each operation's `action`), from the built description. */
@@ -496,7 +688,7 @@ async function main() {
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     log(`Chromium ${context.browser() ? context.browser().version() : ''} launched`);
 
-    await editorFlow(baseUrl, standin);
+    await editorFlow(baseUrl, standin, resources.runs);
     if (consoleErrors.length) log(`browser console errors (not failures): ${consoleErrors.length}, first: ${consoleErrors[0].slice(0, 200)}`);
   } catch (err) {
     exitCode = 1;
