@@ -1083,3 +1083,50 @@ describe('secret hygiene records', () => {
     }
   });
 });
+
+describe('flow listing (ASSUMED, issue 16)', () => {
+  test('GET /v1/workflows pages the flows in every shape and id key; needs the key', async () => {
+    expect((await call('GET', '/v1/workflows', { key: null })).status).toBe(401);
+    const first = await call('GET', '/v1/workflows?limit=2&offset=1');
+    expect(first.status).toBe(200);
+    expect(first.json).toEqual({ workflows: [{ id: 'flow-fail', name: 'Failing flow' }, { id: 'flow-slow', name: 'Slow flow' }], total: 4 });
+    await control('POST', '/flows', { id: 'flow-unnamed' });
+    expect((await control('POST', '/flow-listing', { shape: 'array', idKey: 'workflow_id' })).json).toEqual({ shape: 'array', idKey: 'workflow_id' });
+    const array = await call('GET', '/v1/workflows?offset=4');
+    expect(array.json).toEqual([{ workflow_id: 'flow-unnamed' }]);
+    for (const shape of ['flows', 'data', 'items']) {
+      await control('POST', '/flow-listing', { shape, idKey: 'flow_id' });
+      const page = await call('GET', '/v1/workflows?limit=1');
+      expect(page.json).toEqual({ [shape]: [{ flow_id: 'flow-ok', name: 'Succeeding flow' }], total: 5 });
+    }
+    expect((await call('GET', '/v1/workflows?limit=0')).status).toBe(400);
+  });
+
+  test("shape 'none': 404 Not Found whatever the key; bad settings are refused; reset restores the listing", async () => {
+    expect((await control('POST', '/flow-listing', { shape: 'none' })).status).toBe(200);
+    const withKey = await call('GET', '/v1/workflows');
+    expect(withKey.status).toBe(404);
+    expect(withKey.json).toEqual({ detail: 'Not Found' });
+    expect((await call('GET', '/v1/workflows', { key: 'wrong' })).status).toBe(404);
+    expect((await control('POST', '/flow-listing', { shape: 'list' })).status).toBe(400);
+    expect((await control('POST', '/flow-listing', { idKey: 'name' })).status).toBe(400);
+    await control('POST', '/reset');
+    expect((await control('GET', '/flow-listing')).json).toEqual({ shape: 'workflows', idKey: 'id' });
+    expect((await call('GET', '/v1/workflows')).status).toBe(200);
+  });
+
+  test('the startStandin option sets the listing, also after reset', async () => {
+    const other = await startStandin({ apiKey: 'listing-option-key', flowListing: { shape: 'none' } });
+    try {
+      const get = () => fetch(`${other.url}/v1/workflows`, { headers: { 'XP-API-Key': 'listing-option-key' } });
+      expect((await get()).status).toBe(404);
+      other.state.setFlowListing({ shape: 'data' });
+      expect((await get()).status).toBe(200);
+      other.reset();
+      expect((await get()).status).toBe(404);
+    } finally {
+      await other.close();
+    }
+    await expect(startStandin({ flowListing: { shape: 'nope' } })).rejects.toThrow("'shape' must be one of");
+  });
+});

@@ -137,7 +137,6 @@ class Store {
     const flows = all.slice(offset, offset + limit).map((f) => ({
       [idKey]: f.id,
       ...(f.name !== undefined ? { name: f.name } : {}),
-      created_at: f.createdAt,
     }));
     return { flows, total: all.length };
   }
@@ -160,7 +159,6 @@ class Store {
       if (typeof spec.name !== 'string') throw bad("'name' must be a string");
       flow.name = spec.name;
     }
-    if (flow.createdAt === undefined) flow.createdAt = iso(this.now());
     this.flows.set(flow.id, flow);
     if (!this.flowRuns.has(flow.id)) this.flowRuns.set(flow.id, []);
     return { ...flow };
