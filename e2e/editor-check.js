@@ -523,23 +523,37 @@ async function executeAndReadOutput(name, expectedTexts) {
   return text;
 }
 
-/** The texts of the open resource locator list (waits for the list or its error to appear). */
-async function locatorList(paramName) {
-  const dropdown = page.locator(byTestId('resource-locator-dropdown')).filter({ visible: true }).first();
-  const items = dropdown.locator(byTestId('rlc-item'));
-  const error = dropdown.locator(byTestId('rlc-error-container'));
+/** The texts of the open resource locator list (waits for its entries or its error to appear). */
+async function locatorList() {
+  // The list is a popover n8n renders outside the parameter: look for the visible one on the page.
+  const items = page.locator(byTestId('rlc-item')).filter({ visible: true });
+  const error = page.locator(byTestId('rlc-error-container')).filter({ visible: true });
   const t0 = Date.now();
   while (Date.now() - t0 < STEP_TIMEOUT_MS) {
     if ((await items.count()) > 0 || (await error.count()) > 0) break;
     await page.waitForTimeout(200);
   }
+  await page.waitForTimeout(300); // the rest of a page of entries
   return {
-    dropdown,
     items,
+    // n8n 2.x puts the test id on the input itself, older versions on its wrapper.
+    search: page.locator(`input${byTestId('rlc-search')}, ${byTestId('rlc-search')} input`).filter({ visible: true }).first(),
     texts: (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()),
     error: (await error.count()) ? (await error.first().innerText()).replace(/\s+/g, ' ').trim() : '',
-    paramName,
   };
+}
+
+/** What a resource locator's input shows (the value, or the name of the entry picked from the list). */
+async function locatorValue(locator) {
+  return locator.locator(`input${byTestId('rlc-input')}, ${byTestId('rlc-input')} input`).first().inputValue().catch(() => '');
+}
+
+/** Closes an open list with a click outside it: on the header of the node editor's output panel. */
+async function closeLocatorList(ndv) {
+  const box = await ndv.locator(byTestId('output-panel')).first().boundingBox();
+  if (box) await page.mouse.click(box.x + box.width / 2, box.y + 20);
+  else await page.keyboard.press('Escape');
+  await page.waitForTimeout(400);
 }
 
 async function switchLocatorMode(paramName, mode) {
@@ -556,28 +570,29 @@ async function locatorSteps(baseUrl, standin, runs) {
   const runLocator = ndv.locator(byTestId('resource-locator-runId')).first();
   check('version 1.1: Flow ID and Run ID are resource locators', (await visible(flowLocator)) && (await visible(runLocator)));
 
-  // Flow ID "From list" on a Vishwa without the (ASSUMED) flow listing: the list says what to do.
-  standin.state.setFlowListing({ shape: 'none' });
+  // Flow ID "From list": the stand-in's flows, from the (ASSUMED) flow listing.
   await switchLocatorMode('flowId', 'list');
   await flowLocator.locator(byTestId('rlc-input')).first().click();
-  let flows = await locatorList('flowId');
-  await screenshot('flow-list-without-listing');
-  check(`Flow ID list without a flow listing: "${NO_FLOW_LISTING}"`, flows.error.includes(NO_FLOW_LISTING), flows.error || flows.texts.join(' | ') || 'nothing shown');
-
-  // With the listing: the stand-in's flows, searched, and one picked.
-  standin.state.setFlowListing({ shape: 'workflows' });
-  const search = flows.dropdown.locator(`${byTestId('rlc-search')} input, input`).first();
-  await search.fill('flow-');
-  await page.waitForTimeout(600); // n8n debounces the search
-  flows = await locatorList('flowId');
+  let flows = await locatorList();
   await screenshot('flow-list');
   check('Flow ID list shows the stand-in\'s flows by name', flows.texts.some((t) => t.includes('Succeeding flow (flow-ok)')), flows.texts.join(' | ') || flows.error);
-  await flows.items.filter({ hasText: 'Succeeding flow (flow-ok)' }).first().click();
-  await page.waitForTimeout(300);
+
+  // The same on a Vishwa without the flow listing: a new search asks again and the list says what to do.
+  standin.state.setFlowListing({ shape: 'none' });
+  check('the flow list has a search field', await visible(flows.search, 5000));
+  await flows.search.fill('flow');
+  await page.waitForTimeout(1000); // n8n debounces the search
+  flows = await locatorList();
+  await screenshot('flow-list-without-listing');
+  check(`Flow ID list without a flow listing: "${NO_FLOW_LISTING}"`, flows.error.includes(NO_FLOW_LISTING), flows.error || flows.texts.join(' | ') || 'nothing shown');
+  standin.state.setFlowListing({ shape: 'workflows' });
+  await closeLocatorList(ndv);
+  const flowShown = await locatorValue(flowLocator);
+  check('Flow ID keeps its value (flow-ok) in "From list" mode', flowShown === 'flow-ok', flowShown);
 
   // Run ID "From list": the flow's runs, newest first, by start time and status; pick the failed one.
   await runLocator.locator(byTestId('rlc-input')).first().click();
-  const list = await locatorList('runId');
+  const list = await locatorList();
   await screenshot('run-list');
   const order = [runs.running, runs.failed, runs.completed].map((r) => r.run_id);
   const labelled = list.texts.length === 3 && order.every((id, i) => list.texts[i].includes(id))
@@ -586,8 +601,8 @@ async function locatorSteps(baseUrl, standin, runs) {
   check('Run ID list shows the stand-in\'s 3 runs, newest first, by start time and status', labelled, list.texts.join(' | ') || list.error);
   await list.items.filter({ hasText: runs.failed.run_id }).first().click();
   await page.waitForTimeout(300);
-  const chosen = (await runLocator.innerText().catch(() => '')) + (await runLocator.locator('input').first().inputValue().catch(() => ''));
-  check(`Run ID shows the picked run (${runs.failed.run_id})`, chosen.includes(runs.failed.run_id), chosen.replace(/\s+/g, ' '));
+  const chosen = await locatorValue(runLocator);
+  check(`Run ID shows the picked run (${runs.failed.run_id})`, chosen.includes(runs.failed.run_id), chosen);
   await screenshot('run-picked');
   await closeNdv();
 
@@ -697,6 +712,7 @@ async function main() {
       try {
         const file = path.join(ARTIFACTS, `failure-${String(stepNo + 1).padStart(2, '0')}.png`);
         await page.screenshot({ path: file, fullPage: false });
+        fs.writeFileSync(file.replace(/\.png$/, '.html'), await page.content()); // the DOM, for selectors
         process.stderr.write(`[editor-check] screenshot of the failure: ${path.relative(REPO, file)}\n`);
       } catch { /* the page may be gone */ }
     }

@@ -18,6 +18,7 @@ import {
 	hasMorePages,
 	runChoices,
 	type Choice,
+	type PageCursor,
 } from '../core/listing';
 import { apiPaths, idSegment } from '../core/paths';
 import { extractRunList, summarizeBody } from '../core/responses';
@@ -38,10 +39,7 @@ async function readPages(
 	request: { path: string; action: string; notFoundMessage?: string },
 	token: string | undefined,
 	filter: string | undefined,
-	pick: (
-		entries: unknown[],
-		cursor: ReturnType<typeof decodeCursor>,
-	) => { choices: Choice[]; fresh: number; next: ReturnType<typeof decodeCursor> },
+	pick: (entries: unknown[], cursor: PageCursor) => { choices: Choice[]; fresh: number; next: PageCursor },
 	extract: (body: unknown) => unknown[] | undefined,
 ): Promise<INodeListSearchResult> {
 	let cursor = decodeCursor(token);
