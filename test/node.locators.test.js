@@ -363,6 +363,10 @@ describe('workflows with node version 1.1 (locator values) and version 1 (text)'
 		expect(shown(1.1, 'runId').type).toBe('resourceLocator');
 		expect(shown(1.1, 'runId').modes.map((m) => m.name)).toEqual(['list', 'id']);
 		expect(shown(1.1, 'flowId').modes.map((m) => m.name)).toEqual(['id', 'list']);
+		// Hints where a user needs them: where the flow id is, and what the trigger needs from the API.
+		expect(shown(1.1, 'flowId').modes[0].hint).toMatch(/Integrate panel.*between \/workflow\/ and \/start-run/);
+		const trigger = nodeTypes[TYPES.vishwaTrigger].description.properties.find((p) => p.name === 'flowId');
+		expect(trigger.hint).toContain('/v1/workflow/ID/runs');
 		// The defaults n8n fills in for a new node of each version.
 		const defaults = (typeVersion) =>
 			NodeHelpers.getNodeParameters(nodeType.description.properties, { resource: 'run', operation: 'getStatus' }, true, false, {

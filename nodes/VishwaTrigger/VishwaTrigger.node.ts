@@ -76,6 +76,7 @@ export class VishwaTrigger implements INodeType {
 				default: '',
 				placeholder: 'e.g. 6650c1f2a9…',
 				description: "The flow's ID, as shown in Vishwa's Integrate panel",
+				hint: "Polls the flow's run listing (GET /v1/workflow/ID/runs), which Vishwa's published API does not document: the server must offer it",
 			},
 			{
 				displayName: 'Trigger On',
