@@ -2,11 +2,12 @@
  * Vishwa Trigger: starts the workflow once for every run of a Vishwa flow that finishes after the
  * workflow was activated (runs started from n8n, from Vishwa's own UI, schedules or other systems).
  *
- * The decisions (what to emit, what to remember) are the pure state machine in
- * ../Vishwa/core/triggerState.ts, which also documents the saved state. This file only wires it to
- * HTTP (through the transport) and to the node's workflow static data, under one key:
+ * The decisions (what to emit, what to remember) are the pure poll planner in
+ * ../Vishwa/core/triggerPoll.ts; the saved state and its bounds are ../Vishwa/core/triggerState.ts.
+ * This file only wires them to HTTP (through the transport), to n8n's log, and to the node's
+ * workflow static data, under one key:
  *
- *   staticData.vishwaTrigger = { v, flow, hwm, floor, done, pending, gaps }   (bounded, < 64 KiB)
+ *   staticData.vishwaTrigger = { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost }
  *
  * The new state is assigned only after every request of the poll succeeded. n8n 1.x keeps the static
  * data object in memory between polls even when a poll throws, and n8n 2.x hands a migrated poller a
@@ -27,17 +28,16 @@ import { VishwaInputError } from '../Vishwa/core/errors';
 import { apiPaths } from '../Vishwa/core/paths';
 import { extractRunList, isJsonObject, summarizeBody } from '../Vishwa/core/responses';
 import { DEFAULT_FAILURE_STATUSES, DEFAULT_SUCCESS_STATUSES } from '../Vishwa/core/status';
+import { TriggerPoll, type EmittedRun, type TriggerRequest } from '../Vishwa/core/triggerPoll';
 import {
 	DEFAULT_PAGE_SIZE,
+	FULL_STATUS_ERROR_KEY,
 	MAX_PAGE_SIZE,
 	parseTriggerSettings,
 	readTriggerState,
-	TEST_EVENT_SCAN_RUNS,
 	TRIGGER_FIELDS,
-	TriggerPoll,
+	TriggerListingError,
 	withFlowId,
-	type EmittedRun,
-	type TriggerRequest,
 	type TriggerSettings,
 } from '../Vishwa/core/triggerState';
 import {
@@ -50,8 +50,8 @@ import {
 /** Key of the trigger's state in the node's static data. */
 const STATE_KEY = 'vishwaTrigger';
 
-/** n8n 1.x has no poll budget: stop reading new listing pages after this long (the rest is a gap). */
-const FALLBACK_PAGING_BUDGET_MS = 2 * 60 * 1000;
+/** n8n 1.x has no poll budget: a poll's time is taken as this long. */
+const FALLBACK_POLL_BUDGET_MS = 4 * 60 * 1000;
 
 export class VishwaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -123,7 +123,7 @@ export class VishwaTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							"Whether to output each run's answer from the status endpoint instead of its entry in the runs listing (one more request per run)",
+							"Whether to output each run's answer from the status endpoint instead of its entry in the runs listing (one more request per run). Within the poll's time only; a run whose status could not be had keeps its listing entry, with full_status_error saying why.",
 					},
 					{
 						displayName: TRIGGER_FIELDS.pageSize,
@@ -168,18 +168,9 @@ export class VishwaTrigger implements INodeType {
 
 		if (this.getMode() === 'manual') {
 			const search = TriggerPoll.testEventSearch(pollOptions);
-			await drive(this, search, connection, settings, () => false);
+			await drive(this, search, connection, settings, () => false, () => false);
 			const run = search.foundTestEvent();
-			if (!run) {
-				const which = settings.filter === 'any' ? 'finished' : settings.filter;
-				throw new NodeOperationError(
-					this.getNode(),
-					`Flow "${settings.flowId}" has no ${which} runs yet`,
-					{
-						description: `None of its ${TEST_EVENT_SCAN_RUNS} newest runs is ${which}. Let a run of the flow finish (in Vishwa, or with the Vishwa node), then fetch again.`,
-					},
-				);
-			}
+			if (!run) throw noTestEvent(this, settings, search);
 			return [[toItem(run, settings.flowId)]];
 		}
 
@@ -188,9 +179,17 @@ export class VishwaTrigger implements INodeType {
 		const saved = readTriggerState(jsonCopy(staticData[STATE_KEY]), settings.flowId);
 		const poll = new TriggerPoll(saved, pollOptions);
 		const startedMs = Date.now();
-		const budgetMs = pagingBudgetMs(this);
-		await drive(this, poll, connection, settings, () => Date.now() - startedMs > budgetMs);
+		const budgetMs = pollBudgetMs(this);
+		await drive(
+			this,
+			poll,
+			connection,
+			settings,
+			() => Date.now() - startedMs > budgetMs / 2,
+			() => Date.now() - startedMs > budgetMs * 0.8,
+		);
 		const result = poll.result();
+		for (const warning of result.warnings) this.logger.warn(`Vishwa Trigger: ${warning}`);
 
 		if (result.changed) staticData[STATE_KEY] = result.state as unknown as IDataObject;
 		if (result.runs.length === 0) return null;
@@ -216,29 +215,78 @@ function readSettings(ctx: IPollFunctions): TriggerSettings {
 	throw new NodeOperationError(ctx.getNode(), inputError.message, { description: inputError.description });
 }
 
-/** Half the poll's time budget (n8n 2.x) goes to reading listing pages; the rest waits for the next poll. */
-function pagingBudgetMs(ctx: IPollFunctions): number {
+/**
+ * The poll's time budget (n8n 2.x's getPollBudgetMs; n8n 1.x has none). Half of it goes to reading
+ * listing pages (the rest of a long scan is resumed by the next poll), up to 80% to Fetch Full Status.
+ */
+function pollBudgetMs(ctx: IPollFunctions): number {
 	const getBudget = (ctx as { getPollBudgetMs?: () => number }).getPollBudgetMs;
-	if (typeof getBudget !== 'function') return FALLBACK_PAGING_BUDGET_MS;
+	if (typeof getBudget !== 'function') return FALLBACK_POLL_BUDGET_MS;
 	const budget = Number(getBudget.call(ctx));
-	return Number.isFinite(budget) && budget > 0 ? budget / 2 : FALLBACK_PAGING_BUDGET_MS;
+	return Number.isFinite(budget) && budget > 0 ? budget : FALLBACK_POLL_BUDGET_MS;
 }
 
-/** Sends the poll's requests one by one and feeds it the answers. Any failure ends the poll. */
+/**
+ * Sends the poll's requests one by one and feeds it the answers. A failing listing or watch-list
+ * request ends the poll (nothing saved); a failing Fetch Full Status request only marks its run.
+ */
 async function drive(
 	ctx: IPollFunctions,
 	poll: TriggerPoll,
 	connection: VishwaConnection,
 	settings: TriggerSettings,
+	pagingOutOfTime: () => boolean,
 	outOfTime: () => boolean,
 ): Promise<void> {
-	for (let request = poll.next(outOfTime()); request; request = poll.next(outOfTime())) {
+	for (let request = poll.next(pagingOutOfTime(), outOfTime()); request; request = poll.next(pagingOutOfTime(), outOfTime())) {
 		if (request.kind === 'list') {
-			poll.listed(await listRuns(ctx, connection, settings, request));
+			const page = await listRuns(ctx, connection, settings, request);
+			try {
+				poll.listed(page.runs, page.total);
+			} catch (error) {
+				if (error instanceof TriggerListingError) {
+					throw new NodeOperationError(ctx.getNode(), error.message, { description: error.description });
+				}
+				throw error;
+			}
+		} else if (poll.awaitingDetailRequest()) {
+			let answer: unknown;
+			let failure: string | undefined;
+			try {
+				answer = await runStatus(ctx, connection, settings, request.runId);
+			} catch (error) {
+				failure = error instanceof Error ? error.message : String(error);
+			}
+			if (failure === undefined) poll.statusAnswered(answer);
+			else poll.detailFailed(failure);
 		} else {
 			poll.statusAnswered(await runStatus(ctx, connection, settings, request.runId));
 		}
 	}
+}
+
+/** Fetch Test Event found nothing: say which of the three cases it is, and what to do. */
+function noTestEvent(ctx: IPollFunctions, settings: TriggerSettings, search: TriggerPoll): NodeOperationError {
+	const { runsRead, finishedRead, unfinishedStatuses } = search.testEventSummary();
+	const flow = `flow "${settings.flowId}"`;
+	if (runsRead === 0) {
+		return new NodeOperationError(ctx.getNode(), `Flow "${settings.flowId}" has no runs yet`, {
+			description:
+				'Start a run of the flow (in Vishwa, or with the Vishwa node: Run > Start), wait for it to finish, then fetch again. If the flow does have runs, check the Flow ID.',
+		});
+	}
+	const newest = runsRead === 1 ? 'Its only run' : `None of its ${runsRead} newest runs`;
+	if (finishedRead === 0) {
+		const statuses = unfinishedStatuses.join(', ');
+		return new NodeOperationError(ctx.getNode(), `No run of ${flow} has finished yet`, {
+			description: `${newest === 'Its only run' ? 'Its only run is' : `${newest} is`} still running (run_status: ${statuses}). Wait for one to finish, then fetch again. If one of these statuses means a run has ended, add it to ${TRIGGER_FIELDS.successStatuses} or ${TRIGGER_FIELDS.failureStatuses} under Options.`,
+		});
+	}
+	const wanted = settings.filter === 'failed' ? 'failed' : 'succeeded';
+	const other = settings.filter === 'failed' ? 'succeeded' : 'failed';
+	return new NodeOperationError(ctx.getNode(), `No ${wanted} run of ${flow} among its ${runsRead} newest`, {
+		description: `${finishedRead} of them finished, all ${other}. Set ${TRIGGER_FIELDS.event} to Run Finished to use the newest of them as the test event, or let a run ${settings.filter === 'failed' ? 'fail' : 'succeed'}, then fetch again.`,
+	});
 }
 
 async function listRuns(
@@ -246,16 +294,25 @@ async function listRuns(
 	connection: VishwaConnection,
 	settings: TriggerSettings,
 	request: Extract<TriggerRequest, { kind: 'list' }>,
-): Promise<unknown[]> {
-	const body = await vishwaApiRequest(ctx, connection, {
-		method: 'GET',
-		path: apiPaths.listRuns(settings.flowId),
-		qs: { limit: request.limit, offset: request.offset },
-		idempotency: 'safe',
-		timeoutMs: settings.timeoutMs,
-		action: `list the runs of flow "${settings.flowId}"`,
-		notFoundMessage: `Flow "${settings.flowId}" was not found`,
-	});
+): Promise<{ runs: unknown[]; total: number | undefined }> {
+	const path = apiPaths.listRuns(settings.flowId);
+	let body: unknown;
+	try {
+		body = await vishwaApiRequest(ctx, connection, {
+			method: 'GET',
+			path,
+			qs: { limit: request.limit, offset: request.offset },
+			idempotency: 'safe',
+			timeoutMs: settings.timeoutMs,
+			action: `list the runs of flow "${settings.flowId}"`,
+			notFoundMessage: `The run-listing request for flow "${settings.flowId}" failed: not found (HTTP 404)`,
+		});
+	} catch (error) {
+		if (error instanceof NodeApiError && String(error.httpCode) === '404') {
+			error.description = `The Vishwa Trigger needs the run listing (GET ${path}) to see runs finish. Either there is no flow "${settings.flowId}" (check the Flow ID: the Vishwa node's Run > Get Status tells which), or this Vishwa does not offer the run listing, and the trigger cannot work with it.`;
+		}
+		throw error;
+	}
 	const runs = extractRunList(body);
 	if (!runs) {
 		throw new NodeOperationError(
@@ -266,7 +323,8 @@ async function listRuns(
 			},
 		);
 	}
-	return runs;
+	const total = isJsonObject(body) && typeof body.total === 'number' && Number.isFinite(body.total) ? body.total : undefined;
+	return { runs, total };
 }
 
 /** A run's status answer, or `undefined` when Vishwa no longer knows the run (404). */
@@ -296,7 +354,9 @@ async function runStatus(
 
 /** The run as Vishwa described it, untouched, plus the flow id (unless Vishwa already sent one). */
 function toItem(run: EmittedRun, flowId: string): INodeExecutionData {
-	return { json: withFlowId(run.body, flowId) as IDataObject };
+	const json = withFlowId(run.body, flowId);
+	if (run.fullStatusError !== undefined) json[FULL_STATUS_ERROR_KEY] = run.fullStatusError;
+	return { json: json as IDataObject };
 }
 
 function jsonCopy(value: unknown): unknown {

@@ -1,0 +1,792 @@
+/**
+ * The Vishwa Trigger's poll planner: which requests a poll makes and which finished runs it emits.
+ * Pure code (no n8n, no HTTP, no clock): a poll is a `TriggerPoll` that asks for requests one at a
+ * time (`next()`), is fed their answers, and ends with the runs to emit and the new state (whose
+ * format, reading and bounds are ./triggerState.ts). The node only sends the requests and stores
+ * the state.
+ *
+ * A scan reads the listing from the top down to the boundary (`hwm`) plus a look-back of half a page
+ * of runs at or below it. A scan cut short by the poll's budget is saved as the single resume point
+ * and finished first by the next polls; the boundary moves only when a scan is complete, so the runs
+ * above the resume point's anchor were read and the runs below it (down to the boundary) are unread.
+ *
+ * What the planner does not trust about the listing (each is drawn at random by the model test):
+ * - page length: a page shorter than asked is not the end of the listing; the end is an empty page,
+ *   a page of runs already read, or `offset + length >= total` when `total` is given;
+ * - stability between page requests: pages overlap, and a page sharing no run with the page before
+ *   (runs deleted above it) is asked again further up, so nothing hides at a page edge;
+ * - `offset`: the same page answered at three offsets means the server ignores it; the trigger then
+ *   reads only the first page and reports a loss when new runs did not fit on it;
+ * - ties: runs of one millisecond may come in any order between polls, so they are told apart by id;
+ *   a scan is not cut inside a tie group it could not remember whole;
+ * - start times: ISO text, epoch seconds or ms; entries without one are placed by their neighbours,
+ *   and a listing without any fails activation with a clear error.
+ */
+import { extractRunId, extractRunStatus, isJsonObject } from './responses';
+import { classifyStatus, type StatusLists } from './status';
+import {
+	ACTIVATION_SCAN_RUNS,
+	boundDone,
+	boundPending,
+	DEFAULT_LIMITS,
+	DEFAULT_PAGE_SIZE,
+	lookbackRuns,
+	matchesFilter,
+	MAX_LIST_REQUESTS_PER_POLL,
+	MAX_PAGE_SIZE,
+	MAX_STATUS_CHECKS_PER_POLL,
+	MAX_TIE_IDS,
+	pageOverlap,
+	runStartMs,
+	STATE_VERSION,
+	TEST_EVENT_SCAN_RUNS,
+	tieIds,
+	TriggerListingError,
+	type RunFilter,
+	type ScanProgress,
+	type StateLimits,
+	type TriggerState,
+} from './triggerState';
+
+export interface TriggerPollOptions {
+	flowId: string;
+	filter: RunFilter;
+	lists: StatusLists;
+	pageSize: number;
+	/** Ask for each emitted run's status answer (one request per run read from the listing). */
+	fetchFullStatus: boolean;
+	/** Wall clock, only used to place runs that carry no start time at all. */
+	nowMs: number;
+	maxListRequests?: number;
+	maxStatusChecks?: number;
+	limits?: Partial<StateLimits>;
+}
+
+export type TriggerRequest =
+	| { kind: 'list'; offset: number; limit: number }
+	| { kind: 'status'; runId: string; purpose: 'pending' | 'detail' };
+
+export interface EmittedRun {
+	runId: string;
+	startMs: number;
+	outcome: 'succeeded' | 'failed';
+	/** The listing entry or status answer, untouched. */
+	body: Record<string, unknown>;
+	/** With Fetch Full Status: why the status answer is missing (the body is the listing entry). */
+	fullStatusError?: string;
+}
+
+export interface PollStats {
+	listRequests: number;
+	statusRequests: number;
+	entriesRead: number;
+	activation: boolean;
+	/** A scan is left unfinished for the next poll. */
+	scanLeft: boolean;
+	offsetIgnored: boolean;
+}
+
+export interface PollResult {
+	/** The state to save (even after an activation, which emits nothing). */
+	state: TriggerState;
+	/** Runs to emit, oldest first. */
+	runs: EmittedRun[];
+	/** Whether `state` differs from the state the poll started with. */
+	changed: boolean;
+	stats: PollStats;
+	/** Documented limits exceeded by this poll (runs may have been missed): for n8n's log. */
+	warnings: string[];
+}
+
+/** What Fetch Test Event found, to word its message when no run matches. */
+export interface TestEventSummary {
+	runsRead: number;
+	finishedRead: number;
+	/** run_status values of the unfinished runs read (the user may need to add one to a list). */
+	unfinishedStatuses: string[];
+}
+
+/** Pages at different offsets answered with the same runs before `offset` counts as ignored. */
+const SAME_PAGE_CONFIRMATIONS = 3;
+/** Times a page sharing no run with the page before is asked again further up. */
+const MAX_STEP_BACKS = 4;
+/** Pages read past the request budget to finish a tie group too big to remember (at most). */
+const MAX_TIE_OVERRUN_PAGES = 100;
+
+/** One contiguous reading of the listing, page after page. */
+interface Segment {
+	kind: 'activation' | 'top' | 'resume' | 'test';
+	offset: number;
+	/** The boundary: runs that started before it were read by earlier scans; null: none was. */
+	bottom: number | null;
+	bottomIds: string[];
+	bottomAll: boolean;
+	/** For `resume`: the scan being finished. */
+	scan?: ScanProgress;
+	seeking: boolean;
+	seekStep: number;
+	/** Runs read below the boundary, and runs read again at it: the look-back. */
+	below: Set<string>;
+	atBottom: Set<string>;
+	seen: Set<string>;
+	maxRuns: number;
+	/** Newest start time read, with its runs (activation and top). */
+	top: number | undefined;
+	topIds: Set<string>;
+	/** Oldest start time read, with its runs, and a position at or above its own. */
+	oldestStart: number | undefined;
+	oldestIds: Set<string>;
+	oldestPosition: number;
+	/** Start time of the last entry with one, for entries that carry none. */
+	lastStart: number | undefined;
+	previous: { offset: number; key: string; ids: Set<string>; overlap: number; length: number } | undefined;
+	samePage: number;
+	stepBacks: number;
+	overrun: number;
+}
+
+interface Candidate {
+	run: EmittedRun;
+	seq: number;
+	fromList: boolean;
+}
+
+export class TriggerPoll {
+	private readonly options: Required<Omit<TriggerPollOptions, 'limits'>>;
+	private readonly limits: StateLimits;
+	private readonly initial: TriggerState | undefined;
+	readonly activation: boolean;
+
+	private readonly knownAtStart = new Map<string, number>();
+	private readonly done = new Map<string, number>();
+	private readonly pending = new Map<string, number>();
+	private readonly hwmBefore: number | null;
+	private readonly hwmIdsBefore: string[];
+	private readonly hwmAllBefore: boolean;
+	private hwm: number | null;
+	private hwmIds: string[];
+	private hwmAll: boolean;
+	private readonly floor: number;
+	private scan: ScanProgress | null;
+	private lost: number;
+	private readonly warnings: string[] = [];
+
+	private readonly seenThisPoll = new Set<string>();
+	private readonly finishedThisPoll = new Set<string>();
+	private readonly candidates: Candidate[] = [];
+	private seq = 0;
+
+	private segment: Segment | undefined;
+	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
+	private statusQueue: string[] = [];
+	private detailQueue: Candidate[] = [];
+	private awaiting: TriggerRequest | undefined;
+	private awaitingDetail: Candidate | undefined;
+
+	private activationEnded = false;
+	private activationOldest: number | undefined;
+	private activationRuns = 0;
+	private testEvent: Candidate | undefined;
+	private readonly testSummary: TestEventSummary = { runsRead: 0, finishedRead: 0, unfinishedStatuses: [] };
+	private readonly stats: PollStats;
+
+	constructor(state: TriggerState | undefined, options: TriggerPollOptions) {
+		const pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(options.pageSize) || DEFAULT_PAGE_SIZE));
+		this.options = {
+			flowId: options.flowId,
+			filter: options.filter,
+			lists: options.lists,
+			pageSize,
+			fetchFullStatus: options.fetchFullStatus,
+			nowMs: options.nowMs,
+			maxListRequests: Math.max(2, options.maxListRequests ?? MAX_LIST_REQUESTS_PER_POLL),
+			maxStatusChecks: Math.max(0, options.maxStatusChecks ?? MAX_STATUS_CHECKS_PER_POLL),
+		};
+		this.limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
+		this.initial = state;
+		this.activation = state === undefined;
+		this.hwmBefore = state?.hwm ?? null;
+		this.hwmIdsBefore = state?.hwmIds ?? [];
+		this.hwmAllBefore = state?.hwmAll ?? true;
+		this.hwm = this.hwmBefore;
+		this.hwmIds = [...this.hwmIdsBefore];
+		this.hwmAll = this.hwmAllBefore;
+		this.floor = state?.floor ?? 0;
+		this.scan = state?.scan ? { ...state.scan, topIds: [...state.scan.topIds], anchorIds: [...state.scan.anchorIds] } : null;
+		this.lost = state?.lost ?? 0;
+		for (const [id, start] of state?.done ?? []) {
+			this.done.set(id, start);
+			this.knownAtStart.set(id, start);
+		}
+		for (const [id, start] of state?.pending ?? []) {
+			this.pending.set(id, start);
+			this.knownAtStart.set(id, start);
+		}
+		this.stats = {
+			listRequests: 0,
+			statusRequests: 0,
+			entriesRead: 0,
+			activation: this.activation,
+			scanLeft: false,
+			offsetIgnored: false,
+		};
+		if (this.activation) this.segment = this.newSegment('activation', ACTIVATION_SCAN_RUNS);
+		else if (this.scan) this.segment = this.resumeSegment(this.scan);
+		else this.segment = this.newSegment('top');
+	}
+
+	/**
+	 * "Fetch Test Event": the newest finished run that matches the filter among the newest
+	 * TEST_EVENT_SCAN_RUNS runs (see `foundTestEvent()`). Reads no saved state, produces none.
+	 */
+	static testEventSearch(options: TriggerPollOptions): TriggerPoll {
+		const empty: TriggerState = {
+			v: STATE_VERSION,
+			flow: options.flowId,
+			hwm: null,
+			hwmIds: [],
+			hwmAll: true,
+			floor: 0,
+			done: [],
+			pending: [],
+			scan: null,
+			lost: 0,
+		};
+		const search = new TriggerPoll(empty, options);
+		search.segment = search.newSegment('test', TEST_EVENT_SCAN_RUNS);
+		return search;
+	}
+
+	/** For a test-event search, once complete: the run found, if any. */
+	foundTestEvent(): EmittedRun | undefined {
+		return this.testEvent?.run;
+	}
+
+	/** For a test-event search: what it read (to say why nothing matched). */
+	testEventSummary(): TestEventSummary {
+		return { ...this.testSummary, unfinishedStatuses: [...this.testSummary.unfinishedStatuses] };
+	}
+
+	/**
+	 * The next request to make, or `undefined` when the poll is complete (then call `result()`).
+	 * `outOfTime`: the paging share of the poll's time is spent; no more listing pages are read (the
+	 * scan is resumed by the next poll), but the first page always is. `detailOutOfTime`: the poll's
+	 * time is spent; Fetch Full Status asks for no more status answers (those runs keep their listing
+	 * entry, marked).
+	 */
+	next(outOfTime = false, detailOutOfTime = outOfTime): TriggerRequest | undefined {
+		if (this.awaiting) throw new Error('TriggerPoll: answer the previous request first');
+		for (;;) {
+			if (this.phase === 'scan') {
+				const segment = this.segment;
+				if (!segment) {
+					this.startStatusPhase();
+					continue;
+				}
+				const budgeted = segment.kind === 'top' || segment.kind === 'resume';
+				const budgetSpent =
+					budgeted &&
+					(this.stats.listRequests >= this.options.maxListRequests || (outOfTime && this.stats.listRequests > 0));
+				if (budgetSpent) {
+					// A tie group bigger than can be remembered is read to its end (else the next poll
+					// could not tell its read runs from its unread ones).
+					const inBigTie = segment.oldestIds.size > MAX_TIE_IDS && !segment.seeking;
+					if (!inBigTie || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
+						this.cutShort(segment);
+						continue;
+					}
+					segment.overrun++;
+				}
+				this.awaiting = { kind: 'list', offset: segment.offset, limit: this.options.pageSize };
+				this.stats.listRequests++;
+				return this.awaiting;
+			}
+			if (this.phase === 'status') {
+				const runId = this.statusQueue.shift();
+				if (runId === undefined) {
+					this.phase = 'detail';
+					this.detailQueue = this.options.fetchFullStatus
+						? this.candidates.filter((candidate) => candidate.fromList && this.isEmitted(candidate))
+						: [];
+					continue;
+				}
+				this.awaiting = { kind: 'status', runId, purpose: 'pending' };
+				this.stats.statusRequests++;
+				return this.awaiting;
+			}
+			if (this.phase === 'detail') {
+				if (detailOutOfTime) {
+					for (const candidate of this.detailQueue.splice(0)) {
+						candidate.run.fullStatusError = "not fetched: the poll's time was spent";
+					}
+				}
+				const candidate = this.detailQueue.shift();
+				if (!candidate) {
+					this.phase = 'done';
+					continue;
+				}
+				this.awaitingDetail = candidate;
+				this.awaiting = { kind: 'status', runId: candidate.run.runId, purpose: 'detail' };
+				this.stats.statusRequests++;
+				return this.awaiting;
+			}
+			return undefined;
+		}
+	}
+
+	/** Whether the request being answered is a Fetch Full Status one (its failure is not fatal). */
+	awaitingDetailRequest(): boolean {
+		return this.awaiting?.kind === 'status' && this.awaiting.purpose === 'detail';
+	}
+
+	/**
+	 * The answer to a `list` request: the runs of the page (already taken out of its wrapper) and the
+	 * listing's `total` if it gave one.
+	 */
+	listed(entries: readonly unknown[], total?: number): void {
+		const request = this.awaiting;
+		const segment = this.segment;
+		if (!request || request.kind !== 'list' || !segment) throw new Error('TriggerPoll: no listing was asked for');
+		this.awaiting = undefined;
+		this.stats.entriesRead += entries.length;
+
+		const ids: string[] = [];
+		for (const entry of entries) {
+			const id = extractRunId(entry);
+			if (id !== undefined && !ids.includes(id)) ids.push(id);
+		}
+		if (ids.length === 0) {
+			this.completeSegment(segment, true);
+			return;
+		}
+		const key = ids.join('\u0000');
+		const previous = segment.previous;
+
+		// The same runs at another offset: the server ignores `offset` (or runs are pushed in exactly
+		// as fast as we page). Ask once more a run further down; three times the same: ignored.
+		if (previous && previous.offset !== request.offset && previous.key === key) {
+			segment.samePage++;
+			if (segment.samePage + 1 >= SAME_PAGE_CONFIRMATIONS) {
+				this.offsetIgnored(segment);
+				return;
+			}
+			previous.offset = request.offset;
+			segment.offset = request.offset + 1;
+			return;
+		}
+		segment.samePage = 0;
+
+		// Runs deleted above between two page requests move the listing up: a page sharing no run
+		// with the page before may have skipped some. Ask again further up.
+		if (
+			previous &&
+			!segment.seeking &&
+			previous.overlap > 0 &&
+			request.offset > 0 &&
+			segment.stepBacks < MAX_STEP_BACKS &&
+			!ids.some((id) => previous.ids.has(id))
+		) {
+			segment.stepBacks++;
+			segment.offset = Math.max(0, request.offset - previous.length);
+			segment.previous = { ...previous, offset: -1 };
+			return;
+		}
+
+		if (segment.seeking && segment.scan) {
+			// Resuming: reading in place must start on a page that starts above the anchor, else unread
+			// runs could be skipped. The position hint is too far down when runs were deleted since;
+			// step back, further each time. (Too far up only costs pages of runs read before.)
+			if (request.offset > 0 && this.overshot(entries, segment.scan)) {
+				segment.seekStep = Math.max(this.options.pageSize, segment.seekStep * 2);
+				segment.offset = Math.max(0, request.offset - segment.seekStep);
+				return;
+			}
+			segment.seeking = false;
+		}
+
+		const fresh = ids.filter((id) => !segment.seen.has(id)).length;
+		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
+		const overlap = pageOverlap(entries.length);
+		const movedOn = previous === undefined || request.offset > previous.offset;
+		segment.previous = { offset: request.offset, key, ids: new Set(ids), overlap, length: entries.length };
+
+		// A short page is not the end (servers cap pages below `limit`); a short page of runs already
+		// read, further down than the page before, is.
+		const endOfListing =
+			(total !== undefined && Number.isFinite(total) && request.offset + entries.length >= total) ||
+			(fresh === 0 && entries.length < request.limit && movedOn);
+		const reachedBoundary =
+			(segment.kind === 'top' || segment.kind === 'resume') &&
+			segment.bottom !== null &&
+			(segment.below.size > 0 || !segment.bottomAll) &&
+			segment.below.size + segment.atBottom.size >= lookbackRuns(this.options.pageSize);
+		const enough = (segment.kind === 'activation' || segment.kind === 'test') && segment.seen.size >= segment.maxRuns;
+		if (endOfListing || reachedBoundary || enough || (segment.kind === 'test' && this.testEvent)) {
+			this.completeSegment(segment, endOfListing);
+			return;
+		}
+		segment.offset = request.offset + Math.max(1, entries.length - overlap);
+	}
+
+	/** The answer to a `status` request; `undefined` when the run was not found (404). */
+	statusAnswered(body: unknown): void {
+		const request = this.awaiting;
+		if (!request || request.kind !== 'status') throw new Error('TriggerPoll: no status was asked for');
+		this.awaiting = undefined;
+		if (request.purpose === 'detail') {
+			const candidate = this.awaitingDetail;
+			this.awaitingDetail = undefined;
+			if (!candidate) return;
+			// A run deleted in the meantime keeps its listing entry.
+			if (isJsonObject(body)) candidate.run.body = body;
+			else candidate.run.fullStatusError = 'not fetched: Vishwa no longer knows this run (HTTP 404)';
+			return;
+		}
+		const runId = request.runId;
+		const start = this.pending.get(runId);
+		if (start === undefined) return;
+		if (body === undefined) {
+			this.pending.delete(runId);
+			return;
+		}
+		const outcome = classifyStatus(extractRunStatus(body), this.options.lists);
+		if (outcome === 'running' || !isJsonObject(body)) {
+			// Rotate: the next poll checks the others first.
+			this.pending.delete(runId);
+			this.pending.set(runId, start);
+			return;
+		}
+		this.pending.delete(runId);
+		this.finish(runId, runStartMs(body) ?? start, outcome, body, false);
+	}
+
+	/** A Fetch Full Status request failed: the run is emitted with its listing entry, marked. */
+	detailFailed(reason: string): void {
+		const request = this.awaiting;
+		if (!request || request.kind !== 'status' || request.purpose !== 'detail') {
+			throw new Error('TriggerPoll: no full status was asked for');
+		}
+		this.awaiting = undefined;
+		if (this.awaitingDetail) this.awaitingDetail.run.fullStatusError = `not fetched: ${reason}`;
+		this.awaitingDetail = undefined;
+	}
+
+	/** The outcome of a complete poll. */
+	result(): PollResult {
+		if (this.phase !== 'done' || this.awaiting) throw new Error('TriggerPoll: the poll is not complete');
+		const state = this.buildState();
+		const runs = this.candidates
+			.filter((candidate) => candidate !== this.testEvent && this.isEmitted(candidate))
+			.sort((a, b) => a.run.startMs - b.run.startMs || a.seq - b.seq)
+			.map((candidate) => candidate.run);
+		this.stats.scanLeft = state.scan !== null;
+		const changed = this.initial === undefined || JSON.stringify(this.initial) !== JSON.stringify(state);
+		return { state, runs, changed, stats: { ...this.stats }, warnings: [...this.warnings] };
+	}
+
+	// -------------------------------------------------------------------------------------------
+
+	private newSegment(kind: Segment['kind'], maxRuns = Infinity): Segment {
+		const bounded = kind === 'top' || kind === 'resume';
+		return {
+			kind,
+			offset: 0,
+			bottom: bounded ? this.hwm : null,
+			bottomIds: bounded ? [...this.hwmIds] : [],
+			bottomAll: bounded ? this.hwmAll : true,
+			seeking: false,
+			seekStep: 0,
+			below: new Set(),
+			atBottom: new Set(),
+			seen: new Set(),
+			maxRuns,
+			top: undefined,
+			topIds: new Set(),
+			oldestStart: undefined,
+			oldestIds: new Set(),
+			oldestPosition: 0,
+			lastStart: undefined,
+			previous: undefined,
+			samePage: 0,
+			stepBacks: 0,
+			overrun: 0,
+		};
+	}
+
+	private resumeSegment(scan: ScanProgress): Segment {
+		const segment = this.newSegment('resume');
+		segment.scan = scan;
+		segment.offset = Math.max(0, scan.position - pageOverlap(this.options.pageSize) - 1);
+		segment.seeking = segment.offset > 0;
+		return segment;
+	}
+
+	private isEmitted(candidate: Candidate): boolean {
+		return matchesFilter(candidate.run.outcome, this.options.filter);
+	}
+
+	/** Whether a resumed scan's page starts at or below its anchor (ties may extend above it). */
+	private overshot(entries: readonly unknown[], scan: ScanProgress): boolean {
+		for (const entry of entries) {
+			const id = extractRunId(entry);
+			const start = runStartMs(entry) ?? (id === undefined ? undefined : this.knownAtStart.get(id));
+			if (start !== undefined) return start <= scan.anchor;
+		}
+		return true;
+	}
+
+	/** Processes one listing entry. */
+	private observe(entry: unknown, segment: Segment, position: number): void {
+		if (!isJsonObject(entry)) return;
+		const id = extractRunId(entry);
+		if (id === undefined) return;
+		const parsedStart = runStartMs(entry);
+		const knownStart = this.knownAtStart.get(id);
+		// An entry without a start time sits where the listing puts it: no newer than the one above.
+		const start = parsedStart ?? knownStart ?? segment.lastStart ?? this.hwm ?? this.options.nowMs;
+		const firstInSegment = !segment.seen.has(id);
+		segment.seen.add(id);
+		this.seenThisPoll.add(id);
+
+		if (parsedStart !== undefined) {
+			segment.lastStart = parsedStart;
+			if (segment.top === undefined || parsedStart > segment.top) {
+				segment.top = parsedStart;
+				segment.topIds = new Set([id]);
+			} else if (parsedStart === segment.top) {
+				segment.topIds.add(id);
+			}
+			if (segment.oldestStart === undefined || parsedStart < segment.oldestStart) {
+				segment.oldestStart = parsedStart;
+				segment.oldestIds = new Set([id]);
+				segment.oldestPosition = position;
+			} else if (parsedStart === segment.oldestStart) {
+				segment.oldestIds.add(id);
+				segment.oldestPosition = Math.max(segment.oldestPosition, position);
+			}
+			if (segment.bottom !== null) {
+				if (parsedStart < segment.bottom) segment.below.add(id);
+				else if (
+					parsedStart === segment.bottom &&
+					(!segment.bottomAll || segment.bottomIds.includes(id) || knownStart !== undefined)
+				) {
+					segment.atBottom.add(id);
+				}
+			}
+			if (segment.kind === 'activation') {
+				this.activationOldest = Math.min(this.activationOldest ?? parsedStart, parsedStart);
+			}
+		}
+		if (segment.kind === 'activation' && firstInSegment) this.activationRuns++;
+		if (segment.kind === 'test') {
+			if (firstInSegment) this.considerTestEvent(id, start, entry);
+			return;
+		}
+
+		if (this.finishedThisPoll.has(id) || this.done.has(id)) return;
+		const outcome = classifyStatus(extractRunStatus(entry), this.options.lists);
+		const pendingStart = this.pending.get(id);
+		// Finishing a scan: a run newer than its top was pushed in since it began and belongs to the
+		// next scan (watching or remembering it now could outlive `done` and repeat it then).
+		if (pendingStart === undefined && segment.scan && this.aboveTop(segment, segment.scan, id, parsedStart)) return;
+		if (pendingStart !== undefined) {
+			if (outcome === 'running') {
+				if (parsedStart !== undefined && parsedStart !== pendingStart) this.pending.set(id, parsedStart);
+				return;
+			}
+			// Finished while activation was still reading: emitted by the next poll, like any other.
+			if (this.activation) return;
+			this.pending.delete(id);
+			this.finish(id, start, outcome, entry, true);
+			return;
+		}
+		if (outcome === 'running') {
+			this.pending.set(id, start);
+			return;
+		}
+		if (this.activation) {
+			this.done.set(id, start);
+			return;
+		}
+		if (this.isNew(id, start, segment)) this.finish(id, start, outcome, entry, true);
+	}
+
+	private aboveTop(segment: Segment, scan: ScanProgress, id: string, parsedStart: number | undefined): boolean {
+		if (scan.top === null) return false;
+		if (parsedStart === undefined) return segment.lastStart === undefined || segment.lastStart > scan.top;
+		return parsedStart > scan.top || (parsedStart === scan.top && scan.topAll && !scan.topIds.includes(id));
+	}
+
+	/** Whether an unknown finished run found by a scan finished after activation. */
+	private isNew(id: string, start: number, segment: Segment): boolean {
+		const scan = segment.scan;
+		// Read by the scan being finished, on an earlier poll (or pushed in above it since: the next
+		// scan reads it).
+		if (scan && (start > scan.anchor || (start === scan.anchor && scan.anchorIds.includes(id)))) return false;
+		const bottom = segment.bottom;
+		if (bottom === null || start > bottom) return true;
+		// In the boundary's millisecond: new unless read before (when all its runs are remembered).
+		if (start === bottom) return segment.bottomAll && !segment.bottomIds.includes(id);
+		// Below the boundary (the look-back): seen finished before it would be in `done`.
+		return start >= this.floor;
+	}
+
+	private finish(
+		id: string,
+		start: number,
+		outcome: 'succeeded' | 'failed',
+		body: Record<string, unknown>,
+		fromList: boolean,
+	): void {
+		this.finishedThisPoll.add(id);
+		this.done.set(id, start);
+		this.candidates.push({ run: { runId: id, startMs: start, outcome, body }, seq: this.seq++, fromList });
+	}
+
+	private considerTestEvent(id: string, start: number, entry: Record<string, unknown>): void {
+		this.testSummary.runsRead++;
+		const status = extractRunStatus(entry);
+		const outcome = classifyStatus(status, this.options.lists);
+		if (outcome === 'running') {
+			const text = typeof status === 'string' ? status : JSON.stringify(status ?? null);
+			if (this.testSummary.unfinishedStatuses.length < 10 && !this.testSummary.unfinishedStatuses.includes(text)) {
+				this.testSummary.unfinishedStatuses.push(text);
+			}
+			return;
+		}
+		this.testSummary.finishedRead++;
+		if (this.testEvent || !matchesFilter(outcome, this.options.filter)) return;
+		this.testEvent = { run: { runId: id, startMs: start, outcome, body: entry }, seq: this.seq++, fromList: true };
+		this.candidates.push(this.testEvent);
+	}
+
+	/** The boundary after a scan whose top is `top` with runs `ids` (all of them, or not). */
+	private raiseBoundary(top: number | null | undefined, ids: Iterable<string>, all: boolean): void {
+		if (top === null || top === undefined) return;
+		if (this.hwm === null || top > this.hwm) {
+			const tie = tieIds(ids);
+			this.hwm = top;
+			this.hwmIds = tie.ids;
+			this.hwmAll = all && tie.all;
+		} else if (top === this.hwm) {
+			const tie = tieIds([...this.hwmIds, ...ids]);
+			this.hwmIds = tie.ids;
+			this.hwmAll = this.hwmAll && all && tie.all;
+		}
+	}
+
+	private completeSegment(segment: Segment, endOfListing: boolean): void {
+		this.segment = undefined;
+		if (segment.kind === 'activation') {
+			this.activationEnded = endOfListing;
+			if (this.activationRuns > 0 && this.activationOldest === undefined) {
+				throw new TriggerListingError(
+					`The run listing of flow "${this.options.flowId}" gives no start times`,
+					'The Vishwa Trigger tells new runs from old ones by each entry\'s run_start_time (or start_time, started_at) in the newest-first run listing. None of the runs listed has one, so the trigger cannot tell which runs are new without guessing, and stops here. Ask for the run listing to include run_start_time.',
+				);
+			}
+			this.hwm = null;
+			this.hwmIds = [];
+			this.hwmAll = true;
+			this.raiseBoundary(segment.top, segment.topIds, true);
+			return;
+		}
+		if (segment.kind === 'test') return;
+		if (segment.kind === 'resume' && segment.scan) {
+			const scan = segment.scan;
+			this.scan = null;
+			this.raiseBoundary(scan.top, scan.topIds, scan.topAll);
+			// The scan is finished: read what is new since it began, as far as the budget goes.
+			this.segment = this.newSegment('top');
+			return;
+		}
+		this.scan = null;
+		this.raiseBoundary(segment.top, segment.topIds, true);
+	}
+
+	/** The budget is spent: what is left of this scan is resumed by the next poll. */
+	private cutShort(segment: Segment): void {
+		this.segment = undefined;
+		const oldest = segment.oldestStart;
+		const bottom = segment.bottom;
+		// Nothing read in place yet (still seeking, or no start time read): keep what was saved.
+		if (segment.seeking || oldest === undefined) {
+			if (segment.kind === 'resume' && segment.scan && segment.seeking) {
+				this.scan = { ...segment.scan, position: Math.max(segment.offset, segment.scan.position) };
+			}
+			return;
+		}
+		// Only the look-back was cut short: the scan is complete.
+		if (bottom !== null && oldest <= bottom) {
+			this.completeSegment(segment, false);
+			return;
+		}
+		const saved = segment.scan;
+		if (saved && oldest > saved.anchor) {
+			// Read in place, but not yet down to the anchor: no progress; a better position hint.
+			this.scan = { ...saved, position: Math.max(saved.position, segment.oldestPosition) };
+			return;
+		}
+		const anchorIds = saved && oldest === saved.anchor ? [...saved.anchorIds, ...segment.oldestIds] : [...segment.oldestIds];
+		const top = saved ? { top: saved.top, topIds: saved.topIds, topAll: saved.topAll } : this.topOf(segment);
+		this.scan = { ...top, anchor: oldest, anchorIds: [...new Set(anchorIds)], position: segment.oldestPosition };
+	}
+
+	private topOf(segment: Segment): Pick<ScanProgress, 'top' | 'topIds' | 'topAll'> {
+		const tie = tieIds(segment.topIds);
+		return { top: segment.top ?? null, topIds: tie.ids, topAll: tie.all };
+	}
+
+	private offsetIgnored(segment: Segment): void {
+		this.stats.offsetIgnored = true;
+		const reached =
+			segment.bottom === null || (segment.oldestStart !== undefined && segment.oldestStart <= segment.bottom);
+		if ((segment.kind === 'top' || segment.kind === 'resume') && !reached) {
+			this.lost++;
+			this.warnings.push(
+				`The run listing of flow "${this.options.flowId}" ignores "offset": only its first page can be read, and more runs started since the last poll than it holds. Runs below that page that finished were not seen. Poll more often, or raise Page Size.`,
+			);
+		}
+		// Not the end of the listing: only what lies beyond the first page is out of reach.
+		this.completeSegment(segment, false);
+	}
+
+	private startStatusPhase(): void {
+		this.phase = 'status';
+		if (this.activation) {
+			this.statusQueue = [];
+			return;
+		}
+		const unseen = [...this.pending.keys()].filter((id) => !this.seenThisPoll.has(id));
+		this.statusQueue = unseen.slice(0, this.options.maxStatusChecks);
+	}
+
+	private buildState(): TriggerState {
+		let floor = this.floor;
+		if (this.activation && this.activationOldest !== undefined) {
+			// Activation read every run (the listing ended) or only the newest ones: then runs as old
+			// as the oldest one read may exist unread, so the floor goes just above it.
+			floor = this.activationEnded ? this.activationOldest : this.activationOldest + 1;
+		}
+		const bounded = boundDone(this.done.entries(), floor, this.limits);
+		const watch = boundPending([...this.pending.entries()], this.limits);
+		if (watch.dropped > 0) {
+			this.lost += watch.dropped;
+			this.warnings.push(
+				`More runs of flow "${this.options.flowId}" are running than the trigger can watch (${this.limits.maxPending}): the ${watch.dropped} oldest-started are no longer watched, and are emitted only if they finish while on the newest pages.`,
+			);
+		}
+		return {
+			v: STATE_VERSION,
+			flow: this.options.flowId,
+			hwm: this.hwm,
+			hwmIds: this.hwmIds,
+			hwmAll: this.hwmAll,
+			floor: bounded.floor,
+			done: bounded.done,
+			pending: watch.pending,
+			scan: this.scan,
+			lost: this.lost,
+		};
+	}
+}
