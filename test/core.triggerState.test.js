@@ -150,6 +150,7 @@ function runPoll(flow, savedState, options = {}, { beforeRequest, outOfTimeAfter
 			flow.requests.list += 1;
 			if (request.offset === 0) flow.order += 1;
 			const page = flow.page(request.offset, request.limit);
+			if (process.env.TRIGGER_TRACE_PAGES) console.log(`list ${request.offset}: ${page.runs.map((r) => `${r.run_id}${r.run_status === 'running' ? '*' : ''}`).join(' ')}`);
 			try {
 				poll.listed(page.runs, page.total);
 			} catch (error) {

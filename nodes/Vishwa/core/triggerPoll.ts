@@ -108,7 +108,7 @@ export interface TestEventSummary {
 
 /** Pages at different offsets answered with the same runs before `offset` counts as ignored. */
 const SAME_PAGE_CONFIRMATIONS = 3;
-/** Times a page sharing no run with the page before is asked again further up. */
+/** Times in a row a page sharing no run with the page before is asked again further up. */
 const MAX_STEP_BACKS = 4;
 /** Pages read past the request budget to finish a tie group too big to remember (at most). */
 const MAX_TIE_OVERRUN_PAGES = 100;
@@ -133,6 +133,8 @@ interface Segment {
 	/** Newest start time read, with its runs (activation and top). */
 	top: number | undefined;
 	topIds: Set<string>;
+	/** The top is that of the first page: runs pushed in above it later belong to the next scan. */
+	topFixed: boolean;
 	/** Oldest start time read, with its runs, and a position at or above its own. */
 	oldestStart: number | undefined;
 	oldestIds: Set<string>;
@@ -364,7 +366,7 @@ export class TriggerPoll {
 
 		// The same runs at another offset: the server ignores `offset` (or runs are pushed in exactly
 		// as fast as we page). Ask once more a run further down; three times the same: ignored.
-		if (previous && previous.offset !== request.offset && previous.key === key) {
+		if (previous && segment.stepBacks === 0 && previous.offset !== request.offset && previous.key === key) {
 			segment.samePage++;
 			if (segment.samePage + 1 >= SAME_PAGE_CONFIRMATIONS) {
 				this.offsetIgnored(segment);
@@ -388,7 +390,6 @@ export class TriggerPoll {
 		) {
 			segment.stepBacks++;
 			segment.offset = Math.max(0, request.offset - previous.length);
-			segment.previous = { ...previous, offset: -1 };
 			return;
 		}
 
@@ -404,8 +405,10 @@ export class TriggerPoll {
 			segment.seeking = false;
 		}
 
+		segment.stepBacks = 0;
 		const fresh = ids.filter((id) => !segment.seen.has(id)).length;
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
+		if (segment.kind === 'top' || segment.kind === 'activation') segment.topFixed = true;
 		const overlap = pageOverlap(entries.length);
 		const movedOn = previous === undefined || request.offset > previous.offset;
 		segment.previous = { offset: request.offset, key, ids: new Set(ids), overlap, length: entries.length };
@@ -502,6 +505,7 @@ export class TriggerPoll {
 			maxRuns,
 			top: undefined,
 			topIds: new Set(),
+			topFixed: false,
 			oldestStart: undefined,
 			oldestIds: new Set(),
 			oldestPosition: 0,
@@ -547,10 +551,16 @@ export class TriggerPoll {
 		const firstInSegment = !segment.seen.has(id);
 		segment.seen.add(id);
 		this.seenThisPoll.add(id);
+		// Pushed in above this scan's first page since (a later page asked again further up): the next
+		// scan reads it. Processing it now could make its top jump over runs this scan never read.
+		if (segment.topFixed && segment.top !== undefined && segment.kind !== 'test' && !this.pending.has(id)) {
+			const above = parsedStart !== undefined ? parsedStart > segment.top : segment.lastStart === undefined || segment.lastStart > segment.top;
+			if (above) return;
+		}
 
 		if (parsedStart !== undefined) {
 			segment.lastStart = parsedStart;
-			if (segment.top === undefined || parsedStart > segment.top) {
+			if (!segment.topFixed && (segment.top === undefined || parsedStart > segment.top)) {
 				segment.top = parsedStart;
 				segment.topIds = new Set([id]);
 			} else if (parsedStart === segment.top) {
