@@ -556,6 +556,7 @@ function scenario(seed, forced = {}) {
 		if (result.state.scan) stats.scans++;
 		stats.warnings += result.warnings.length;
 		maxStateBytes = Math.max(maxStateBytes, JSON.stringify(result.state).length);
+		if (process.env.TRIGGER_WATCH) console.log(`watch poll ${stats.polls}: pending ${result.state.pending.some(([id]) => id === process.env.TRIGGER_WATCH)} done ${result.state.done.some(([id]) => id === process.env.TRIGGER_WATCH)} finished ${flow.runs.get(process.env.TRIGGER_WATCH)?.finished}`);
 		if (process.env.TRIGGER_TRACE_ALL) console.log(`poll ${stats.polls}: hwm ${result.state.hwm - BASE_MS} floor ${result.state.floor - BASE_MS} scan ${JSON.stringify(result.state.scan && { ...result.state.scan, top: result.state.scan.top - BASE_MS, anchor: result.state.scan.anchor - BASE_MS })} emitted ${ids(result.runs)} lists ${result.requests.filter((r) => r.kind === 'list').map((r) => r.offset)}`);
 		if (process.env.TRIGGER_TRACE && ids(result.runs).includes(process.env.TRIGGER_TRACE)) {
 			const run = flow.runs.get(process.env.TRIGGER_TRACE);

@@ -726,8 +726,9 @@ export class TriggerPoll {
 			}
 			return;
 		}
-		// Only the look-back was cut short: the scan is complete.
-		if (bottom !== null && oldest <= bottom) {
+		// Only the look-back was cut short (a run strictly below the boundary was read, so the whole
+		// group of the boundary's millisecond was): the scan is complete.
+		if (bottom !== null && (oldest < bottom || (oldest === bottom && !segment.bottomAll))) {
 			this.completeSegment(segment, false);
 			return;
 		}
