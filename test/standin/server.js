@@ -705,10 +705,15 @@ const PUBLIC_HANDLERS = {
     const { store } = ctx.app;
     const flow = store.requireFlow(flowId);
     const { limit, offset } = parseListParams(ctx.t.params);
+    // The flow's `listing` behaviours that change the runs between two page requests.
+    if (flow.listing && offset > 0) {
+      if (flow.listing.insertsBetweenPages > 0) store.addShiftRuns(flowId, flow.listing.insertsBetweenPages);
+      if (flow.listing.deletesAtTopBetweenPages > 0) store.deleteNewest(flowId, flow.listing.deletesAtTopBetweenPages);
+    }
     const { runs, total } = store.listPage(flowId, limit, offset);
     let body;
     if (flow.listShape === 'array') body = runs;
-    else body = { [LIST_SHAPES.includes(flow.listShape) ? flow.listShape : 'runs']: runs, total };
+    else body = { [LIST_SHAPES.includes(flow.listShape) ? flow.listShape : 'runs']: runs, ...(total === undefined ? {} : { total }) };
     return { status: 200, body };
   },
 

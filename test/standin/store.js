@@ -1,4 +1,5 @@
 'use strict';
+const { normalizeListing, renderPage } = require('./listing');
 // In-memory state of the Vishwa stand-in: flows, runs, uploaded files, queued faults,
 // the request log and counters. No I/O here (the server owns sockets and disk).
 
@@ -153,6 +154,14 @@ class Store {
     if (spec.outcome !== undefined) flow.outcome = checkEnum(spec.outcome, OUTCOMES, 'outcome');
     if (spec.listShape !== undefined) flow.listShape = checkEnum(spec.listShape, LIST_SHAPES, 'listShape');
     if (spec.statusCase !== undefined) flow.statusCase = checkEnum(spec.statusCase, STATUS_CASES, 'statusCase');
+    // Optional (absent unless set): how the run listing misbehaves (test/standin/listing.js).
+    if (spec.listing !== undefined) {
+      try {
+        flow.listing = normalizeListing(spec.listing);
+      } catch (e) {
+        throw bad(e.message);
+      }
+    }
     // Optional (absent unless set): every answer about this flow waits this long, for benchmarks.
     if (spec.responseDelayMs !== undefined) flow.responseDelayMs = checkInt(spec.responseDelayMs, 'responseDelayMs', 0, 600000);
     if (spec.name !== undefined) {
@@ -316,6 +325,14 @@ class Store {
     };
   }
 
+  /** The listing's `deletesAtTopBetweenPages`: the newest `count` runs of the flow are deleted. */
+  deleteNewest(flowId, count) {
+    const arr = this.flowRuns.get(flowId) || [];
+    const gone = arr.splice(Math.max(0, arr.length - count), count);
+    for (const run of gone) this.runsById.delete(run.run_id);
+    return gone.length;
+  }
+
   /** For the `shift` fault: `count` new, already finished runs on top of the listing. */
   addShiftRuns(flowId, count) {
     const flow = this.flows.get(flowId);
@@ -400,9 +417,20 @@ class Store {
     return src.map((r) => this.controlView(r, now));
   }
 
-  /** One page of the listing, newest first. O(limit). */
+  /** One page of the listing, newest first. O(limit), or O(runs) with the flow's `listing` behaviours. */
   listPage(flowId, limit, offset) {
     const arr = this.flowRuns.get(flowId) || [];
+    const flow = this.flows.get(flowId);
+    if (flow && flow.listing) {
+      if (offset === 0 || flow.listingOrder === undefined) flow.listingOrder = (flow.listingOrder || 0) + 1;
+      const now = this.now();
+      return renderPage([...arr].reverse(), { offset, limit, order: flow.listingOrder }, flow.listing, {
+        view: (run) => this.statusView(run, now),
+        startMs: (run) => run.startMs,
+        id: (run) => run.run_id,
+        finished: (run) => this.phase(run, now).terminal,
+      });
+    }
     const now = this.now();
     const runs = [];
     for (let i = arr.length - 1 - offset; i >= 0 && runs.length < limit; i -= 1) runs.push(this.statusView(arr[i], now));
