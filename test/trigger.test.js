@@ -69,6 +69,7 @@ test('activation does not emit the flow\'s past runs, and reads at most 300 of t
 	expect(await poller.poll()).toBeNull();
 	expect(listRequests()).toBe(3);
 	const state = poller.savedStaticData()['node:Vishwa Trigger'].vishwaTrigger;
+	expect(state.v).toBe(2);
 	expect(state.flow).toBe(flow);
 	expect(state.done.length).toBeGreaterThan(290); // 3 pages of 100, overlapping by 2
 	expect(state.done.length).toBeLessThanOrEqual(300);
@@ -247,7 +248,7 @@ test('a restart rebuilds from the saved static data: no run emitted twice, none 
 test('Fetch Test Event returns the newest matching finished run and leaves the state alone', async () => {
 	const flow = newFlow();
 	const poller = await createPoller(flow, { event: 'failed' });
-	await expect(poller.poll({ pollMode: 'manual' })).rejects.toThrow(`Flow "${flow}" has no failed runs yet`);
+	await expect(poller.poll({ pollMode: 'manual' })).rejects.toThrow(`Flow "${flow}" has no runs yet`);
 	expect(poller.savedStaticData()).toEqual({});
 
 	const failedRun = finished(flow, { outcome: 'failed' });
@@ -268,7 +269,33 @@ test('Fetch Test Event returns the newest matching finished run and leaves the s
 	expect(ids(await poller.poll())).toEqual([later]);
 
 	const other = await createPoller(newFlow());
-	await expect(other.poll({ pollMode: 'manual' })).rejects.toThrow(/has no finished runs yet/);
+	await expect(other.poll({ pollMode: 'manual' })).rejects.toThrow(/has no runs yet/);
+});
+
+test('Fetch Test Event without a matching run: no runs yet, none finished, none matching; each says what to do', async () => {
+	const flow = newFlow();
+	const failing = await createPoller(flow, { event: 'failed' });
+	const caught = async (poller) => poller.poll({ pollMode: 'manual' }).then(() => undefined, (error) => error);
+
+	let error = await caught(failing);
+	expect(error.message).toBe(`Flow "${flow}" has no runs yet`);
+	expect(error.description).toMatch(/^Start a run of the flow .* then fetch again/);
+
+	running(flow, { runType: 'manual' });
+	running(flow);
+	error = await caught(failing);
+	expect(error.message).toBe(`No run of flow "${flow}" has finished yet`);
+	expect(error.description).toMatch(
+		/^All of its 2 newest runs are still running \(run_status: (queued|running)(, (queued|running))?\)\. Wait for one to finish, then fetch again\. If one of these statuses means a run has ended, add it to Success Statuses or Failure Statuses under Options\.$/,
+	);
+
+	finished(flow);
+	error = await caught(failing);
+	expect(error.message).toBe(`No failed run of flow "${flow}" among its 3 newest`);
+	expect(error.description).toBe(
+		'1 of them finished, none failed. Set Trigger On to Run Finished to use the newest of them as the test event, or let a run fail, then fetch again.',
+	);
+	expect(failing.savedStaticData()).toEqual({});
 });
 
 test('Fetch Full Status: each item is the run\'s status answer', async () => {
@@ -420,4 +447,86 @@ test('randomized chaos: history, runs running at activation, outages, shifting p
 	);
 	checkExactlyOnce(emitted, expected);
 	expect(failedPolls).toBeGreaterThan(0);
+});
+
+// Issue 14: listings that break the trigger's assumptions, through the real PollContext and the
+// stand-in's per-flow `listing` option (test/standin/listing.js).
+
+test('a 404 on the run listing says that the run-listing request failed and that the trigger needs it', async () => {
+	const poller = await createPoller('no-such-flow');
+	const error = await poller.poll().then(() => undefined, (e) => e);
+	expect(error.message).toBe('The run-listing request for flow "no-such-flow" failed: not found (HTTP 404)');
+	expect(error.description).toMatch(/^The Vishwa Trigger needs the run listing \(GET \/v1\/workflow\/no-such-flow\/runs\) to see runs finish\./);
+	expect(error.description).toMatch(/does not offer the run listing/);
+});
+
+test('a listing without start times fails activation with a clear error, and nothing is saved', async () => {
+	const flow = newFlow({ listing: { startTimes: 'missing' } });
+	standin.state.addHistory({ flowId: flow, count: 20 });
+	const poller = await createPoller(flow);
+	const error = await poller.poll().then(() => undefined, (e) => e);
+	expect(error.message).toBe(`The run listing of flow "${flow}" gives no start times`);
+	expect(error.description).toMatch(/run_start_time/);
+	expect(poller.savedStaticData()).toEqual({});
+});
+
+test('pages capped below the limit, no total, epoch seconds, reordered ties: every run once', async () => {
+	const flow = newFlow({ listing: { pageCap: 10, total: false, startTimes: 'epoch-seconds', reorderTies: true, repeatIds: true } });
+	standin.state.addHistory({ flowId: flow, count: 40 });
+	const poller = await createPoller(flow);
+	expect(await poller.poll()).toBeNull();
+	const emitted = [];
+	const expected = [];
+	for (let poll = 0; poll < 3; poll++) {
+		for (let i = 0; i < 15; i++) expected.push(finished(flow));
+		emitted.push(...ids(await poller.poll()));
+	}
+	expect(await poller.poll()).toBeNull();
+	checkExactlyOnce(emitted, expected);
+});
+
+test('runs deleted at the top and pushed in between page requests: nothing skipped or repeated', async () => {
+	const flow = newFlow({ listing: { deletesAtTopBetweenPages: 3, pageCap: 10 } });
+	standin.state.addHistory({ flowId: flow, count: 30 });
+	const poller = await createPoller(flow);
+	expect(await poller.poll()).toBeNull();
+	const made = [];
+	for (let i = 0; i < 40; i++) made.push(finished(flow));
+	const emitted = ids(await poller.poll());
+	const left = new Set(standin.state.listPage(flow, 1000, 0).runs.map((run) => run.run_id));
+	// The deleted ones may or may not have been emitted before they went; every other one is, once.
+	checkExactlyOnce(emitted.filter((id) => left.has(id)), made.filter((id) => left.has(id)));
+	expect(new Set(emitted).size).toBe(emitted.length);
+	expect(await poller.poll()).toBeNull();
+});
+
+test('2,000 runs in one millisecond: each emitted once, the saved state stays small', async () => {
+	const flow = newFlow();
+	const poller = await createPoller(flow);
+	expect(await poller.poll()).toBeNull();
+	standin.state.addHistory({ flowId: flow, count: 2000, spacingMs: 0 });
+	const expected = standin.state.runsOf(flow).map((run) => run.run_id);
+	const items = await poller.poll();
+	checkExactlyOnce(ids(items), expected);
+	const bytes = JSON.stringify(poller.savedStaticData()).length;
+	expect(bytes).toBeLessThan(8 * 1024);
+	standin.state.clearRequests();
+	expect(await poller.poll()).toBeNull();
+	expect(listRequests()).toBe(1);
+});
+
+test('Fetch Full Status: a failing status request marks its run; the poll succeeds and asks nothing again', async () => {
+	const flow = newFlow();
+	const poller = await createPoller(flow, { options: { fetchFullStatus: true } });
+	expect(await poller.poll()).toBeNull();
+	const runs = [finished(flow), finished(flow)];
+	standin.state.addFault({ route: 'status', kind: '500', times: 4 }); // one request, its 3 retries
+	const items = await poller.poll();
+	expect(ids(items)).toEqual(runs);
+	const marked = items.filter((item) => item.json.full_status_error !== undefined);
+	expect(marked).toHaveLength(1);
+	expect(marked[0].json.full_status_error).toMatch(/^not fetched: /);
+	standin.state.clearRequests();
+	expect(await poller.poll()).toBeNull();
+	expect(statusRequests()).toBe(0);
 });

@@ -275,17 +275,15 @@ function noTestEvent(ctx: IPollFunctions, settings: TriggerSettings, search: Tri
 				'Start a run of the flow (in Vishwa, or with the Vishwa node: Run > Start), wait for it to finish, then fetch again. If the flow does have runs, check the Flow ID.',
 		});
 	}
-	const newest = runsRead === 1 ? 'Its only run' : `None of its ${runsRead} newest runs`;
 	if (finishedRead === 0) {
-		const statuses = unfinishedStatuses.join(', ');
+		const which = runsRead === 1 ? 'Its only run is' : `All of its ${runsRead} newest runs are`;
 		return new NodeOperationError(ctx.getNode(), `No run of ${flow} has finished yet`, {
-			description: `${newest === 'Its only run' ? 'Its only run is' : `${newest} is`} still running (run_status: ${statuses}). Wait for one to finish, then fetch again. If one of these statuses means a run has ended, add it to ${TRIGGER_FIELDS.successStatuses} or ${TRIGGER_FIELDS.failureStatuses} under Options.`,
+			description: `${which} still running (run_status: ${unfinishedStatuses.join(', ')}). Wait for one to finish, then fetch again. If one of these statuses means a run has ended, add it to ${TRIGGER_FIELDS.successStatuses} or ${TRIGGER_FIELDS.failureStatuses} under Options.`,
 		});
 	}
 	const wanted = settings.filter === 'failed' ? 'failed' : 'succeeded';
-	const other = settings.filter === 'failed' ? 'succeeded' : 'failed';
 	return new NodeOperationError(ctx.getNode(), `No ${wanted} run of ${flow} among its ${runsRead} newest`, {
-		description: `${finishedRead} of them finished, all ${other}. Set ${TRIGGER_FIELDS.event} to Run Finished to use the newest of them as the test event, or let a run ${settings.filter === 'failed' ? 'fail' : 'succeed'}, then fetch again.`,
+		description: `${finishedRead} of them finished, none ${wanted}. Set ${TRIGGER_FIELDS.event} to Run Finished to use the newest of them as the test event, or let a run ${settings.filter === 'failed' ? 'fail' : 'succeed'}, then fetch again.`,
 	});
 }
 

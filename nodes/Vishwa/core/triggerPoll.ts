@@ -130,6 +130,8 @@ interface Segment {
 	atBottom: Set<string>;
 	seen: Set<string>;
 	maxRuns: number;
+	/** Listing rows read (a page's entries, repeats included): activation and test stop at maxRuns. */
+	rowsRead: number;
 	/** Newest start time read, with its runs (activation and top). */
 	top: number | undefined;
 	topIds: Set<string>;
@@ -406,6 +408,7 @@ export class TriggerPoll {
 		}
 
 		segment.stepBacks = 0;
+		segment.rowsRead += entries.length;
 		const fresh = ids.filter((id) => !segment.seen.has(id)).length;
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
 		if (segment.kind === 'top' || segment.kind === 'activation') segment.topFixed = true;
@@ -423,7 +426,7 @@ export class TriggerPoll {
 			segment.bottom !== null &&
 			(segment.below.size > 0 || !segment.bottomAll) &&
 			segment.below.size + segment.atBottom.size >= lookbackRuns(this.options.pageSize);
-		const enough = (segment.kind === 'activation' || segment.kind === 'test') && segment.seen.size >= segment.maxRuns;
+		const enough = (segment.kind === 'activation' || segment.kind === 'test') && segment.rowsRead >= segment.maxRuns;
 		if (endOfListing || reachedBoundary || enough || (segment.kind === 'test' && this.testEvent)) {
 			this.completeSegment(segment, endOfListing);
 			return;
@@ -480,7 +483,7 @@ export class TriggerPoll {
 		const state = this.buildState();
 		const runs = this.candidates
 			.filter((candidate) => candidate !== this.testEvent && this.isEmitted(candidate))
-			.sort((a, b) => a.run.startMs - b.run.startMs || a.seq - b.seq)
+			.sort((a, b) => a.run.startMs - b.run.startMs || b.seq - a.seq)
 			.map((candidate) => candidate.run);
 		this.stats.scanLeft = state.scan !== null;
 		const changed = this.initial === undefined || JSON.stringify(this.initial) !== JSON.stringify(state);
@@ -503,6 +506,7 @@ export class TriggerPoll {
 			atBottom: new Set(),
 			seen: new Set(),
 			maxRuns,
+			rowsRead: 0,
 			top: undefined,
 			topIds: new Set(),
 			topFixed: false,
