@@ -241,13 +241,15 @@ async function drive(
 	for (let request = poll.next(pagingOutOfTime(), outOfTime()); request; request = poll.next(pagingOutOfTime(), outOfTime())) {
 		if (request.kind === 'list') {
 			const page = await listRuns(ctx, connection, settings, request);
+			let listingError: TriggerListingError | undefined;
 			try {
 				poll.listed(page.runs, page.total);
 			} catch (error) {
-				if (error instanceof TriggerListingError) {
-					throw new NodeOperationError(ctx.getNode(), error.message, { description: error.description });
-				}
-				throw error;
+				if (!(error instanceof TriggerListingError)) throw new NodeOperationError(ctx.getNode(), error as Error);
+				listingError = error;
+			}
+			if (listingError) {
+				throw new NodeOperationError(ctx.getNode(), listingError.message, { description: listingError.description });
 			}
 		} else if (poll.awaitingDetailRequest()) {
 			let answer: unknown;
@@ -295,6 +297,7 @@ async function listRuns(
 ): Promise<{ runs: unknown[]; total: number | undefined }> {
 	const path = apiPaths.listRuns(settings.flowId);
 	let body: unknown;
+	let failure: unknown;
 	try {
 		body = await vishwaApiRequest(ctx, connection, {
 			method: 'GET',
@@ -306,10 +309,14 @@ async function listRuns(
 			notFoundMessage: `The run-listing request for flow "${settings.flowId}" failed: not found (HTTP 404)`,
 		});
 	} catch (error) {
-		if (error instanceof NodeApiError && String(error.httpCode) === '404') {
-			error.description = `The Vishwa Trigger needs the run listing (GET ${path}) to see runs finish. Either there is no flow "${settings.flowId}" (check the Flow ID: the Vishwa node's Run > Get Status tells which), or this Vishwa does not offer the run listing, and the trigger cannot work with it.`;
+		failure = error;
+	}
+	if (failure !== undefined) {
+		if (failure instanceof NodeApiError && String(failure.httpCode) === '404') {
+			failure.description = `The Vishwa Trigger needs the run listing (GET ${path}) to see runs finish. Either there is no flow "${settings.flowId}" (check the Flow ID), or this Vishwa does not offer the run listing, and the trigger cannot work with it.`;
 		}
-		throw error;
+		// The transport only throws n8n errors (NodeApiError / NodeOperationError) already.
+		throw failure;
 	}
 	const runs = extractRunList(body);
 	if (!runs) {
