@@ -133,7 +133,9 @@ describe('a redirect to another origin is never followed with the key', () => {
 		expect((await poller.poll()).map((item) => item.json.run_id)).toEqual([run.run_id]);
 	});
 
-	test('Trigger with Fetch Full Status: a redirected status request fails the poll; the next poll emits the run once', async () => {
+	test('Trigger with Fetch Full Status: a redirected status request is not followed; the run is emitted once, marked', async () => {
+		// Issue 14: one failing Fetch Full Status request no longer fails the poll (nor is it sent again):
+		// the run keeps its listing entry, with full_status_error naming the refused redirect.
 		const poller = await harness.createPoller(
 			{ type: TYPES.vishwaTrigger, parameters: { flowId: 'flow-ok', options: { fetchFullStatus: true } }, credentials: { vishwaApi: { id: 'cred-1', name: 'Vishwa API' } } },
 			credentials(),
@@ -141,11 +143,12 @@ describe('a redirect to another origin is never followed with the key', () => {
 		expect(await poller.poll()).toBeNull();
 		const run = standin.state.createRun({ flowId: 'flow-ok', durationMs: 0 });
 		redirectAway('status');
-		const failure = await poller.poll().then(() => undefined, (error) => error);
-		expect(failure.message).toBe(`The request to get the status of run "${run.run_id}" was redirected to another origin (HTTP 307 to ${elsewhere.url}${statusPath('flow-ok', run.run_id)}); the API key is not sent there`);
-		global.__vishwaSecretScan.record(failure);
+		const items = await poller.poll();
+		expect(items.map((item) => item.json.run_id)).toEqual([run.run_id]);
+		expect(items[0].json.full_status_error).toBe(`not fetched: The request to get the status of run "${run.run_id}" was redirected to another origin (HTTP 307 to ${elsewhere.url}${statusPath('flow-ok', run.run_id)}); the API key is not sent there`);
+		global.__vishwaSecretScan.record(items);
 		expect(proxy.log.filter((entry) => entry.route === 'runs').length).toBeGreaterThan(0);
-		expect((await poller.poll()).map((item) => item.json.run_id)).toEqual([run.run_id]);
+		expect(await poller.poll()).toBeNull();
 	});
 
 	test.each([302, 307])('credential Test, HTTP %i: fails with the redirect message', async (code) => {
