@@ -16,7 +16,7 @@ const {
 } = require('../dist/nodes/Vishwa/core/triggerState');
 const { TriggerPoll } = require('../dist/nodes/Vishwa/core/triggerPoll');
 const { DEFAULT_STATUS_LISTS } = require('../dist/nodes/Vishwa/core/status');
-const { DEFAULT_LISTING, UNUSABLE_START_TIMES, drawListing, renderPage, normalizeListing } = require('./standin/listing');
+const { DEFAULT_LISTING, UNUSABLE_START_TIMES, drawListing, renderPage, orderRuns, normalizeListing } = require('./standin/listing');
 
 const FLOW = 'flow-model';
 const BASE_MS = Date.parse('2025-01-01T00:00:00.000Z');
@@ -101,12 +101,13 @@ class FakeFlow {
 
 	/** A page with the listing's behaviours: { runs, total? }. */
 	page(offset, limit) {
-		return renderPage(this.ordered(), { offset, limit, order: this.order }, this.listing, {
-			view: (run) => this.view(run),
-			startMs: (run) => run.startMs,
-			id: (run) => run.id,
-			finished: (run) => run.finished,
-		});
+		const how = { view: (run) => this.view(run), startMs: (run) => run.startMs, id: (run) => run.id, finished: (run) => run.finished };
+		// The listing's order only changes with runs added, deleted or hidden, or a new tie order.
+		const key = `${this.order}:${this.runs.size}:${this.deletedCount || 0}:${[...this.hidden].join(',')}`;
+		if (!this.orderCache || this.orderCache.key !== key) {
+			this.orderCache = { key, runs: orderRuns(this.ordered(), this.order, this.listing, how) };
+		}
+		return renderPage(this.orderCache.runs, { offset, limit, order: this.order, ordered: true }, this.listing, how);
 	}
 
 	/** Deletes the newest `count` runs (deletions at the top between two page requests). */

@@ -71,16 +71,8 @@ function secondsResolution(listing) {
  * @param {{view: (run) => object, startMs: (run) => number, id: (run) => string, finished: (run) => boolean}} how
  * @returns {{runs: object[], total?: number}}
  */
-function renderPage(newestFirst, { offset, limit, order = 0 }, listing, how) {
-  let runs = newestFirst;
-  const shown = (run) => (secondsResolution(listing) ? Math.floor(how.startMs(run) / 1000) : how.startMs(run));
-  if (listing.reorderTies) {
-    const rank = (run) => hash(`${how.id(run)}:${order}`);
-    runs = runs
-      .map((run) => ({ run, key: shown(run), rank: rank(run) }))
-      .sort((a, b) => b.key - a.key || a.rank - b.rank)
-      .map((entry) => entry.run);
-  }
+function renderPage(newestFirst, { offset, limit, order = 0, ordered = false }, listing, how) {
+  const runs = ordered ? newestFirst : orderRuns(newestFirst, order, listing, how);
   const first = listing.ignoreOffset ? 0 : offset;
   const count = Math.min(limit, listing.pageCap || limit);
   const rows = [];
@@ -95,6 +87,16 @@ function renderPage(newestFirst, { offset, limit, order = 0 }, listing, how) {
   }
   const page = rows.map((run) => withStartTime(how.view(run), run, listing, how));
   return listing.total ? { runs: page, total } : { runs: page };
+}
+
+/** The runs in the order the listing shows them (`order` picks the tie order with reorderTies). */
+function orderRuns(newestFirst, order, listing, how) {
+  if (!listing.reorderTies) return newestFirst;
+  const shown = (run) => (secondsResolution(listing) ? Math.floor(how.startMs(run) / 1000) : how.startMs(run));
+  return newestFirst
+    .map((run) => ({ run, key: shown(run), rank: hash(`${how.id(run)}:${order}`) }))
+    .sort((a, b) => b.key - a.key || a.rank - b.rank)
+    .map((entry) => entry.run);
 }
 
 function withStartTime(entry, run, listing, how) {
@@ -112,4 +114,4 @@ function withStartTime(entry, run, listing, how) {
   return out;
 }
 
-module.exports = { LISTING_QUIRKS, DEFAULT_LISTING, UNUSABLE_START_TIMES, normalizeListing, drawListing, renderPage };
+module.exports = { LISTING_QUIRKS, DEFAULT_LISTING, UNUSABLE_START_TIMES, normalizeListing, drawListing, renderPage, orderRuns };
