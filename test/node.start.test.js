@@ -254,8 +254,9 @@ describe('Wait for Completion', () => {
 		const [run] = await recordedRuns();
 		expect(result.error.message).toBe(`Run "${run.run_id}" of flow "flow-forever" did not finish within 0.9 s (last status "running")`);
 		expect(result.error.description).toMatch(/It may still be running in Vishwa \([345] status requests made\)/);
-		// Polls after 0.1, 0.25, 0.475, 0.81 s (plus request latencies); the next would be at 1.32 s,
-		// so the last sleep is clipped to end at 0.9 s. Times as the stand-in received the requests.
+		// Polls after 0.1, 0.25, 0.475 s (plus request latencies); the next would be at 0.81 s, but the
+		// last one goes out 0.1 s before the deadline (0.8 s) so it can be answered within it. Times as
+		// the stand-in received the requests.
 		const polls = statusRequests();
 		expect(polls.length).toBeGreaterThanOrEqual(3);
 		expect(polls.length).toBeLessThanOrEqual(5);

@@ -99,8 +99,9 @@ test('a run that never finishes gives an error naming the run and its last statu
 	expect(result.status).toBe('error');
 	expect(result.error.message).toBe(`Run "${run.run_id}" of flow "flow-ok" did not finish within 0.9 s (last status "running")`);
 	expect(result.error.description).toMatch(/Raise Maximum Wait \(Seconds\), or check it later with Run > Get Status or Run > Wait for Completion\./);
-	// Polls at once, then after 0.1, 0.25, 0.475, 0.81 s (plus request latencies); the next would be
-	// at 1.32 s, so the last sleep is clipped to end at 0.9 s. Times as the stand-in received them.
+	// Polls at once, then after 0.1, 0.25, 0.475 s (plus request latencies); the next would be at
+	// 0.81 s, but the last one goes out 0.1 s before the deadline (0.8 s) so it can be answered
+	// within it. Times as the stand-in received them.
 	const polls = statusRequests();
 	expect(polls.length).toBeGreaterThanOrEqual(4);
 	expect(polls.length).toBeLessThanOrEqual(6);

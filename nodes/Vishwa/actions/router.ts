@@ -4,7 +4,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { mapWithConcurrency } from '../core/concurrency';
 import { VishwaInputError } from '../core/errors';
 import { getVishwaConnection, type VishwaConnection } from '../transport';
+import { Batch } from './batch';
 import { DEFAULT_CONCURRENCY } from './common';
+import { errorItemJson } from './errorItem';
 import * as asset from './asset';
 import * as run from './run';
 
@@ -12,6 +14,7 @@ type ItemOperation = (
 	this: IExecuteFunctions,
 	itemIndex: number,
 	connection: VishwaConnection,
+	batch: Batch,
 ) => Promise<INodeExecutionData>;
 
 const operations: Record<string, Record<string, ItemOperation>> = {
@@ -26,7 +29,15 @@ const operations: Record<string, Record<string, ItemOperation>> = {
 };
 
 /**
- * Runs the chosen operation for every input item, `concurrency` at a time. Output order equals
+ * Operations whose items share the execution's request limiter and run waiter: every item is
+ * under way at once and Concurrency bounds their requests (so runs are waited on together).
+ * The others run `concurrency` items at a time.
+ */
+const sharesRequests = (resource: string, operation: string) =>
+	resource === 'run' && (operation === 'start' || operation === 'waitForCompletion');
+
+/**
+ * Runs the chosen operation for every input item. Output order equals
  * input order, every output item is paired with its input, and one item's failure never touches
  * another: with "Continue On Fail" it becomes that item's output, otherwise the node fails with it.
  */
@@ -44,21 +55,30 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const concurrency = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
 
-	const results = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
+	const batch = new Batch(this, connection, concurrency);
+
+	const runItem = async (itemIndex: number) => {
 		try {
-			const output = await execute.call(this, itemIndex, connection);
+			const output = await execute.call(this, itemIndex, connection, batch);
 			return { ...output, pairedItem: { item: itemIndex } } as INodeExecutionData;
 		} catch (caught) {
 			const error = asNodeError(this, caught, itemIndex);
 			if (this.continueOnFail()) {
 				return {
-					json: { error: error.message, ...(error.description ? { errorDescription: error.description } : {}) },
+					json: {
+						...errorItemJson(caught),
+						error: error.message,
+						...(error.description ? { errorDescription: error.description } : {}),
+					},
 					pairedItem: { item: itemIndex },
 				} as INodeExecutionData;
 			}
 			return error;
 		}
-	});
+	};
+	const results = sharesRequests(resource, operation)
+		? await Promise.all(items.map(async (_item, itemIndex) => await runItem(itemIndex)))
+		: await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => await runItem(itemIndex));
 
 	// Without Continue On Fail the first failed item (in input order) fails the node, after every
 	// other item has finished, so no request is left half-way.

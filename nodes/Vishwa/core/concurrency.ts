@@ -20,3 +20,49 @@ export async function mapWithConcurrency<T, R>(
 	await Promise.all(Array.from({ length: lanes }, runLane));
 	return results;
 }
+
+/** At most `limit` tasks at once; the others wait their turn, first come first served. */
+export interface Limiter {
+	run<T>(task: () => Promise<T>): Promise<T>;
+	/** Tasks running now. */
+	readonly active: number;
+	/** Tasks waiting for their turn. */
+	readonly queued: number;
+	/** The most tasks that ever ran at once. */
+	readonly peak: number;
+}
+
+/** A limiter; `Infinity` (or 0 / not a number) means no limit. */
+export function createLimiter(limit: number): Limiter {
+	const max = Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : Infinity;
+	const waiting: Array<() => void> = [];
+	let active = 0;
+	let peak = 0;
+	const release = () => {
+		const next = waiting.shift();
+		// The freed place goes straight to the next task, so `active` stays within the limit.
+		if (next) next();
+		else active--;
+	};
+	return {
+		get active() {
+			return active;
+		},
+		get queued() {
+			return waiting.length;
+		},
+		get peak() {
+			return peak;
+		},
+		async run<T>(task: () => Promise<T>): Promise<T> {
+			if (active < max) active++;
+			else await new Promise<void>((resolve) => waiting.push(resolve));
+			peak = Math.max(peak, active);
+			try {
+				return await task();
+			} finally {
+				release();
+			}
+		},
+	};
+}

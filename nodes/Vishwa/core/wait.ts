@@ -1,13 +1,10 @@
 /**
- * Waiting for a run to finish, as pure decisions plus one loop whose clock, sleep and status request
- * are injected: the n8n side (actions/run/waitForRun.ts) plugs in real ones, the unit tests fake
- * ones. Start Run's "Wait for Completion" and the Wait for Completion operation both use it.
+ * The wait options of Start Run's "Wait for Completion" and the Wait for Completion operation:
+ * defaults, validation and messages. The decisions of waiting itself are in waitScheduler.ts.
  */
 import { VishwaInputError } from './errors';
-import { extractRunStatus } from './responses';
-import { DEFAULT_POLL_SCHEDULE, pollDelayMs, type PollSchedule } from './schedule';
+import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from './schedule';
 import {
-	classifyStatus,
 	DEFAULT_FAILURE_STATUSES,
 	DEFAULT_SUCCESS_STATUSES,
 	parseStatusList,
@@ -47,6 +44,7 @@ export const WAIT_FIELDS = {
 	successStatuses: 'Success Statuses',
 	failureStatuses: 'Failure Statuses',
 	onFailedRun: 'On Failed Run',
+	maxUnfinishedRuns: 'Max Unfinished Runs',
 } as const;
 
 function positiveSeconds(raw: unknown, fallbackMs: number, field: string): number {
@@ -107,73 +105,19 @@ export function parseWaitSettings(raw: RawWaitSettings): WaitSettings {
 }
 
 /**
- * How long to sleep before the next status request, or `undefined` when the deadline has come:
- * the backoff delay, clipped so the last sleep ends exactly at the deadline.
+ * Max Unfinished Runs: how many started runs may be unfinished at once (for plans that limit
+ * parallel runs). Empty or 0 means no limit.
  */
-export function nextPollDelayMs(
-	sleepsSoFar: number,
-	schedule: PollSchedule,
-	nowMs: number,
-	deadlineMs: number,
-): number | undefined {
-	const remaining = deadlineMs - nowMs;
-	if (remaining <= 0) return undefined;
-	return Math.min(pollDelayMs(sleepsSoFar, schedule), remaining);
-}
-
-export type WaitResult =
-	| { kind: 'finished'; outcome: 'succeeded' | 'failed'; status: string; body: unknown; polls: number; waitedMs: number }
-	| { kind: 'timedOut'; status: string | undefined; body: unknown; polls: number; waitedMs: number }
-	| { kind: 'cancelled'; status: string | undefined; body: unknown; polls: number; waitedMs: number };
-
-export interface WaitDependencies {
-	/** One status request; its errors end the wait (the caller's transport already retried). */
-	fetchStatus: () => Promise<unknown>;
-	/** Resolves after `ms`, or earlier once the wait is cancelled. */
-	sleep: (ms: number) => Promise<void>;
-	now: () => number;
-	isCancelled: () => boolean;
-}
-
-/**
- * Polls until the run's status is on one of the lists, the maximum wait is over, or the wait is
- * cancelled. With `pollImmediately` false the first request comes after the first interval (a run
- * that was started a moment ago is rarely finished already).
- */
-export async function pollUntilFinished(
-	settings: Pick<WaitSettings, 'schedule' | 'maxWaitMs' | 'lists'>,
-	deps: WaitDependencies,
-	pollImmediately: boolean,
-): Promise<WaitResult> {
-	const startedMs = deps.now();
-	const deadlineMs = startedMs + settings.maxWaitMs;
-	let sleeps = 0;
-	let polls = 0;
-	let body: unknown;
-	let status: string | undefined;
-	const waited = () => deps.now() - startedMs;
-
-	if (!pollImmediately) {
-		const delay = nextPollDelayMs(sleeps, settings.schedule, deps.now(), deadlineMs);
-		if (delay !== undefined) {
-			await deps.sleep(delay);
-			sleeps++;
-		}
+export function parseMaxUnfinishedRuns(raw: unknown): number {
+	if (raw === undefined || raw === null || raw === '') return Infinity;
+	const count = typeof raw === 'number' ? raw : Number(String(raw).trim());
+	if (!Number.isInteger(count) || count < 0) {
+		throw new VishwaInputError(
+			`${WAIT_FIELDS.maxUnfinishedRuns} must be a whole number, 0 for no limit (got ${JSON.stringify(raw)})`,
+			WAIT_FIELDS.maxUnfinishedRuns,
+		);
 	}
-	for (;;) {
-		if (deps.isCancelled()) return { kind: 'cancelled', status, body, polls, waitedMs: waited() };
-		body = await deps.fetchStatus();
-		polls++;
-		status = extractRunStatus(body);
-		const outcome = classifyStatus(status, settings.lists);
-		if (outcome !== 'running') {
-			return { kind: 'finished', outcome, status: status as string, body, polls, waitedMs: waited() };
-		}
-		const delay = nextPollDelayMs(sleeps, settings.schedule, deps.now(), deadlineMs);
-		if (delay === undefined) return { kind: 'timedOut', status, body, polls, waitedMs: waited() };
-		await deps.sleep(delay);
-		sleeps++;
-	}
+	return count === 0 ? Infinity : count;
 }
 
 /** 1500 -> "1.5 s", 600000 -> "10 min", 90000 -> "1 min 30 s". */

@@ -62,6 +62,11 @@ export interface VishwaRequest {
 	headers?: IDataObject;
 	idempotency: Idempotency;
 	timeoutMs?: number;
+	/**
+	 * Epoch ms after which nothing more is sent (a wait's Maximum Wait): each attempt gets at most
+	 * the time left, and no retry starts after it.
+	 */
+	deadlineAt?: number;
 	itemIndex?: number;
 	/** What the request does, for messages: 'start a run of flow "x"'. */
 	action: string;
@@ -255,6 +260,9 @@ export async function vishwaApiRequest(
 	const itemIndex = request.itemIndex;
 	const cancelSignal = executionCancelSignal(ctx);
 	let lastProblem = '';
+	const timeLeftMs = () => (request.deadlineAt === undefined ? Infinity : request.deadlineAt - Date.now());
+	// A pause before a retry never runs past the deadline (the next attempt then sees it has passed).
+	const pauseBeforeRetry = async (ms: number) => await pause(Math.max(0, Math.min(ms, timeLeftMs())), cancelSignal);
 	// After Stop, n8n aborts the request in flight; nothing is retried, and an unsafe request that
 	// was under way may still have been processed.
 	const stopped = (requestUnderWay: boolean) =>
@@ -268,6 +276,13 @@ export async function vishwaApiRequest(
 
 	for (let retry = 0; ; retry++) {
 		if (cancelSignal?.aborted) throw stopped(false);
+		if (timeLeftMs() <= 0) {
+			throw new NodeOperationError(node, `No time was left to ${request.action}${lastProblem ? ` (${lastProblem})` : ''}`, {
+				description: `${retry} attempt${retry === 1 ? '' : 's'} made before the deadline.`,
+				itemIndex,
+			});
+		}
+		const attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, timeLeftMs()));
 		const canRetry = retry < policy.maxRetries;
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -278,7 +293,7 @@ export async function vishwaApiRequest(
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: timeoutMs,
+			timeout: attemptTimeoutMs,
 			// Redirects are decided below, never followed by n8n's client (see core/redirects.ts).
 			disableFollowRedirect: true,
 		};
@@ -302,7 +317,7 @@ export async function vishwaApiRequest(
 						? { credentialsDecrypted: { ...connection.credentials, data: { ...connection.credentials.data } } }
 						: undefined,
 				),
-				timeoutMs,
+				attemptTimeoutMs,
 			)) as { statusCode: number; headers: unknown; body: unknown };
 			answer = toAnswer(response.statusCode, response.headers, response.body);
 		} catch (error) {
@@ -323,7 +338,7 @@ export async function vishwaApiRequest(
 			const code = networkCode(failure);
 			const timedOut = TIMEOUT_CODES.has(code);
 			const notSent = NOT_SENT_CODES.has(code);
-			lastProblem = timedOut ? `no answer within ${timeoutMs} ms` : codeInWords(code);
+			lastProblem = timedOut ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code);
 			if (TLS_CODE.test(code)) {
 				throw operationError(node, `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
 					description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in the Vishwa API credential with http://; otherwise check the server's certificate.`,
@@ -331,7 +346,7 @@ export async function vishwaApiRequest(
 				});
 			}
 			if (canRetry && (request.idempotency === 'safe' || notSent)) {
-				await pause(retryDelayMs(retry, policy), cancelSignal);
+				await pauseBeforeRetry(retryDelayMs(retry, policy));
 				continue;
 			}
 			if (request.idempotency === 'unsafe' && !notSent) {
@@ -348,7 +363,7 @@ export async function vishwaApiRequest(
 			throw new NodeOperationError(
 				node,
 				timedOut
-					? `Vishwa did not answer within ${timeoutMs} ms (${request.action})`
+					? `Vishwa did not answer within ${attemptTimeoutMs} ms (${request.action})`
 					: `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`,
 				{
 					description: `${attempts} attempt${attempts === 1 ? '' : 's'} made. ${timedOut ? 'Raise the Request Timeout option if the server is just slow, or try again later.' : 'Check the Base URL in the Vishwa API credential and that the server is up.'}`,
@@ -388,7 +403,7 @@ export async function vishwaApiRequest(
 			if (!unreadable && !empty) return body;
 			lastProblem = `unreadable answer: ${summarizeBody(body)}`;
 			if (canRetry && request.idempotency === 'safe') {
-				await pause(retryDelayMs(retry, policy), cancelSignal);
+				await pauseBeforeRetry(retryDelayMs(retry, policy));
 				continue;
 			}
 			throw apiError(ctx, statusCode, `Vishwa's answer to ${request.action} was ${empty ? 'empty' : 'not valid JSON'}`, `It answered HTTP ${statusCode} with ${summarizeBody(body)}.${request.idempotency === 'unsafe' ? ` ${request.lostAnswerHint ?? ''}` : ''}`.trim(), itemIndex);
@@ -398,7 +413,7 @@ export async function vishwaApiRequest(
 			const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now());
 			const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
 			if (canRetry && !tooLong) {
-				await pause(retryAfterMs ?? retryDelayMs(retry, policy), cancelSignal);
+				await pauseBeforeRetry(retryAfterMs ?? retryDelayMs(retry, policy));
 				continue;
 			}
 			throw apiError(
@@ -414,7 +429,7 @@ export async function vishwaApiRequest(
 
 		if (RETRYABLE_STATUSES.has(statusCode) && request.idempotency === 'safe' && canRetry) {
 			lastProblem = `HTTP ${statusCode}`;
-			await pause(retryDelayMs(retry, policy), cancelSignal);
+			await pauseBeforeRetry(retryDelayMs(retry, policy));
 			continue;
 		}
 

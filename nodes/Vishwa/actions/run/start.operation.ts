@@ -18,10 +18,12 @@ import {
 	type JsonObject,
 } from '../../core/startRun';
 import { vishwaApiRequest, type VishwaConnection } from '../../transport';
+import type { Batch } from '../batch';
 import { commonOptions, flowIdProperties, readId } from '../common';
+import { errorItemJson, setErrorItemJson } from '../errorItem';
 import { attachFilesProperties, describeUploaded, readAttachFilesSettings, uploadAttachedFiles } from './attachFiles';
 import { toJsonObject } from './getStatus.operation';
-import { readWaitSettings, waitForRun, waitProperties } from './waitForRun';
+import { readMaxUnfinishedRuns, readWaitSettings, waitProperties } from './waitForRun';
 
 const show = { resource: ['run'], operation: ['start'] };
 
@@ -167,7 +169,7 @@ export const description: INodeProperties[] = [
 			'Whether to wait until the run finishes and output its final status instead of the start answer',
 		displayOptions: { show },
 	},
-	...waitProperties({ ...show, waitForCompletion: [true] }),
+	...waitProperties({ ...show, waitForCompletion: [true] }, { startsRuns: true }),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -214,12 +216,15 @@ function readStartRunBody(ctx: IExecuteFunctions, itemIndex: number): JsonObject
 
 /**
  * POST start-run once (never repeated when the answer may be lost) and return Vishwa's answer; with
- * Wait for Completion, the final status fields on top of the start answer's.
+ * Wait for Completion, the final status fields on top of the start answer's. The upload and the
+ * start-run take one of the execution's Concurrency places; the wait then joins the execution's
+ * one waiter, so the place is free for the next item at once.
  */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	connection: VishwaConnection,
+	batch: Batch,
 ): Promise<INodeExecutionData> {
 	const flowId = readId(this, 'flowId', itemIndex);
 	const path = apiPaths.startRun(flowId);
@@ -230,23 +235,78 @@ export async function execute(
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
 	// Read before starting: a bad wait option must not leave a run behind.
 	const settings = wait ? readWaitSettings(this, itemIndex) : undefined;
+	const maxUnfinishedRuns = wait ? readMaxUnfinishedRuns(this, itemIndex) : undefined;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timeoutMs = options.timeout as number | undefined;
 	const flow = String(flowId).trim();
 
-	// Attached files are uploaded first; a failed upload throws, so no run is started.
+	const start = async () =>
+		await batch.requests.run(
+			async () => await uploadAndStart(this, connection, { itemIndex, flow, path, body, attach, timeoutMs }),
+		);
+	if (!settings || maxUnfinishedRuns === undefined) {
+		const { answer, withAttached } = await start();
+		return { json: withAttached(toJsonObject(answer, 'response')) };
+	}
+
+	// The place for an unfinished run is taken before starting and given back when the wait ends.
+	return await batch.unfinishedRuns(maxUnfinishedRuns).run(async () => {
+		const { answer, withAttached } = await start();
+		const started = withAttached(toJsonObject(answer, 'response'));
+		const runId = extractRunId(answer);
+		if (runId === undefined) {
+			const error = new NodeOperationError(
+				this.getNode(),
+				`Vishwa's answer to starting a run of flow "${flow}" has no run ID, so the node cannot wait for it`,
+				{
+					description: `The run has probably started. Vishwa answered ${summarizeBody(answer)}.`,
+					itemIndex,
+				},
+			);
+			throw setErrorItemJson(error, started);
+		}
+		try {
+			const final = await batch.runWaiter().wait({
+				flowId,
+				runId,
+				itemIndex,
+				settings,
+				timeoutMs,
+				pollImmediately: false,
+			});
+			return { json: { ...started, ...final, ...withAttached({}) } };
+		} catch (error) {
+			// The run exists: its item keeps the run ID and the start answer (under the last status).
+			throw setErrorItemJson(error, { ...started, ...errorItemJson(error), run_id: runId });
+		}
+	});
+}
+
+/** Uploads the attached files (if any), then POSTs start-run once; a failed upload starts nothing. */
+async function uploadAndStart(
+	ctx: IExecuteFunctions,
+	connection: VishwaConnection,
+	request: {
+		itemIndex: number;
+		flow: string;
+		path: string;
+		body: JsonObject;
+		attach: ReturnType<typeof readAttachFilesSettings>;
+		timeoutMs?: number;
+	},
+): Promise<{ answer: unknown; withAttached: (json: IDataObject) => IDataObject }> {
+	const { itemIndex, flow, body, attach, timeoutMs } = request;
 	const attached = attach
-		? await uploadAttachedFiles(this, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs })
+		? await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs })
 		: undefined;
 	// fromEntries, not Object.assign: an input named "__proto__" stays an ordinary key.
 	const sentBody = attached ? Object.fromEntries([...Object.entries(body), ...Object.entries(attached.inputs)]) : body;
 	const withAttached = (json: IDataObject): IDataObject =>
 		attached ? { ...json, [ATTACHED_FILES_KEY]: attached.files } : json;
-
 	let answer: unknown;
 	let failure: unknown;
 	try {
-		answer = await startRunRequest(this, connection, { path, body: sentBody, flow, timeoutMs, itemIndex });
+		answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex });
 	} catch (error) {
 		failure = error;
 	}
@@ -258,29 +318,7 @@ export async function execute(
 		}
 		throw failure;
 	}
-	const started = toJsonObject(answer, 'response');
-	if (!settings) return { json: withAttached(started) };
-
-	const runId = extractRunId(answer);
-	if (runId === undefined) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Vishwa's answer to starting a run of flow "${flow}" has no run ID, so the node cannot wait for it`,
-			{
-				description: `The run has probably started. Vishwa answered ${summarizeBody(answer)}.`,
-				itemIndex,
-			},
-		);
-	}
-	const final = await waitForRun(this, connection, {
-		flowId,
-		runId,
-		itemIndex,
-		settings,
-		timeoutMs,
-		pollImmediately: false,
-	});
-	return { json: withAttached({ ...started, ...final }) };
+	return { answer, withAttached };
 }
 
 /** POST start-run once: never repeated when the answer may be lost. */

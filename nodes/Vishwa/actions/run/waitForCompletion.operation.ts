@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type VishwaConnection } from '../../transport';
+import type { Batch } from '../batch';
 import { commonOptions, flowIdProperties, readId, runIdProperties } from '../common';
-import { readWaitSettings, waitForRun, waitProperties } from './waitForRun';
+import { readWaitSettings, waitProperties } from './waitForRun';
 
 const show = { resource: ['run'], operation: ['waitForCompletion'] };
 
@@ -24,17 +25,21 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Waits for an existing run exactly as Start Run's wait does and returns its final status. */
+/**
+ * Waits for an existing run exactly as Start Run's wait does (with the execution's other runs, at
+ * once) and returns its final status.
+ */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	connection: VishwaConnection,
+	_connection: VishwaConnection,
+	batch: Batch,
 ): Promise<INodeExecutionData> {
 	const flowId = readId(this, 'flowId', itemIndex);
 	const runId = readId(this, 'runId', itemIndex);
 	const settings = readWaitSettings(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const final = await waitForRun(this, connection, {
+	const final = await batch.runWaiter().wait({
 		flowId,
 		runId,
 		itemIndex,

@@ -1,27 +1,35 @@
 /**
- * The n8n side of waiting for a run, shared by Start Run ("Wait for Completion") and the Wait for
- * Completion operation: their parameters, reading them, and the polling loop of core/wait.ts with
- * n8n's sleep, the execution's cancel signal and status requests through the transport.
+ * The n8n side of waiting for runs, shared by Start Run ("Wait for Completion") and the Wait for
+ * Completion operation: their parameters, reading them, and RunWaiter, which waits on every run
+ * of one execution at once. It drives core/waitScheduler.ts with n8n's sleep, the execution's
+ * cancel signal and status requests through the transport, sending at most Concurrency status
+ * requests at once (through the execution's shared request limiter).
  */
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { Limiter } from '../../core/concurrency';
 import { apiPaths } from '../../core/paths';
 import { serverReason } from '../../core/responses';
 import {
 	DEFAULT_FAILURE_TEXT,
 	DEFAULT_SUCCESS_TEXT,
 	formatDuration,
+	parseMaxUnfinishedRuns,
 	parseWaitSettings,
-	pollUntilFinished,
 	WAIT_FIELDS,
 	type WaitSettings,
 } from '../../core/wait';
+import { WaitScheduler, type WaitEnd } from '../../core/waitScheduler';
 import { vishwaApiRequest, type VishwaConnection } from '../../transport';
+import { setErrorItemJson } from '../errorItem';
 import { toJsonObject } from './getStatus.operation';
 
-/** On Failed Run and the Wait Options collection, shown where `show` says. */
-export function waitProperties(show: IDisplayOptions['show']): INodeProperties[] {
+/**
+ * On Failed Run and the Wait Options collection, shown where `show` says. `startsRuns`: the
+ * operation starts the runs it waits on, so Max Unfinished Runs applies.
+ */
+export function waitProperties(show: IDisplayOptions['show'], { startsRuns = false } = {}): INodeProperties[] {
 	return [
 		{
 			displayName: WAIT_FIELDS.onFailedRun,
@@ -68,6 +76,19 @@ export function waitProperties(show: IDisplayOptions['show']): INodeProperties[]
 					default: 10, // DEFAULT_POLL_SCHEDULE.maxMs (a literal: n8n's linter reads defaults statically)
 					description: 'The interval between status requests grows by half each time, up to this',
 				},
+				...(startsRuns
+					? [
+							{
+								displayName: WAIT_FIELDS.maxUnfinishedRuns,
+								name: 'maxUnfinishedRuns',
+								type: 'number' as const,
+								typeOptions: { minValue: 0 },
+								default: 0,
+								description:
+									"How many of this node's runs may be unfinished at once, for Vishwa plans that limit parallel runs: the next item's run starts when one finishes. 0 means no limit. Read from the first item.",
+							},
+						]
+					: []),
 				{
 					displayName: WAIT_FIELDS.maxWait,
 					name: 'maxWait',
@@ -106,20 +127,10 @@ export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): Wai
 	});
 }
 
-/** n8n 1.x's sleep ignores the signal: sleeping in slices still notices a cancel within a second. */
-const SLEEP_SLICE_MS = 1000;
-
-async function sleepUnlessCancelled(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	const end = Date.now() + ms;
-	while (!signal?.aborted) {
-		const left = end - Date.now();
-		if (left <= 0) return;
-		try {
-			await sleep(Math.min(left, SLEEP_SLICE_MS), signal);
-		} catch {
-			return; // aborted: the caller sees the signal and stops
-		}
-	}
+/** The item's Max Unfinished Runs, validated; Infinity when there is no limit. */
+export function readMaxUnfinishedRuns(ctx: IExecuteFunctions, itemIndex: number): number {
+	const options = ctx.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject;
+	return parseMaxUnfinishedRuns(options.maxUnfinishedRuns);
 }
 
 export interface WaitForRunRequest {
@@ -133,75 +144,193 @@ export interface WaitForRunRequest {
 	pollImmediately: boolean;
 }
 
-/**
- * Waits until the run finishes and returns its final status answer, whole. A failed run (unless
- * On Failed Run is "return"), a run that outlasts the maximum wait and a cancelled execution are
- * errors naming the run.
- */
-export async function waitForRun(
-	ctx: IExecuteFunctions,
-	connection: VishwaConnection,
-	request: WaitForRunRequest,
-): Promise<IDataObject> {
-	const { itemIndex, settings } = request;
-	const path = apiPaths.runStatus(request.flowId, request.runId);
-	const flowId = String(request.flowId).trim();
-	const runId = String(request.runId).trim();
-	const run = `Run "${runId}" of flow "${flowId}"`;
-	const signal = ctx.getExecutionCancelSignal?.();
+/** How one wait ended, as the waiter hands it to the item. */
+type WaitOutcome = WaitEnd | { kind: 'cancelled' } | { kind: 'error'; error: unknown };
 
-	const result = await pollUntilFinished(
-		settings,
-		{
-			fetchStatus: async () =>
-				await vishwaApiRequest(ctx, connection, {
+interface PendingWait {
+	request: WaitForRunRequest;
+	settle: (outcome: WaitOutcome) => void;
+}
+
+/**
+ * The loop sleeps at most this long at a time: n8n 1.x's sleep ignores the abort signal, so a
+ * cancel is still noticed within a second there (n8n 2.x wakes it at once).
+ */
+const SLEEP_SLICE_MS = 1000;
+
+/**
+ * Waits on every run of one execution at once: one loop, one scheduler, each run on its own
+ * backoff, at most `statusSlots` status requests out at once, and every request through the
+ * execution's shared limiter (so start-runs, uploads and status requests together stay within
+ * Concurrency). Stop (the execution's cancel signal) ends every wait at once.
+ */
+export class RunWaiter {
+	private readonly scheduler = new WaitScheduler<number>();
+	private readonly waits = new Map<number, PendingWait>();
+	private readonly signal: AbortSignal | undefined;
+	private nextKey = 0;
+	private looping = false;
+	private wakeLoop: (() => void) | undefined;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly connection: VishwaConnection,
+		private readonly requests: Limiter,
+		private readonly statusSlots: number,
+	) {
+		this.signal = ctx.getExecutionCancelSignal?.();
+		this.signal?.addEventListener('abort', () => this.wake(), { once: true });
+	}
+
+	/**
+	 * Waits until the run finishes and returns its final status answer, whole. A failed run (unless
+	 * On Failed Run is "return"), a run that outlasts the Maximum Wait and a cancelled execution are
+	 * errors naming the run; the item of a failed or timed-out run keeps its last status answer.
+	 */
+	async wait(request: WaitForRunRequest): Promise<IDataObject> {
+		const outcome = this.signal?.aborted
+			? ({ kind: 'cancelled' } as const)
+			: await new Promise<WaitOutcome>((settle) => {
+					const key = this.nextKey++;
+					this.waits.set(key, { request, settle });
+					this.scheduler.add(key, request.settings, Date.now(), request.pollImmediately);
+					this.wake();
+					if (!this.looping) void this.loop();
+				});
+		return this.toOutput(request, outcome);
+	}
+
+	private async loop(): Promise<void> {
+		this.looping = true;
+		try {
+			while (this.scheduler.size > 0) {
+				if (this.signal?.aborted) {
+					for (const key of this.scheduler.clear()) this.settle(key, { kind: 'cancelled' });
+					return;
+				}
+				const now = Date.now();
+				for (const { key, end } of this.scheduler.expire(now)) this.settle(key, end);
+				const free = this.statusSlots - this.scheduler.inFlight;
+				for (const due of this.scheduler.takeDue(now, free)) this.poll(due.key);
+				const wakeAt = this.scheduler.nextWakeMs();
+				if (wakeAt === undefined) return;
+				// Due but no free slot: an answer (which frees one) wakes the loop.
+				const ms = wakeAt > now ? wakeAt - now : SLEEP_SLICE_MS;
+				await this.sleep(Math.min(ms, SLEEP_SLICE_MS));
+			}
+		} finally {
+			this.looping = false;
+		}
+	}
+
+	/** Sleeps `ms`, or less when woken (an answer, a new run, Stop). */
+	private async sleep(ms: number): Promise<void> {
+		const timer = new AbortController();
+		const woken = new Promise<void>((resolve) => (this.wakeLoop = resolve));
+		try {
+			await Promise.race([sleep(ms, timer.signal).catch(() => undefined), woken]);
+		} finally {
+			this.wakeLoop = undefined;
+			timer.abort();
+		}
+	}
+
+	private wake(): void {
+		this.wakeLoop?.();
+	}
+
+	private settle(key: number, outcome: WaitOutcome): void {
+		const pending = this.waits.get(key);
+		if (!pending) return;
+		this.waits.delete(key);
+		pending.settle(outcome);
+	}
+
+	/** One status request, given at most the time left before the run's Maximum Wait is over. */
+	private poll(key: number): void {
+		const pending = this.waits.get(key);
+		if (!pending) return;
+		const { request } = pending;
+		const flowId = String(request.flowId).trim();
+		const runId = String(request.runId).trim();
+		const gone = Symbol('gone');
+		this.requests
+			.run(async () => {
+				const deadlineAt = this.scheduler.deadlineOf(key);
+				// Its turn came after the Maximum Wait ran out: the loop reports it.
+				if (deadlineAt === undefined || deadlineAt <= Date.now()) return gone;
+				return await vishwaApiRequest(this.ctx, this.connection, {
 					method: 'GET',
-					path,
+					path: apiPaths.runStatus(request.flowId, request.runId),
 					idempotency: 'safe',
 					timeoutMs: request.timeoutMs,
-					itemIndex,
+					deadlineAt,
+					itemIndex: request.itemIndex,
 					action: `get the status of run "${runId}" of flow "${flowId}"`,
-					notFoundMessage: `${run} was not found while waiting for it to finish`,
-				}),
-			sleep: async (ms) => await sleepUnlessCancelled(ms, signal),
-			now: () => Date.now(),
-			isCancelled: () => signal?.aborted === true,
-		},
-		request.pollImmediately,
-	);
+					notFoundMessage: `Run "${runId}" of flow "${flowId}" was not found while waiting for it to finish`,
+				});
+			})
+			.then(
+				(body) => {
+					if (body === gone) return;
+					const answer = this.scheduler.answer(key, body, Date.now());
+					if (answer !== 'waiting' && answer !== 'gone') this.settle(key, answer);
+				},
+				(error: unknown) => {
+					const deadlineAt = this.scheduler.deadlineOf(key);
+					if (deadlineAt === undefined) return; // no longer waited on
+					// Stop and the Maximum Wait are reported by the loop, the same way for every run.
+					if (this.signal?.aborted || Date.now() >= deadlineAt) return;
+					this.scheduler.remove(key);
+					this.settle(key, { kind: 'error', error });
+				},
+			)
+			.finally(() => this.wake());
+	}
 
-	const node = ctx.getNode();
-	if (result.kind === 'cancelled') {
-		throw new NodeOperationError(node, `Stopped waiting for run "${runId}" of flow "${flowId}": the execution was cancelled`, {
-			description: 'Only the waiting stopped; the run itself was not cancelled in Vishwa.',
-			itemIndex,
-		});
-	}
-	if (result.kind === 'timedOut') {
-		const last = result.status === undefined ? "no run_status in Vishwa's answer" : `last status "${result.status}"`;
-		throw new NodeOperationError(
-			node,
-			`${run} did not finish within ${formatDuration(settings.maxWaitMs)} (${last})`,
-			{
-				description: [
-					`It may still be running in Vishwa (${result.polls} status request${result.polls === 1 ? '' : 's'} made).`,
-					`Raise ${WAIT_FIELDS.maxWait}, or check it later with Run > Get Status or Run > Wait for Completion.`,
-					result.status === undefined
-						? ''
-						: `If "${result.status}" means the run has ended, add it to ${WAIT_FIELDS.successStatuses} or ${WAIT_FIELDS.failureStatuses}.`,
-				]
-					.filter((sentence) => sentence !== '')
-					.join(' '),
+	private toOutput(request: WaitForRunRequest, outcome: WaitOutcome): IDataObject {
+		const { itemIndex, settings } = request;
+		const flowId = String(request.flowId).trim();
+		const runId = String(request.runId).trim();
+		const run = `Run "${runId}" of flow "${flowId}"`;
+		const node = this.ctx.getNode();
+		if (outcome.kind === 'error') throw outcome.error;
+		if (outcome.kind === 'cancelled') {
+			throw new NodeOperationError(node, `Stopped waiting for run "${runId}" of flow "${flowId}": the execution was cancelled`, {
+				description: 'Only the waiting stopped; the run itself was not cancelled in Vishwa.',
 				itemIndex,
-			},
-		);
+			});
+		}
+		const lastAnswer = outcome.body === undefined ? {} : toJsonObject(outcome.body, 'status');
+		if (outcome.kind === 'timedOut') {
+			const made = outcome.polls + (outcome.requestPending ? 1 : 0);
+			const last = outcome.status === undefined ? "no run_status in Vishwa's answer" : `last status "${outcome.status}"`;
+			const error = new NodeOperationError(
+				node,
+				`${run} did not finish within ${formatDuration(settings.maxWaitMs)} (${last})`,
+				{
+					description: [
+						`It may still be running in Vishwa (${made} status request${made === 1 ? '' : 's'} made${outcome.requestPending ? ', the last one still unanswered at the deadline' : ''}).`,
+						`Raise ${WAIT_FIELDS.maxWait}, or check it later with Run > Get Status or Run > Wait for Completion.`,
+						outcome.status === undefined
+							? ''
+							: `If "${outcome.status}" means the run has ended, add it to ${WAIT_FIELDS.successStatuses} or ${WAIT_FIELDS.failureStatuses}.`,
+					]
+						.filter((sentence) => sentence !== '')
+						.join(' '),
+					itemIndex,
+				},
+			);
+			throw setErrorItemJson(error, lastAnswer);
+		}
+		if (outcome.outcome === 'failed' && settings.onFailedRun === 'error') {
+			const reason = serverReason(outcome.body);
+			const error = new NodeOperationError(node, `${run} failed (status "${outcome.status}")`, {
+				description: `${reason ? `Vishwa said: ${reason}. ` : ''}Set ${WAIT_FIELDS.onFailedRun} to "Return the Item" to get the run's final status as output instead.`,
+				itemIndex,
+			});
+			throw setErrorItemJson(error, lastAnswer);
+		}
+		return lastAnswer;
 	}
-	if (result.outcome === 'failed' && settings.onFailedRun === 'error') {
-		const reason = serverReason(result.body);
-		throw new NodeOperationError(node, `${run} failed (status "${result.status}")`, {
-			description: `${reason ? `Vishwa said: ${reason}. ` : ''}Set ${WAIT_FIELDS.onFailedRun} to "Return the Item" to get the run's final status as output instead.`,
-			itemIndex,
-		});
-	}
-	return toJsonObject(result.body, 'status');
 }
