@@ -501,6 +501,9 @@ async function dispatchPublic(ctx) {
   });
   ctx.entry = entry;
   res.once('finish', () => { entry.status = res.statusCode; });
+  const closeRequest = store.openRequest();
+  res.once('close', closeRequest);
+  res.once('finish', () => { entry.doneTime = new Date().toISOString(); closeRequest(); });
 
   if (t.error) throw new HttpError(400, t.error);
   const m = matchPublic(t.segs);

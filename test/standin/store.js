@@ -111,6 +111,8 @@ class Store {
     this.counters = { run: 0, file: 0, request: 0, fault: 0 };
     this.stats = {
       requests: 0, runsCreated: 0, runsCreatedByApi: 0, uploads: 0, filesStored: 0, faultsServed: 0, keyElsewhere: 0,
+      // Public requests open at once (received, answer not yet finished), now and at most.
+      requestsOpen: 0, requestsOpenMax: 0,
     };
     for (const f of DEFAULT_FLOWS) this.setFlow(f);
     for (const f of this.extraFlows) this.setFlow(f);
@@ -507,6 +509,20 @@ class Store {
   }
 
   // ---------------------------------------------------------------- requests
+  /** A public request was received; the returned function marks it finished (once). */
+  openRequest() {
+    const stats = this.stats;
+    stats.requestsOpen += 1;
+    stats.requestsOpenMax = Math.max(stats.requestsOpenMax, stats.requestsOpen);
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      // A reset meanwhile starts the count afresh.
+      if (this.stats === stats) stats.requestsOpen -= 1;
+    };
+  }
+
   logRequest(entry) {
     this.counters.request += 1;
     this.stats.requests += 1;

@@ -1,0 +1,319 @@
+'use strict';
+// Many items waiting for their runs (issue 15), through n8n's WorkflowExecute against the stand-in:
+// every run of the execution is waited on at once by one scheduler, Concurrency bounds the requests
+// in flight (as the stand-in counts them), each run costs one run's status requests, Max Unfinished
+// Runs holds the next start until a run finishes, and per item: Continue On Fail with run_id and the
+// start answer kept (issue 13, point 3), output order, pairedItem, one run per item, Maximum Wait
+// bounding a stalled status request (issue 13, point 5), Stop ending everything at once.
+// Assertions are on what the stand-in saw (request times, runs, requests open at once), not on speed.
+const { createHarness, linearWorkflow, TYPES } = require('./harness');
+const { startStandin } = require('./standin/server');
+
+const API_KEY = 'many-test-key-5e4d3c';
+const harness = createHarness();
+const credentials = () => ({ vishwaApi: { apiKey: API_KEY, baseUrl: standin.url } });
+let standin;
+
+beforeAll(async () => {
+	standin = await startStandin({ apiKey: API_KEY });
+});
+afterAll(async () => standin.close());
+beforeEach(() => standin.reset());
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const requestsTo = (suffix) => standin.state.requests.filter((r) => r.path.endsWith(suffix));
+const statusRequestsOf = (runId) => requestsTo('/status').filter((r) => r.path.includes(`/run/${runId}/status`));
+const apiRuns = () => standin.state.runs.filter((run) => run.createdBy === 'api');
+const time = (iso) => Date.parse(iso);
+
+function vishwaNode(parameters, { continueOnFail } = {}) {
+	return {
+		name: 'Vishwa',
+		type: TYPES.vishwa,
+		parameters: { resource: 'run', ...parameters },
+		...(continueOnFail ? { continueOnFail: true } : {}),
+	};
+}
+
+function workflowOf(parameters, { items, continueOnFail } = {}) {
+	const nodes = [];
+	if (items) nodes.push({ name: 'Items', type: TYPES.items, parameters: { items: JSON.stringify(items) } });
+	nodes.push(vishwaNode(parameters, { continueOnFail }));
+	return linearWorkflow(nodes);
+}
+
+function run(parameters, options) {
+	return harness.runWorkflow(workflowOf(parameters, options), { credentials: credentials() });
+}
+
+const startAndWait = (extra = {}) => ({
+	operation: 'start',
+	flowId: '={{ $json.flow }}',
+	specifyInputs: 'json',
+	inputsJson: '={{ JSON.stringify({ n: $json.n }) }}',
+	waitForCompletion: true,
+	...extra,
+});
+const itemsOf = (count, flow) => Array.from({ length: count }, (_, n) => ({ flow: typeof flow === 'function' ? flow(n) : flow, n }));
+
+/**
+ * The most runs that were started and not yet seen finished by the node at once: at each start-run
+ * the stand-in received, the runs started before it whose final status request (the one that found
+ * them finished) had not been answered yet.
+ */
+function mostRunsWaitedOnAtOnce() {
+	const runs = apiRuns().map((record) => {
+		const polls = statusRequestsOf(record.run_id);
+		return { runId: record.run_id, seenDoneAt: polls.length ? time(polls[polls.length - 1].time) : Infinity };
+	});
+	const starts = requestsTo('/start-run').map((request) => time(request.time));
+	let most = 0;
+	for (const at of starts) {
+		const open = runs.filter((r, index) => starts[index] <= at && r.seenDoneAt > at).length;
+		most = Math.max(most, open);
+	}
+	return most;
+}
+
+describe('many runs are waited on at once', () => {
+	test('20 items, runs of 3 s, default options: every run starts before the first one is seen finished, each costs one run\'s status requests', async () => {
+		standin.state.setFlow({ id: 'flow-3s', durationMs: 3000 });
+		const result = await run(startAndWait(), { items: itemsOf(20, 'flow-3s') });
+		expect(result.status).toBe('success');
+		const out = result.json('Vishwa');
+		expect(out).toHaveLength(20);
+		// One run per item, in order, each item paired with its input.
+		const runs = apiRuns();
+		expect(runs).toHaveLength(20);
+		expect(requestsTo('/start-run')).toHaveLength(20);
+		expect(out.map((json) => json.run_id)).toEqual(runs.map((r) => r.run_id));
+		expect(runs.map((r) => r.inputs.n)).toEqual([...Array(20).keys()]);
+		expect(out.every((json) => json.run_status === 'completed')).toBe(true);
+		expect(result.output('Vishwa').map((item) => item.pairedItem)).toEqual([...Array(20).keys()].map((item) => ({ item })));
+		// All 20 started before any was seen finished (with Concurrency as lanes, 5 at most).
+		const firstSeenDone = Math.min(...runs.map((r) => time(statusRequestsOf(r.run_id).at(-1).time)));
+		for (const request of requestsTo('/start-run')) expect(time(request.time)).toBeLessThan(firstSeenDone);
+		expect(mostRunsWaitedOnAtOnce()).toBe(20);
+		// Each run on its own backoff, as a single wait: after 1, 2.5 and 4.75 s (the run ends at 3 s).
+		for (const r of runs) expect(statusRequestsOf(r.run_id)).toHaveLength(3);
+		// Never more than Concurrency (default 5) requests open at once.
+		expect(standin.state.stats.requestsOpenMax).toBeLessThanOrEqual(5);
+	});
+
+	test('control: Max Unfinished Runs = 5 waits the way Concurrency lanes did (5 runs at a time)', async () => {
+		standin.state.setFlow({ id: 'flow-short', durationMs: 400 });
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxUnfinishedRuns: 5 } }), {
+			items: itemsOf(15, 'flow-short'),
+		});
+		expect(result.status).toBe('success');
+		expect(result.json('Vishwa').map((json) => json.run_status)).toEqual(Array(15).fill('completed'));
+		expect(mostRunsWaitedOnAtOnce()).toBe(5);
+		expect(apiRuns()).toHaveLength(15);
+	});
+
+	test('Max Unfinished Runs = 2: the next item\'s run starts only when one has finished', async () => {
+		standin.state.setFlow({ id: 'flow-short', durationMs: 300 });
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxUnfinishedRuns: 2 } }), {
+			items: itemsOf(7, 'flow-short'),
+		});
+		expect(result.status).toBe('success');
+		const runs = apiRuns();
+		expect(runs.map((r) => r.inputs.n)).toEqual([...Array(7).keys()]);
+		// When each run started, at most one earlier run had not ended yet.
+		for (const [index, record] of runs.entries()) {
+			const startedAt = time(record.run_start_time);
+			const unfinished = runs.slice(0, index).filter((earlier) => time(earlier.run_end_time) > startedAt);
+			expect(unfinished.length).toBeLessThanOrEqual(1);
+		}
+		expect(mostRunsWaitedOnAtOnce()).toBe(2);
+	});
+
+	test('Concurrency bounds the requests in flight (start-runs and status requests), not the runs', async () => {
+		// Every answer of this flow takes 150 ms, so requests pile up unless the node holds them back.
+		standin.state.setFlow({ id: 'flow-slow-answers', durationMs: 600, responseDelayMs: 150 });
+		for (const concurrency of [1, 3]) {
+			standin.reset();
+			standin.state.setFlow({ id: 'flow-slow-answers', durationMs: 600, responseDelayMs: 150 });
+			const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1 }, options: { concurrency } }), {
+				items: itemsOf(9, 'flow-slow-answers'),
+			});
+			expect(result.status).toBe('success');
+			expect(apiRuns()).toHaveLength(9);
+			expect(standin.state.stats.requestsOpenMax).toBe(concurrency);
+			// Still all runs waited on together: more runs unfinished at once than requests in flight.
+			expect(mostRunsWaitedOnAtOnce()).toBeGreaterThan(concurrency);
+		}
+	});
+
+	test('Wait for Completion on many existing runs: all at once, each on its own backoff', async () => {
+		const ids = [];
+		for (let n = 0; n < 12; n++) ids.push(standin.state.createRun({ flowId: 'flow-ok', durationMs: n % 2 ? 1200 : 200 }).run_id);
+		const result = await run(
+			{ operation: 'waitForCompletion', flowId: 'flow-ok', runId: '={{ $json.run }}', waitOptions: { pollInterval: 0.2 } },
+			{ items: ids.map((id) => ({ run: id })) },
+		);
+		expect(result.status).toBe('success');
+		expect(result.json('Vishwa').map((json) => json.run_id)).toEqual(ids);
+		// Each run on its own backoff (at once, then after 0.2, 0.5, 0.95, 1.625 s...), ending with the
+		// first request after the run ended: the short runs need fewer requests than the long ones.
+		for (const id of ids) {
+			const polls = statusRequestsOf(id).map((request) => time(request.time));
+			const endedAt = time(standin.state.getRun(id).run_end_time);
+			expect(polls.at(-1)).toBeGreaterThanOrEqual(endedAt);
+			if (polls.length > 1) expect(polls.at(-2)).toBeLessThan(endedAt);
+			const gaps = polls.slice(1).map((t, i) => t - polls[i]);
+			gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(Math.round(200 * 1.5 ** i) - 5));
+		}
+		const counts = ids.map((id) => statusRequestsOf(id).length);
+		expect(Math.max(...counts.filter((_, n) => n % 2 === 0))).toBeLessThan(Math.min(...counts.filter((_, n) => n % 2 === 1)));
+		expect(standin.state.stats.requestsOpenMax).toBeLessThanOrEqual(5);
+	});
+});
+
+describe('per item, as with one wait', () => {
+	test('Continue On Fail: each item its own result in order; a failed wait keeps run_id and the start answer', async () => {
+		standin.state.setFlow({ id: 'flow-forever', durationMs: null });
+		standin.state.setFlow({ id: 'flow-bad', durationMs: 200, outcome: 'failed' });
+		const flows = ['flow-ok', 'flow-bad', 'flow-unknown', 'flow-forever', 'flow-ok'];
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: 1 } }), {
+			items: flows.map((flow, n) => ({ flow, n })),
+			continueOnFail: true,
+		});
+		expect(result.status).toBe('success');
+		const out = result.json('Vishwa');
+		const runs = apiRuns();
+		// One run per started item; the unknown flow started nothing.
+		expect(runs.map((r) => r.flowId)).toEqual(['flow-ok', 'flow-bad', 'flow-forever', 'flow-ok']);
+		expect(requestsTo('/start-run')).toHaveLength(5);
+		const [ok, bad, unknown, forever, ok2] = out;
+		expect(ok).toMatchObject({ run_id: runs[0].run_id, run_status: 'completed', run_type: 'api' });
+		expect(ok2).toMatchObject({ run_id: runs[3].run_id, run_status: 'completed' });
+		expect(bad).toMatchObject({
+			error: `Run "${runs[1].run_id}" of flow "flow-bad" failed (status "failed")`,
+			run_id: runs[1].run_id,
+			run_status: 'failed',
+			run_type: 'api',
+			run_start_time: expect.any(String),
+		});
+		expect(unknown.error).toBe('Flow "flow-unknown" was not found');
+		expect(unknown.run_id).toBeUndefined();
+		expect(forever).toMatchObject({
+			error: `Run "${runs[2].run_id}" of flow "flow-forever" did not finish within 1 s (last status "running")`,
+			run_id: runs[2].run_id,
+			run_status: 'running',
+			run_type: 'api',
+			run_start_time: expect.any(String),
+		});
+		expect(result.output('Vishwa').map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+	});
+
+	test('without Continue On Fail the first failed item fails the node, after the others are done; no run started twice', async () => {
+		standin.state.setFlow({ id: 'flow-bad', durationMs: 100, outcome: 'failed' });
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1 } }), {
+			items: [{ flow: 'flow-ok', n: 0 }, { flow: 'flow-bad', n: 1 }, { flow: 'flow-ok', n: 2 }],
+		});
+		expect(result.status).toBe('error');
+		const runs = apiRuns();
+		expect(runs).toHaveLength(3);
+		expect(result.error.message).toBe(`Run "${runs[1].run_id}" of flow "flow-bad" failed (status "failed")`);
+		// The other runs were still waited on to the end.
+		for (const r of [runs[0], runs[2]]) expect(statusRequestsOf(r.run_id).length).toBeGreaterThan(0);
+	});
+
+	test('Maximum Wait bounds a stalled status request: it gets only the time left, then the item fails as timed out', async () => {
+		standin.state.setFlow({ id: 'flow-forever', durationMs: null });
+		// Every status request stalls for 20 s (the Request Timeout is 30 s).
+		await fetch(`${standin.url}/__control/faults`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ route: 'status', kind: 'slow', delayMs: 20000, times: 50 }),
+		});
+		const started = Date.now();
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.2, maxWait: 1.5 } }), {
+			items: [{ flow: 'flow-forever', n: 0 }, { flow: 'flow-forever', n: 1 }],
+			continueOnFail: true,
+		});
+		// Far below the 20 s stall (not a speed target: the stall would be the only other way out).
+		expect(Date.now() - started).toBeLessThan(8000);
+		const out = result.json('Vishwa');
+		const runs = apiRuns();
+		for (const [n, json] of out.entries()) {
+			expect(json.error).toBe(`Run "${runs[n].run_id}" of flow "flow-forever" did not finish within 1.5 s (no run_status in Vishwa's answer)`);
+			expect(json.errorDescription).toMatch(/1 status request made, the last one still unanswered at the deadline/);
+			expect(json.run_id).toBe(runs[n].run_id);
+		}
+		// One status request per run: no retry after the deadline.
+		await delay(300);
+		for (const r of runs) expect(statusRequestsOf(r.run_id)).toHaveLength(1);
+	});
+});
+
+describe('Stop', () => {
+	/** Runs the workflow as n8n's Stop button would see it; resolves with the node's own end. */
+	async function runAndStop(workflowJson, stopWhen) {
+		const { nodeTypes, credentialTypes } = await harness.load();
+		const { Workflow } = harness.workflowLib;
+		const { WorkflowExecute, ExecutionLifecycleHooks } = harness.core;
+		const vishwa = nodeTypes[TYPES.vishwa];
+		let nodeSettled;
+		const nodeDone = new Promise((resolve) => (nodeSettled = resolve));
+		vishwa.execute = async function (...args) {
+			try {
+				return await Object.getPrototypeOf(vishwa).execute.apply(this, args);
+			} catch (error) {
+				nodeSettled({ at: Date.now(), error });
+				throw error;
+			} finally {
+				nodeSettled({ at: Date.now() });
+			}
+		};
+		try {
+			const workflow = new Workflow({
+				id: 'stop-many',
+				name: 'stop many',
+				nodes: workflowJson.nodes,
+				connections: workflowJson.connections,
+				active: false,
+				nodeTypes: harness.nodeTypesRegistry(nodeTypes),
+				settings: {},
+			});
+			const hooks = new ExecutionLifecycleHooks('manual', 'exec-stop-many', workflowJson);
+			let finished;
+			const done = new Promise((resolve) => (finished = resolve));
+			hooks.addHandler('workflowExecuteAfter', (runData) => finished(runData));
+			const credentialsHelper = harness.credentialsHelper(credentials(), credentialTypes);
+			const execution = new WorkflowExecute(harness.additionalData(credentialsHelper, hooks), 'manual').run({
+				workflow,
+				startNode: workflowJson.nodes[0],
+			});
+			await stopWhen();
+			const requestsAtStop = standin.state.requests.length;
+			const stoppedAt = Date.now();
+			execution.cancel();
+			const runData = await done;
+			const settled = await nodeDone;
+			await delay(1200);
+			return { runData, settled, stoppedAt, requestsAtStop, requestsAfter: standin.state.requests.length, attempts: credentialsHelper.requestLog };
+		} finally {
+			delete vishwa.execute;
+		}
+	}
+
+	test('Stop ends every wait at once; no request after it, and items still waiting for a place start no run', async () => {
+		standin.state.setFlow({ id: 'flow-forever', durationMs: null });
+		const workflowJson = workflowOf(startAndWait({ waitOptions: { pollInterval: 0.2, maxUnfinishedRuns: 4 } }), {
+			items: itemsOf(10, 'flow-forever'),
+		});
+		const { runData, settled, stoppedAt, requestsAtStop, requestsAfter } = await runAndStop(workflowJson, async () => {
+			// Until the 4 runs have been polled a few times.
+			while (requestsTo('/status').length < 8) await delay(50);
+		});
+		expect(runData.status).toBe('canceled');
+		expect(settled.at - stoppedAt).toBeLessThan(300);
+		expect(settled.error.message).toMatch(/^Stopped waiting for run "run_\d+" of flow "flow-forever": the execution was cancelled$/);
+		expect(requestsAfter).toBe(requestsAtStop);
+		// Only 4 runs were ever started; the 6 items waiting for a place started none.
+		expect(apiRuns()).toHaveLength(4);
+		expect(apiRuns().every((r) => r.run_status === 'running')).toBe(true);
+	});
+});
