@@ -6,7 +6,8 @@
  * figures to bench/results.json: one object, a key per figure (numbers only), plus `machine` and
  * `versions`; the raw samples go to bench/results.details.json.
  *
- *   npm run build && npm run bench                      full run, about 12 minutes
+ *   npm run build && npm run bench                      full run, about 22 minutes (waitMany's lane
+ *                                                       comparison alone takes about 9)
  *   npm run bench -- --quick                            small counts, 5-min wait scaled down, tiny files
  *                                                       (writes bench/results.quick.json)
  *   npm run bench -- --only startRun,upload             some figures only
@@ -25,7 +26,7 @@ const path = require('path');
 const { ROOT, parseArgs, machine, versions, log } = require('./lib/common');
 const { renderTable, readmeBlock, README_START, README_END } = require('./lib/table');
 
-const FIGURES = ['startRun', 'upload', 'wait', 'trigger'];
+const FIGURES = ['startRun', 'upload', 'wait', 'trigger', 'waitMany'];
 
 function runFigure(name, quick) {
 	const resultFile = path.join(os.tmpdir(), `vishwa-bench-${process.pid}-${name}.json`);

@@ -20,6 +20,9 @@ const ISSUE_KEYS = [
 	'triggerRequestsPerPoll',
 	'triggerPollMs',
 	'triggerStateBytes',
+	'waitManyRatioVsIdeal',
+	'waitManyLanesRatioVsIdeal',
+	'waitManyStatusRequestsPerRun',
 ];
 /** Measured against n8n's own HTTP Request node, which needs the e2e n8n install (e2e/install-n8n.sh v2). */
 const NEEDS_N8N_NODES_BASE = ['startRunRatioVsHttpRequestNode'];

@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Figure 5, many items waiting (issue 15): 200 items through Run > Start with "Wait for Completion"
+ * on, runs of 10 s on the stand-in, default options (Concurrency 5, default wait options), in one
+ * execution. Measured:
+ *   - the node's wall time (runData executionTime) against the ideal: the time to start all runs
+ *     at that Concurrency (the node's start to the last start-run's answer, as the stand-in saw it)
+ *     + the run's 10 s + the poll interval in effect when the runs end (on the default schedule,
+ *     1 s growing by half: 5.06 s, the interval from 8.1 s to 13.2 s after a start);
+ *   - the same job the way the node waited before (Concurrency lanes: each of 5 lanes holds its item
+ *     for the whole wait), measured in the same bench run by setting Max Unfinished Runs to the
+ *     Concurrency, which starts the next item's run only when one of 5 has finished: exactly what
+ *     the lanes did (same requests, same order). Expected about 40 rounds of one run's wait.
+ *   - status requests per run (median and most) and the most requests the stand-in had open at once.
+ * --quick: 20 items, time scaled down 100x (runs of 0.1 s, poll interval 0.01 s, cap 0.1 s).
+ *
+ *   node bench/figures/waitMany.js [--quick] [--items 200] [--skip-lanes] [--result file.json]
+ */
+const path = require('path');
+
+const { ROOT, median, round, parseArgs, writeResult, runMain, log } = require('../lib/common');
+const { startStandinProcess } = require('../lib/standinProcess');
+
+const args = parseArgs();
+const quick = Boolean(args.quick);
+const SCALE = quick ? 1 / 100 : 1;
+const ITEMS = Number(args.items || (quick ? 20 : 200));
+const RUN_MS = 10000 * SCALE;
+const CONCURRENCY = 5; // the node's default (actions/common.ts DEFAULT_CONCURRENCY)
+const FLOW = 'bench-wait-many';
+
+/**
+ * The poll interval in effect when a run of `runMs` ends, on the node's schedule (first status
+ * request one interval after the start, each interval half again as long, up to the cap).
+ */
+function intervalInEffectMs(runMs, schedule) {
+	const { pollDelayMs } = require(path.join(ROOT, 'dist', 'nodes', 'Vishwa', 'core', 'schedule'));
+	let at = 0;
+	for (let k = 0; ; k++) {
+		const delay = pollDelayMs(k, schedule);
+		if (at + delay > runMs) return delay;
+		at += delay;
+	}
+}
+
+async function main() {
+	const { createHarness, linearWorkflow, TYPES } = require('../../test/harness');
+	const harness = createHarness();
+	await harness.load();
+	const standin = await startStandinProcess({ flows: [{ id: FLOW, durationMs: RUN_MS }] });
+	const credentials = { vishwaApi: { apiKey: standin.apiKey, baseUrl: standin.url } };
+	// Full run: the node's defaults. Quick run: the same schedule, 100x faster.
+	const scaled = quick ? { pollInterval: 1 * SCALE, maxPollInterval: 10 * SCALE } : {};
+	const workflow = (waitOptions) =>
+		linearWorkflow([
+			{ name: 'Items', type: TYPES.items, parameters: { items: JSON.stringify(Array.from({ length: ITEMS }, (_, n) => ({ n }))) } },
+			{
+				name: 'Run',
+				type: TYPES.vishwa,
+				parameters: {
+					resource: 'run',
+					operation: 'start',
+					flowId: FLOW,
+					specifyInputs: 'json',
+					inputsJson: '={{ JSON.stringify({ n: $json.n }) }}',
+					waitForCompletion: true,
+					waitOptions,
+				},
+			},
+		]);
+
+	/** One execution; what the stand-in saw. */
+	async function measure(label, waitOptions) {
+		await standin.control('POST', '/reset');
+		log(`waitMany ${label}: ${ITEMS} items, runs of ${RUN_MS / 1000} s`);
+		const result = await harness.runWorkflow(workflow(waitOptions), { credentials });
+		if (result.status !== 'success') throw new Error(`waitMany ${label}: ${result.error && result.error.message}`);
+		const nodeRun = result.run.data.resultData.runData.Run[0];
+		const out = result.json('Run');
+		if (out.length !== ITEMS || !out.every((json) => json.run_status === 'completed')) throw new Error(`waitMany ${label}: not every run completed`);
+		const starts = await standin.requests('start-run');
+		const polls = await standin.requests('status');
+		const stats = await standin.control('GET', '/stats');
+		if (starts.length !== ITEMS || stats.runsCreatedByApi !== ITEMS) throw new Error(`waitMany ${label}: ${starts.length} start-runs for ${ITEMS} items`);
+		const perRun = new Map();
+		for (const poll of polls) {
+			const times = perRun.get(poll.path) || [];
+			times.push(Date.parse(poll.time));
+			perRun.set(poll.path, times);
+		}
+		const counts = [...perRun.values()].map((times) => times.length);
+		// The run seen finished last, and the interval before its final status request.
+		const last = [...perRun.values()].map((times) => times.sort((a, b) => a - b)).sort((a, b) => a.at(-1) - b.at(-1)).at(-1);
+		const lastIntervalMs = last.length >= 2 ? last.at(-1) - last.at(-2) : NaN;
+		const startAllMs = Math.max(...starts.map((request) => Date.parse(request.doneTime || request.time))) - nodeRun.startTime;
+		return {
+			wallMs: nodeRun.executionTime,
+			startAllMs,
+			lastIntervalMs,
+			statusRequestsPerRun: median(counts),
+			statusRequestsPerRunMax: Math.max(...counts),
+			requestsOpenMax: stats.requestsOpenMax,
+		};
+	}
+
+	try {
+		// Warm-up (not measured): one short execution.
+		await harness.runWorkflow(
+			linearWorkflow([{ name: 'Run', type: TYPES.vishwa, parameters: { resource: 'run', operation: 'start', flowId: 'flow-instant', waitForCompletion: true, waitOptions: scaled } }]),
+			{ credentials },
+		);
+		const now = await measure('(all runs at once)', scaled);
+		const schedule = { initialMs: 1000 * SCALE, maxMs: 10000 * SCALE, factor: 1.5 };
+		const intervalMs = intervalInEffectMs(RUN_MS, schedule);
+		const ideal = now.startAllMs + RUN_MS + intervalMs;
+		const figures = {
+			waitManyNodeMs: round(now.wallMs),
+			waitManyIdealMs: round(ideal),
+			waitManyRatioVsIdeal: round(now.wallMs / ideal, 2),
+			waitManyStartAllMs: round(now.startAllMs),
+			waitManyPollIntervalAtEndMs: round(intervalMs),
+			waitManyStatusRequestsPerRun: now.statusRequestsPerRun,
+			waitManyStatusRequestsPerRunMax: now.statusRequestsPerRunMax,
+			waitManyRequestsInFlightMax: now.requestsOpenMax,
+		};
+		let lanes;
+		if (!args['skip-lanes']) {
+			lanes = await measure('(Concurrency lanes, as before)', { ...scaled, maxUnfinishedRuns: CONCURRENCY });
+			figures.waitManyLanesMs = round(lanes.wallMs);
+			figures.waitManyLanesRatioVsIdeal = round(lanes.wallMs / ideal, 2);
+			figures.waitManyLanesStatusRequestsPerRun = lanes.statusRequestsPerRun;
+		}
+		writeResult(args, {
+			figures,
+			details: { items: ITEMS, runMs: RUN_MS, concurrency: CONCURRENCY, timeScale: SCALE, waitOptions: scaled, now, lanes },
+		});
+	} finally {
+		await standin.stop();
+	}
+}
+
+runMain(main);
