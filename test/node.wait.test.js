@@ -192,6 +192,11 @@ test('Continue On Fail: each item gets its own result, in order', async () => {
 	expect(out[2].error).toBe('Run "run_404" of flow "flow-ok" was not found while waiting for it to finish');
 	expect(out[3].error).toBe('Item 3: Run ID is empty');
 	expect(out[4].error).toBe(`Run "${forever.run_id}" of flow "flow-ok" did not finish within 0.6 s (last status "running")`);
+	// A failed wait keeps the run's id and its last status next to the error; an input error has none.
+	expect(out[1]).toMatchObject({ run_id: failed.run_id, run_status: 'failed' });
+	expect(out[2].run_id).toBe('run_404');
+	expect(out[3].run_id).toBeUndefined();
+	expect(out[4]).toMatchObject({ run_id: forever.run_id, run_status: 'running' });
 	expect(result.output('Vishwa').map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 });
 

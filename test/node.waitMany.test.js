@@ -75,6 +75,19 @@ function mostRunsWaitedOnAtOnce() {
 	return most;
 }
 
+/**
+ * The run's status requests follow one wait's backoff (the gaps between them at least `firstGapMs`,
+ * then 1.5 times longer each time) and end with the first request after the run ended.
+ */
+function expectOwnBackoff(runId, firstGapMs) {
+	const polls = statusRequestsOf(runId).map((request) => time(request.time));
+	const endedAt = time(standin.state.getRun(runId).run_end_time);
+	expect(polls.at(-1)).toBeGreaterThanOrEqual(endedAt);
+	if (polls.length > 1) expect(polls.at(-2)).toBeLessThan(endedAt);
+	const gaps = polls.slice(1).map((t, i) => t - polls[i]);
+	gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(Math.round(firstGapMs * 1.5 ** i) - 5));
+}
+
 describe('many runs are waited on at once', () => {
 	test('20 items, runs of 3 s, default options: every run starts before the first one is seen finished, each costs one run\'s status requests', async () => {
 		standin.state.setFlow({ id: 'flow-3s', durationMs: 3000 });
@@ -94,8 +107,12 @@ describe('many runs are waited on at once', () => {
 		const firstSeenDone = Math.min(...runs.map((r) => time(statusRequestsOf(r.run_id).at(-1).time)));
 		for (const request of requestsTo('/start-run')) expect(time(request.time)).toBeLessThan(firstSeenDone);
 		expect(mostRunsWaitedOnAtOnce()).toBe(20);
-		// Each run on its own backoff, as a single wait: after 1, 2.5 and 4.75 s (the run ends at 3 s).
-		for (const r of runs) expect(statusRequestsOf(r.run_id)).toHaveLength(3);
+		// Each run on its own backoff, as a single wait: after 1, 2.5 and 4.75 s (the run ends at 3 s),
+		// so at most 3 status requests, the last one the first after the run ended.
+		for (const r of runs) {
+			expectOwnBackoff(r.run_id, 1500);
+			expect(statusRequestsOf(r.run_id).length).toBeLessThanOrEqual(3);
+		}
 		// Never more than Concurrency (default 5) requests open at once.
 		expect(standin.state.stats.requestsOpenMax).toBeLessThanOrEqual(5);
 	});
@@ -147,7 +164,7 @@ describe('many runs are waited on at once', () => {
 
 	test('Wait for Completion on many existing runs: all at once, each on its own backoff', async () => {
 		const ids = [];
-		for (let n = 0; n < 12; n++) ids.push(standin.state.createRun({ flowId: 'flow-ok', durationMs: n % 2 ? 1200 : 200 }).run_id);
+		for (let n = 0; n < 12; n++) ids.push(standin.state.createRun({ flowId: 'flow-ok', durationMs: n % 2 ? 4000 : 200 }).run_id);
 		const result = await run(
 			{ operation: 'waitForCompletion', flowId: 'flow-ok', runId: '={{ $json.run }}', waitOptions: { pollInterval: 0.2 } },
 			{ items: ids.map((id) => ({ run: id })) },
@@ -156,14 +173,7 @@ describe('many runs are waited on at once', () => {
 		expect(result.json('Vishwa').map((json) => json.run_id)).toEqual(ids);
 		// Each run on its own backoff (at once, then after 0.2, 0.5, 0.95, 1.625 s...), ending with the
 		// first request after the run ended: the short runs need fewer requests than the long ones.
-		for (const id of ids) {
-			const polls = statusRequestsOf(id).map((request) => time(request.time));
-			const endedAt = time(standin.state.getRun(id).run_end_time);
-			expect(polls.at(-1)).toBeGreaterThanOrEqual(endedAt);
-			if (polls.length > 1) expect(polls.at(-2)).toBeLessThan(endedAt);
-			const gaps = polls.slice(1).map((t, i) => t - polls[i]);
-			gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(Math.round(200 * 1.5 ** i) - 5));
-		}
+		for (const id of ids) expectOwnBackoff(id, 200);
 		const counts = ids.map((id) => statusRequestsOf(id).length);
 		expect(Math.max(...counts.filter((_, n) => n % 2 === 0))).toBeLessThan(Math.min(...counts.filter((_, n) => n % 2 === 1)));
 		expect(standin.state.stats.requestsOpenMax).toBeLessThanOrEqual(5);

@@ -149,6 +149,8 @@ type WaitOutcome = WaitEnd | { kind: 'cancelled' } | { kind: 'error'; error: unk
 
 interface PendingWait {
 	request: WaitForRunRequest;
+	/** The status path, built (and the ids checked) before the wait joins the scheduler. */
+	path: string;
 	settle: (outcome: WaitOutcome) => void;
 }
 
@@ -188,11 +190,13 @@ export class RunWaiter {
 	 * errors naming the run; the item of a failed or timed-out run keeps its last status answer.
 	 */
 	async wait(request: WaitForRunRequest): Promise<IDataObject> {
+		// An empty id is an input error, found before any request.
+		const path = apiPaths.runStatus(request.flowId, request.runId);
 		const outcome = this.signal?.aborted
 			? ({ kind: 'cancelled' } as const)
 			: await new Promise<WaitOutcome>((settle) => {
 					const key = this.nextKey++;
-					this.waits.set(key, { request, settle });
+					this.waits.set(key, { request, path, settle });
 					this.scheduler.add(key, request.settings, Date.now(), request.pollImmediately);
 					this.wake();
 					if (!this.looping) void this.loop();
@@ -250,7 +254,7 @@ export class RunWaiter {
 	private poll(key: number): void {
 		const pending = this.waits.get(key);
 		if (!pending) return;
-		const { request } = pending;
+		const { request, path } = pending;
 		const flowId = String(request.flowId).trim();
 		const runId = String(request.runId).trim();
 		const gone = Symbol('gone');
@@ -261,7 +265,7 @@ export class RunWaiter {
 				if (deadlineAt === undefined || deadlineAt <= Date.now()) return gone;
 				return await vishwaApiRequest(this.ctx, this.connection, {
 					method: 'GET',
-					path: apiPaths.runStatus(request.flowId, request.runId),
+					path,
 					idempotency: 'safe',
 					timeoutMs: request.timeoutMs,
 					deadlineAt,
@@ -294,7 +298,8 @@ export class RunWaiter {
 		const runId = String(request.runId).trim();
 		const run = `Run "${runId}" of flow "${flowId}"`;
 		const node = this.ctx.getNode();
-		if (outcome.kind === 'error') throw outcome.error;
+		// The run exists (or was given): a failed wait's item keeps its id.
+		if (outcome.kind === 'error') throw setErrorItemJson(outcome.error, { run_id: runId });
 		if (outcome.kind === 'cancelled') {
 			throw new NodeOperationError(node, `Stopped waiting for run "${runId}" of flow "${flowId}": the execution was cancelled`, {
 				description: 'Only the waiting stopped; the run itself was not cancelled in Vishwa.',
@@ -302,6 +307,7 @@ export class RunWaiter {
 			});
 		}
 		const lastAnswer = outcome.body === undefined ? {} : toJsonObject(outcome.body, 'status');
+		const errorItem = { run_id: runId, ...lastAnswer };
 		if (outcome.kind === 'timedOut') {
 			const made = outcome.polls + (outcome.requestPending ? 1 : 0);
 			const last = outcome.status === undefined ? "no run_status in Vishwa's answer" : `last status "${outcome.status}"`;
@@ -321,7 +327,7 @@ export class RunWaiter {
 					itemIndex,
 				},
 			);
-			throw setErrorItemJson(error, lastAnswer);
+			throw setErrorItemJson(error, errorItem);
 		}
 		if (outcome.outcome === 'failed' && settings.onFailedRun === 'error') {
 			const reason = serverReason(outcome.body);
@@ -329,7 +335,7 @@ export class RunWaiter {
 				description: `${reason ? `Vishwa said: ${reason}. ` : ''}Set ${WAIT_FIELDS.onFailedRun} to "Return the Item" to get the run's final status as output instead.`,
 				itemIndex,
 			});
-			throw setErrorItemJson(error, lastAnswer);
+			throw setErrorItemJson(error, errorItem);
 		}
 		return lastAnswer;
 	}
