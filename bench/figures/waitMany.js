@@ -15,7 +15,9 @@
  *   - status requests per run (median and most) and the most requests the stand-in had open at once.
  * --quick: 20 items, time scaled down 100x (runs of 0.1 s, poll interval 0.01 s, cap 0.1 s).
  *
- *   node bench/figures/waitMany.js [--quick] [--items 200] [--skip-lanes] [--result file.json]
+ *   node bench/figures/waitMany.js [--quick] [--items 200] [--scale 0.1] [--skip-lanes] [--result file.json]
+ *
+ * (--scale: every time scaled by this factor, as --quick does with 0.01.)
  */
 const path = require('path');
 
@@ -24,7 +26,7 @@ const { startStandinProcess } = require('../lib/standinProcess');
 
 const args = parseArgs();
 const quick = Boolean(args.quick);
-const SCALE = quick ? 1 / 100 : 1;
+const SCALE = Number(args.scale || (quick ? 1 / 100 : 1));
 const ITEMS = Number(args.items || (quick ? 20 : 200));
 const RUN_MS = 10000 * SCALE;
 const CONCURRENCY = 5; // the node's default (actions/common.ts DEFAULT_CONCURRENCY)
@@ -50,8 +52,8 @@ async function main() {
 	await harness.load();
 	const standin = await startStandinProcess({ flows: [{ id: FLOW, durationMs: RUN_MS }] });
 	const credentials = { vishwaApi: { apiKey: standin.apiKey, baseUrl: standin.url } };
-	// Full run: the node's defaults. Quick run: the same schedule, 100x faster.
-	const scaled = quick ? { pollInterval: 1 * SCALE, maxPollInterval: 10 * SCALE } : {};
+	// Full run: the node's defaults. Quick run (or --scale): the same schedule, faster.
+	const scaled = SCALE === 1 ? {} : { pollInterval: 1 * SCALE, maxPollInterval: 10 * SCALE };
 	const workflow = (waitOptions) =>
 		linearWorkflow([
 			{ name: 'Items', type: TYPES.items, parameters: { items: JSON.stringify(Array.from({ length: ITEMS }, (_, n) => ({ n }))) } },

@@ -37,9 +37,10 @@ const sharesRequests = (resource: string, operation: string) =>
 	resource === 'run' && (operation === 'start' || operation === 'waitForCompletion');
 
 /**
- * Runs the chosen operation for every input item. Output order equals
- * input order, every output item is paired with its input, and one item's failure never touches
- * another: with "Continue On Fail" it becomes that item's output, otherwise the node fails with it.
+ * Runs the chosen operation for every input item. Output order equals input order, every output
+ * item is paired with its input, and one item's failure never touches another: with "Continue On
+ * Fail" it becomes that item's output (keeping what the item still knows, such as its run ID),
+ * otherwise the node fails with it.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
