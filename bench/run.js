@@ -26,7 +26,7 @@ const path = require('path');
 const { ROOT, parseArgs, machine, versions, log } = require('./lib/common');
 const { renderTable, readmeBlock, README_START, README_END } = require('./lib/table');
 
-const FIGURES = ['startRun', 'upload', 'wait', 'trigger', 'waitMany'];
+const FIGURES = ['startRun', 'upload', 'wait', 'trigger', 'waitMany', 'startRunRealN8n'];
 
 function runFigure(name, quick) {
 	const resultFile = path.join(os.tmpdir(), `vishwa-bench-${process.pid}-${name}.json`);
