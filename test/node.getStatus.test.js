@@ -33,7 +33,7 @@ test('returns the server fields untouched, including fields the contract does no
 	const result = await getStatus({ flowId: 'flow-ok', runId: run.run_id });
 	expect(result.status).toBe('success');
 	const [item] = result.output('Vishwa');
-	expect(item.json).toEqual(standin.state.runStatus(run.run_id));
+	expect(item.json).toEqual({ ...standin.state.runStatus(run.run_id), flow_id: 'flow-ok' });
 	expect(item.json).toHaveProperty('run_end_time');
 	expect(item.json.run_status).toBe('completed');
 	expect(item.pairedItem).toEqual({ item: 0 });

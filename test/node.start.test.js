@@ -69,6 +69,7 @@ describe('the body sent', () => {
 			run_status: 'queued',
 			run_start_time: expect.any(String),
 			run_type: 'api',
+			flow_id: 'flow-ok',
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(statusRequests()).toHaveLength(0);
@@ -219,7 +220,7 @@ describe('Wait for Completion', () => {
 		expect(result.status).toBe('success');
 		const [run] = await recordedRuns();
 		const [item] = result.output('Vishwa');
-		expect(item.json).toEqual(standin.state.runStatus(run.run_id));
+		expect(item.json).toEqual({ ...standin.state.runStatus(run.run_id), flow_id: 'flow-ok' });
 		expect(item.json).toMatchObject({ run_id: run.run_id, run_status: 'completed', outputs: { q: 'hi' }, run_type: 'api' });
 		expect(item.json.run_end_time).toEqual(expect.any(String));
 		expect(item.pairedItem).toEqual({ item: 0 });

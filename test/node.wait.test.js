@@ -57,7 +57,7 @@ test('waits for a run started elsewhere and returns its final status whole', asy
 	const result = await waitFor({ flowId: 'flow-ok', runId: run.run_id });
 	expect(result.status).toBe('success');
 	const [item] = result.output('Vishwa');
-	expect(item.json).toEqual(standin.state.runStatus(run.run_id));
+	expect(item.json).toEqual({ ...standin.state.runStatus(run.run_id), flow_id: 'flow-ok' });
 	expect(item.json).toMatchObject({ run_id: run.run_id, run_status: 'completed', run_type: 'scheduled' });
 	expect(item.json.run_end_time).toEqual(expect.any(String));
 	expect(item.pairedItem).toEqual({ item: 0 });
@@ -87,7 +87,7 @@ test('On Failed Run = Return the Item returns the failed run\'s final status', a
 	const run = await externalRun({ flowId: 'flow-ok', durationMs: 100, outcome: 'failed' });
 	const result = await waitFor({ flowId: 'flow-ok', runId: run.run_id, onFailedRun: 'return' });
 	expect(result.status).toBe('success');
-	expect(result.json('Vishwa')).toEqual([standin.state.runStatus(run.run_id)]);
+	expect(result.json('Vishwa')).toEqual([{ ...standin.state.runStatus(run.run_id), flow_id: 'flow-ok' }]);
 	expect(result.json('Vishwa')[0].run_status).toBe('failed');
 });
 

@@ -37,6 +37,13 @@ export const flowIdProperty = (operations: string[]): INodeProperties => ({
 	displayOptions: { show: { resource: ['run'], operation: operations } },
 });
 
+/** Flow ID of an operation that follows a run: the previous Vishwa node's output carries it. */
+export const flowIdOfRunProperty = (operations: string[]): INodeProperties => ({
+	...flowIdProperty(operations),
+	placeholder: 'e.g. {{ $json.flow_id }}',
+	hint: 'After a Vishwa node or the Vishwa Trigger, drag in flow_id or type {{ $json.flow_id }}',
+});
+
 export const runIdProperty = (operations: string[]): INodeProperties => ({
 	displayName: 'Run ID',
 	name: 'runId',
@@ -44,6 +51,7 @@ export const runIdProperty = (operations: string[]): INodeProperties => ({
 	required: true,
 	default: '',
 	placeholder: 'e.g. {{ $json.run_id }}',
+	hint: 'After a Vishwa node or the Vishwa Trigger, drag in run_id or type {{ $json.run_id }}',
 	description: 'The run_id returned by Start Run',
 	displayOptions: { show: { resource: ['run'], operation: operations } },
 });
@@ -67,9 +75,12 @@ function forVersions(property: INodeProperties, versions: typeof ONLY_VERSION_1 
 /** Where the ID is: the flow's generated integration guide shows its start-run URL. */
 const FLOW_ID_HINT = "In Vishwa, open the flow's Integrate panel: the ID is the part between /workflow/ and /start-run in its start-run URL";
 
-/** Flow ID for every node version: text (v1) or a locator, By ID first (the published API lists no flows). */
-export const flowIdProperties = (operations: string[]): INodeProperties[] => [
-	forVersions(flowIdProperty(operations), ONLY_VERSION_1),
+/**
+ * Flow ID for every node version: text (v1) or a locator, By ID first (the published API lists no
+ * flows). `afterRun`: an operation that usually follows a Vishwa node, whose output carries flow_id.
+ */
+export const flowIdProperties = (operations: string[], { afterRun = false } = {}): INodeProperties[] => [
+	forVersions(afterRun ? flowIdOfRunProperty(operations) : flowIdProperty(operations), ONLY_VERSION_1),
 	forVersions(
 		{
 			displayName: 'Flow ID',
@@ -83,8 +94,8 @@ export const flowIdProperties = (operations: string[]): INodeProperties[] => [
 					displayName: 'By ID',
 					name: 'id',
 					type: 'string',
-					placeholder: 'e.g. 6650c1f2a9…',
-					hint: FLOW_ID_HINT,
+					placeholder: afterRun ? 'e.g. {{ $json.flow_id }}' : 'e.g. 6650c1f2a9…',
+					hint: afterRun ? `After a Vishwa node or the Vishwa Trigger, type {{ $json.flow_id }}. Otherwise: ${FLOW_ID_HINT}` : FLOW_ID_HINT,
 				},
 				{
 					displayName: 'From List',
@@ -126,7 +137,7 @@ export const runIdProperties = (operations: string[], description?: string): INo
 						name: 'id',
 						type: 'string',
 						placeholder: 'e.g. {{ $json.run_id }}',
-						hint: 'The run_id that Start Run returns (or the Vishwa Trigger emits)',
+						hint: 'The run_id that Start Run returns (or the Vishwa Trigger emits): after one of them, type {{ $json.run_id }}',
 					},
 				],
 				displayOptions: { show: { resource: ['run'], operation: operations } },

@@ -3,9 +3,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { mapWithConcurrency } from '../core/concurrency';
 import { VishwaInputError } from '../core/errors';
+import { extractRunId, withRunIds } from '../core/responses';
 import { getVishwaConnection, type VishwaConnection } from '../transport';
 import { Batch } from './batch';
-import { DEFAULT_CONCURRENCY } from './common';
+import { DEFAULT_CONCURRENCY, readId } from './common';
 import { errorItemJson } from './errorItem';
 import * as asset from './asset';
 import * as run from './run';
@@ -61,7 +62,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const runItem = async (itemIndex: number) => {
 		try {
 			const output = await execute.call(this, itemIndex, connection, batch);
-			return { ...output, pairedItem: { item: itemIndex } } as INodeExecutionData;
+			const json = resource === 'run' ? withIdsOfRun(this, operation, itemIndex, output.json) : output.json;
+			return { ...output, json, pairedItem: { item: itemIndex } } as INodeExecutionData;
 		} catch (caught) {
 			const error = asNodeError(this, caught, itemIndex);
 			if (this.continueOnFail()) {
@@ -86,6 +88,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const firstError = results.find((result): result is NodeOperationError => result instanceof Error);
 	if (firstError) throw firstError;
 	return [results as INodeExecutionData[]];
+}
+
+/**
+ * Every run operation's output names its flow and run (`flow_id`, `run_id`), whatever Vishwa's
+ * answer holds, so a chain Start -> Get Status / Wait for Completion needs no retyped ids.
+ */
+function withIdsOfRun(ctx: IExecuteFunctions, operation: string, itemIndex: number, json: IDataObject): IDataObject {
+	const flowId = String(readId(ctx, 'flowId', itemIndex)).trim();
+	// Start: the id in Vishwa's answer (run_id, else id or runId); the others were given the run ID.
+	const runId = operation === 'start' ? extractRunId(json) : String(readId(ctx, 'runId', itemIndex)).trim();
+	return withRunIds(json, { flowId, runId }) as IDataObject;
 }
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {

@@ -81,3 +81,18 @@ export function parseJsonBody(text: string): unknown {
 	if (text.trim() === '') return undefined;
 	return JSON.parse(text);
 }
+
+/**
+ * An output item of a run operation: Vishwa's fields untouched, plus `flow_id` and `run_id` where
+ * Vishwa did not send them, so the next node picks both up with {{ $json.flow_id }} and
+ * {{ $json.run_id }} instead of retyping them (the trigger's items carry `flow_id` the same way).
+ */
+export function withRunIds(
+	json: Record<string, unknown>,
+	ids: { flowId: string; runId?: string },
+): Record<string, unknown> {
+	const out: Record<string, unknown> = { ...json };
+	if (!('flow_id' in out)) out.flow_id = ids.flowId;
+	if (!('run_id' in out) && ids.runId !== undefined) out.run_id = ids.runId;
+	return out;
+}

@@ -7,7 +7,7 @@ import { commonOptions, flowIdProperties, readId, runIdProperties } from '../com
 const show = { resource: ['run'], operation: ['getStatus'] };
 
 export const description: INodeProperties[] = [
-	...flowIdProperties(['getStatus']),
+	...flowIdProperties(['getStatus'], { afterRun: true }),
 	...runIdProperties(['getStatus']),
 	{
 		displayName: 'Options',

@@ -8,7 +8,7 @@ import { readWaitSettings, waitProperties } from './waitForRun';
 const show = { resource: ['run'], operation: ['waitForCompletion'] };
 
 export const description: INodeProperties[] = [
-	...flowIdProperties(['waitForCompletion']),
+	...flowIdProperties(['waitForCompletion'], { afterRun: true }),
 	...runIdProperties(
 		['waitForCompletion'],
 		'The ID of a run started anywhere: by Start Run, another workflow, a webhook or Vishwa itself',

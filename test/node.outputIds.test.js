@@ -1,0 +1,169 @@
+'use strict';
+// Every run operation's output names its flow and run (`flow_id`, `run_id`), so a chain
+// Start -> Get Status -> Wait for Completion picks both up with {{ $json.flow_id }} and
+// {{ $json.run_id }} instead of retyping them (issue 19, point 2). Run through n8n's WorkflowExecute
+// against the stand-in; a small rewriting proxy in front of it draws the ASSUMED shapes of the
+// answers at random (run id as run_id, id or runId; a status answer without run_id; Vishwa sending
+// its own flow_id), since VISHWA_API.md only states the status answer's fields.
+const http = require('http');
+
+const { createHarness, linearWorkflow, TYPES } = require('./harness');
+const { startStandin } = require('./standin/server');
+
+const API_KEY = 'output-ids-key-5c4d3e';
+const harness = createHarness();
+let standin;
+let proxy;
+
+/** Forwards to the stand-in; `proxy.rewrite(route, json)` may change a 200 JSON answer. */
+async function startProxy(target) {
+	const state = { rewrite: undefined, url: '', server: undefined };
+	state.server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => {
+			const forward = http.request(
+				`${target}${req.url}`,
+				{ method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+				(answer) => {
+					const answerChunks = [];
+					answer.on('data', (chunk) => answerChunks.push(chunk));
+					answer.on('end', () => {
+						let text = Buffer.concat(answerChunks).toString('utf8');
+						const route = /\/start-run$/.test(req.url) ? 'start-run' : /\/status$/.test(req.url) ? 'status' : 'other';
+						if (answer.statusCode === 200 && state.rewrite) text = JSON.stringify(state.rewrite(route, JSON.parse(text)));
+						res.writeHead(answer.statusCode, { 'content-type': 'application/json' });
+						res.end(text);
+					});
+				},
+			);
+			forward.on('error', () => res.destroy());
+			forward.end(Buffer.concat(chunks));
+		});
+	});
+	await new Promise((resolve) => state.server.listen(0, '127.0.0.1', resolve));
+	state.url = `http://127.0.0.1:${state.server.address().port}`;
+	return state;
+}
+
+beforeAll(async () => {
+	standin = await startStandin({ apiKey: API_KEY });
+	proxy = await startProxy(standin.url);
+});
+afterAll(async () => {
+	await new Promise((resolve) => proxy.server.close(resolve));
+	await standin.close();
+});
+beforeEach(() => {
+	standin.reset();
+	proxy.rewrite = undefined;
+});
+
+const credentials = (baseUrl = standin.url) => ({ vishwaApi: { apiKey: API_KEY, baseUrl } });
+const fastWait = { waitOptions: { pollInterval: 0.1, maxPollInterval: 0.2, maxWait: 30 } };
+const vishwa = (name, parameters) => ({ name, type: TYPES.vishwa, parameters: { options: {}, ...parameters } });
+
+/**
+ * Start (waiting or not) -> Get Status -> Wait for Completion, the ids only ever typed in Start. Node
+ * version 1 has text fields; 1.1 has resource locators (By ID mode holding the expression).
+ */
+function chain({ wait, version = 1 }) {
+	const id = (value) => (version === 1 ? value : { __rl: true, mode: 'id', value });
+	const workflow = linearWorkflow([
+		vishwa('Start', { resource: 'run', operation: 'start', flowId: id('  flow-ok '), waitForCompletion: wait, ...(wait ? fastWait : {}) }),
+		vishwa('Get Status', { resource: 'run', operation: 'getStatus', flowId: id('={{ $json.flow_id }}'), runId: id('={{ $json.run_id }}') }),
+		vishwa('Wait', { resource: 'run', operation: 'waitForCompletion', flowId: id('={{ $json.flow_id }}'), runId: id('={{ $json.run_id }}'), ...fastWait }),
+	]);
+	for (const node of workflow.nodes) if (node.type === TYPES.vishwa) node.typeVersion = version;
+	return workflow;
+}
+
+test.each([
+	[false, 1],
+	[true, 1],
+	[false, 1.1],
+	[true, 1.1],
+])('Start (wait %s, node version %s) -> Get Status -> Wait for Completion: each output carries flow_id and run_id', async (wait, version) => {
+	const result = await harness.runWorkflow(chain({ wait, version }), { credentials: credentials() });
+	expect(result.error && result.error.message).toBeUndefined();
+	expect(result.status).toBe('success');
+	const [run] = standin.state.runs;
+	expect(standin.state.runs).toHaveLength(1);
+	for (const node of ['Start', 'Get Status', 'Wait']) {
+		const [json] = result.json(node);
+		expect({ node, flow_id: json.flow_id, run_id: json.run_id }).toEqual({ node, flow_id: 'flow-ok', run_id: run.run_id });
+	}
+	// The downstream nodes asked for exactly that run (no retyped or empty id reached Vishwa).
+	const statusPaths = new Set(standin.state.requestsFor('status').map((r) => r.path));
+	expect([...statusPaths]).toEqual([`/v1/workflow/flow-ok/run/${run.run_id}/status`]);
+	expect(result.json('Wait')[0].run_status).toBe('completed');
+});
+
+test('Upload output is left as Vishwa answered (an upload belongs to no flow or run)', async () => {
+	const result = await harness.runWorkflow(
+		linearWorkflow([
+			{ name: 'Items', type: TYPES.items, parameters: { items: '[{}]', files: JSON.stringify([{ data: { fileName: 'a.txt', mimeType: 'text/plain', text: 'hi' } }]) } },
+			vishwa('Upload', { resource: 'asset', operation: 'upload', binaryProperties: 'data' }),
+		]),
+		{ credentials: credentials() },
+	);
+	expect(result.status).toBe('success');
+	const [json] = result.json('Upload');
+	expect(json).not.toHaveProperty('flow_id');
+	expect(json).not.toHaveProperty('run_id');
+	expect(json.files[0].file_name).toBe('a.txt');
+});
+
+// The ASSUMED shapes, drawn at random per run of this test (seed printed on failure).
+const seed = Number(process.env.OUTPUT_IDS_SEED || Date.now() % 100000);
+let rnd = seed;
+const random = () => {
+	rnd = (rnd * 1103515245 + 12345) % 2147483648;
+	return rnd / 2147483648;
+};
+const pick = (list) => list[Math.floor(random() * list.length)];
+
+test(`randomized answer shapes keep flow_id and run_id right (seed ${seed})`, async () => {
+	for (let round = 0; round < 12; round += 1) {
+		standin.reset();
+		const startKey = pick(['run_id', 'id', 'runId']);
+		const statusHasRunId = pick([true, false]);
+		// If Vishwa ever sends flow_id itself, it is the flow's id: passed through untouched.
+		const vishwaFlowId = pick([undefined, 'flow-ok']);
+		const wait = pick([false, true]);
+		const shape = { round, startKey, statusHasRunId, vishwaFlowId, wait };
+		proxy.rewrite = (route, json) => {
+			const out = { ...json };
+			if (route === 'start-run' && startKey !== 'run_id') {
+				out[startKey] = out.run_id;
+				delete out.run_id;
+			}
+			if (route === 'status' && !statusHasRunId) delete out.run_id;
+			if (vishwaFlowId !== undefined && route !== 'other') out.flow_id = vishwaFlowId;
+			return out;
+		};
+		const result = await harness.runWorkflow(chain({ wait }), { credentials: credentials(proxy.url) });
+		expect({ ...shape, error: result.error && result.error.message }).toEqual({ ...shape, error: undefined });
+		const [run] = standin.state.runs;
+		for (const node of ['Start', 'Get Status', 'Wait']) {
+			const [json] = result.json(node);
+			expect({ ...shape, node, flow_id: json.flow_id, run_id: json.run_id }).toEqual({ ...shape, node, flow_id: 'flow-ok', run_id: run.run_id });
+		}
+		const startJson = result.json('Start')[0];
+		if (!wait && startKey !== 'run_id') expect(startJson[startKey]).toBe(run.run_id); // Vishwa's own field kept too
+	}
+});
+
+test('Continue On Fail: a failed item has no ids added, the others keep theirs', async () => {
+	const result = await harness.runWorkflow(
+		linearWorkflow([
+			{ name: 'Items', type: TYPES.items, parameters: { items: JSON.stringify([{ flow: 'flow-ok' }, { flow: 'no-such-flow' }]) } },
+			{ ...vishwa('Start', { resource: 'run', operation: 'start', flowId: '={{ $json.flow }}' }), continueOnFail: true },
+		]),
+		{ credentials: credentials() },
+	);
+	expect(result.status).toBe('success');
+	const [ok, failed] = result.json('Start');
+	expect(ok).toMatchObject({ flow_id: 'flow-ok', run_id: standin.state.runs[0].run_id });
+	expect(failed.error).toBe('Flow "no-such-flow" was not found');
+});
