@@ -128,7 +128,7 @@ const msg = {
 	noAnswer: 'Vishwa did not answer within {timeout} ms ({action})',
 	noAnswerDescription: '4 attempts made. Raise the Request Timeout option if the server is just slow, or try again later.',
 	unreachable: (why) => `Could not reach Vishwa at {baseUrl} (${why})`,
-	unreachableDescription: '4 attempts made. Check the Base URL in the Vishwa API credential and that the server is up.',
+	unreachableDescription: '4 attempts made. Check the Base URL in the credential "Vishwa API" and that the server is up.',
 	otherOrigin: 'The request to {action} was redirected to another origin (HTTP 307 to {target}); the API key is not sent there',
 	otherOriginDescription: 'The API key goes only to the origin (scheme, host and port) of the Base URL, {baseUrl}, and nothing was sent to the redirect target. If Vishwa now lives there, put {suggested} in the Base URL of the Vishwa API credential.',
 	notRepeatable: 'The request to {action} was redirected (HTTP 307 to {target}); a request that creates something is not sent again to another address',

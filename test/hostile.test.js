@@ -354,7 +354,7 @@ describe('base URLs', () => {
 		const [item] = result.json('Vishwa');
 		expect(item.error).toBe(`Could not reach Vishwa at https://${baseUrl} (TLS handshake failed)`);
 		expect(item.errorDescription).toBe(
-			'Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in the Vishwa API credential with http://; otherwise check the server\'s certificate.',
+			'Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in the credential "Vishwa API" with http://; otherwise check the server\'s certificate.',
 		);
 		expect(apiRuns()).toHaveLength(0);
 		expect(standin.state.requestsFor('start-run')).toHaveLength(0);
@@ -368,7 +368,7 @@ describe('base URLs', () => {
 		const result = await run(START_ONE, [{ json: {} }, { json: {} }], { baseUrl });
 		expect(result.status).toBe('error');
 		expect(result.error.message).toBe(message);
-		expect(result.error.description).toBe('Fix the Base URL in the Vishwa API credential.');
+		expect(result.error.description).toBe('Fix the Base URL in the credential "Vishwa API".');
 		expect(standin.state.requests).toHaveLength(0);
 	});
 });
@@ -392,8 +392,8 @@ describe('odd but valid JSON answers are passed through, wrapped into an item', 
 		const params = { resource: 'run', operation: 'getStatus', flowId: 'f', runId: '={{ $json.run }}' };
 		const good = (i) => ({ json: { run: `good-${i}` } });
 		const result = await run(params, sandwich({ json: { run: runId } }, good), { baseUrl });
-		const json = expectNeighboursIntact(result, (answer, i) => expect(answer).toEqual({ run_id: `good-${i}`, run_status: 'completed' }));
-		expect(json).toEqual({ status: JSON.parse(body) });
+		const json = expectNeighboursIntact(result, (answer, i) => expect(answer).toEqual({ run_id: `good-${i}`, run_status: 'completed', flow_id: 'f' }));
+		expect(json).toEqual({ status: JSON.parse(body), flow_id: 'f', run_id: runId });
 	});
 });
 

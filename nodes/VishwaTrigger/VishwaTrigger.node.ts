@@ -41,6 +41,7 @@ import {
 	type TriggerSettings,
 } from '../Vishwa/core/triggerState';
 import {
+	credentialLabel,
 	DEFAULT_REQUEST_TIMEOUT_MS,
 	getVishwaConnection,
 	vishwaApiRequest,
@@ -324,7 +325,7 @@ async function listRuns(
 			ctx.getNode(),
 			`Vishwa's answer to list the runs of flow "${settings.flowId}" is not a list of runs`,
 			{
-				description: `Expected a JSON array, or an object with the array under "runs", "data" or "items"; got ${summarizeBody(body)}. Check the Base URL in the Vishwa API credential.`,
+				description: `Expected a JSON array, or an object with the array under "runs", "data" or "items"; got ${summarizeBody(body)}. Check the Base URL in ${credentialLabel(ctx)}.`,
 			},
 		);
 	}

@@ -86,6 +86,15 @@ export interface VishwaConnection {
 	credentials?: ICredentialsDecrypted;
 }
 
+/**
+ * The credential as messages name it: the name the user gave it in n8n (the node's credential
+ * reference), so "check the API key in ..." points at the right one among several.
+ */
+export function credentialLabel(ctx: VishwaContext): string {
+	const name = ctx.getNode().credentials?.[VISHWA_CREDENTIAL]?.name?.trim();
+	return name ? `the credential "${name}"` : 'the Vishwa API credential';
+}
+
 /** Reads the credential once; callers pass the result to every request of one execution. */
 export async function getVishwaConnection(ctx: VishwaContext, itemIndex = 0): Promise<VishwaConnection> {
 	const credentials = await ctx.getCredentials(VISHWA_CREDENTIAL, itemIndex);
@@ -104,7 +113,7 @@ export async function getVishwaConnection(ctx: VishwaContext, itemIndex = 0): Pr
 		// normalizeBaseUrl throws only VishwaInputError; anything else is still shown on the node.
 		const badBaseUrl = error instanceof VishwaInputError;
 		throw new NodeOperationError(ctx.getNode(), badBaseUrl ? error.message : (error as Error), {
-			description: badBaseUrl ? 'Fix the Base URL in the Vishwa API credential.' : undefined,
+			description: badBaseUrl ? `Fix the Base URL in ${credentialLabel(ctx)}.` : undefined,
 			itemIndex,
 		});
 	}
@@ -341,7 +350,7 @@ export async function vishwaApiRequest(
 			lastProblem = timedOut ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code);
 			if (TLS_CODE.test(code)) {
 				throw operationError(node, `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
-					description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in the Vishwa API credential with http://; otherwise check the server's certificate.`,
+					description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in ${credentialLabel(ctx)} with http://; otherwise check the server's certificate.`,
 					itemIndex,
 				});
 			}
@@ -366,7 +375,7 @@ export async function vishwaApiRequest(
 					? `Vishwa did not answer within ${attemptTimeoutMs} ms (${request.action})`
 					: `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`,
 				{
-					description: `${attempts} attempt${attempts === 1 ? '' : 's'} made. ${timedOut ? 'Raise the Request Timeout option if the server is just slow, or try again later.' : 'Check the Base URL in the Vishwa API credential and that the server is up.'}`,
+					description: `${attempts} attempt${attempts === 1 ? '' : 's'} made. ${timedOut ? 'Raise the Request Timeout option if the server is just slow, or try again later.' : `Check the Base URL in ${credentialLabel(ctx)} and that the server is up.`}`,
 					itemIndex,
 				},
 			);
@@ -484,7 +493,7 @@ function mapStatusError(
 			ctx,
 			statusCode,
 			`The Vishwa API key was refused (HTTP ${statusCode})`,
-			`Check the API key in the Vishwa API credential, and that it belongs to the workspace that owns the flow.${said}`,
+			`Check the API key in ${credentialLabel(ctx)}, and that it belongs to the workspace that owns the flow.${said}`,
 			itemIndex,
 		);
 	}
