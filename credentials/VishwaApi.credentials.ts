@@ -49,6 +49,9 @@ export class VishwaApi implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_VISHWA_BASE_URL,
 			placeholder: DEFAULT_VISHWA_BASE_URL,
+			// n8n's credential test reports a network failure as its bare code (EPROTO, ECONNREFUSED): a
+			// declarative test cannot word it (rules match HTTP statuses only), so the field says it up front.
+			hint: 'A server without TLS (plain HTTP, e.g. a local Vishwa) needs http:// written out, e.g. http://127.0.0.1:5680. Without a scheme, https:// is used.',
 			description:
 				'Root of the Vishwa API, without /v1. Change it only for a self-hosted or staging Vishwa (a path prefix such as https://example.com/vishwa works).',
 		},

@@ -132,6 +132,25 @@ describe('declared nodes and credentials (built)', () => {
 		}
 	});
 
+	// n8n's editor (2.41.1, NodeSettings docsUrl) opens `${primaryDocumentation[0].url}?utm_source=…`
+	// unless the node sets an http(s) documentationUrl: a "#anchor" there would swallow that query and
+	// miss its anchor. A credential's http(s) documentationUrl outside docs.n8n.io is opened as it is.
+	test("the Docs link survives n8n's appended tracking query: no #anchor in a node's primary documentation", () => {
+		for (const file of pkg.n8n.nodes) {
+			const codex = JSON.parse(fs.readFileSync(path.join(root, file.replace(/\.js$/, '.json')), 'utf8'));
+			const url = codex.resources.primaryDocumentation[0].url;
+			const opened = new URL(`${url}?utm_source=n8n_app&utm_campaign=x`);
+			expect({ file, url, hash: opened.hash, path: opened.pathname }).toEqual({
+				file,
+				url,
+				hash: '',
+				path: expect.stringMatching(/^\/vishwa-ai\/n8n-nodes-vishwa\/blob\/main\/(README|docs\/[a-z-]+)\.md$/),
+			});
+			const local = opened.pathname.replace(/^\/vishwa-ai\/n8n-nodes-vishwa\/blob\/main\//, '');
+			expect(fs.existsSync(path.join(root, local))).toBe(true);
+		}
+	});
+
 	test('icons each node and credential references exist in dist', () => {
 		for (const file of declaredFiles()) {
 			const instance = new (require(path.join(root, file))[className(file)])();

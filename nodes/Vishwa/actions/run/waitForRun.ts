@@ -26,7 +26,7 @@ import { setErrorItemJson } from '../errorItem';
 import { toJsonObject } from './getStatus.operation';
 
 /**
- * On Failed Run and the Wait Options collection, shown where `show` says. `startsRuns`: the
+ * On Failed Run and the Wait for Completion Options collection, shown where `show` says. `startsRuns`: the
  * operation starts the runs it waits on, so Max Unfinished Runs applies.
  */
 export function waitProperties(show: IDisplayOptions['show'], { startsRuns = false } = {}): INodeProperties[] {
@@ -53,10 +53,12 @@ export function waitProperties(show: IDisplayOptions['show'], { startsRuns = fal
 			displayOptions: { show },
 		},
 		{
-			displayName: 'Wait Options',
+			// Named after what it belongs to: on Start it sits right above the general Options.
+			displayName: 'Wait for Completion Options',
 			name: 'waitOptions',
 			type: 'collection',
 			placeholder: 'Add Wait Option',
+			description: 'How the node waits for the run: which statuses end it, how often it asks, how long it waits in all',
 			default: {},
 			displayOptions: { show },
 			options: [
