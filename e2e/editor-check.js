@@ -14,6 +14,11 @@
 //      shows "does not list flows", with the listing it lists the stand-in's flows; Run ID "From list"
 //      shows the stand-in's runs by start time and status; pick one, execute, see that run's status
 //   -> a node version 1 workflow (text ids) opens with its text fields and runs.
+//   -> "What happens next?": the Vishwa entry and its details page read as the action node (its own
+//      description), the Docs link survives n8n's ?utm_… query; Run > Start with Wait for Completion
+//      executed against the stand-in (output with flow_id, run_id: the README's quick-start picture);
+//      Get Status's Flow ID / Run ID hints; a refused key and https:// to a plain-HTTP server in the
+//      credential dialog (n8n's bare EPROTO, next to the Base URL hint saying to write http://).
 // A screenshot per step goes to test-artifacts/editor/ (gitignored). Exit 0 when every check
 // passed; otherwise exit 1 naming the failed check, with a screenshot `failure-*.png`.
 //
@@ -38,6 +43,8 @@ const CREDENTIAL_ID = 'vishwaStandinEd1';
 // The same stand-in with a key it refuses: proves the success banner is not shown for any answer.
 const WRONG_CREDENTIAL_NAME = 'Vishwa API (wrong key)';
 const WRONG_KEY_MESSAGE = 'The API key was refused (HTTP 401)';
+// The stand-in (plain HTTP) given as https://: the TLS handshake fails before any request.
+const TLS_CREDENTIAL_NAME = 'Vishwa API (https to a plain-HTTP server)';
 const OWNER = { email: 'owner@example.com', firstName: 'Editor', lastName: 'Check', password: 'Vishwa-e2e-Passw0rd' };
 // Without these, Chromium keeps calling Google services, which this closed network never answers.
 const CHROMIUM_ARGS = [
@@ -160,6 +167,7 @@ async function setUp(resources) {
   await n8n.importCredentials(inst, [
     { id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'vishwaApi', data: { apiKey: standin.apiKey, baseUrl: standin.url } },
     { id: 'vishwaWrongKeyEd1', name: WRONG_CREDENTIAL_NAME, type: 'vishwaApi', data: { apiKey: 'not-the-stand-in-key', baseUrl: standin.url } },
+    { id: 'vishwaHttpsToHttp1', name: TLS_CREDENTIAL_NAME, type: 'vishwaApi', data: { apiKey: standin.apiKey, baseUrl: standin.url.replace(/^http:/, 'https:') } },
   ]);
   resources.runs = seedRuns(standin);
   await n8n.importWorkflows(inst, locatorWorkflows(resources.runs));
@@ -233,7 +241,30 @@ async function searchVishwaAndOpen(panelName) {
   await screenshot(`${panelName.replace(/\W+/g, '-').toLowerCase()}-search-vishwa`);
   check(`${panelName}: searching "Vishwa" lists the Vishwa node`, found, found ? '' : `no entry named Vishwa${noResults ? ' ("No results" shown)' : ''}`);
   await checkIcons(nodeCreator(), `${panelName} search results`, 1);
+  // The entry's row (name + description), and the panel's title ("What happens next?" / "What triggers …").
+  const row = entry.locator('xpath=ancestor::*[starts-with(@data-test-id, "node-creator-") and contains(@data-test-id, "-item")][1]');
+  const shown = { title: firstLine(await nodeCreator().innerText()), description: (await row.innerText().catch(() => '')).split('\n').map((t) => t.trim()).filter((t) => t && t !== 'Vishwa').join(' ') };
   await entry.click();
+  return shown;
+}
+
+const firstLine = (text) => text.split('\n').map((t) => t.trim()).find(Boolean) || '';
+const normalize = (text) => text.replace(/\s+/g, ' ').trim();
+
+/** The Vishwa node's own description and codex docs URL, from the package as installed. */
+function vishwaNodeTexts() {
+  const Vishwa = loadNodeClass('nodes/Vishwa/Vishwa.node.js', 'Vishwa');
+  const codex = JSON.parse(fs.readFileSync(path.join(packageDir, 'dist', 'nodes', 'Vishwa', 'Vishwa.node.json'), 'utf8'));
+  return { description: new Vishwa().description.description, docsUrl: codex.resources.primaryDocumentation[0].url };
+}
+
+/** A Docs link of the Vishwa node in `scope`: n8n appends ?utm_…; the URL must stay whole (no #anchor before it). */
+async function checkDocsLink(scope, where) {
+  const { docsUrl } = vishwaNodeTexts();
+  const links = await scope.locator('a[href*="n8n-nodes-vishwa"]').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+  const href = links.find((h) => h.startsWith(docsUrl));
+  check(`${where}: Docs link opens ${docsUrl} (n8n's ?utm_… query after it, no #anchor swallowing it)`,
+    href && !href.includes('#') && new URL(href).pathname === new URL(docsUrl).pathname, href || `links: ${links.join(', ') || 'none'}`);
 }
 
 async function expandCategory(name) {
@@ -313,7 +344,8 @@ async function editorFlow(baseUrl, standin, runs) {
   const addFirst = page.locator(byTestId('canvas-add-button')).first();
   check('new workflow canvas shown', await visible(addFirst, 90000)); // first load compiles the node list
   await addFirst.click();
-  await searchVishwaAndOpen('Trigger panel');
+  const inTriggerPanel = await searchVishwaAndOpen('Trigger panel');
+  check('Trigger panel: the Vishwa entry also mentions the trigger', /when a run finishes/i.test(inTriggerPanel.description), inTriggerPanel.description);
   await expandCategory('Triggers');
   const triggerItem = nodeCreator().locator('[data-keyboard-nav-id^="n8n-nodes-vishwa.vishwaTrigger"]').first();
   check('Vishwa details: the Vishwa Trigger is listed under Triggers', await visible(triggerItem, 10000),
@@ -378,7 +410,17 @@ async function editorFlow(baseUrl, standin, runs) {
 
   // 4. The Vishwa node: add Run > Start from the nodes panel, then Resource / Operation / parameters.
   await page.locator(byTestId('node-creator-plus-button')).first().click();
-  await searchVishwaAndOpen('Nodes panel');
+  const inActionPanel = await searchVishwaAndOpen('Nodes panel');
+  // n8n lists the node and its trigger as one app entry, with the trigger's description (issue 19):
+  // where actions are offered it must read as the action node, i.e. show the Vishwa node's own text.
+  const own = vishwaNodeTexts().description;
+  check(`"${inActionPanel.title}": the Vishwa entry reads as the action node ("${own}…")`,
+    /happens next/i.test(inActionPanel.title) && normalize(inActionPanel.description).startsWith(own), `panel "${inActionPanel.title}", entry "${inActionPanel.description}"`);
+  await page.waitForTimeout(500);
+  const detailsText = normalize(await nodeCreator().innerText());
+  check(`Vishwa details page shows the action node's description`, detailsText.includes(own), detailsText.slice(0, 200));
+  await checkDocsLink(nodeCreator(), 'Vishwa details page');
+  await screenshot('nodes-panel-vishwa-details-as-action');
   await expandCategory('Actions');
   const startAction = actionNames().find((a) => /start/i.test(a));
   await creatorItem(startAction).click();
@@ -400,6 +442,24 @@ async function editorFlow(baseUrl, standin, runs) {
   for (const must of ['Flow ID', 'Wait for Completion']) if (!startParams.includes(must)) startParams.push(must);
   await expectParameters('Run > Start', startParams);
   await screenshot('vishwa-run-start-parameters');
+  await checkDocsLink(ndv, 'Vishwa node editor');
+
+  // Run > Start with Wait for Completion, executed against the stand-in: the README's quick start.
+  await ndv.locator(`${byTestId('parameter-input-flowId')} input, ${byTestId('parameter-input-flowId')} textarea`).first().fill('flow-ok');
+  await ndv.locator(`${byTestId('parameter-input-waitForCompletion')} .el-switch, ${byTestId('parameter-input-waitForCompletion')} [role="switch"]`).first().click();
+  await expectParameters('Run > Start with Wait for Completion', ['On Failed Run', 'Wait for Completion Options', 'Options']);
+  await ndv.locator(byTestId('node-execute-button')).first().click();
+  const finished = ndv.getByText('completed', { exact: true }).first();
+  const outputShown = await visible(finished, 60000);
+  const ndvText = normalize(await ndv.innerText());
+  check('Run > Start with Wait executed: the output shows run_status completed, flow_id and run_id', outputShown && /flow_id/.test(ndvText) && /run_id/.test(ndvText) && /flow-ok/.test(ndvText), ndvText.slice(-300));
+  await screenshot('quick-start-start-and-wait');
+
+  // The next operations' Flow ID / Run ID say how to pick the ids up from that output.
+  await chooseOption('operation', 'Get Status');
+  const hints = normalize(await ndv.innerText());
+  check('Get Status: Flow ID and Run ID hints show {{ $json.flow_id }} and {{ $json.run_id }}', hints.includes('{{ $json.flow_id }}') && hints.includes('{{ $json.run_id }}'), hints.slice(0, 400));
+  await screenshot('vishwa-get-status-id-hints');
   await chooseOption('resource', 'Asset');
   const assetOps = await selectOptions('operation');
   check('Asset operations: Upload', assetOps.options.includes('Upload'), assetOps.options.join(', '));
@@ -434,6 +494,30 @@ async function editorFlow(baseUrl, standin, runs) {
   const refusedShown = await visible(refused, 10000);
   await screenshot('credential-wrong-key-refused');
   check(`wrong key: the credential's message "${WRONG_KEY_MESSAGE}..." shown under More details`, refusedShown);
+
+  // 6. https:// in front of a plain-HTTP server (the stand-in): n8n's test reports the bare network code
+  // (a declarative credential test cannot word it), and the Base URL field's hint says what to write.
+  await page.goto(`${baseUrl}/home/credentials`, { waitUntil: 'domcontentloaded' });
+  const tlsCard = page.getByText(TLS_CREDENTIAL_NAME, { exact: true }).first();
+  check(`credentials list shows "${TLS_CREDENTIAL_NAME}"`, await visible(tlsCard, NAVIGATION_TIMEOUT_MS));
+  await tlsCard.click();
+  const tlsDialog = page.locator(byTestId('credential-edit-dialog')).first();
+  check(`credential "${TLS_CREDENTIAL_NAME}" opened`, await visible(tlsDialog));
+  check('https to plain HTTP: "Couldn\'t connect with these settings" shown', await visible(tlsDialog.getByText(/Couldn.t connect/i).first(), 30000));
+  const tlsDetails = tlsDialog.getByText('More details').first();
+  if (await tlsDetails.isVisible().catch(() => false)) {
+    await tlsDetails.hover();
+    await tlsDetails.click().catch(() => {});
+  }
+  const code = page.getByText(/^\s*(EPROTO|ERR_SSL_[A-Z_]+)\s*$/).first();
+  const codeShown = await visible(code, 10000);
+  const codeText = codeShown ? (await code.innerText()).trim() : '';
+  const hint = tlsDialog.getByText(/needs http:\/\/ written out/).first();
+  const hintShown = await visible(hint, 5000);
+  await screenshot('credential-https-to-plain-http');
+  check('https to plain HTTP: n8n\'s message is the TLS failure code (EPROTO)', codeShown, codeText || 'no EPROTO / ERR_SSL_* message found under More details');
+  check('https to plain HTTP: the Base URL hint in the dialog says to write http://', hintShown,
+    hintShown ? normalize(await hint.innerText()) : normalize(await tlsDialog.innerText()).slice(0, 300));
 
   if (standin && runs) {
     await locatorSteps(baseUrl, standin, runs);

@@ -62,7 +62,10 @@ export class VishwaTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "Flow " + $parameter["flowId"] }}',
-		description: 'Starts the workflow when a run of a Vishwa flow finishes',
+		// n8n's nodes panel lists an app's action node and trigger as one entry and shows the trigger's
+		// description for it everywhere (generateMergedNodesAndActions in n8n 2.41.1's editor), also
+		// where actions are offered: so it starts with the Vishwa node's own description.
+		description: 'Upload assets and start and monitor vishwa.ai flow runs, or start a workflow when a run finishes',
 		defaults: { name: 'Vishwa Trigger' },
 		polling: true,
 		inputs: [],
