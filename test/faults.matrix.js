@@ -130,9 +130,9 @@ const msg = {
 	unreachable: (why) => `Could not reach Vishwa at {baseUrl} (${why})`,
 	unreachableDescription: '4 attempts made. Check the Base URL in the credential "Vishwa API" and that the server is up.',
 	otherOrigin: 'The request to {action} was redirected to another origin (HTTP 307 to {target}); the API key is not sent there',
-	otherOriginDescription: 'The API key goes only to the origin (scheme, host and port) of the Base URL, {baseUrl}, and nothing was sent to the redirect target. If Vishwa now lives there, put {suggested} in the Base URL of the Vishwa API credential.',
+	otherOriginDescription: 'The API key goes only to the origin (scheme, host and port) of the Base URL, {baseUrl}, and nothing was sent to the redirect target. If Vishwa now lives there, put {suggested} in the Base URL of the credential "Vishwa API".',
 	notRepeatable: 'The request to {action} was redirected (HTTP 307 to {target}); a request that creates something is not sent again to another address',
-	notRepeatableDescription: 'A redirect answer means it was not carried out there, and it was not repeated. To avoid the redirect, put {suggested} in the Base URL of the Vishwa API credential.',
+	notRepeatableDescription: 'A redirect answer means it was not carried out there, and it was not repeated. To avoid the redirect, put {suggested} in the Base URL of the credential "Vishwa API".',
 };
 /** Redirect cells: not followed (an error) or followed (the answer of the redirect target). */
 const notFollowed = (message, description) => ({ ...failed(1, NO_WAIT, message, description), verb: 'Not followed.' });

@@ -77,7 +77,7 @@ describe('a redirect to another origin is never followed with the key', () => {
 		const target = `${elsewhere.url}${statusPath('flow-ok', run.run_id)}`;
 		expect(error.message).toBe(`The request to get the status of run "${run.run_id}" was redirected to another origin (HTTP ${code} to ${target}); the API key is not sent there`);
 		expect(error.description).toBe(
-			`The API key goes only to the origin (scheme, host and port) of the Base URL, ${proxy.url}, and nothing was sent to the redirect target. If Vishwa now lives there, put ${elsewhere.url} in the Base URL of the Vishwa API credential.`,
+			`The API key goes only to the origin (scheme, host and port) of the Base URL, ${proxy.url}, and nothing was sent to the redirect target. If Vishwa now lives there, put ${elsewhere.url} in the Base URL of the credential "Vishwa API".`,
 		);
 		expect(error.json).not.toHaveProperty('run_status');
 		// Not retried: the one status request was the redirected one.
@@ -212,7 +212,7 @@ describe('a redirect within the Base URL origin', () => {
 		redirectHere('start-run');
 		const error = await itemError({ resource: 'run', operation: 'start', flowId: 'flow-ok' });
 		expect(error.message).toBe(`The request to start a run of flow "flow-ok" was redirected (HTTP 307 to ${proxy.url}${MOVED_PREFIX}/v1/workflow/flow-ok/start-run); a request that creates something is not sent again to another address`);
-		expect(error.description).toBe(`A redirect answer means it was not carried out there, and it was not repeated. To avoid the redirect, put ${proxy.url}${MOVED_PREFIX} in the Base URL of the Vishwa API credential.`);
+		expect(error.description).toBe(`A redirect answer means it was not carried out there, and it was not repeated. To avoid the redirect, put ${proxy.url}${MOVED_PREFIX} in the Base URL of the credential "Vishwa API".`);
 		expect(standin.state.runs.filter((r) => r.createdBy === 'api')).toHaveLength(0);
 		expect(proxy.log.filter((entry) => entry.hop)).toHaveLength(0);
 	});

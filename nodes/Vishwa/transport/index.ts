@@ -571,16 +571,17 @@ function redirectError(
 	const target = hide(decision.follow ? decision.url : decision.target);
 	const baseOrigin = new URL(connection.baseUrl).origin;
 	const suggested = suggestedBaseUrl(target, request.path);
-	const moveTo = `put ${suggested ?? 'the address it leads to'} in the Base URL of the Vishwa API credential`;
+	const credential = credentialLabel(ctx);
+	const moveTo = `put ${suggested ?? 'the address it leads to'} in the Base URL of ${credential}`;
 	const said = `(HTTP ${statusCode} to ${target})`;
 	let message: string;
 	let description: string;
 	if (decision.follow) {
 		message = `The request to ${request.action} was redirected more than ${MAX_SAME_ORIGIN_HOPS} times ${said}`;
-		description = `Redirects within ${baseOrigin} are followed, but not endlessly. Check the Base URL in the Vishwa API credential and the server's redirects.`;
+		description = `Redirects within ${baseOrigin} are followed, but not endlessly. Check the Base URL in ${credential} and the server's redirects.`;
 	} else if (decision.reason === 'downgrade') {
 		message = `The request to ${request.action} was redirected from https to plain http ${said}; the API key is not sent unencrypted`;
-		description = `Nothing was sent to the http:// address. Fix the redirect on the server (or the proxy in front of it): the Base URL in the Vishwa API credential must answer over https without sending requests to http.`;
+		description = `Nothing was sent to the http:// address. Fix the redirect on the server (or the proxy in front of it): the Base URL in ${credential} must answer over https without sending requests to http.`;
 	} else if (decision.reason === 'other-origin') {
 		message = `The request to ${request.action} was redirected to another origin ${said}; the API key is not sent there`;
 		description = `The API key goes only to the origin (scheme, host and port) of the Base URL, ${baseOrigin}, and nothing was sent to the redirect target. If Vishwa now lives there, ${moveTo}.`;
@@ -589,7 +590,7 @@ function redirectError(
 		description = `A redirect answer means it was not carried out there, and it was not repeated. To avoid the redirect, ${moveTo}.`;
 	} else {
 		message = `The request to ${request.action} was redirected to an address that is not an http(s) URL ${said}`;
-		description = 'Nothing was sent there. Check the Base URL in the Vishwa API credential.';
+		description = `Nothing was sent there. Check the Base URL in ${credential}.`;
 	}
 	return apiError(ctx, statusCode, message, description, request.itemIndex);
 }
