@@ -188,7 +188,7 @@ describe('a redirect within the Base URL origin', () => {
 		const run = standin.state.createRun({ flowId: 'flow-ok', durationMs: 0 });
 		redirectHere('status', { status: 302, relative });
 		const result = await runNode({ resource: 'run', operation: 'getStatus', flowId: 'flow-ok', runId: run.run_id });
-		expect(result.json('Vishwa')).toEqual([standin.state.runStatus(run.run_id)]);
+		expect(result.json('Vishwa')).toEqual([{ ...standin.state.runStatus(run.run_id), flow_id: 'flow-ok' }]);
 		expect(proxy.log.map((entry) => [entry.path, entry.fault])).toEqual([
 			[statusPath('flow-ok', run.run_id), 'redirect'],
 			[`${MOVED_PREFIX}${statusPath('flow-ok', run.run_id)}`, null],
@@ -301,7 +301,7 @@ describe('https to http is refused', () => {
 
 	test('control: the https server answers the node directly (the TLS set-up works)', async () => {
 		const result = await runNode({ resource: 'run', operation: 'getStatus', flowId: 'f', runId: 'r' }, { baseUrl: `https://127.0.0.1:${secure.address().port}/ok` });
-		expect(result.json('Vishwa')).toEqual([{ run_id: 'run_tls', run_status: 'completed' }]);
+		expect(result.json('Vishwa')).toEqual([{ run_id: 'run_tls', run_status: 'completed', flow_id: 'f' }]);
 		expect(secure.log).toEqual([{ path: '/ok/v1/workflow/f/run/r/status', keyOk: true }]);
 	});
 
