@@ -727,7 +727,8 @@ async function quickStart(baseUrl) {
   const ndv = page.locator(byTestId('ndv')).first();
   check('quick start: "Start a run of a flow" added and its editor opened', await visible(ndv));
   await checkCredentialSelected(ndv, 'quick start');
-  await ndv.locator(`${byTestId('parameter-input-flowId')} input, ${byTestId('parameter-input-flowId')} textarea`).first().fill('flow-ok');
+  // Node version 1.1: Flow ID is a resource locator, By ID by default (version 1: a text field).
+  await ndv.locator(`${byTestId('resource-locator-flowId')} input${byTestId('rlc-input')}, ${byTestId('resource-locator-flowId')} ${byTestId('rlc-input')} input, ${byTestId('parameter-input-flowId')} input`).first().fill('flow-ok');
   await ndv.locator(`${byTestId('parameter-input-waitForCompletion')} .el-switch, ${byTestId('parameter-input-waitForCompletion')} [role="switch"]`).first().click();
   await expectParameters('Run > Start with Wait for Completion', ['On Failed Run', 'Wait for Completion Options', 'Options']);
   await ndv.locator(byTestId('node-execute-button')).first().click();
@@ -745,6 +746,8 @@ async function quickStart(baseUrl) {
 
   // The next operations' Flow ID / Run ID say how to pick the ids up from that output.
   await chooseOption('operation', 'Get Status');
+  // Run ID opens on From List: its By ID mode carries the hint.
+  if (await page.locator(byTestId('resource-locator-runId')).first().isVisible().catch(() => false)) await switchLocatorMode('runId', 'id');
   const hints = normalize(await ndv.innerText());
   await screenshot('vishwa-get-status-id-hints');
   check('Get Status: Flow ID and Run ID hints show {{ $json.flow_id }} and {{ $json.run_id }}', hints.includes('{{ $json.flow_id }}') && hints.includes('{{ $json.run_id }}'), hints.slice(0, 400));
