@@ -167,3 +167,23 @@ test('Continue On Fail: a failed item has no ids added, the others keep theirs',
 	expect(ok).toMatchObject({ flow_id: 'flow-ok', run_id: standin.state.runs[0].run_id });
 	expect(failed.error).toBe('Flow "no-such-flow" was not found');
 });
+
+test('Flow ID / Run ID of Get Status and Wait for Completion show the expression that picks the ids up (both node versions); Start\'s Flow ID does not', async () => {
+	const { nodeTypes } = await harness.load();
+	const { NodeHelpers } = harness.workflowLib;
+	const nodeType = nodeTypes[TYPES.vishwa];
+	const shown = (typeVersion, operation, name) => {
+		const node = { name: 'V', type: TYPES.vishwa, typeVersion, parameters: {} };
+		const property = NodeHelpers.findDisplayedProperty(name, nodeType.description.properties, { resource: 'run', operation }, node, nodeType.description);
+		// Text field (version 1) or the locator's By ID mode (1.1): what the user types into.
+		const typed = property.type === 'resourceLocator' ? property.modes.find((mode) => mode.name === 'id') : property;
+		return `${typed.placeholder} | ${typed.hint}`;
+	};
+	for (const version of [1, 1.1]) {
+		for (const operation of ['getStatus', 'waitForCompletion']) {
+			expect({ version, operation, flow: shown(version, operation, 'flowId') }).toEqual({ version, operation, flow: expect.stringMatching(/e\.g\. \{\{ \$json\.flow_id \}\} \|.*type \{\{ \$json\.flow_id \}\}/) });
+			expect({ version, operation, run: shown(version, operation, 'runId') }).toEqual({ version, operation, run: expect.stringMatching(/e\.g\. \{\{ \$json\.run_id \}\} \|.*type \{\{ \$json\.run_id \}\}/) });
+		}
+		expect(shown(version, 'start', 'flowId')).not.toContain('$json');
+	}
+});
