@@ -728,7 +728,14 @@ async function quickStart(baseUrl) {
   check('quick start: "Start a run of a flow" added and its editor opened', await visible(ndv));
   await checkCredentialSelected(ndv, 'quick start');
   // Node version 1.1: Flow ID is a resource locator, By ID by default (version 1: a text field).
-  await ndv.locator(`${byTestId('resource-locator-flowId')} input${byTestId('rlc-input')}, ${byTestId('resource-locator-flowId')} ${byTestId('rlc-input')} input, ${byTestId('parameter-input-flowId')} input`).first().fill('flow-ok');
+  const flowLocator = ndv.locator(byTestId('resource-locator-flowId')).first();
+  if (await flowLocator.isVisible().catch(() => false)) {
+    await flowLocator.locator(byTestId('rlc-input')).first().click();
+    await page.keyboard.type('flow-ok');
+    await page.keyboard.press('Tab');
+  } else {
+    await ndv.locator(`${byTestId('parameter-input-flowId')} input`).first().fill('flow-ok');
+  }
   await ndv.locator(`${byTestId('parameter-input-waitForCompletion')} .el-switch, ${byTestId('parameter-input-waitForCompletion')} [role="switch"]`).first().click();
   await expectParameters('Run > Start with Wait for Completion', ['On Failed Run', 'Wait for Completion Options', 'Options']);
   await ndv.locator(byTestId('node-execute-button')).first().click();
