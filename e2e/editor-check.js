@@ -149,7 +149,7 @@ async function setUp(resources) {
   resources.dirs.push(packDir);
   const tgz = n8n.packPackage(REPO, packDir);
   const listing = run('tar', ['-tzf', tgz], 'tar -tzf');
-  for (const f of ['dist/nodes/Vishwa/Vishwa.node.js', 'dist/nodes/VishwaTrigger/VishwaTrigger.node.js', 'dist/credentials/VishwaApi.credentials.js']) {
+  for (const f of ['dist/nodes/Vishwa/Vishwa.node.js', 'dist/nodes/Vishwa/VishwaTrigger.node.js', 'dist/credentials/VishwaApi.credentials.js']) {
     if (!listing.includes(`package/${f}`)) throw new Error(`${path.basename(tgz)} lacks ${f} (was dist/ cleaned while packing?)`);
   }
   log(`packed ${path.basename(tgz)}`);
@@ -364,7 +364,7 @@ async function editorFlow(baseUrl, standin, runs) {
   const ndv = page.locator(byTestId('ndv')).first();
   check('Vishwa Trigger added and its editor opened', await visible(ndv));
   await page.waitForTimeout(500);
-  const trigParams = defaultVisibleParameters('nodes/VishwaTrigger/VishwaTrigger.node.js', 'VishwaTrigger').map((p) => p.displayName);
+  const trigParams = defaultVisibleParameters('nodes/Vishwa/VishwaTrigger.node.js', 'VishwaTrigger').map((p) => p.displayName);
   if (trigParams.length === 0) log('note: the built Vishwa Trigger declares no parameters (placeholder?): only its credential is checked');
   else await expectParameters('Vishwa Trigger', trigParams);
   await checkCredentialSelected(ndv, 'Vishwa Trigger');

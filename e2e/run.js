@@ -424,7 +424,7 @@ function builtFilesNaming(re) {
 
 /** true, or why the trigger case cannot run yet (the node is still a placeholder). */
 function triggerImplemented() {
-  const file = path.join(REPO, 'dist', 'nodes', 'VishwaTrigger', 'VishwaTrigger.node.js');
+  const file = path.join(REPO, 'dist', 'nodes', 'Vishwa', 'VishwaTrigger.node.js');
   if (!fs.existsSync(file)) return `${path.relative(REPO, file)} not built`;
   if (/Not implemented yet/.test(fs.readFileSync(file, 'utf8'))) return 'the Vishwa Trigger node is still a placeholder ("Not implemented yet"): case written, not run';
   return true;

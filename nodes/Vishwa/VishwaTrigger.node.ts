@@ -3,7 +3,7 @@
  * workflow was activated (runs started from n8n, from Vishwa's own UI, schedules or other systems).
  *
  * The decisions (what to emit, what to remember) are the pure poll planner in
- * ../Vishwa/core/triggerPoll.ts; the saved state and its bounds are ../Vishwa/core/triggerState.ts.
+ * ./core/triggerPoll.ts; the saved state and its bounds are ./core/triggerState.ts.
  * This file only wires them to HTTP (through the transport), to n8n's log, and to the node's
  * workflow static data, under one key:
  *
@@ -24,11 +24,11 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { VishwaInputError } from '../Vishwa/core/errors';
-import { apiPaths } from '../Vishwa/core/paths';
-import { extractRunList, isJsonObject, summarizeBody } from '../Vishwa/core/responses';
-import { DEFAULT_FAILURE_STATUSES, DEFAULT_SUCCESS_STATUSES } from '../Vishwa/core/status';
-import { TriggerPoll, type EmittedRun, type TriggerRequest } from '../Vishwa/core/triggerPoll';
+import { VishwaInputError } from './core/errors';
+import { apiPaths } from './core/paths';
+import { extractRunList, isJsonObject, summarizeBody } from './core/responses';
+import { DEFAULT_FAILURE_STATUSES, DEFAULT_SUCCESS_STATUSES } from './core/status';
+import { TriggerPoll, type EmittedRun, type TriggerRequest } from './core/triggerPoll';
 import {
 	DEFAULT_PAGE_SIZE,
 	FULL_STATUS_ERROR_KEY,
@@ -39,14 +39,14 @@ import {
 	TriggerListingError,
 	withFlowId,
 	type TriggerSettings,
-} from '../Vishwa/core/triggerState';
+} from './core/triggerState';
 import {
 	credentialLabel,
 	DEFAULT_REQUEST_TIMEOUT_MS,
 	getVishwaConnection,
 	vishwaApiRequest,
 	type VishwaConnection,
-} from '../Vishwa/transport';
+} from './transport';
 
 /** Key of the trigger's state in the node's static data. */
 const STATE_KEY = 'vishwaTrigger';
@@ -58,7 +58,7 @@ export class VishwaTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Vishwa Trigger',
 		name: 'vishwaTrigger',
-		icon: { light: 'file:../Vishwa/vishwa.svg', dark: 'file:../Vishwa/vishwa.dark.svg' },
+		icon: { light: 'file:vishwa.svg', dark: 'file:vishwa.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "Flow " + $parameter["flowId"] }}',
