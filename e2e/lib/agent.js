@@ -15,6 +15,11 @@ const TOOL_TYPE = 'n8n-nodes-vishwa.vishwaTool';
 const TOOL_ARGS = { topic: 'solar sails', max_words: 50 };
 
 const clone = (x) => JSON.parse(JSON.stringify(x));
+/** Flow ID is a text field in node version 1 and a resource locator ({ __rl, mode, value }) from 1.1. */
+const setFlowId = (node, flowId) => {
+  const current = node.parameters.flowId;
+  node.parameters.flowId = current && typeof current === 'object' && current.__rl ? { ...current, value: flowId } : flowId;
+};
 
 async function startModel() {
   return await startFakeOpenAi({
@@ -53,7 +58,7 @@ function agentWorkflow(example) {
   wf.connections.Start = { main: [[{ node: 'Chat Input', type: 'main', index: 0 }]] };
   wf.connections['Chat Input'] = { main: [[{ node: agent.name, type: 'main', index: 0 }]] };
   for (const node of wf.nodes) {
-    if (node.type === TOOL_TYPE) node.parameters.flowId = FLOW;
+    if (node.type === TOOL_TYPE) setFlowId(node, FLOW);
     if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') node.credentials = { openAiApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } };
   }
   return wf;

@@ -28,6 +28,11 @@ const MCP_TRIGGER_TYPE = '@n8n/n8n-nodes-langchain.mcpTrigger';
 const CALL_TIMEOUT_MS = 180000;
 
 const clone = (x) => JSON.parse(JSON.stringify(x));
+/** Flow ID is a text field in node version 1 and a resource locator ({ __rl, mode, value }) from 1.1. */
+const withValue = (current, id) => (current && typeof current === 'object' && current.__rl ? { ...current, value: id } : id);
+const setFlowId = (node, flowId) => {
+  node.parameters.flowId = withValue(node.parameters.flowId, flowId);
+};
 
 /** The credential with a wrong key (same stand-in): what a user with a stale key has. */
 function wrongKeyCredential(standin, wrongKey) {
@@ -40,7 +45,7 @@ function mcpWorkflow(example) {
   wf.id = WORKFLOW_ID;
   wf.name = `${wf.name} (e2e, with fences)`;
   wf.nodes.find((node) => node.type === MCP_TRIGGER_TYPE).parameters.path = LIVE_PATH;
-  for (const node of wf.nodes) if (node.type === TOOL_TYPE) node.parameters.flowId = FLOW;
+  for (const node of wf.nodes) if (node.type === TOOL_TYPE) setFlowId(node, FLOW);
   // n8n's webhook table is keyed by the webhook id too: the e2e copy must not share the example's.
   wf.nodes.find((node) => node.type === MCP_TRIGGER_TYPE).webhookId = 'e2e00000-0000-4000-8000-0000000000aa';
   const fences = fencesPart(example);
@@ -59,7 +64,7 @@ function fencesPart(example) {
     id: `e2e00000-0000-4000-8000-0000000001${n}`,
     name,
     type: TOOL_TYPE,
-    typeVersion: 1,
+    typeVersion: flowTool.typeVersion,
     position: [n * 200, 220],
     parameters,
     credentials,
@@ -69,13 +74,13 @@ function fencesPart(example) {
     { ...trigger, id: 'e2e00000-0000-4000-8000-000000000100', name: 'Fences MCP Server Trigger', position: [1000, 0], webhookId: 'e2e00000-0000-4000-8000-0000000000bb', parameters: { ...trigger.parameters, path: FENCES_PATH } },
     node(11, 'Research With Wrong Key', {
       ...clone(flowTool.parameters),
-      flowId: WRONG_KEY_FLOW,
+      flowId: withValue(flowTool.parameters.flowId, WRONG_KEY_FLOW),
       inputFields: { input: [{ name: 'topic', value: topic, type: 'text' }] },
     }, { vishwaApi: { id: WRONG_KEY_CREDENTIAL.id, name: WRONG_KEY_CREDENTIAL.name } }),
     node(12, 'Upload File', { descriptionType: 'auto', resource: 'asset', operation: 'upload', binaryProperties: 'data', temp: false, options: {} }),
     node(13, 'Research With Attached File', {
       ...clone(flowTool.parameters),
-      flowId: FENCE_FLOW,
+      flowId: withValue(flowTool.parameters.flowId, FENCE_FLOW),
       inputFields: { input: [{ name: 'topic', value: topic, type: 'text' }] },
       attachFiles: true,
       attachments: { file: [{ binaryProperty: 'data', input: 'document' }] },
