@@ -26,7 +26,7 @@ export const description: INodeProperties[] = [
 				value: 'start',
 				description:
 					'Start a run of a flow with the given inputs, optionally waiting for it to finish to return its outputs',
-				action: 'Start a flow run, optionally waiting for its result',
+				action: 'Start a flow run and optionally wait for its result',
 			},
 			{
 				name: 'Wait for Completion',
