@@ -9,6 +9,9 @@
 //   workflows (plus a few e2e-only ones), run them with `n8n execute`, check their outputs; then
 //   activate the scheduled pipeline (and the trigger example) and check them under `n8n start`,
 //   together with the credential's Test button (POST /rest/credentials/test).
+//   AI agents: the AI Agent example runs with a scripted OpenAI stand-in as its model
+//   (e2e/lib/agent.js); the MCP Server Trigger example is activated and driven by the official MCP
+//   client SDK under `n8n start` (e2e/lib/mcp.js).
 // Every request the stand-in received must carry the API key in the XP-API-Key header and nowhere
 // else: the nodes call httpRequestWithAuthentication, so only the credential's `authenticate`
 // block can have put it there. A second credential's Base URL answers every request with a redirect
@@ -26,6 +29,8 @@ const crypto = require('crypto');
 const { cleanNpmEnv, runNpm } = require('./lib/npm');
 const n8n = require('./lib/n8n');
 const vishwa = require('./lib/vishwa');
+const mcp = require('./lib/mcp');
+const agent = require('./lib/agent');
 const { startStandin } = require('../test/standin/server');
 const { startFaultyProxy, startRecordingServer } = require('../test/support/faultyProxy');
 
@@ -185,6 +190,7 @@ async function runVersion(version, ctx) {
   standin.reset(); // nothing from the previous version's runs, files or requests
   const requestsFrom = standin.state.requests.length ? standin.state.requests[standin.state.requests.length - 1].seq : 0;
   let srv = null;
+  const model = await agent.startModel(); // the AI Agent example's scripted chat model
   try {
     const examples = vishwa.loadExamples();
     const byFile = (f) => {
@@ -196,13 +202,18 @@ async function runVersion(version, ctx) {
     const attachEx = byFile('attach-files-and-wait.json');
     const scheduleEx = byFile('scheduled-pipeline.json');
     const triggerEx = examples.find((w) => w.file === 'trigger-to-downstream.json');
+    const mcpEx = byFile(mcp.EXAMPLE_FILE);
+    const agentEx = byFile(agent.EXAMPLE_FILE);
+    const wrongKey = `wrong-e2e-${crypto.randomBytes(12).toString('hex')}`; // never the stand-in's key
 
     const setupOk = await runCase('load the package, import credential and workflows', async () => {
       const pkg = n8n.installPackageTarball(inst.userFolder, tgz);
       check(pkg.dir.endsWith(path.join('.n8n', 'nodes', 'node_modules', 'n8n-nodes-vishwa')), `package laid out at ${pkg.dir}`);
-      await n8n.importCredentials(inst, [vishwa.standinCredential(standin), redirectCredential(standin, redirector)]);
+      await n8n.importCredentials(inst, [vishwa.standinCredential(standin), redirectCredential(standin, redirector),
+        mcp.wrongKeyCredential(standin, wrongKey), agent.openAiCredential(model)]);
       const extra = [statusWorkflow(), errorWorkflow(), redirectWorkflow(), scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
-        scheduleOnce(scheduleEx, 'e2e-schedule-fail', 'flow-fail'), scheduleLive(scheduleEx)];
+        scheduleOnce(scheduleEx, 'e2e-schedule-fail', 'flow-fail'), scheduleLive(scheduleEx),
+        mcp.mcpWorkflow(mcpEx), agent.agentWorkflow(agentEx)];
       if (triggerEx) extra.push(triggerLive(triggerEx));
       const all = [...examples, ...extra].map(({ file, ...wf }) => wf); // eslint-disable-line no-unused-vars
       const res = await n8n.importWorkflows(inst, all);
@@ -303,6 +314,8 @@ async function runVersion(version, ctx) {
       return msg;
     });
 
+    if (!opts.onlyActive) await agent.agentCase({ runCase, check, exec, standin, model, example: agentEx });
+
     // ---- under `n8n start`: active workflows and the REST API ----
     const activate = async (id) => {
       const args = version === 'v1' ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
@@ -319,6 +332,7 @@ async function runVersion(version, ctx) {
       standin.state.setFlow({ id: 'flow-e2e-trigger', durationMs: 300 });
       standin.state.setFlow({ id: 'flow-e2e-followup', durationMs: 300 });
       await activate('e2e-schedule-live');
+      await activate(mcp.WORKFLOW_ID);
       if (triggerWanted) {
         await activate(TRIGGER_WF_ID);
         triggerBefore = triggerSetupBeforeStart(standin);
@@ -384,10 +398,12 @@ async function runVersion(version, ctx) {
     else if (triggerReady !== true) skip('trigger in an active workflow', triggerReady);
     else await runCase('trigger in an active workflow emits each finished run once', () => triggerCase({ standin, srvOutput, before: triggerBefore }));
 
+    await mcp.mcpCases({ runCase, check, standin, baseUrl: srv.baseUrl, srvOutput, example: mcpEx, wrongKey });
+
     await runCase('every request carried the key in XP-API-Key only (the credential\'s authenticate block)', async () => {
       const mine = standin.state.requests.filter((q) => q.seq > requestsFrom);
       const wrongKeyTest = (q) => q.path === '/v1/workflow/n8n-credential-test/run/n8n-credential-test/status' && q.status === 401;
-      const bad = mine.filter((q) => !wrongKeyTest(q) && (!q.keyOk || q.keyHeader !== 'xp-api-key' || q.keyElsewhere));
+      const bad = mine.filter((q) => !wrongKeyTest(q) && !mcp.isWrongKeyRequest(q) && (!q.keyOk || q.keyHeader !== 'xp-api-key' || q.keyElsewhere));
       check(mine.length > 10, `only ${mine.length} requests reached the stand-in`);
       check(!bad.length, `${bad.length} of ${mine.length} requests without the key in XP-API-Key: ${JSON.stringify(bad.slice(0, 3).map((q) => ({ seq: q.seq, method: q.method, path: q.path, keyOk: q.keyOk, keyHeader: q.keyHeader, keyElsewhere: q.keyElsewhere })))}`);
       check(mine.every((q) => !q.keyElsewhere), 'a request carried the key outside XP-API-Key');
@@ -397,6 +413,7 @@ async function runVersion(version, ctx) {
       return `${mine.length} requests; only dist/credentials/VishwaApi.credentials.js names the header`;
     });
   } finally {
+    await model.close();
     if (srv) {
       const stop = await n8n.stopN8n(srv);
       if (stop.code !== 0 && stop.signal !== 'SIGTERM') log(`  note: n8n start ended with ${JSON.stringify(stop)}`);

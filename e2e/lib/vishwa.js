@@ -10,7 +10,7 @@ const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
 const CREDENTIAL_ID = 'vishwa-standin';
 const CREDENTIAL_NAME = 'Vishwa API (stand-in)';
-const NODE_TYPES = ['n8n-nodes-vishwa.vishwa', 'n8n-nodes-vishwa.vishwaTrigger'];
+const NODE_TYPES = ['n8n-nodes-vishwa.vishwa', 'n8n-nodes-vishwa.vishwaTrigger', 'n8n-nodes-vishwa.vishwaTool'];
 
 /** The credential n8n's import:credentials takes: plain data, encrypted by n8n on import. */
 function standinCredential(standin, { id = CREDENTIAL_ID, name = CREDENTIAL_NAME } = {}) {

@@ -2,6 +2,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import * as asset from './actions/asset';
+import { hideInAgentTool } from './actions/agentTool';
 import { searchFlows, searchRuns } from './methods/listSearch';
 import { router } from './actions/router';
 import * as run from './actions/run';
@@ -32,7 +33,8 @@ export class Vishwa implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Asset', value: 'asset' },
+					// Hidden in the agent tool variant: an agent cannot hand over files.
+					{ name: 'Asset', value: 'asset', displayOptions: hideInAgentTool },
 					{ name: 'Run', value: 'run' },
 				],
 				default: 'run',

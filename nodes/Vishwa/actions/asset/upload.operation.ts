@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { parseBinaryPropertyNames, parseTemporary } from '../../core/upload';
 import { type VishwaConnection } from '../../transport';
+import { refuseFilesInAgentTool } from '../agentTool';
 import { commonOptions } from '../common';
 import { toJsonObject } from '../run/getStatus.operation';
 import { readItemFiles, uploadFiles } from './uploadFiles';
@@ -68,6 +69,7 @@ export async function execute(
 	itemIndex: number,
 	connection: VishwaConnection,
 ): Promise<INodeExecutionData> {
+	refuseFilesInAgentTool(this, 'Asset > Upload', itemIndex);
 	const names = parseBinaryPropertyNames(this.getNodeParameter('binaryProperties', itemIndex));
 	const temp = parseTemporary(this.getNodeParameter('temp', itemIndex, false));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;

@@ -27,6 +27,7 @@ import type { JsonObject } from '../../core/startRun';
 import { parseTemporary } from '../../core/upload';
 import type { VishwaConnection } from '../../transport';
 import { readItemFiles, uploadFiles } from '../asset/uploadFiles';
+import { refuseFilesInAgentTool } from '../agentTool';
 
 export function attachFilesProperties(show: IDisplayOptions['show']): INodeProperties[] {
 	const attaching = { show: { ...show, attachFiles: [true] } };
@@ -151,6 +152,9 @@ export function readAttachFilesSettings(
 	inputsField: string,
 ): AttachFilesSettings | undefined {
 	if (ctx.getNodeParameter('attachFiles', itemIndex, false) !== true) return undefined;
+	// Refused rather than hidden in the tool variant: n8n drops hidden parameters when it loads a
+	// workflow, so a hidden Attach Files would start the run without its files, silently.
+	refuseFilesInAgentTool(ctx, 'Run > Start with Attach Files', itemIndex);
 	const plan = parseAttachmentRows(ctx.getNodeParameter('attachments.file', itemIndex, []));
 	checkAttachmentInputs(body, plan, inputsField);
 	const mode = parseReferenceMode(ctx.getNodeParameter('referenceField', itemIndex, 'auto'));

@@ -17,20 +17,22 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Status',
 				value: 'getStatus',
-				description: 'Get the status of a run',
-				action: 'Get the status of a run',
+				description:
+					"Get a run's current status (run_status) and, once it has finished, its outputs or its error",
+				action: 'Get the status and result of a flow run',
 			},
 			{
 				name: 'Start',
 				value: 'start',
-				description: 'Start a run of a flow, optionally waiting for it to finish',
-				action: 'Start a run of a flow',
+				description:
+					'Start a run of a flow with the given inputs, optionally waiting for it to finish to return its outputs',
+				action: 'Start a flow run and optionally wait for its result',
 			},
 			{
 				name: 'Wait for Completion',
 				value: 'waitForCompletion',
-				description: 'Wait for an existing run to finish and get its final status',
-				action: 'Wait for a run to finish',
+				description: 'Wait for an existing run to finish and get its final status and outputs',
+				action: 'Wait for a flow run to finish and get its result',
 			},
 		],
 		default: 'start',
