@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { parseBinaryPropertyNames, parseTemporary } from '../../core/upload';
 import { type VishwaConnection } from '../../transport';
-import { commonOptions } from '../common';
+import { commonOptions, readCommonOptions } from '../common';
 import { toJsonObject } from '../run/getStatus.operation';
 import { readItemFiles, uploadFiles } from './uploadFiles';
 
@@ -71,13 +71,14 @@ export async function execute(
 	const names = parseBinaryPropertyNames(this.getNodeParameter('binaryProperties', itemIndex));
 	const temp = parseTemporary(this.getNodeParameter('temp', itemIndex, false));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { timeoutMs } = readCommonOptions(this, itemIndex);
 	const item = this.getInputData()[itemIndex];
 
 	const files = await readItemFiles(this, itemIndex, names);
 	const answer = await uploadFiles(this, connection, {
 		files,
 		temp,
-		answerTimeoutMs: options.timeout as number | undefined,
+		answerTimeoutMs: timeoutMs,
 		itemIndex,
 	});
 
