@@ -122,6 +122,37 @@ function errorWorkflow() {
   };
 }
 
+/**
+ * Issue 13: "On Error: Continue (using error output)" with a good and a bad item (Set -> Split Out
+ * makes the two items): n8n itself must route the good one to the success branch and the bad one to
+ * the error branch, each paired with its input item.
+ */
+function errorOutputWorkflow() {
+  const noOp = (id, name, y) => ({ id, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, y], parameters: {} });
+  return {
+    id: 'e2e-error-output',
+    name: 'e2e: error output routes the bad item',
+    nodes: [
+      manualTrigger(uuid(21)),
+      { id: uuid(22), name: 'Two Flows', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [-120, 0],
+        parameters: { mode: 'raw', jsonOutput: '{"flows": [{"flow": "flow-ok", "tag": "good"}, {"flow": "flow-e2e-missing", "tag": "bad"}]}', options: {} } },
+      { id: uuid(23), name: 'One Item Each', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [0, 0],
+        parameters: { fieldToSplitOut: 'flows', options: {} } },
+      { ...vishwaNode(uuid(24), 'Start Run', { resource: 'run', operation: 'start', flowId: '={{ $json.flow }}', options: {} }, 220),
+        onError: 'continueErrorOutput' },
+      noOp(uuid(25), 'Succeeded', -100),
+      noOp(uuid(26), 'Failed', 100),
+    ],
+    connections: {
+      Start: link('Two Flows'),
+      'Two Flows': link('One Item Each'),
+      'One Item Each': link('Start Run'),
+      'Start Run': { main: [[{ node: 'Succeeded', type: 'main', index: 0 }], [{ node: 'Failed', type: 'main', index: 0 }]] },
+    },
+    settings: { executionOrder: 'v1' },
+  };
+}
+
 /** The scheduled example, runnable by `n8n execute` (which starts at a Manual Trigger only). */
 function scheduleOnce(example, id, flowId) {
   const wf = JSON.parse(JSON.stringify(example));
@@ -201,7 +232,7 @@ async function runVersion(version, ctx) {
       const pkg = n8n.installPackageTarball(inst.userFolder, tgz);
       check(pkg.dir.endsWith(path.join('.n8n', 'nodes', 'node_modules', 'n8n-nodes-vishwa')), `package laid out at ${pkg.dir}`);
       await n8n.importCredentials(inst, [vishwa.standinCredential(standin), redirectCredential(standin, redirector)]);
-      const extra = [statusWorkflow(), errorWorkflow(), redirectWorkflow(), scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
+      const extra = [statusWorkflow(), errorWorkflow(), errorOutputWorkflow(), redirectWorkflow(), scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
         scheduleOnce(scheduleEx, 'e2e-schedule-fail', 'flow-fail'), scheduleLive(scheduleEx)];
       if (triggerEx) extra.push(triggerLive(triggerEx));
       const all = [...examples, ...extra].map(({ file, ...wf }) => wf); // eslint-disable-line no-unused-vars
@@ -283,6 +314,25 @@ async function runVersion(version, ctx) {
       check(elsewhere.requests.length === 0, `the other origin received ${elsewhere.requests.length} request(s)${elsewhere.carriedKey(standin.apiKey) ? ' WITH THE API KEY' : ''}`, '');
       check(!r.output.includes(standin.apiKey), 'the API key appears in the n8n output', '');
       return `exit ${r.code}: ${msg}`;
+    });
+
+    if (!opts.onlyActive) await runCase('error output: good item on the success branch, bad one on the error branch, paired', async () => {
+      const before = standin.state.runsOf('flow-ok').length;
+      const r = await exec('e2e-error-output');
+      check(r.ok, `execution failed: ${r.error && r.error.message}`, r.output);
+      const runs = r.runData['Start Run'];
+      const main = (runs && runs[0].data && runs[0].data.main) || [];
+      const [good, bad] = [main[0] || [], main[1] || []];
+      check(good.length === 1 && /^run_\d+$/.test(good[0].json.run_id) && good[0].pairedItem && good[0].pairedItem.item === 0,
+        `success output ${JSON.stringify(good)}`, r.output);
+      check(bad.length === 1 && bad[0].pairedItem && bad[0].pairedItem.item === 1 && bad[0].json.tag === 'bad'
+        && bad[0].json.error && bad[0].json.error.message === 'Flow "flow-e2e-missing" was not found' && bad[0].json.error.httpCode === 404,
+        `error output ${JSON.stringify(bad)}`, r.output);
+      const reached = (name) => ((r.runData[name] || [])[0] || {}).data;
+      check(reached('Succeeded') && reached('Failed'), `branches that ran: ${Object.keys(r.runData).join(', ')}`, r.output);
+      check(n8n.nodeOutput(r, 'Failed').length === 1 && n8n.nodeOutput(r, 'Succeeded').length === 1, 'each branch got one item', r.output);
+      check(standin.state.runsOf('flow-ok').length === before + 1, 'expected exactly one new run of flow-ok', r.output);
+      return `success: ${good[0].json.run_id}; error: ${bad[0].json.error.httpCode} ${bad[0].json.error.message}`;
     });
 
     if (!opts.onlyActive) await runCase('scheduled pipeline (run once): success branch', async () => {

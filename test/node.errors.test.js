@@ -221,6 +221,25 @@ describe('Retry On Fail never starts a run twice', () => {
 		expect(startRuns('flow-slowish')).toHaveLength(1);
 	});
 
+	test('Asset > Upload: an item uploaded by an earlier try is not uploaded again', async () => {
+		const wf = linearWorkflow([
+			{
+				name: 'Items',
+				type: TYPES.items,
+				parameters: {
+					items: JSON.stringify([{ n: 0 }, { n: 1 }]),
+					files: JSON.stringify([{ data: { fileName: 'a.txt', mimeType: 'text/plain', text: 'hello' } }]),
+				},
+			},
+			{ name: 'Vishwa', type: TYPES.vishwa, parameters: { resource: 'asset', operation: 'upload' }, ...retry },
+		]);
+		const result = await harness.runWorkflow(wf, { credentials: credentials() });
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/^Item 1: /);
+		expect(standin.state.files).toHaveLength(1);
+		expect(standin.state.requests.filter((r) => r.path.startsWith('/v1/assets/upload'))).toHaveLength(1);
+	});
+
 	test('without Retry On Fail nothing is remembered: two executions start two runs', async () => {
 		await run({ resource: 'run', operation: 'start', flowId: 'flow-ok' });
 		await run({ resource: 'run', operation: 'start', flowId: 'flow-ok' });
