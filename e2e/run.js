@@ -127,21 +127,21 @@ function errorWorkflow() {
  * makes the two items): n8n itself must route the good one to the success branch and the bad one to
  * the error branch, each paired with its input item.
  */
-function errorOutputWorkflow() {
+function errorOutputWorkflow({ id = 'e2e-error-output', name = 'e2e: error output routes the bad item', settings = { onError: 'continueErrorOutput' }, n = 20 } = {}) {
   const noOp = (id, name, y) => ({ id, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, y], parameters: {} });
   return {
-    id: 'e2e-error-output',
-    name: 'e2e: error output routes the bad item',
+    id,
+    name,
     nodes: [
-      manualTrigger(uuid(21)),
-      { id: uuid(22), name: 'Two Flows', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [-120, 0],
+      manualTrigger(uuid(n + 1)),
+      { id: uuid(n + 2), name: 'Two Flows', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [-120, 0],
         parameters: { mode: 'raw', jsonOutput: '{"flows": [{"flow": "flow-ok", "tag": "good"}, {"flow": "flow-e2e-missing", "tag": "bad"}]}', options: {} } },
-      { id: uuid(23), name: 'One Item Each', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [0, 0],
+      { id: uuid(n + 3), name: 'One Item Each', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [0, 0],
         parameters: { fieldToSplitOut: 'flows', options: {} } },
-      { ...vishwaNode(uuid(24), 'Start Run', { resource: 'run', operation: 'start', flowId: '={{ $json.flow }}', options: {} }, 220),
-        onError: 'continueErrorOutput' },
-      noOp(uuid(25), 'Succeeded', -100),
-      noOp(uuid(26), 'Failed', 100),
+      { ...vishwaNode(uuid(n + 4), 'Start Run', { resource: 'run', operation: 'start', flowId: '={{ $json.flow }}', options: {} }, 220),
+        ...settings },
+      noOp(uuid(n + 5), 'Succeeded', -100),
+      noOp(uuid(n + 6), 'Failed', 100),
     ],
     connections: {
       Start: link('Two Flows'),
@@ -232,7 +232,9 @@ async function runVersion(version, ctx) {
       const pkg = n8n.installPackageTarball(inst.userFolder, tgz);
       check(pkg.dir.endsWith(path.join('.n8n', 'nodes', 'node_modules', 'n8n-nodes-vishwa')), `package laid out at ${pkg.dir}`);
       await n8n.importCredentials(inst, [vishwa.standinCredential(standin), redirectCredential(standin, redirector)]);
-      const extra = [statusWorkflow(), errorWorkflow(), errorOutputWorkflow(), redirectWorkflow(), scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
+      const extra = [statusWorkflow(), errorWorkflow(), errorOutputWorkflow(), redirectWorkflow(),
+        errorOutputWorkflow({ id: 'e2e-retry-on-fail', name: 'e2e: Retry On Fail starts no run twice', settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 100 }, n: 30 }),
+        scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
         scheduleOnce(scheduleEx, 'e2e-schedule-fail', 'flow-fail'), scheduleLive(scheduleEx)];
       if (triggerEx) extra.push(triggerLive(triggerEx));
       const all = [...examples, ...extra].map(({ file, ...wf }) => wf); // eslint-disable-line no-unused-vars
@@ -333,6 +335,18 @@ async function runVersion(version, ctx) {
       check(n8n.nodeOutput(r, 'Failed').length === 1 && n8n.nodeOutput(r, 'Succeeded').length === 1, 'each branch got one item', r.output);
       check(standin.state.runsOf('flow-ok').length === before + 1, 'expected exactly one new run of flow-ok', r.output);
       return `success: ${good[0].json.run_id}; error: ${bad[0].json.error.httpCode} ${bad[0].json.error.message}`;
+    });
+
+    if (!opts.onlyActive) await runCase('Retry On Fail: the node is tried twice, the good item\'s run is started once', async () => {
+      const okBefore = standin.state.runsOf('flow-ok').length;
+      const asked = () => standin.state.requests.filter((q) => q.path === '/v1/workflow/flow-e2e-missing/start-run').length;
+      const askedBefore = asked();
+      const r = await exec('e2e-retry-on-fail');
+      check(!r.ok, 'expected the execution to fail (the unknown flow fails every try)', r.output);
+      check(r.error && r.error.message === 'Flow "flow-e2e-missing" was not found', `error ${JSON.stringify(r.error && r.error.message)}`, r.output);
+      check(asked() - askedBefore === 2, `n8n tried ${asked() - askedBefore} times (maxTries 2)`, r.output);
+      check(standin.state.runsOf('flow-ok').length === okBefore + 1, `runs of flow-ok started: ${standin.state.runsOf('flow-ok').length - okBefore}`, r.output);
+      return '2 tries, 1 run of the good flow';
     });
 
     if (!opts.onlyActive) await runCase('scheduled pipeline (run once): success branch', async () => {
