@@ -233,7 +233,7 @@ async function runVersion(version, ctx) {
       check(pkg.dir.endsWith(path.join('.n8n', 'nodes', 'node_modules', 'n8n-nodes-vishwa')), `package laid out at ${pkg.dir}`);
       await n8n.importCredentials(inst, [vishwa.standinCredential(standin), redirectCredential(standin, redirector)]);
       const extra = [statusWorkflow(), errorWorkflow(), errorOutputWorkflow(), redirectWorkflow(),
-        errorOutputWorkflow({ id: 'e2e-retry-on-fail', name: 'e2e: Retry On Fail starts no run twice', settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 100 }, n: 30 }),
+        errorOutputWorkflow({ id: 'e2e-retry-on-fail', name: 'e2e: Retry On Fail starts no run twice', settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 100 }, n: 40 }),
         scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
         scheduleOnce(scheduleEx, 'e2e-schedule-fail', 'flow-fail'), scheduleLive(scheduleEx)];
       if (triggerEx) extra.push(triggerLive(triggerEx));
