@@ -9,7 +9,7 @@ import { Batch } from './batch';
 import { DEFAULT_CONCURRENCY, readCommonOptions, readConcurrency, readId } from './common';
 import { errorItemJson } from './errorItem';
 import { errorItem, usesErrorOutput } from './errorItems';
-import { readWaitSettings } from './run/waitForRun';
+import { readMaxUnfinishedRuns, readWaitSettings } from './run/waitForRun';
 import * as asset from './asset';
 import * as run from './run';
 
@@ -120,7 +120,9 @@ function checkItemOptions(ctx: IExecuteFunctions, itemIndex: number, operation: 
 	const waits =
 		operation === 'waitForCompletion' ||
 		(operation === 'start' && ctx.getNodeParameter('waitForCompletion', itemIndex, false) === true);
-	if (waits) readWaitSettings(ctx, itemIndex);
+	if (!waits) return;
+	readWaitSettings(ctx, itemIndex);
+	if (operation === 'start') readMaxUnfinishedRuns(ctx, itemIndex);
 }
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {
