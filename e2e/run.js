@@ -127,6 +127,37 @@ function errorWorkflow() {
   };
 }
 
+/**
+ * Issue 13: "On Error: Continue (using error output)" with a good and a bad item (Set -> Split Out
+ * makes the two items): n8n itself must route the good one to the success branch and the bad one to
+ * the error branch, each paired with its input item.
+ */
+function errorOutputWorkflow({ id = 'e2e-error-output', name = 'e2e: error output routes the bad item', settings = { onError: 'continueErrorOutput' }, n = 20 } = {}) {
+  const noOp = (id, name, y) => ({ id, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, y], parameters: {} });
+  return {
+    id,
+    name,
+    nodes: [
+      manualTrigger(uuid(n + 1)),
+      { id: uuid(n + 2), name: 'Two Flows', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [-120, 0],
+        parameters: { mode: 'raw', jsonOutput: '{"flows": [{"flow": "flow-ok", "tag": "good"}, {"flow": "flow-e2e-missing", "tag": "bad"}]}', options: {} } },
+      { id: uuid(n + 3), name: 'One Item Each', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [0, 0],
+        parameters: { fieldToSplitOut: 'flows', options: {} } },
+      { ...vishwaNode(uuid(n + 4), 'Start Run', { resource: 'run', operation: 'start', flowId: '={{ $json.flow }}', options: {} }, 220),
+        ...settings },
+      noOp(uuid(n + 5), 'Succeeded', -100),
+      noOp(uuid(n + 6), 'Failed', 100),
+    ],
+    connections: {
+      Start: link('Two Flows'),
+      'Two Flows': link('One Item Each'),
+      'One Item Each': link('Start Run'),
+      'Start Run': { main: [[{ node: 'Succeeded', type: 'main', index: 0 }], [{ node: 'Failed', type: 'main', index: 0 }]] },
+    },
+    settings: { executionOrder: 'v1' },
+  };
+}
+
 /** The scheduled example, runnable by `n8n execute` (which starts at a Manual Trigger only). */
 function scheduleOnce(example, id, flowId) {
   const wf = JSON.parse(JSON.stringify(example));
@@ -211,7 +242,9 @@ async function runVersion(version, ctx) {
       check(pkg.dir.endsWith(path.join('.n8n', 'nodes', 'node_modules', 'n8n-nodes-vishwa')), `package laid out at ${pkg.dir}`);
       await n8n.importCredentials(inst, [vishwa.standinCredential(standin), redirectCredential(standin, redirector),
         mcp.wrongKeyCredential(standin, wrongKey), agent.openAiCredential(model)]);
-      const extra = [statusWorkflow(), errorWorkflow(), redirectWorkflow(), scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
+      const extra = [statusWorkflow(), errorWorkflow(), errorOutputWorkflow(), redirectWorkflow(),
+        errorOutputWorkflow({ id: 'e2e-retry-on-fail', name: 'e2e: Retry On Fail starts no run twice', settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 100 }, n: 40 }),
+        scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
         scheduleOnce(scheduleEx, 'e2e-schedule-fail', 'flow-fail'), scheduleLive(scheduleEx),
         mcp.mcpWorkflow(mcpEx), agent.agentWorkflow(agentEx)];
       if (triggerEx) extra.push(triggerLive(triggerEx));
@@ -294,6 +327,37 @@ async function runVersion(version, ctx) {
       check(elsewhere.requests.length === 0, `the other origin received ${elsewhere.requests.length} request(s)${elsewhere.carriedKey(standin.apiKey) ? ' WITH THE API KEY' : ''}`, '');
       check(!r.output.includes(standin.apiKey), 'the API key appears in the n8n output', '');
       return `exit ${r.code}: ${msg}`;
+    });
+
+    if (!opts.onlyActive) await runCase('error output: good item on the success branch, bad one on the error branch, paired', async () => {
+      const before = standin.state.runsOf('flow-ok').length;
+      const r = await exec('e2e-error-output');
+      check(r.ok, `execution failed: ${r.error && r.error.message}`, r.output);
+      const runs = r.runData['Start Run'];
+      const main = (runs && runs[0].data && runs[0].data.main) || [];
+      const [good, bad] = [main[0] || [], main[1] || []];
+      check(good.length === 1 && /^run_\d+$/.test(good[0].json.run_id) && good[0].pairedItem && good[0].pairedItem.item === 0,
+        `success output ${JSON.stringify(good)}`, r.output);
+      check(bad.length === 1 && bad[0].pairedItem && bad[0].pairedItem.item === 1 && bad[0].json.tag === 'bad'
+        && bad[0].json.error && bad[0].json.error.message === 'Flow "flow-e2e-missing" was not found' && bad[0].json.error.httpCode === 404,
+        `error output ${JSON.stringify(bad)}`, r.output);
+      const reached = (name) => ((r.runData[name] || [])[0] || {}).data;
+      check(reached('Succeeded') && reached('Failed'), `branches that ran: ${Object.keys(r.runData).join(', ')}`, r.output);
+      check(n8n.nodeOutput(r, 'Failed').length === 1 && n8n.nodeOutput(r, 'Succeeded').length === 1, 'each branch got one item', r.output);
+      check(standin.state.runsOf('flow-ok').length === before + 1, 'expected exactly one new run of flow-ok', r.output);
+      return `success: ${good[0].json.run_id}; error: ${bad[0].json.error.httpCode} ${bad[0].json.error.message}`;
+    });
+
+    if (!opts.onlyActive) await runCase('Retry On Fail: the node is tried twice, the good item\'s run is started once', async () => {
+      const okBefore = standin.state.runsOf('flow-ok').length;
+      const asked = () => standin.state.requests.filter((q) => q.path === '/v1/workflow/flow-e2e-missing/start-run').length;
+      const askedBefore = asked();
+      const r = await exec('e2e-retry-on-fail');
+      check(!r.ok, 'expected the execution to fail (the unknown flow fails every try)', r.output);
+      check(r.error && r.error.message === 'Flow "flow-e2e-missing" was not found', `error ${JSON.stringify(r.error && r.error.message)}`, r.output);
+      check(asked() - askedBefore === 2, `n8n tried ${asked() - askedBefore} times (maxTries 2)`, r.output);
+      check(standin.state.runsOf('flow-ok').length === okBefore + 1, `runs of flow-ok started: ${standin.state.runsOf('flow-ok').length - okBefore}`, r.output);
+      return '2 tries, 1 run of the good flow';
     });
 
     if (!opts.onlyActive) await runCase('scheduled pipeline (run once): success branch', async () => {

@@ -78,6 +78,8 @@ const FAULTS = [
 	{ id: '429-retry-after', label: '429 with `Retry-After: 1`', standin: { kind: '429', retryAfter: 1 } },
 	{ id: '429-retry-after-long', label: '429 with `Retry-After: 120` (over the 60 s the node waits)', standin: { kind: '429', retryAfter: 120 } },
 	{ id: '429', label: '429 without `Retry-After`', standin: { kind: '429' } },
+	// Issue 13: a negative Retry-After is invalid; it once meant "retry at once".
+	{ id: '429-retry-after-negative', label: '429 with `Retry-After: -5` (invalid, so ignored)', standin: { kind: '429', retryAfter: '-5' } },
 	{ id: '500', label: '500', standin: { kind: '500' } },
 	{ id: '502-html', label: '502 with an HTML page', standin: { kind: '502-html' } },
 	{ id: '503', label: '503', standin: { kind: '503' } },
@@ -149,6 +151,7 @@ function unsafeExpectations() {
 		'429-retry-after': { once: ok(2, retryAfter(2, 1)), always: failed(4, retryAfter(4, 1), msg.rateLimited, msg.stillLimited) },
 		'429-retry-after-long': { once: failed(1, NO_WAIT, msg.rateLimited, msg.tooLong) },
 		429: { once: ok(2), always: failed(4, backoff(4), msg.rateLimited, msg.stillLimited) },
+		'429-retry-after-negative': { once: ok(2), always: failed(4, backoff(4), msg.rateLimited, msg.stillLimited) },
 		500: { once: failed(1, NO_WAIT, msg.serverError(500), `It answered with ${serverErrorBody[500]}. It was not repeated automatically. {hint}`) },
 		'502-html': { once: failed(1, NO_WAIT, msg.serverError(502), `It answered with ${serverErrorBody['502-html']}. It was not repeated automatically. {hint}`) },
 		503: { once: failed(1, NO_WAIT, msg.serverError(503), `It answered with ${serverErrorBody[503]}. It was not repeated automatically. {hint}`) },
@@ -173,6 +176,7 @@ function readExpectations() {
 		'429-retry-after': { once: ok(2, retryAfter(2, 1)), always: failed(4, retryAfter(4, 1), msg.rateLimited, msg.stillLimited) },
 		'429-retry-after-long': { once: failed(1, NO_WAIT, msg.rateLimited, msg.tooLong) },
 		429: { once: ok(2), always: failed(4, backoff(4), msg.rateLimited, msg.stillLimited) },
+		'429-retry-after-negative': { once: ok(2), always: failed(4, backoff(4), msg.rateLimited, msg.stillLimited) },
 		500: { once: ok(2), always: failed(4, backoff(4), msg.serverError(500), `It answered with ${serverErrorBody[500]}. 4 attempts made.`) },
 		'502-html': { once: ok(2), always: failed(4, backoff(4), msg.serverError(502), `It answered with ${serverErrorBody['502-html']}. 4 attempts made.`) },
 		503: { once: ok(2), always: failed(4, backoff(4), msg.serverError(503), `It answered with ${serverErrorBody[503]}. 4 attempts made.`) },
@@ -243,7 +247,7 @@ function templateValues(route, { readme = false, baseUrl, timeout = TIMEOUT_MS, 
 const seconds = (ms) => `${+(ms / 1000).toFixed(2)} s`;
 
 function describeWait(fault, expected) {
-	if (fault.standin && fault.standin.retryAfter !== undefined && expected.attempts > 1) {
+	if (fault.standin && Number(fault.standin.retryAfter) >= 0 && expected.attempts > 1) {
 		return `${fault.standin.retryAfter} s (its Retry-After)`;
 	}
 	const first = backoff(2);

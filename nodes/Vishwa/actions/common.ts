@@ -1,5 +1,6 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { NUMBER_RULES, readNumberOption } from '../core/options';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../transport';
 
 export const DEFAULT_CONCURRENCY = 5;
@@ -25,6 +26,28 @@ export const commonOptions: INodeProperties[] = [
 			'How long one request may take, answer included, before it fails (reads are then retried)',
 	},
 ];
+
+/** The item's validated common options (a VishwaInputError names a bad one). */
+export function readCommonOptions(ctx: IExecuteFunctions, itemIndex: number): { timeoutMs: number | undefined } {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return { timeoutMs: readNumberOption(options.timeout, NUMBER_RULES.requestTimeout) };
+}
+
+/** Concurrency is one setting for the whole node: it is read from the first item. */
+export function readConcurrency(ctx: IExecuteFunctions): number {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	return readNumberOption(options.concurrency, NUMBER_RULES.concurrency) ?? DEFAULT_CONCURRENCY;
+}
+
+/** Shown under Wait for Completion: waiting holds the execution, which users of queue mode should know. */
+export const waitBusyNotice = (show: NonNullable<INodeProperties['displayOptions']>['show']): INodeProperties => ({
+	displayName:
+		'While waiting, the execution (and in queue mode a worker slot) stays busy until the run ends or Maximum Wait passes. For long runs, start the run without waiting and check on it later (Get Status, Wait for Completion, or the Vishwa Trigger).',
+	name: 'waitBusyNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show },
+});
 
 export const flowIdProperty = (operations: string[]): INodeProperties => ({
 	displayName: 'Flow ID',

@@ -6,8 +6,10 @@ import { VishwaInputError } from '../core/errors';
 import { extractRunId, withRunIds } from '../core/responses';
 import { getVishwaConnection, type VishwaConnection } from '../transport';
 import { Batch } from './batch';
-import { DEFAULT_CONCURRENCY, readId } from './common';
+import { DEFAULT_CONCURRENCY, readCommonOptions, readConcurrency, readId } from './common';
 import { errorItemJson } from './errorItem';
+import { errorItem, usesErrorOutput } from './errorItems';
+import { readMaxUnfinishedRuns, readWaitSettings } from './run/waitForRun';
 import * as asset from './asset';
 import * as run from './run';
 
@@ -40,7 +42,8 @@ const sharesRequests = (resource: string, operation: string) =>
 /**
  * Runs the chosen operation for every input item. Output order equals input order, every output
  * item is paired with its input, and one item's failure never touches another: with "Continue On
- * Fail" it becomes that item's output (keeping what the item still knows, such as its run ID),
+ * Fail" it becomes that item's error item (see errorItems.ts: n8n routes it to the error output under
+ * "Continue (using error output)"), keeping what the item still knows, such as its run ID;
  * otherwise the node fails with it.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -53,29 +56,39 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	if (items.length === 0) return [[]];
 
-	const connection = await getVishwaConnection(this);
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const concurrency = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
+	let concurrency = DEFAULT_CONCURRENCY;
+	try {
+		concurrency = readConcurrency(this);
+	} catch (error) {
+		throw asNodeError(this, error, 0);
+	}
+	// Every item's numeric options are checked before the first request, so a bad value in item 5
+	// cannot fail the node after items 0 to 4 have started their runs.
+	const refused = new Map<number, NodeOperationError>();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			checkItemOptions(this, itemIndex, operation);
+		} catch (error) {
+			const inputError = asNodeError(this, error, itemIndex);
+			if (!this.continueOnFail()) throw inputError;
+			refused.set(itemIndex, inputError);
+		}
+	}
 
+	const connection = await getVishwaConnection(this);
+	const errorOutput = usesErrorOutput(this.getNode());
 	const batch = new Batch(this, connection, concurrency);
 
 	const runItem = async (itemIndex: number) => {
 		try {
+			const early = refused.get(itemIndex);
+			if (early) throw early;
 			const output = await execute.call(this, itemIndex, connection, batch);
 			const json = resource === 'run' ? withIdsOfRun(this, operation, itemIndex, output.json) : output.json;
 			return { ...output, json, pairedItem: { item: itemIndex } } as INodeExecutionData;
 		} catch (caught) {
 			const error = asNodeError(this, caught, itemIndex);
-			if (this.continueOnFail()) {
-				return {
-					json: {
-						...errorItemJson(caught),
-						error: error.message,
-						...(error.description ? { errorDescription: error.description } : {}),
-					},
-					pairedItem: { item: itemIndex },
-				} as INodeExecutionData;
-			}
+			if (this.continueOnFail()) return errorItem(error, itemIndex, errorOutput, errorItemJson(caught));
 			return error;
 		}
 	};
@@ -99,6 +112,17 @@ function withIdsOfRun(ctx: IExecuteFunctions, operation: string, itemIndex: numb
 	// Start: the id in Vishwa's answer (run_id, else id or runId); the others were given the run ID.
 	const runId = operation === 'start' ? extractRunId(json) : String(readId(ctx, 'runId', itemIndex)).trim();
 	return withRunIds(json, { flowId, runId }) as IDataObject;
+}
+
+/** The options of an item that are read as numbers (and the wait's status lists), validated. */
+function checkItemOptions(ctx: IExecuteFunctions, itemIndex: number, operation: string): void {
+	readCommonOptions(ctx, itemIndex);
+	const waits =
+		operation === 'waitForCompletion' ||
+		(operation === 'start' && ctx.getNodeParameter('waitForCompletion', itemIndex, false) === true);
+	if (!waits) return;
+	readWaitSettings(ctx, itemIndex);
+	if (operation === 'start') readMaxUnfinishedRuns(ctx, itemIndex);
 }
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {

@@ -43,16 +43,33 @@ export function retryDelayMs(
 	return Math.round(ceiling * (0.5 + random() / 2));
 }
 
-/**
- * A Retry-After header in ms: either delta-seconds or an HTTP date. `undefined` when absent or
- * unreadable, so the caller falls back to its own backoff.
- */
-export function parseRetryAfterMs(header: unknown, nowMs: number): number | undefined {
+/** A header's value: the first one when it came more than once. */
+function headerText(header: unknown): string | undefined {
 	const value = Array.isArray(header) ? header[0] : header;
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-	const text = String(value).trim();
+	return String(value).trim();
+}
+
+/**
+ * A Retry-After header in ms: delta-seconds, or an HTTP date. `undefined` when absent or invalid
+ * (a negative number, anything unreadable), so the caller falls back to its own backoff.
+ *
+ * A date is measured against the answer's own `Date` header when it has a readable one: both come
+ * from the server's clock, so a server whose clock is off by minutes still gets the wait it asked
+ * for. Only without a `Date` header is the local clock (`nowMs`) used. A date already past means
+ * "retry now" (0).
+ */
+export function parseRetryAfterMs(header: unknown, nowMs: number, serverDateHeader?: unknown): number | undefined {
+	const text = headerText(header);
+	if (text === undefined || text === '') return undefined;
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	// A number of any other form (-5, +3) is not delta-seconds, and not a date either, though
+	// Date.parse reads "-5" as a year: an HTTP date always has a month name.
+	if (!/[a-z]/i.test(text)) return undefined;
 	const date = Date.parse(text);
 	if (Number.isNaN(date)) return undefined;
-	return Math.max(0, date - nowMs);
+	const serverDateText = headerText(serverDateHeader);
+	const serverNow = serverDateText ? Date.parse(serverDateText) : Number.NaN;
+	const reference = Number.isNaN(serverNow) ? nowMs : serverNow;
+	return Math.max(0, date - reference);
 }

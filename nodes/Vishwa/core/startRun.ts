@@ -47,6 +47,41 @@ function parseJsonText(text: string): { value: unknown } | { problem: string } {
 }
 
 /**
+ * The first integer literal in JSON text that a JavaScript number cannot hold exactly (beyond
+ * 2^53 - 1, e.g. 12345678901234567890, which JSON.parse turns into 12345678901234567000), or
+ * a number too large for any float (1e400, which would arrive as null), or `undefined`. Strings are
+ * skipped; other numbers with a fraction or an exponent are floats by intent and may round.
+ */
+export function findUnsafeInteger(text: string): string | undefined {
+	for (let index = 0; index < text.length; index++) {
+		const char = text[index];
+		if (char === '"') {
+			for (index++; index < text.length && text[index] !== '"'; index++) {
+				if (text[index] === '\\') index++;
+			}
+			continue;
+		}
+		if (char !== '-' && (char < '0' || char > '9')) continue;
+		const token = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(index, index + 400))?.[0] ?? char;
+		const integer = /^-?\d+$/.test(token);
+		if (integer ? !Number.isSafeInteger(Number(token)) : !Number.isFinite(Number(token))) return token;
+		index += token.length - 1;
+	}
+	return undefined;
+}
+
+/** Refuses JSON text holding an integer that would be sent rounded. */
+function assertExactIntegers(text: string, field: string, what: string): void {
+	const unsafe = findUnsafeInteger(text);
+	if (unsafe === undefined) return;
+	throw new VishwaInputError(
+		`${what} holds the number ${unsafe}, too large to be sent exactly (it would arrive as ${JSON.stringify(Number(unsafe))})`,
+		field,
+		`JSON numbers keep integers exactly only up to 9007199254740991 (2^53 - 1). Send it as a string instead: "${unsafe}".`,
+	);
+}
+
+/**
  * A parameter that must hold one JSON object: JSON text, or an object an expression produced.
  * An empty text is refused rather than read as {}: it is usually an expression that found nothing.
  */
@@ -68,6 +103,7 @@ export function parseJsonObject(raw: unknown, field: string, example: string): J
 				`Give a JSON object such as ${example}.`,
 			);
 		}
+		assertExactIntegers(raw, field, field);
 		value = parsed.value;
 	}
 	if (!isJsonObject(value)) {
@@ -93,6 +129,7 @@ export function fieldValue(value: unknown, type: FieldValueType, what: string, f
 			`Fix the JSON, or set the field's Type to Text to send it as a string.`,
 		);
 	}
+	assertExactIntegers(value, field, `The value of ${what} in ${field}`);
 	return parsed.value;
 }
 

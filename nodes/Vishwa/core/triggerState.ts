@@ -30,6 +30,7 @@
  * finished ones in `done` (never emitted) and the unfinished ones in `pending`.
  */
 import { VishwaInputError } from './errors';
+import { NUMBER_RULES, readNumberOption } from './options';
 import { idSegment } from './paths';
 import { isJsonObject } from './responses';
 import {
@@ -194,27 +195,15 @@ export function parseTriggerSettings(raw: RawTriggerSettings): TriggerSettings {
 		);
 	}
 
-	let pageSize = DEFAULT_PAGE_SIZE;
-	if (raw.pageSize !== undefined && raw.pageSize !== '') {
-		pageSize = Number(raw.pageSize);
-		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-			throw new VishwaInputError(
-				`${TRIGGER_FIELDS.pageSize} must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${JSON.stringify(raw.pageSize)})`,
-				TRIGGER_FIELDS.pageSize,
-			);
-		}
-	}
-
-	let timeoutMs: number | undefined;
-	if (raw.timeout !== undefined && raw.timeout !== '') {
-		timeoutMs = Number(raw.timeout);
-		if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-			throw new VishwaInputError(
-				`${TRIGGER_FIELDS.timeout} must be a positive number of milliseconds (got ${JSON.stringify(raw.timeout)})`,
-				TRIGGER_FIELDS.timeout,
-			);
-		}
-	}
+	const pageSize =
+		readNumberOption(raw.pageSize, {
+			field: TRIGGER_FIELDS.pageSize,
+			integer: true,
+			min: 1,
+			max: MAX_PAGE_SIZE,
+			unit: '',
+		}) ?? DEFAULT_PAGE_SIZE;
+	const timeoutMs = readNumberOption(raw.timeout, { ...NUMBER_RULES.requestTimeout, field: TRIGGER_FIELDS.timeout });
 
 	return {
 		flowId,

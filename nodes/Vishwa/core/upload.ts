@@ -1,4 +1,5 @@
 import { VishwaInputError } from './errors';
+import { MAX_TIMER_MS } from './options';
 
 export const BINARY_PROPERTIES_FIELD = 'Binary Properties';
 
@@ -77,7 +78,8 @@ export function unreadableStoredFileError(name: string, reason: string, field: s
 export const UPLOAD_MIN_BYTES_PER_SECOND = 256 * 1024;
 
 export function uploadTimeoutMs(answerTimeoutMs: number, bodyBytes: number): number {
-	return answerTimeoutMs + Math.ceil((Math.max(0, bodyBytes) / UPLOAD_MIN_BYTES_PER_SECOND) * 1000);
+	// Capped at the longest timer Node.js honours (a longer one would fire at once).
+	return Math.min(MAX_TIMER_MS, answerTimeoutMs + Math.ceil((Math.max(0, bodyBytes) / UPLOAD_MIN_BYTES_PER_SECOND) * 1000));
 }
 
 /** 'upload 2 files ("a.pdf", "b.png")' for messages; long lists are shortened. */

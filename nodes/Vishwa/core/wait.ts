@@ -3,6 +3,7 @@
  * defaults, validation and messages. The decisions of waiting itself are in waitScheduler.ts.
  */
 import { VishwaInputError } from './errors';
+import { readNumberOption, secondsRule } from './options';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from './schedule';
 import {
 	DEFAULT_FAILURE_STATUSES,
@@ -12,6 +13,9 @@ import {
 } from './status';
 
 export const DEFAULT_MAX_WAIT_MS = 10 * 60 * 1000;
+
+/** The smallest wait duration accepted (the editor asks for 0.1 s; benchmarks use less). */
+export const MIN_WAIT_SECONDS = 0.001;
 
 /** The default lists as the node's text parameters show them. */
 export const DEFAULT_SUCCESS_TEXT = DEFAULT_SUCCESS_STATUSES.join(', ');
@@ -48,15 +52,8 @@ export const WAIT_FIELDS = {
 } as const;
 
 function positiveSeconds(raw: unknown, fallbackMs: number, field: string): number {
-	if (raw === undefined || raw === null || raw === '') return fallbackMs;
-	const seconds = typeof raw === 'number' ? raw : Number(String(raw).trim());
-	if (!Number.isFinite(seconds) || seconds <= 0) {
-		throw new VishwaInputError(
-			`${field} must be a positive number of seconds (got ${JSON.stringify(raw)})`,
-			field,
-		);
-	}
-	return Math.round(seconds * 1000);
+	const seconds = readNumberOption(raw, secondsRule(field, MIN_WAIT_SECONDS));
+	return seconds === undefined ? fallbackMs : Math.round(seconds * 1000);
 }
 
 /** Validates the wait parameters; missing ones take their defaults. */

@@ -419,7 +419,7 @@ export async function vishwaApiRequest(
 		}
 
 		if (statusCode === 429) {
-			const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now());
+			const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now(), answer.headers.date);
 			const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
 			if (canRetry && !tooLong) {
 				await pauseBeforeRetry(retryAfterMs ?? retryDelayMs(retry, policy));

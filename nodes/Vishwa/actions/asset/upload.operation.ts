@@ -3,8 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { parseBinaryPropertyNames, parseTemporary } from '../../core/upload';
 import { type VishwaConnection } from '../../transport';
 import { refuseFilesInAgentTool } from '../agentTool';
-import { commonOptions } from '../common';
+import { commonOptions, readCommonOptions } from '../common';
 import { toJsonObject } from '../run/getStatus.operation';
+import { triesMemory } from '../tries';
 import { readItemFiles, uploadFiles } from './uploadFiles';
 
 const show = { resource: ['asset'], operation: ['upload'] };
@@ -73,15 +74,22 @@ export async function execute(
 	const names = parseBinaryPropertyNames(this.getNodeParameter('binaryProperties', itemIndex));
 	const temp = parseTemporary(this.getNodeParameter('temp', itemIndex, false));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { timeoutMs } = readCommonOptions(this, itemIndex);
 	const item = this.getInputData()[itemIndex];
 
-	const files = await readItemFiles(this, itemIndex, names);
-	const answer = await uploadFiles(this, connection, {
-		files,
-		temp,
-		answerTimeoutMs: options.timeout as number | undefined,
-		itemIndex,
-	});
+	// Retry On Fail runs the node again, whole: an item an earlier try uploaded is not uploaded twice.
+	const earlier = triesMemory<unknown>(this, 'upload');
+	let answer = earlier?.get(itemIndex);
+	if (answer === undefined) {
+		const files = await readItemFiles(this, itemIndex, names);
+		answer = await uploadFiles(this, connection, {
+			files,
+			temp,
+			answerTimeoutMs: timeoutMs,
+			itemIndex,
+		});
+		earlier?.set(itemIndex, answer);
+	}
 
 	const output: INodeExecutionData = { json: toJsonObject(answer, 'response') };
 	if (options.keepBinary === true && item.binary) output.binary = item.binary;

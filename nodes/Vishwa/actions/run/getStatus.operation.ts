@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { apiPaths } from '../../core/paths';
 import { vishwaApiRequest, type VishwaConnection } from '../../transport';
-import { commonOptions, flowIdProperties, readId, runIdProperties } from '../common';
+import { commonOptions, flowIdProperties, readCommonOptions, readId, runIdProperties } from '../common';
 
 const show = { resource: ['run'], operation: ['getStatus'] };
 
@@ -28,12 +28,12 @@ export async function execute(
 ): Promise<INodeExecutionData> {
 	const flowId = readId(this, 'flowId', itemIndex);
 	const runId = readId(this, 'runId', itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { timeoutMs } = readCommonOptions(this, itemIndex);
 	const body = await vishwaApiRequest(this, connection, {
 		method: 'GET',
 		path: apiPaths.runStatus(flowId, runId),
 		idempotency: 'safe',
-		timeoutMs: options.timeout as number | undefined,
+		timeoutMs,
 		itemIndex,
 		action: `get the status of run "${String(runId).trim()}"`,
 		notFoundMessage: `Run "${String(runId).trim()}" of flow "${String(flowId).trim()}" was not found`,

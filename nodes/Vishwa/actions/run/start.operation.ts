@@ -19,9 +19,17 @@ import {
 } from '../../core/startRun';
 import { vishwaApiRequest, type VishwaConnection } from '../../transport';
 import type { Batch } from '../batch';
-import { commonOptions, flowIdProperties, readId } from '../common';
+import { commonOptions, flowIdProperties, readCommonOptions, readId, waitBusyNotice } from '../common';
 import { errorItemJson, setErrorItemJson } from '../errorItem';
-import { attachFilesProperties, describeUploaded, readAttachFilesSettings, uploadAttachedFiles } from './attachFiles';
+import { httpCodeOf } from '../errorItems';
+import { triesMemory } from '../tries';
+import {
+	attachFilesProperties,
+	describeUploaded,
+	readAttachFilesSettings,
+	uploadAttachedFiles,
+	type AttachedFiles,
+} from './attachFiles';
 import { toJsonObject } from './getStatus.operation';
 import { readMaxUnfinishedRuns, readWaitSettings, waitProperties } from './waitForRun';
 
@@ -169,6 +177,7 @@ export const description: INodeProperties[] = [
 			'Whether to wait until the run finishes and output its final status instead of the start answer',
 		displayOptions: { show },
 	},
+	waitBusyNotice({ ...show, waitForCompletion: [true] }),
 	...waitProperties({ ...show, waitForCompletion: [true] }, { startsRuns: true }),
 	{
 		displayName: 'Options',
@@ -236,8 +245,7 @@ export async function execute(
 	// Read before starting: a bad wait option must not leave a run behind.
 	const settings = wait ? readWaitSettings(this, itemIndex) : undefined;
 	const maxUnfinishedRuns = wait ? readMaxUnfinishedRuns(this, itemIndex) : undefined;
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const timeoutMs = options.timeout as number | undefined;
+	const { timeoutMs } = readCommonOptions(this, itemIndex);
 	const flow = String(flowId).trim();
 
 	const start = async () =>
@@ -296,19 +304,34 @@ async function uploadAndStart(
 	},
 ): Promise<{ answer: unknown; withAttached: (json: IDataObject) => IDataObject }> {
 	const { itemIndex, flow, body, attach, timeoutMs } = request;
-	const attached = attach
-		? await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs })
-		: undefined;
+	// Retry On Fail runs the node again, whole: what an earlier try already did for this item is
+	// reused, so a retry never starts a second run (or uploads the attached files again).
+	const earlier = triesMemory<EarlierTry>(ctx, 'start');
+	const before = earlier?.get(itemIndex);
+	if (before?.kind === 'outcomeUnknown') throw notSentAgain(before.error);
+
+	// Attached files are uploaded first; a failed upload throws, so no run is started.
+	const attached =
+		before?.attached ??
+		(attach
+			? await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs })
+			: undefined);
+	if (attached) earlier?.set(itemIndex, { kind: 'uploaded', attached });
 	// fromEntries, not Object.assign: an input named "__proto__" stays an ordinary key.
 	const sentBody = attached ? Object.fromEntries([...Object.entries(body), ...Object.entries(attached.inputs)]) : body;
 	const withAttached = (json: IDataObject): IDataObject =>
 		attached ? { ...json, [ATTACHED_FILES_KEY]: attached.files } : json;
 	let answer: unknown;
 	let failure: unknown;
-	try {
-		answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex });
-	} catch (error) {
-		failure = error;
+	if (before?.kind === 'started') {
+		answer = before.answer;
+	} else {
+		try {
+			answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex });
+			earlier?.set(itemIndex, { kind: 'started', answer, attached });
+		} catch (error) {
+			failure = error;
+		}
 	}
 	if (failure !== undefined) {
 		// Say which files are already stored, so they are not uploaded again blindly.
@@ -316,9 +339,36 @@ async function uploadAndStart(
 			const error = failure as Error & { description?: string | null };
 			error.description = [error.description, describeUploaded(attached.files)].filter(Boolean).join(' ');
 		}
+		if (mayHaveStarted(failure)) earlier?.set(itemIndex, { kind: 'outcomeUnknown', error: failure as Error });
 		throw failure;
 	}
 	return { answer, withAttached };
+}
+
+/** What an earlier try of this node execution did for an item (see ../tries.ts). */
+type EarlierTry =
+	| { kind: 'uploaded'; attached: AttachedFiles }
+	| { kind: 'started'; answer: unknown; attached?: AttachedFiles }
+	| { kind: 'outcomeUnknown'; error: Error; attached?: undefined };
+
+/**
+ * Whether a failed start-run may still have created the run: anything but a refusal (HTTP 4xx,
+ * a 429 included) or a request that never left (connection refused, TLS failure: no httpCode and a
+ * "Could not reach" message).
+ */
+function mayHaveStarted(error: unknown): boolean {
+	const httpCode = httpCodeOf(error);
+	if (httpCode !== undefined) return httpCode >= 500 || httpCode < 400;
+	return !/^Could not reach Vishwa /.test(String((error as Error)?.message ?? ''));
+}
+
+/** A retry of an item whose earlier start-run may have created the run: not sent again. */
+function notSentAgain(error: Error & { description?: string | null }): Error {
+	const note = 'Retry On Fail did not send it again, so no second run was started.';
+	if (!String(error.description ?? '').includes(note)) {
+		error.description = [error.description, note].filter(Boolean).join(' ');
+	}
+	return error;
 }
 
 /** POST start-run once: never repeated when the answer may be lost. */

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type VishwaConnection } from '../../transport';
 import type { Batch } from '../batch';
-import { commonOptions, flowIdProperties, readId, runIdProperties } from '../common';
+import { commonOptions, flowIdProperties, readCommonOptions, readId, runIdProperties, waitBusyNotice } from '../common';
 import { readWaitSettings, waitProperties } from './waitForRun';
 
 const show = { resource: ['run'], operation: ['waitForCompletion'] };
@@ -13,6 +13,7 @@ export const description: INodeProperties[] = [
 		['waitForCompletion'],
 		'The ID of a run started anywhere: by Start Run, another workflow, a webhook or Vishwa itself',
 	),
+	waitBusyNotice(show),
 	...waitProperties(show),
 	{
 		displayName: 'Options',
@@ -38,13 +39,13 @@ export async function execute(
 	const flowId = readId(this, 'flowId', itemIndex);
 	const runId = readId(this, 'runId', itemIndex);
 	const settings = readWaitSettings(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { timeoutMs } = readCommonOptions(this, itemIndex);
 	const final = await batch.runWaiter().wait({
 		flowId,
 		runId,
 		itemIndex,
 		settings,
-		timeoutMs: options.timeout as number | undefined,
+		timeoutMs,
 		// The run may have finished long ago: look right away.
 		pollImmediately: true,
 	});

@@ -1,0 +1,37 @@
+/**
+ * What earlier tries of the same node execution did, for "Retry On Fail".
+ *
+ * n8n retries a node by running it again, whole, with the same input items and the same
+ * execution-data object (workflow-execute.js: runNode in a loop over maxTries, when the node threw,
+ * or with Continue On Fail when the first output item has json.error). A retry must not start a
+ * second run for an item whose run an earlier try already started, so operations that create
+ * something remember, per item, what they created. The memory is keyed by that execution-data
+ * object (this.getExecuteData()), so it lives exactly as long as the node's run in this
+ * execution: a new execution, or the node's next run in a loop, starts empty. Kept only when
+ * Retry On Fail is on.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+const memories = new WeakMap<object, Map<string, Map<number, unknown>>>();
+
+/**
+ * The per-item memory named `name` of this node run, or `undefined` when Retry On Fail is off
+ * (nothing will run again) or the context has no execution data.
+ */
+export function triesMemory<T>(ctx: IExecuteFunctions, name: string): Map<number, T> | undefined {
+	if (ctx.getNode().retryOnFail !== true) return undefined;
+	const getExecuteData = (ctx as Partial<IExecuteFunctions>).getExecuteData;
+	const key: unknown = typeof getExecuteData === 'function' ? getExecuteData.call(ctx) : undefined;
+	if (key === null || typeof key !== 'object') return undefined;
+	let named = memories.get(key);
+	if (!named) {
+		named = new Map();
+		memories.set(key, named);
+	}
+	let items = named.get(name);
+	if (!items) {
+		items = new Map<number, unknown>();
+		named.set(name, items);
+	}
+	return items as Map<number, T>;
+}
