@@ -277,7 +277,7 @@ test('with On Error: Continue, a failed run is an ordinary tool result carrying 
 	expect(call.result[0].error).toMatch(/^Run "run_\d+" of flow "flow-ok" failed \(status "failed"\)/);
 });
 
-test('why the README says to leave Retry On Fail off on a Start tool: n8n calls it again, starting another run', async () => {
+test('Retry On Fail on a Start tool: n8n calls it again, and the retry starts no second run (issue 13 memory)', async () => {
 	standin.state.setFlow({ id: 'flow-ok', durationMs: 50, outcome: 'failed' });
 	const result = await callTools(
 		[{ ...flowTool(), retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }],
@@ -285,5 +285,5 @@ test('why the README says to leave Retry On Fail off on a Start tool: n8n calls 
 	);
 	const [call] = result.json('Tool Caller').filter((item) => item.called);
 	expect(call.error).toContain('failed (status "failed")');
-	expect(standin.state.runsOf('flow-ok')).toHaveLength(2);
+	expect(standin.state.runsOf('flow-ok')).toHaveLength(1);
 });
