@@ -205,7 +205,7 @@ async function runVersion(version, ctx) {
         scheduleOnce(scheduleEx, 'e2e-schedule-fail', 'flow-fail'), scheduleLive(scheduleEx)];
       if (triggerEx) extra.push(triggerLive(triggerEx));
       const all = [...examples, ...extra].map(({ file, ...wf }) => wf); // eslint-disable-line no-unused-vars
-      const res = await n8n.importWorkflows(inst, all);
+      await n8n.importWorkflows(inst, all);
       return `n8n-nodes-vishwa ${pkg.version}, ${all.length} workflows`;
     });
     if (!setupOk) return;
