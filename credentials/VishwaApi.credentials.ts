@@ -29,7 +29,8 @@ export class VishwaApi implements ICredentialType {
 
 	displayName = 'Vishwa API';
 
-	icon: Icon = { light: 'file:../nodes/Vishwa/vishwa.svg', dark: 'file:../nodes/Vishwa/vishwa.dark.svg' };
+	// Beside the credential (gulp copies it into dist/credentials/): the same mark as the nodes' icon.
+	icon: Icon = { light: 'file:vishwa.svg', dark: 'file:vishwa.dark.svg' };
 
 	documentationUrl = 'https://github.com/vishwa-ai/n8n-nodes-vishwa#credentials';
 
