@@ -20,7 +20,8 @@ export function normalizeBaseUrl(raw: unknown): string {
 			'Base URL',
 		);
 	}
-	if (parsed.search || parsed.hash) {
+	// Also a bare "?" or "#" (which URL drops): the credential's Test button refuses them alike.
+	if (parsed.search || parsed.hash || /[?#]/.test(value)) {
 		throw new VishwaInputError(
 			"The credential's Base URL must not contain a query string or a fragment",
 			'Base URL',
