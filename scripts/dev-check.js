@@ -35,12 +35,24 @@ function copyRepo(target) {
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(target, 'node_modules'), 'dir');
 }
 
-async function nodeDescription(dev) {
-  const res = await vishwa.restRequest(dev.url, 'GET', '/types/nodes.json', { cookie: dev.cookie });
-  if (res.status !== 200 || !Array.isArray(res.json)) throw new Error(`GET /types/nodes.json: HTTP ${res.status}: ${res.text.slice(0, 300)}`);
-  const versions = res.json.filter((type) => type.name === NODE_TYPE);
-  if (versions.length === 0) throw new Error(`n8n does not list ${NODE_TYPE}: the package did not load (see the n8n log)`);
-  return versions.map((type) => type.description);
+/**
+ * The Vishwa node's descriptions in n8n's /types/nodes.json (what the editor loads), or undefined
+ * when the answer did not come whole: n8n rewrites that file while it reloads a package, and a
+ * download under way then breaks off. fetch with a deadline, so a broken answer cannot hang us.
+ */
+async function nodeDescriptions(dev) {
+	let res;
+	let types;
+	try {
+		res = await fetch(`${dev.url}/types/nodes.json`, { headers: { cookie: dev.cookie }, signal: AbortSignal.timeout(30000) });
+		types = await res.json();
+	} catch {
+		return undefined;
+	}
+	if (res.status !== 200 || !Array.isArray(types)) throw new Error(`GET /types/nodes.json: HTTP ${res.status}`);
+	const versions = types.filter((type) => type.name === NODE_TYPE);
+	if (versions.length === 0) throw new Error(`n8n does not list ${NODE_TYPE}: the package did not load (see the n8n log)`);
+	return versions.map((type) => type.description);
 }
 
 async function main() {
@@ -58,7 +70,8 @@ async function main() {
       say: (line) => say(line.split('\n')[0]),
       onToolLine: () => undefined,
     });
-    const before = await nodeDescription(dev);
+    const before = await nodeDescriptions(dev);
+    if (!before) throw new Error('GET /types/nodes.json failed right after n8n started');
     const pid = dev.srv.pid;
     say(`before the edit, n8n serves the description ${JSON.stringify(before[0])}`);
 
@@ -76,12 +89,12 @@ async function main() {
     while (!after.some((text) => text.includes(marker))) {
       if (Date.now() - edited > 120000) throw new Error(`n8n still serves the old description 120 s after the edit. n8n log:\n${dev.log().split('\n').slice(-30).join('\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      after = await nodeDescription(dev);
+      after = (await nodeDescriptions(dev)) ?? after;
     }
     const seconds = ((Date.now() - edited) / 1000).toFixed(1);
     const reloads = (dev.log().match(/Hot reload triggered for n8n-nodes-vishwa/g) ?? []).length;
     if (dev.srv.pid !== pid || dev.srv.child.exitCode !== null) throw new Error('n8n was restarted: that is not a hot reload');
-    say(`PASSED: ${seconds} s after the edit the same n8n process (pid ${pid}) serves ${JSON.stringify(after[0])}; n8n logged ${reloads} hot reload(s) of the package; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+    say(`PASSED: ${seconds} s after the edit the same n8n process (pid ${pid}) serves ${JSON.stringify(after[0])} (${NODE_TYPE} listed ${before.length} time(s) before the edit, ${after.length} after); n8n logged ${reloads} hot reload(s) of the package; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
   } finally {
     if (dev) await dev.stop();
     fs.rmSync(work, { recursive: true, force: true });

@@ -181,4 +181,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { startDev, OWNER };
+module.exports = { startDev, linkPackage, OWNER };
