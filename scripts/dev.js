@@ -165,9 +165,11 @@ if (require.main === module) {
     process.on('SIGINT', () => shutdown('Ctrl-C'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     // n8n's own lines about the package (hot reloads, load errors) are worth seeing here.
-    dev.srv.child.stdout.on('data', (data) => {
+    const relay = (data) => {
       for (const line of String(data).split('\n')) if (/reload|n8n-nodes-vishwa|error/i.test(line)) process.stdout.write(`[n8n] ${line}\n`);
-    });
+    };
+    dev.srv.child.stdout.on('data', relay);
+    dev.srv.child.stderr.on('data', relay);
     dev.srv.exited.then((info) => {
       if (!stopping) {
         process.stdout.write(`n8n exited (${JSON.stringify(info)}):\n${dev.log().split('\n').slice(-40).join('\n')}\n`);
