@@ -142,7 +142,7 @@ function matchPublic(segs) {
   if (s.length === 3 && s[0] === 'workflow' && ok(s[1]) && s[2] === 'runs') {
     return { name: 'runs', methods: ['GET'], params: { flowId: s[1] } };
   }
-  // ASSUMED flow listing (docs/api-listing-assumptions.md); off (404) with the flow listing shape 'none'.
+  // ASSUMED flow listing (docs/api.md, "Listings the editor uses"); off (404) with the flow listing shape 'none'.
   if (s.length === 1 && s[0] === 'workflows') return { name: 'flows', methods: ['GET'], params: {} };
   return null;
 }

@@ -60,6 +60,6 @@ export const apiPaths = {
 	runStatus: (flowId: string, runId: string) =>
 		`/v1/workflow/${idSegment(flowId, 'Flow ID')}/run/${idSegment(runId, 'Run ID')}/status`,
 	listRuns: (flowId: string) => `/v1/workflow/${idSegment(flowId, 'Flow ID')}/runs`,
-	/** ASSUMED (docs/api-listing-assumptions.md): the published API lists no flows. */
+	/** ASSUMED (docs/api.md, "Listings the editor uses"): the published API lists no flows. */
 	listFlows: () => '/v1/workflows',
 };
