@@ -117,7 +117,7 @@ function defaultVisibleParameters(nodeFile, exportName, overrides = {}) {
   const { description } = new NodeClass();
   const props = description.properties;
   // A new node gets the default version; n8n's displayParameter decides what that version shows.
-  const { NodeHelpers } = require(require.resolve('n8n-workflow', { paths: [path.join(REPO, 'node_modules')] })); // eslint-disable-line global-require, import/no-dynamic-require
+  const { NodeHelpers } = require(require.resolve('n8n-workflow', { paths: [path.join(REPO, 'node_modules')] }));
   const version = description.defaultVersion || (Array.isArray(description.version) ? Math.max(...description.version) : description.version);
   const values = {};
   for (const p of props) if (!(p.name in values)) values[p.name] = p.default;
