@@ -8,6 +8,15 @@ import type {
 
 export const DEFAULT_VISHWA_BASE_URL = 'https://api.vishwa.ai';
 
+const BASE_URL_EXPRESSION =
+	'={{ (url => (parts => parts' +
+	' ? parts[1].toLowerCase() + "://" + parts[2].replace(/^.*@/, "") + parts[3].replace(/\\/+$/, "").replace(/\\/v1$/i, "")' +
+	' : "invalid Base URL")(/^(https?):\\/\\/+([^\\/?#]+)([^?#]*)$/i.exec(url)))' +
+	'((raw => /^[a-z][a-z0-9+.-]*:\\/\\//i.test(raw) ? raw : "https://" + raw)' +
+	'((typeof $credentials.baseUrl === "string" ? $credentials.baseUrl.trim() : "") || "' +
+	DEFAULT_VISHWA_BASE_URL +
+	'")) }}';
+
 /**
  * Credential for the Vishwa REST API: an API key sent as the `XP-API-Key` header, and the base URL
  * (public API by default; self-hosted or staging installations use their own host or path prefix).
@@ -29,7 +38,8 @@ export class VishwaApi implements ICredentialType {
 
 	displayName = 'Vishwa API';
 
-	icon: Icon = { light: 'file:../nodes/Vishwa/vishwa.svg', dark: 'file:../nodes/Vishwa/vishwa.dark.svg' };
+	// Beside the credential (gulp copies it into dist/credentials/): the same mark as the nodes' icon.
+	icon: Icon = { light: 'file:vishwa.svg', dark: 'file:vishwa.dark.svg' };
 
 	documentationUrl = 'https://github.com/vishwa-ai/n8n-nodes-vishwa#credentials';
 
@@ -59,9 +69,14 @@ export class VishwaApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			// The base URL as the nodes normalize it: trimmed, https:// when no scheme, no trailing slash.
-			baseURL:
-				'={{ (/^[a-z][a-z0-9+.-]*:\\/\\//i.test(($credentials.baseUrl || "").trim()) ? "" : "https://") + (($credentials.baseUrl || "").trim() || "api.vishwa.ai").replace(/\\/+$/, "").replace(/\\/v1$/i, "") }}',
+			// The base URL as the nodes normalize it (normalizeBaseUrl in nodes/Vishwa/core/paths.ts). The
+			// test request is an n8n expression: it cannot call the package's code, and n8n's expression
+			// sandbox has no URL class, so the same steps are written again with string functions, and
+			// test/baseUrl.test.js holds both to one table of cases through n8n's expression engine:
+			// trimmed, https://api.vishwa.ai when empty, https:// when there is no scheme, only http(s),
+			// no query or fragment, no user info, no trailing slash, a pasted /v1 dropped. A base URL the
+			// nodes refuse becomes text that is no URL, which the Test button reports as "Invalid URL".
+			baseURL: BASE_URL_EXPRESSION,
 			url: '/v1/workflow/n8n-credential-test/run/n8n-credential-test/status',
 			method: 'GET',
 			// 404 for the made-up run means the key was accepted: only 401 and 403 fail the test, and

@@ -106,9 +106,9 @@ async function http(method, url, body) {
 function loadNodeClass(nodeFile, exportName) {
   if (!(process.env.NODE_PATH || '').includes(path.join(REPO, 'node_modules'))) {
     process.env.NODE_PATH = [path.join(REPO, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
-    require('module').Module._initPaths(); // eslint-disable-line no-underscore-dangle, global-require
+    require('module').Module._initPaths();
   }
-  return require(path.join(packageDir, 'dist', nodeFile))[exportName]; // eslint-disable-line import/no-dynamic-require, global-require
+  return require(path.join(packageDir, 'dist', nodeFile))[exportName];
 }
 
 /** The parameters n8n shows for a node with its default values, read from the built description. */
@@ -117,7 +117,7 @@ function defaultVisibleParameters(nodeFile, exportName, overrides = {}) {
   const { description } = new NodeClass();
   const props = description.properties;
   // A new node gets the default version; n8n's displayParameter decides what that version shows.
-  const { NodeHelpers } = require(require.resolve('n8n-workflow', { paths: [path.join(REPO, 'node_modules')] })); // eslint-disable-line global-require, import/no-dynamic-require
+  const { NodeHelpers } = require(require.resolve('n8n-workflow', { paths: [path.join(REPO, 'node_modules')] }));
   const version = description.defaultVersion || (Array.isArray(description.version) ? Math.max(...description.version) : description.version);
   const values = {};
   for (const p of props) if (!(p.name in values)) values[p.name] = p.default;
@@ -155,7 +155,7 @@ async function setUp(resources) {
   log(`packed ${path.basename(tgz)}`);
 
   n8n.ensureInstalled('v2', { quiet: true });
-  const { startStandin } = require('../test/standin/server'); // eslint-disable-line global-require
+  const { startStandin } = require('../test/standin/server');
   const standin = await startStandin({ apiKey: `editor-check-${process.pid}` });
   resources.standin = standin;
   log(`stand-in at ${standin.url}`);
@@ -811,7 +811,7 @@ async function main() {
   try {
     const { baseUrl, standin } = process.env.EDITOR_CHECK_URL ? { baseUrl: process.env.EDITOR_CHECK_URL, standin: null } : await setUp(resources);
     if (process.env.EDITOR_CHECK_URL) fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const { chromium } = require('playwright-core'); // eslint-disable-line global-require
+    const { chromium } = require('playwright-core');
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vishwa-editor-chromium-'));
     resources.dirs.push(userDataDir);
     const context = await chromium.launchPersistentContext(userDataDir, {

@@ -8,6 +8,9 @@ const { XMLParser, XMLValidator } = require('fast-xml-parser');
 const root = path.resolve(__dirname, '..');
 const pkg = require('../package.json');
 const ICON_DIR = path.join(root, 'nodes/Vishwa');
+// The credential's copy of the same icons, beside the credential (n8n resolves "file:" icons
+// relative to the credential's file; a path climbing into nodes/ ties the two folders together).
+const CREDENTIAL_ICON_DIR = path.join(root, 'credentials');
 const ICONS = ['vishwa.svg', 'vishwa.dark.svg'];
 const SVG_NS = 'http://www.w3.org/2000/svg';
 // Elements that do not belong in a small brand mark: text is unreadable at 16 px, the rest pulls in
@@ -58,8 +61,8 @@ function referencedIcons() {
 	return refs;
 }
 
-describe.each(ICONS)('%s', (icon) => {
-	const file = path.join(ICON_DIR, icon);
+describe.each([...ICONS.map((icon) => path.join(ICON_DIR, icon)), ...ICONS.map((icon) => path.join(CREDENTIAL_ICON_DIR, icon))].map((file) => path.relative(root, file)))('%s', (relative) => {
+	const file = path.join(root, relative);
 	const { text, all } = readSvg(file);
 	const svg = all[0];
 	const viewBox = String(svg.attrs.viewBox ?? '').trim().split(/[\s,]+/).map(Number);
@@ -134,11 +137,23 @@ describe('references (built package)', () => {
 			expect({ owner, exists: fs.existsSync(file) }).toEqual({ owner, exists: true });
 		}
 		const shipped = new Set(refs.map((ref) => path.relative(root, ref.file)));
-		expect(shipped).toEqual(new Set(ICONS.map((icon) => `dist/nodes/Vishwa/${icon}`)));
+		expect(shipped).toEqual(new Set(ICONS.flatMap((icon) => [`dist/nodes/Vishwa/${icon}`, `dist/credentials/${icon}`])));
 		for (const icon of ICONS) {
 			expect(fs.readFileSync(path.join(root, 'dist/nodes/Vishwa', icon), 'utf8')).toBe(
 				fs.readFileSync(path.join(ICON_DIR, icon), 'utf8'),
 			);
+			expect(fs.readFileSync(path.join(root, 'dist/credentials', icon), 'utf8')).toBe(
+				fs.readFileSync(path.join(CREDENTIAL_ICON_DIR, icon), 'utf8'),
+			);
+		}
+	});
+
+	test("the credential's icons sit beside it and are the nodes' icons, byte for byte", () => {
+		for (const { owner, file } of referencedIcons().filter((ref) => pkg.n8n.credentials.includes(ref.owner))) {
+			expect({ owner, dir: path.relative(root, path.dirname(file)) }).toEqual({ owner, dir: path.dirname(owner) });
+		}
+		for (const icon of ICONS) {
+			expect({ icon, same: fs.readFileSync(path.join(CREDENTIAL_ICON_DIR, icon), 'utf8') === fs.readFileSync(path.join(ICON_DIR, icon), 'utf8') }).toEqual({ icon, same: true });
 		}
 	});
 });

@@ -4,7 +4,7 @@
 // {{ $json.run_id }} instead of retyping them (issue 19, point 2). Run through n8n's WorkflowExecute
 // against the stand-in; a small rewriting proxy in front of it draws the ASSUMED shapes of the
 // answers at random (run id as run_id, id or runId; a status answer without run_id; Vishwa sending
-// its own flow_id), since VISHWA_API.md only states the status answer's fields.
+// its own flow_id), since docs/api.md (FACT) only states the status answer's fields.
 const http = require('http');
 
 const { createHarness, linearWorkflow, TYPES } = require('./harness');

@@ -24,7 +24,7 @@ beforeEach(async () => {
 });
 afterEach(async () => silent.close());
 
-function vishwa(parameters, { items, files, baseUrl = silent.url } = {}) {
+function vishwa(parameters, { items, files } = {}) {
 	const nodes = [];
 	if (items) nodes.push({ name: 'Items', type: TYPES.items, parameters: { items: JSON.stringify(items), files: JSON.stringify(files || []) } });
 	nodes.push({ name: 'Vishwa', type: TYPES.vishwa, parameters });

@@ -441,7 +441,7 @@ function freePort() {
   });
 }
 
-/** `npm pack` a package directory (e.g. /work/main after `npm run build`) into outDir; returns the .tgz path. */
+/** `npm pack` a package directory (e.g. the repository's folder after `npm run build`) into outDir; returns the .tgz path. */
 function packPackage(pkgDir, outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pack-'))) {
   const out = runNpm(['pack', '--json', '--ignore-scripts=true', `--pack-destination=${outDir}`], { cwd: pkgDir });
   const info = JSON.parse(out);

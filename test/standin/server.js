@@ -48,7 +48,7 @@ function parseTarget(rawUrl) {
   let params;
   try {
     params = new URLSearchParams(rawQuery);
-  } catch (e) {
+  } catch {
     params = new URLSearchParams();
   }
   const out = { rawPath, rawQuery, params, segs: null, error: null };
@@ -58,7 +58,7 @@ function parseTarget(rawUrl) {
   }
   try {
     out.segs = rawPath.slice(1).split('/').map((s) => decodeURIComponent(s));
-  } catch (e) {
+  } catch {
     out.error = 'Malformed percent-encoding in the request path';
   }
   return out;
@@ -142,7 +142,7 @@ function matchPublic(segs) {
   if (s.length === 3 && s[0] === 'workflow' && ok(s[1]) && s[2] === 'runs') {
     return { name: 'runs', methods: ['GET'], params: { flowId: s[1] } };
   }
-  // ASSUMED flow listing (docs/api-listing-assumptions.md); off (404) with the flow listing shape 'none'.
+  // ASSUMED flow listing (docs/api.md, "Listings the editor uses"); off (404) with the flow listing shape 'none'.
   if (s.length === 1 && s[0] === 'workflows') return { name: 'flows', methods: ['GET'], params: {} };
   return null;
 }
@@ -228,7 +228,7 @@ async function startStandin(options = {}) {
     handle(app, req, res).catch((err) => {
       // Last resort: never let an error escape into the process.
       if (app.onError) app.onError(err);
-      try { res.destroy(); } catch (e) { /* ignore */ }
+      try { res.destroy(); } catch { /* ignore */ }
     });
   });
   server.on('clientError', (err, socket) => {
@@ -255,7 +255,7 @@ async function startStandin(options = {}) {
 
   const removeStoredFiles = () => {
     for (const f of store.files) {
-      try { fs.rmSync(f.path, { force: true }); } catch (e) { /* ignore */ }
+      try { fs.rmSync(f.path, { force: true }); } catch { /* ignore */ }
     }
   };
 
@@ -518,7 +518,7 @@ async function dispatchPublic(ctx) {
 
   let offset = 0;
   if (m.name === 'runs' || m.name === 'flows') {
-    try { offset = parseListParams(t.params).offset; } catch (e) { offset = 0; }
+    try { offset = parseListParams(t.params).offset; } catch { offset = 0; }
   }
   const fault = store.takeFault(m.name, { offset });
   if (fault) entry.fault = fault.kind;

@@ -48,7 +48,7 @@ async function call(method, p, {
   const res = await fetch((base || s.url) + p, { method, headers: h, body: payload });
   const text = await res.text();
   let data;
-  try { data = JSON.parse(text); } catch (e) { data = undefined; }
+  try { data = JSON.parse(text); } catch { data = undefined; }
   return {
     status: res.status, headers: res.headers, text, json: data,
   };
@@ -82,7 +82,7 @@ function postForm(p, form, key = KEY) {
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         let json;
-        try { json = JSON.parse(text); } catch (e) { json = undefined; }
+        try { json = JSON.parse(text); } catch { json = undefined; }
         resolve({ status: res.statusCode, headers: res.headers, text, json });
       });
       res.on('error', reject);

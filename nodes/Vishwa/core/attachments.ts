@@ -4,7 +4,7 @@
  * every problem with the parameters is a VishwaInputError found before anything is uploaded;
  * problems with Vishwa's answer are returned as text for the caller to raise.
  *
- * The upload answer's shape is ASSUMED (see VISHWA_API.md), so it is read defensively: a bare
+ * The upload answer's shape is ASSUMED (see docs/api.md), so it is read defensively: a bare
  * array or one under `files`/`data`/`assets`, entries with `url`/`file_url` and `file_id`/`id`.
  */
 import { VishwaInputError } from './errors';

@@ -20,7 +20,8 @@ export function normalizeBaseUrl(raw: unknown): string {
 			'Base URL',
 		);
 	}
-	if (parsed.search || parsed.hash) {
+	// Also a bare "?" or "#" (which URL drops): the credential's Test button refuses them alike.
+	if (parsed.search || parsed.hash || /[?#]/.test(value)) {
 		throw new VishwaInputError(
 			"The credential's Base URL must not contain a query string or a fragment",
 			'Base URL',
@@ -59,6 +60,6 @@ export const apiPaths = {
 	runStatus: (flowId: string, runId: string) =>
 		`/v1/workflow/${idSegment(flowId, 'Flow ID')}/run/${idSegment(runId, 'Run ID')}/status`,
 	listRuns: (flowId: string) => `/v1/workflow/${idSegment(flowId, 'Flow ID')}/runs`,
-	/** ASSUMED (docs/api-listing-assumptions.md): the published API lists no flows. */
+	/** ASSUMED (docs/api.md, "Listings the editor uses"): the published API lists no flows. */
 	listFlows: () => '/v1/workflows',
 };

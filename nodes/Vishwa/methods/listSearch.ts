@@ -107,7 +107,7 @@ export async function searchRuns(
 }
 
 /**
- * The flows the API key can see, from the flow listing that VISHWA_API.md marks ASSUMED (the
+ * The flows the API key can see, from the flow listing that docs/api.md marks ASSUMED (the
  * published API has none). A server without it answers 404 (or 405/501): the list then says so,
  * and By ID works as always.
  */

@@ -1,0 +1,407 @@
+/**
+ * The one place that talks HTTP to Vishwa: credential and base URL, authentication (through n8n's
+ * httpRequestWithAuthentication, so the credential's own authenticate block adds XP-API-Key),
+ * per-request timeouts, retries and redirects. What each failure becomes for the user is in
+ * ./errors.ts.
+ *
+ * Retry rules follow what is safe to repeat:
+ * - reads (status, listing) are retried on 429, 5xx, unreadable answers and network errors;
+ * - start-run and upload create something, so they are retried only when the server cannot have
+ *   processed the request: a 429, or a connection that was refused before anything was sent.
+ *   Anything else that leaves the outcome unknown becomes an error saying so, never a silent retry.
+ *
+ * Errors never carry the request options or the raw HTTP error: those hold the API key.
+ */
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+import { VishwaInputError } from '../core/errors';
+import { MultipartSourceError } from '../core/multipart';
+import { normalizeBaseUrl } from '../core/paths';
+import { decideRedirect, MAX_SAME_ORIGIN_HOPS } from '../core/redirects';
+import { parseJsonBody, summarizeBody } from '../core/responses';
+import {
+	DEFAULT_RETRY_POLICY,
+	parseRetryAfterMs,
+	retryDelayMs,
+	type RetryPolicy,
+} from '../core/schedule';
+import {
+	apiError,
+	causeOfType,
+	codeInWords,
+	mapStatusError,
+	networkCode,
+	NOT_SENT_CODES,
+	operationError,
+	redirectError,
+	TIMEOUT_CODES,
+	TLS_CODE,
+} from './errors';
+
+/** Operations, the trigger's polls, and the editor's pick lists (listSearch). */
+export type VishwaContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+export const VISHWA_CREDENTIAL = 'vishwaApi';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30000;
+
+/** `safe`: a read that may be repeated. `unsafe`: creates something (a run, stored files). */
+export type Idempotency = 'safe' | 'unsafe';
+
+export interface VishwaRequest {
+	method: 'GET' | 'POST';
+	/** Path below the base URL, built with apiPaths (ids already encoded). */
+	path: string;
+	qs?: IDataObject;
+	/** A JSON body, serialized here. */
+	json?: unknown;
+	/** Any other body (multipart). A factory, because a streamed body can be sent only once. */
+	body?: () => IHttpRequestOptions['body'];
+	/**
+	 * Whether a redirect within the Base URL's origin is followed (core/redirects.ts). Default: only
+	 * for safe requests. n8n's HTTP client never follows redirects for us (it would send XP-API-Key
+	 * to any host, and keep a copy of a streamed body to replay it).
+	 */
+	followRedirects?: boolean;
+	headers?: IDataObject;
+	idempotency: Idempotency;
+	timeoutMs?: number;
+	/**
+	 * Epoch ms after which nothing more is sent (a wait's Maximum Wait): each attempt gets at most
+	 * the time left, and no retry starts after it.
+	 */
+	deadlineAt?: number;
+	itemIndex?: number;
+	/** What the request does, for messages: 'start a run of flow "x"'. */
+	action: string;
+	/** Message for a 404 answer, naming what was not found. */
+	notFoundMessage?: string;
+	/** For unsafe requests: what may have happened when the answer was lost. */
+	lostAnswerHint?: string;
+}
+
+export interface VishwaConnection {
+	baseUrl: string;
+	/**
+	 * The credential as read once per execution, handed to every request so n8n does not read it
+	 * again for each one (a database query, decryption and expression resolution: about 2 ms of CPU
+	 * per request in n8n 2.41.1, measured over 1,000 start-runs). Never output: it holds the API key.
+	 */
+	credentials?: ICredentialsDecrypted;
+}
+
+/**
+ * The credential as messages name it: the name the user gave it in n8n (the node's credential
+ * reference), so "check the API key in ..." points at the right one among several.
+ */
+export function credentialLabel(ctx: VishwaContext): string {
+	const name = ctx.getNode().credentials?.[VISHWA_CREDENTIAL]?.name?.trim();
+	return name ? `the credential "${name}"` : 'the Vishwa API credential';
+}
+
+/** Reads the credential once; callers pass the result to every request of one execution. */
+export async function getVishwaConnection(ctx: VishwaContext, itemIndex = 0): Promise<VishwaConnection> {
+	const credentials = await ctx.getCredentials(VISHWA_CREDENTIAL, itemIndex);
+	const reference = ctx.getNode().credentials?.[VISHWA_CREDENTIAL];
+	try {
+		return {
+			baseUrl: normalizeBaseUrl(credentials.baseUrl),
+			credentials: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? '',
+				type: VISHWA_CREDENTIAL,
+				data: credentials,
+			},
+		};
+	} catch (error) {
+		// normalizeBaseUrl throws only VishwaInputError; anything else is still shown on the node.
+		const badBaseUrl = error instanceof VishwaInputError;
+		throw new NodeOperationError(ctx.getNode(), badBaseUrl ? error.message : (error as Error), {
+			description: badBaseUrl ? `Fix the Base URL in ${credentialLabel(ctx)}.` : undefined,
+			itemIndex,
+		});
+	}
+}
+
+interface HttpAnswer {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	text: string | undefined;
+	parsed: unknown;
+}
+
+const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
+
+/**
+ * An HTTP status error thrown by n8n even though we asked it to ignore statuses (older n8n
+ * versions do this for some answers): read the status and body out of it.
+ */
+function statusFromError(error: unknown): HttpAnswer | undefined {
+	const response = (error as { response?: { status?: unknown; data?: unknown; headers?: unknown } })
+		?.response;
+	if (!response || typeof response.status !== 'number') return undefined;
+	return toAnswer(response.status, response.headers, response.data);
+}
+
+function toAnswer(statusCode: number, headers: unknown, body: unknown): HttpAnswer {
+	let text: string | undefined;
+	let parsed: unknown;
+	if (typeof body === 'string') {
+		text = body;
+	} else if (body !== undefined && body !== null && typeof body === 'object' && !isBinaryLike(body)) {
+		parsed = body;
+	} else if (isBinaryLike(body)) {
+		text = String(body);
+	}
+	return { statusCode, headers: (headers as Record<string, unknown>) ?? {}, text, parsed };
+}
+
+function isBinaryLike(value: unknown): boolean {
+	return typeof (value as { byteLength?: unknown })?.byteLength === 'number';
+}
+
+/**
+ * n8n's HTTP client times out only a connection that goes silent; an answer that trickles in (a
+ * byte now and then) would hold the execution for as long as the server likes. So each attempt
+ * also ends at `ms` whatever happens. The abandoned request cannot be aborted (n8n replaces the
+ * abort signal with the execution's), so its late outcome is ignored.
+ */
+async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
+	pending.catch(() => undefined);
+	const stopTimer = new AbortController();
+	const expired = sleep(ms, stopTimer.signal).then(
+		() => {
+			throw Object.assign(new Error(`No complete answer within ${ms} ms`), { code: 'ETIMEDOUT' });
+		},
+		() => undefined as never, // the timer was stopped: the request settled first
+	);
+	try {
+		return await Promise.race([pending, expired]);
+	} finally {
+		stopTimer.abort();
+	}
+}
+
+/** The execution's Stop signal (node executions have one; polls do not). */
+function executionCancelSignal(ctx: VishwaContext): AbortSignal | undefined {
+	const get = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal;
+	return typeof get === 'function' ? get.call(ctx) : undefined;
+}
+
+/** A wait between attempts that Stop cuts short (the next attempt then sees the signal). */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	try {
+		await sleep(ms, signal);
+	} catch {
+		return; // aborted
+	}
+}
+
+export async function vishwaApiRequest(
+	ctx: VishwaContext,
+	connection: VishwaConnection,
+	request: VishwaRequest,
+	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<unknown> {
+	const timeoutMs = request.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+	// Both change when a same-origin redirect is followed (the Location carries its own query).
+	let url = `${connection.baseUrl}${request.path}`;
+	let qs = request.qs;
+	let redirectsFollowed = 0;
+	const mayFollowRedirects = request.idempotency === 'safe' && request.followRedirects !== false;
+	const node = ctx.getNode();
+	const itemIndex = request.itemIndex;
+	const cancelSignal = executionCancelSignal(ctx);
+	let lastProblem = '';
+	const timeLeftMs = () => (request.deadlineAt === undefined ? Infinity : request.deadlineAt - Date.now());
+	// A pause before a retry never runs past the deadline (the next attempt then sees it has passed).
+	const pauseBeforeRetry = async (ms: number) => await pause(Math.max(0, Math.min(ms, timeLeftMs())), cancelSignal);
+	// After Stop, n8n aborts the request in flight; nothing is retried, and an unsafe request that
+	// was under way may still have been processed.
+	const stopped = (requestUnderWay: boolean) =>
+		operationError(node, `Stopped: the execution was cancelled while trying to ${request.action}`, {
+			description:
+				requestUnderWay && request.idempotency === 'unsafe'
+					? `${request.lostAnswerHint ?? 'It may have been processed.'} It was not repeated.`
+					: 'Nothing more was sent.',
+			itemIndex,
+		});
+
+	for (let retry = 0; ; retry++) {
+		if (cancelSignal?.aborted) throw stopped(false);
+		if (timeLeftMs() <= 0) {
+			throw new NodeOperationError(node, `No time was left to ${request.action}${lastProblem ? ` (${lastProblem})` : ''}`, {
+				description: `${retry} attempt${retry === 1 ? '' : 's'} made before the deadline.`,
+				itemIndex,
+			});
+		}
+		const attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, timeLeftMs()));
+		const canRetry = retry < policy.maxRetries;
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url,
+			qs,
+			headers: { Accept: 'application/json', ...(request.headers ?? {}) },
+			encoding: 'text',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: attemptTimeoutMs,
+			// Redirects are decided below, never followed by n8n's client (see core/redirects.ts).
+			disableFollowRedirect: true,
+		};
+		if (request.json !== undefined) {
+			options.body = JSON.stringify(request.json);
+			options.headers = { ...options.headers, 'Content-Type': 'application/json' };
+		} else if (request.body) {
+			options.body = request.body();
+		}
+
+		let answer: HttpAnswer | undefined;
+		let failure: unknown;
+		try {
+			const response = (await withinDeadline(
+				ctx.helpers.httpRequestWithAuthentication.call(
+					ctx,
+					VISHWA_CREDENTIAL,
+					options,
+					// A copy: n8n may add pre-authentication data to what it is given.
+					connection.credentials?.data
+						? { credentialsDecrypted: { ...connection.credentials, data: { ...connection.credentials.data } } }
+						: undefined,
+				),
+				attemptTimeoutMs,
+			)) as { statusCode: number; headers: unknown; body: unknown };
+			answer = toAnswer(response.statusCode, response.headers, response.body);
+		} catch (error) {
+			answer = statusFromError(error);
+			if (!answer) failure = error;
+		}
+
+		// Network failure: no answer at all.
+		if (!answer) {
+			if (cancelSignal?.aborted) throw stopped(true);
+			const unreadable = causeOfType(failure, MultipartSourceError);
+			if (unreadable) {
+				throw operationError(node, unreadable.message, {
+					description: `The request to ${request.action} was stopped part-way, so Vishwa got an incomplete request and should not have stored anything. It was not repeated automatically.`,
+					itemIndex,
+				});
+			}
+			const code = networkCode(failure);
+			const timedOut = TIMEOUT_CODES.has(code);
+			const notSent = NOT_SENT_CODES.has(code);
+			lastProblem = timedOut ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code);
+			if (TLS_CODE.test(code)) {
+				throw operationError(node, `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
+					description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in ${credentialLabel(ctx)} with http://; otherwise check the server's certificate.`,
+					itemIndex,
+				});
+			}
+			if (canRetry && (request.idempotency === 'safe' || notSent)) {
+				await pauseBeforeRetry(retryDelayMs(retry, policy));
+				continue;
+			}
+			if (request.idempotency === 'unsafe' && !notSent) {
+				throw operationError(
+					node,
+					`The request to ${request.action} was sent but its answer was lost (${lastProblem})`,
+					{
+						description: `${request.lostAnswerHint ?? 'It may have been processed.'} It was not repeated automatically, so nothing is done twice.`,
+						itemIndex,
+					},
+				);
+			}
+			const attempts = retry + 1;
+			throw new NodeOperationError(
+				node,
+				timedOut
+					? `Vishwa did not answer within ${attemptTimeoutMs} ms (${request.action})`
+					: `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`,
+				{
+					description: `${attempts} attempt${attempts === 1 ? '' : 's'} made. ${timedOut ? 'Raise the Request Timeout option if the server is just slow, or try again later.' : `Check the Base URL in ${credentialLabel(ctx)} and that the server is up.`}`,
+					itemIndex,
+				},
+			);
+		}
+
+		const { statusCode } = answer;
+		const location = redirectLocation(answer);
+		if (location !== undefined) {
+			const decision = decideRedirect(connection.baseUrl, url, location, mayFollowRedirects);
+			if (decision.follow && redirectsFollowed < MAX_SAME_ORIGIN_HOPS) {
+				redirectsFollowed += 1;
+				url = decision.url;
+				qs = undefined;
+				retry -= 1; // a hop is not a retry
+				continue;
+			}
+			throw redirectError(ctx, connection, request, statusCode, decision);
+		}
+		let body = answer.parsed;
+		let unreadable = false;
+		if (answer.text !== undefined) {
+			try {
+				body = parseJsonBody(answer.text);
+			} catch {
+				body = answer.text;
+				unreadable = true;
+			}
+		}
+
+		if (statusCode >= 200 && statusCode < 300) {
+			// Every Vishwa answer is a JSON document: an empty one is as useless as an unreadable one
+			// (a start-run answered with nothing has no run ID, yet the run may exist).
+			const empty = body === undefined;
+			if (!unreadable && !empty) return body;
+			lastProblem = `unreadable answer: ${summarizeBody(body)}`;
+			if (canRetry && request.idempotency === 'safe') {
+				await pauseBeforeRetry(retryDelayMs(retry, policy));
+				continue;
+			}
+			throw apiError(ctx, statusCode, `Vishwa's answer to ${request.action} was ${empty ? 'empty' : 'not valid JSON'}`, `It answered HTTP ${statusCode} with ${summarizeBody(body)}.${request.idempotency === 'unsafe' ? ` ${request.lostAnswerHint ?? ''}` : ''}`.trim(), itemIndex);
+		}
+
+		if (statusCode === 429) {
+			const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now(), answer.headers.date);
+			const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
+			if (canRetry && !tooLong) {
+				await pauseBeforeRetry(retryAfterMs ?? retryDelayMs(retry, policy));
+				continue;
+			}
+			throw apiError(
+				ctx,
+				429,
+				`Vishwa's rate limit was reached (HTTP 429) while trying to ${request.action}`,
+				tooLong
+					? `Vishwa asked to wait ${Math.round(retryAfterMs / 1000)} s, longer than the node waits (${policy.maxRetryAfterMs / 1000} s). Try again later.`
+					: `Still limited after ${retry + 1} attempts. Lower the node's Concurrency option or space out executions.`,
+				itemIndex,
+			);
+		}
+
+		if (RETRYABLE_STATUSES.has(statusCode) && request.idempotency === 'safe' && canRetry) {
+			lastProblem = `HTTP ${statusCode}`;
+			await pauseBeforeRetry(retryDelayMs(retry, policy));
+			continue;
+		}
+
+		throw mapStatusError(ctx, request, statusCode, body, retry + 1);
+	}
+}
+
+/** The Location of a redirect answer (3xx), if it has one. */
+function redirectLocation(answer: HttpAnswer): string | undefined {
+	if (answer.statusCode < 300 || answer.statusCode > 399) return undefined;
+	const location = answer.headers.location ?? answer.headers.Location;
+	const value = Array.isArray(location) ? location[0] : location;
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
