@@ -87,7 +87,7 @@ cp "$src/package.json" "$src/package-lock.json" "$dest/"
 # --ignore-scripts: some dependency install scripts download from the internet (a Kafka client
 # in 2.x) and fail here. Only sqlite3 really needs its script (native build), done below.
 # --no-audit/--no-fund: no extra registry traffic.
-( cd "$dest" && npm ci --omit=dev --ignore-scripts=true --no-audit --no-fund --loglevel=error >&2 )
+( cd "$dest" && npm_clean ci --omit=dev --ignore-scripts=true --global=false --no-audit --no-fund --loglevel=error >&2 )
 log "npm ci done after $(( $(date +%s) - start ))s"
 
 [ -x "$node_bin" ] || { log "node binary not found at $node_bin"; exit 1; }

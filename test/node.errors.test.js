@@ -76,6 +76,7 @@ describe('On Error: Continue (using error output)', () => {
 			flow: 'nope',
 			tag: 'bad',
 			error: {
+				flow_id: 'nope', // the flow the item named (issue 19: every output names its flow)
 				message: 'Flow "nope" was not found',
 				description: expect.stringContaining('Check the ids'),
 				httpCode: 404,
@@ -140,6 +141,7 @@ describe('On Error: Continue (regular output)', () => {
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(out[0].json.run_id).toBe(startRuns('flow-ok')[0].run_id);
 		expect(out[1].json).toEqual({
+			flow_id: 'nope',
 			error: 'Flow "nope" was not found',
 			errorDescription: expect.stringContaining('Check the ids'),
 			httpCode: 404,

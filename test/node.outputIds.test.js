@@ -154,7 +154,7 @@ test(`randomized answer shapes keep flow_id and run_id right (seed ${seed})`, as
 	}
 });
 
-test('Continue On Fail: a failed item has no ids added, the others keep theirs', async () => {
+test('Continue On Fail: a failed item still names the flow it was given (no run id: none started), the others keep theirs', async () => {
 	const result = await harness.runWorkflow(
 		linearWorkflow([
 			{ name: 'Items', type: TYPES.items, parameters: { items: JSON.stringify([{ flow: 'flow-ok' }, { flow: 'no-such-flow' }]) } },
@@ -166,6 +166,43 @@ test('Continue On Fail: a failed item has no ids added, the others keep theirs',
 	const [ok, failed] = result.json('Start');
 	expect(ok).toMatchObject({ flow_id: 'flow-ok', run_id: standin.state.runs[0].run_id });
 	expect(failed.error).toBe('Flow "no-such-flow" was not found');
+	expect(failed.flow_id).toBe('no-such-flow');
+	expect(failed).not.toHaveProperty('run_id');
+});
+
+test('Continue On Fail: a failed wait and a failed Get Status keep flow_id and run_id, so a later Get Status needs no retyping', async () => {
+	standin.state.setFlow({ id: 'flow-doomed', durationMs: 50, outcome: 'failed' });
+	const result = await harness.runWorkflow(
+		linearWorkflow([
+			{ ...vishwa('Start', { resource: 'run', operation: 'start', flowId: 'flow-doomed', waitForCompletion: true, ...fastWait }), continueOnFail: true },
+			{ ...vishwa('Get Status', { resource: 'run', operation: 'getStatus', flowId: '={{ $json.flow_id }}', runId: '={{ $json.run_id }}' }), continueOnFail: true },
+			{ ...vishwa('Missing', { resource: 'run', operation: 'getStatus', flowId: '={{ $json.flow_id }}', runId: 'no-such-run' }), continueOnFail: true },
+		]),
+		{ credentials: credentials() },
+	);
+	expect(result.status).toBe('success');
+	const [run] = standin.state.runs;
+	const [started] = result.json('Start');
+	expect(started.error).toMatch(/failed/);
+	expect(started).toMatchObject({ flow_id: 'flow-doomed', run_id: run.run_id });
+	expect(result.json('Get Status')[0]).toMatchObject({ flow_id: 'flow-doomed', run_id: run.run_id, run_status: 'failed' });
+	const [missing] = result.json('Missing');
+	expect(missing.error).toMatch(/not found/i);
+	expect(missing).toMatchObject({ flow_id: 'flow-doomed', run_id: 'no-such-run' });
+});
+
+test('a run id Vishwa leaves null or empty is filled from the answer\'s other id field', async () => {
+	for (const blank of [null, '']) {
+		standin.reset();
+		proxy.rewrite = (route, json) => (route === 'start-run' ? { ...json, id: json.run_id, run_id: blank, flow_id: blank } : json);
+		const result = await harness.runWorkflow(
+			linearWorkflow([vishwa('Start', { resource: 'run', operation: 'start', flowId: 'flow-ok' })]),
+			{ credentials: credentials(proxy.url) },
+		);
+		expect(result.status).toBe('success');
+		const [run] = standin.state.runs;
+		expect({ blank, ...result.json('Start')[0] }).toMatchObject({ blank, run_id: run.run_id, id: run.run_id, flow_id: 'flow-ok' });
+	}
 });
 
 test('Flow ID / Run ID of Get Status and Wait for Completion show the expression that picks the ids up (both node versions); Start\'s Flow ID does not', async () => {

@@ -8,7 +8,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { cleanNpmEnv, runNpm } = require('../e2e/lib/npm');
+const { cleanNpmEnv, runNpm, KEEP } = require('../e2e/lib/npm');
 
 const root = path.resolve(__dirname, '..');
 const NPM_ENV_SH = path.join(root, 'e2e', 'lib', 'npm-env.sh');
@@ -22,6 +22,15 @@ const HOSTILE = {
 	npm_config_foreground_scripts: 'false',
 	npm_config_nodedir: '/nonexistent-node-headers',
 	npm_config_local_prefix: '/nonexistent-prefix',
+};
+
+/** Worse still (found by review): settings that break a plain npm outright, one bash cannot unset. */
+const WORSE = {
+	...HOSTILE,
+	npm_config_global: 'true',
+	NPM_CONFIG_PRODUCTION: 'true',
+	'npm_config_script-shell': '/bin/false', // a name bash cannot unset; npm still reads it
+	NODE_OPTIONS: '--require /nonexistent-preload.js',
 };
 
 let dir;
@@ -57,8 +66,16 @@ describe("the installer's native rebuild (e2e/lib/npm-env.sh rebuild_native)", (
 	});
 
 	test('runs the install script under every hostile npm_config_* setting', () => {
-		const res = bash(`. "${NPM_ENV_SH}" && rebuild_native "${dir}" fake-native "${nodeDir}"`, HOSTILE);
+		const res = bash(`. "${NPM_ENV_SH}" && rebuild_native "${dir}" fake-native "${nodeDir}"`, WORSE);
 		expect(res.stderr + res.stdout).not.toMatch(/ERR!/);
+		expect(res.status).toBe(0);
+		expect(built()).toBe(true);
+	});
+
+	test('a user config that says global=true (kept: userconfig is a where-to-fetch setting) does not turn the rebuild into a no-op', () => {
+		const userconfig = path.join(dir, 'user.npmrc');
+		fs.writeFileSync(userconfig, 'global=true\n');
+		const res = bash(`. "${NPM_ENV_SH}" && rebuild_native "${dir}" fake-native "${nodeDir}"`, { ...HOSTILE, npm_config_userconfig: userconfig });
 		expect(res.status).toBe(0);
 		expect(built()).toBe(true);
 	});
@@ -77,7 +94,7 @@ describe("the installer's native rebuild (e2e/lib/npm-env.sh rebuild_native)", (
 		const script = fs.readFileSync(path.join(root, 'e2e', 'install-n8n.sh'), 'utf8');
 		const lines = script.split('\n').filter((l) => !/^\s*#/.test(l));
 		const cleanAt = lines.findIndex((l) => /^\s*clean_npm_env\s*$/.test(l));
-		const npmLines = lines.map((l, i) => [l, i]).filter(([l]) => /(^|[\s(&;])npm\s/.test(l));
+		const npmLines = lines.map((l, i) => [l, i]).filter(([l]) => /(^|[\s(&;])npm(_clean)?\s/.test(l));
 		expect(cleanAt).toBeGreaterThanOrEqual(0);
 		expect(npmLines.length).toBeGreaterThan(0);
 		for (const [line, i] of npmLines) {
@@ -86,6 +103,8 @@ describe("the installer's native rebuild (e2e/lib/npm-env.sh rebuild_native)", (
 		}
 		expect(script).toMatch(/rebuild_native "\$dest" sqlite3 "\$node_dir"/);
 		expect(script).not.toMatch(/npm rebuild/);
+		// Every npm call goes through npm_clean (drops what bash cannot unset, e.g. dashed names).
+		for (const [line] of npmLines) expect(line).toMatch(/npm_clean /);
 	});
 });
 
@@ -98,17 +117,17 @@ describe('runNpm (e2e/lib/npm.js), used for every nested npm in e2e/, bench/, sc
 
 	test('runs npm as configured by its own command line, whatever the parent exported', () => {
 		const saved = { ...process.env };
-		Object.assign(process.env, HOSTILE);
+		Object.assign(process.env, WORSE);
 		try {
 			runNpm(['run', 'build'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 		} finally {
-			for (const key of Object.keys(HOSTILE)) if (!(key in saved)) delete process.env[key]; else process.env[key] = saved[key];
+			for (const key of Object.keys(WORSE)) if (!(key in saved)) delete process.env[key]; else process.env[key] = saved[key];
 		}
 		expect(fs.existsSync(path.join(dir, 'prebuilt.txt'))).toBe(true);
 	});
 
 	test('cleanNpmEnv keeps the same keys as the shell helper', () => {
-		const env = cleanNpmEnv({ ...HOSTILE, npm_config_cache: '/c', npm_config_registry: 'r', npm_config_https_proxy: 'p', PATH: '/bin' });
+		const env = cleanNpmEnv({ ...WORSE, npm_config_cache: '/c', npm_config_registry: 'r', npm_config_https_proxy: 'p', PATH: '/bin' });
 		expect(Object.keys(env).sort()).toEqual(['PATH', 'npm_config_cache', 'npm_config_https_proxy', 'npm_config_registry']);
 	});
 
@@ -136,4 +155,19 @@ describe('runNpm (e2e/lib/npm.js), used for every nested npm in e2e/, bench/, sc
 		for (const top of ['e2e', 'bench', 'scripts', 'test']) walk(path.join(root, top));
 		expect(offenders).toEqual([]);
 	});
+});
+
+test('n8n processes the e2e, playground and editor check start get no inherited npm behaviour settings (n8n runs npm itself)', () => {
+	const { n8nEnv } = require('../e2e/lib/n8n');
+	const saved = { ...process.env };
+	Object.assign(process.env, HOSTILE, { npm_config_cache: '/tmp/kept-cache' });
+	let env;
+	try {
+		env = n8nEnv({ version: 'v2', userFolder: os.tmpdir() });
+	} finally {
+		for (const key of [...Object.keys(HOSTILE), 'npm_config_cache']) if (!(key in saved)) delete process.env[key]; else process.env[key] = saved[key];
+	}
+	const npmKeys = Object.keys(env).filter((key) => key.toLowerCase().startsWith('npm_config_'));
+	expect(npmKeys).toContain('npm_config_cache');
+	expect(npmKeys.filter((key) => !KEEP.test(key.toLowerCase()))).toEqual([]);
 });

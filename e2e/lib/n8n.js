@@ -70,7 +70,7 @@ function ensureInstalled(version, { quiet = false } = {}) {
 
 /**
  * Environment for one n8n process. Starts from process.env minus every inherited N8N_* / DB_* /
- * NODE_OPTIONS variable (so the caller's shell cannot leak into the test), then sets:
+ * NODE_OPTIONS / npm_config_* behaviour variable (so the caller's shell cannot leak into the test), then sets:
  * PATH (the right node first), N8N_USER_FOLDER, listen address/port, broker port, telemetry off.
  * `extra` entries override (value undefined = delete).
  */
@@ -79,7 +79,9 @@ function n8nEnv({ version, userFolder, port = 5678, brokerPort = 5679, encryptio
   if (!userFolder) throw new Error('n8nEnv: userFolder is required');
   const { nodeBin } = n8nPaths(version);
   const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
+  // cleanNpmEnv: n8n runs npm itself (community package installs), which must not obey the
+  // npm_config_* of the npm that started this script.
+  for (const [k, v] of Object.entries(cleanNpmEnv(process.env))) {
     if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODE_OPTIONS$|NODE_PATH$|NODE_FUNCTION_ALLOW|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(k)) continue;
     env[k] = v;
   }

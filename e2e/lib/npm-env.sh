@@ -20,12 +20,27 @@ clean_npm_env() {
   done
 }
 
+# npm_clean ARGS...: npm with every inherited behaviour setting removed from its environment,
+# also those bash cannot name or unset (npm_config_script-shell: npm reads dashes too) and
+# NODE_OPTIONS (npm itself runs on node). Where-to-fetch settings stay, as in clean_npm_env.
+npm_clean() {
+  local drop=(-u NODE_OPTIONS) entry name
+  while IFS= read -r -d '' entry; do
+    name="${entry%%=*}"
+    case "${name,,}" in
+      npm_config_*)
+        if ! [[ "${name,,}" =~ $NPM_ENV_KEEP ]]; then drop+=(-u "$name"); fi ;;
+    esac
+  done < <(env -0)
+  env "${drop[@]}" npm "$@"
+}
+
 # rebuild_native DIR PACKAGE NODE_DIR: run PACKAGE's install script (native build) inside DIR
 # against the Node headers in NODE_DIR, whatever the caller's environment says. Output to stdout.
+# --global=false: a user config saying global=true would otherwise rebuild nothing, silently.
 rebuild_native() {
   local dir="$1" pkg="$2" node_dir="$3"
-  ( clean_npm_env
-    cd "$dir" &&
-    PATH="$node_dir/bin:$PATH" npm_config_nodedir="$node_dir" \
-      npm rebuild "$pkg" --ignore-scripts=false --foreground-scripts --loglevel=error )
+  ( cd "$dir" &&
+    PATH="$node_dir/bin:$PATH" \
+      npm_clean rebuild "$pkg" --nodedir="$node_dir" --ignore-scripts=false --global=false --foreground-scripts --loglevel=error )
 }

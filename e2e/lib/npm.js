@@ -9,12 +9,13 @@ const { spawnSync } = require('child_process');
 
 const KEEP = /^npm_config_(cache|registry|userconfig|globalconfig|cafile|ca|proxy|https_proxy|http_proxy|noproxy|strict_ssl|fetch_retries|fetch_retry_factor|fetch_retry_mintimeout|fetch_retry_maxtimeout|fetch_timeout|maxsockets)$/;
 
-/** A copy of env without the inherited npm behaviour settings (where-to-fetch settings stay). */
+/** A copy of env without the inherited npm behaviour settings and NODE_OPTIONS (where-to-fetch settings stay). */
 function cleanNpmEnv(env = process.env) {
 	const out = {};
 	for (const [name, value] of Object.entries(env)) {
 		const lower = name.toLowerCase();
 		if (lower.startsWith('npm_config_') && !KEEP.test(lower)) continue;
+		if (name === 'NODE_OPTIONS') continue; // npm runs on node: a preload meant for the parent is not for it
 		out[name] = value;
 	}
 	return out;

@@ -88,7 +88,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return { ...output, json, pairedItem: { item: itemIndex } } as INodeExecutionData;
 		} catch (caught) {
 			const error = asNodeError(this, caught, itemIndex);
-			if (this.continueOnFail()) return errorItem(error, itemIndex, errorOutput, errorItemJson(caught));
+			if (this.continueOnFail()) {
+				const known = errorItemJson(caught);
+				const fields = resource === 'run' ? idsOfFailedRunItem(this, operation, itemIndex, known) : known;
+				return errorItem(error, itemIndex, errorOutput, fields);
+			}
 			return error;
 		}
 	};
@@ -112,6 +116,25 @@ function withIdsOfRun(ctx: IExecuteFunctions, operation: string, itemIndex: numb
 	// Start: the id in Vishwa's answer (run_id, else id or runId); the others were given the run ID.
 	const runId = operation === 'start' ? extractRunId(json) : String(readId(ctx, 'runId', itemIndex)).trim();
 	return withRunIds(json, { flowId, runId }) as IDataObject;
+}
+
+/**
+ * A failed run item still names its flow and run where they are known (the ids the user gave; for
+ * Start, the run id only if the run was started), so a Get Status after the error needs no retyping.
+ * An id that cannot be read (the reason the item failed, say) is left out.
+ */
+function idsOfFailedRunItem(ctx: IExecuteFunctions, operation: string, itemIndex: number, known: IDataObject): IDataObject {
+	const given = (name: 'flowId' | 'runId') => {
+		try {
+			const value = String(readId(ctx, name, itemIndex)).trim();
+			return value === '' ? undefined : value;
+		} catch {
+			return undefined;
+		}
+	};
+	const flowId = given('flowId');
+	if (flowId === undefined) return known;
+	return withRunIds(known, { flowId, runId: operation === 'start' ? undefined : given('runId') }) as IDataObject;
 }
 
 /** The options of an item that are read as numbers (and the wait's status lists), validated. */

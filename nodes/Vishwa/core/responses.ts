@@ -92,7 +92,9 @@ export function withRunIds(
 	ids: { flowId: string; runId?: string },
 ): Record<string, unknown> {
 	const out: Record<string, unknown> = { ...json };
-	if (!('flow_id' in out)) out.flow_id = ids.flowId;
-	if (!('run_id' in out) && ids.runId !== undefined) out.run_id = ids.runId;
+	// Vishwa's own value wins unless it says nothing (absent, null or empty).
+	const blank = (value: unknown) => value === undefined || value === null || value === '';
+	if (blank(out.flow_id)) out.flow_id = ids.flowId;
+	if (blank(out.run_id) && ids.runId !== undefined) out.run_id = ids.runId;
 	return out;
 }
