@@ -116,6 +116,21 @@ describe('Run ID "From list" (searchRuns)', () => {
 		expect(ids).toEqual(before);
 	});
 
+	test.each([['iso-seconds'], ['missing']])(
+		'runs started while the user scrolls do not show a run twice when start times are whole seconds or absent (%s)',
+		async (startTimes) => {
+			// Every run in one second (or no start time): time cannot tell pushed-down runs from new ones.
+			standin.state.setFlow({ id: 'flow-ok', listing: { startTimes } });
+			const now = new Date(Math.floor(Date.now() / 1000) * 1000 - 60000).toISOString();
+			for (let i = 0; i < 120; i++) standin.state.createRun({ flowId: 'flow-ok', durationMs: 0, startTime: now });
+			standin.state.addFault({ route: 'runs', kind: 'shift', times: 2 });
+			const pages = await allPages((token) => searchRuns('flow-ok', { paginationToken: token }));
+			const ids = pages.flatMap((p) => p.results.map((r) => r.value));
+			expect(ids.length).toBeGreaterThanOrEqual(120);
+			expect(ids.length - new Set(ids).size).toBe(0);
+		},
+	);
+
 	test('a search matches status, time or id, reading on over pages, with a token to read further', async () => {
 		for (const startTime of ['2026-01-01T10:00:00Z', '2026-01-01T11:00:00Z']) {
 			standin.state.createRun({ flowId: 'flow-ok', durationMs: 0, outcome: 'failed', startTime });

@@ -21,10 +21,17 @@ export interface PageCursor {
 	offset: number;
 	lastStartMs?: number;
 	lastId?: string;
+	/**
+	 * The newest ids shown, at most SHOWN_IDS_KEPT: runs that share a start time (second-resolution
+	 * clocks) or have none cannot be told apart by time when newer runs push them down a page.
+	 */
+	shownIds?: string[];
 }
 
+const SHOWN_IDS_KEPT = 100;
+
 export function encodeCursor(cursor: PageCursor): string {
-	return JSON.stringify([cursor.offset, cursor.lastStartMs ?? null, cursor.lastId ?? null]);
+	return JSON.stringify([cursor.offset, cursor.lastStartMs ?? null, cursor.lastId ?? null, cursor.shownIds ?? []]);
 }
 
 /** A token n8n gave back; anything unreadable starts from the top rather than failing the list. */
@@ -37,11 +44,12 @@ export function decodeCursor(token: unknown): PageCursor {
 		return { offset: 0 };
 	}
 	if (!Array.isArray(parsed) || !Number.isSafeInteger(parsed[0]) || (parsed[0] as number) < 0) return { offset: 0 };
-	const [offset, lastStartMs, lastId] = parsed as [number, unknown, unknown];
+	const [offset, lastStartMs, lastId, shownIds] = parsed as [number, unknown, unknown, unknown];
 	return {
 		offset,
 		lastStartMs: typeof lastStartMs === 'number' && Number.isFinite(lastStartMs) ? lastStartMs : undefined,
 		lastId: typeof lastId === 'string' ? lastId : undefined,
+		shownIds: Array.isArray(shownIds) ? shownIds.filter((id): id is string => typeof id === 'string').slice(-SHOWN_IDS_KEPT) : [],
 	};
 }
 
@@ -114,9 +122,12 @@ export function runChoices(
 	let fresh = 0;
 	let { lastStartMs, lastId } = cursor;
 	let pastLast = cursor.lastId === undefined;
+	const shown = new Set(cursor.shownIds ?? []);
+	const shownIds = [...(cursor.shownIds ?? [])];
 	for (const entry of entries) {
 		const id = extractRunId(entry);
 		if (id === undefined) continue;
+		if (shown.has(id)) continue; // on an earlier page (or twice on this one)
 		const ms = runStartMs(entry);
 		if (!pastLast) {
 			// Runs newer than the last one shown, and the last one itself, were on an earlier page.
@@ -130,10 +141,16 @@ export function runChoices(
 		fresh++;
 		lastStartMs = ms ?? lastStartMs;
 		lastId = id;
+		shown.add(id);
+		shownIds.push(id);
 		const label = runLabel(entry, timeZone) as string;
 		if (matchesSearch(label, filter)) choices.push({ name: label, value: id });
 	}
-	return { choices, fresh, next: { offset: cursor.offset + entries.length, lastStartMs, lastId } };
+	return {
+		choices,
+		fresh,
+		next: { offset: cursor.offset + entries.length, lastStartMs, lastId, shownIds: shownIds.slice(-SHOWN_IDS_KEPT) },
+	};
 }
 
 /** A flow listing entry's id: `id`, else `workflow_id`, `flow_id` or `_id` (ASSUMED shapes). */
