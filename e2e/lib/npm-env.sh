@@ -12,6 +12,7 @@ NPM_ENV_KEEP='^npm_config_(cache|registry|userconfig|globalconfig|cafile|ca|prox
 
 clean_npm_env() {
   local name
+  unset NODE_OPTIONS # preloads meant for the parent node process; npm and node-gyp run on node too
   for name in $(compgen -e); do
     case "${name,,}" in
       npm_config_*)
