@@ -75,6 +75,13 @@ describe('readNumberOption', () => {
 	});
 });
 
+test('numeric options take decimal text only: hex and binary text are refused, naming the field', () => {
+	const rule = { field: 'Request Timeout (Ms)', unit: 'ms', min: 1, max: 1000000, integer: true };
+	for (const raw of ['0x10', '0b1', '0o7', '1_000']) expect(() => readNumberOption(raw, rule)).toThrow(/Request Timeout \(Ms\) must be/);
+	expect(readNumberOption(' 12 ', rule)).toBe(12);
+	expect(readNumberOption('1e3', rule)).toBe(1000);
+});
+
 describe('parseRetryAfterMs', () => {
 	const now = Date.parse('2026-01-01T00:00:00Z');
 
@@ -102,8 +109,10 @@ describe('parseRetryAfterMs', () => {
 describe('integers JSON cannot hold exactly', () => {
 	test.each([
 		['{"a": 12345678901234567890}', '12345678901234567890'],
-		['{"a": 9007199254740992}', '9007199254740992'],
 		['[-9007199254740993]', '-9007199254740993'],
+		// The exponent forms too (review): they were sent rounded without a word.
+		['{"a": 12345678901234567890e0}', '12345678901234567890e0'],
+		['{"a": 1.2345678901234567e25}', '1.2345678901234567e25'],
 		['{"s": "x\\"y", "n": 99999999999999999999}', '99999999999999999999'],
 		['{"f": 1e400}', '1e400'],
 	])('%s: %s is found', (text, token) => {
@@ -115,6 +124,8 @@ describe('integers JSON cannot hold exactly', () => {
 		'{"a": "12345678901234567890"}',
 		'{"a": "x\\\\", "b": "12345678901234567890"}',
 		'{"a": 1.2345678901234567890, "b": 1e300}',
+		// 2^53 and 1e21 are exact as doubles: they arrive as written.
+		'{"a": [9007199254740992], "b": 1e21, "c": 100e-2}',
 	])('%s: nothing', (text) => {
 		expect(findUnsafeInteger(text)).toBeUndefined();
 	});

@@ -66,7 +66,9 @@ function accepted(rule: NumberRule): string {
 export function readNumberOption(raw: unknown, rule: NumberRule): number | undefined {
 	if (raw === undefined || raw === null) return undefined;
 	if (typeof raw === 'string' && raw.trim() === '') return undefined;
-	const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : Number.NaN;
+	// Decimal text only: Number() would also take "0x10" (16) or "0b1".
+	const decimal = typeof raw === 'string' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim());
+	const value = typeof raw === 'number' ? raw : decimal ? Number((raw as string).trim()) : Number.NaN;
 	const fits =
 		Number.isFinite(value) && (!rule.integer || Number.isInteger(value)) && value >= rule.min && value <= rule.max;
 	if (fits) return value;

@@ -63,11 +63,38 @@ export function findUnsafeInteger(text: string): string | undefined {
 		}
 		if (char !== '-' && (char < '0' || char > '9')) continue;
 		const token = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(index, index + 400))?.[0] ?? char;
-		const integer = /^-?\d+$/.test(token);
-		if (integer ? !Number.isSafeInteger(Number(token)) : !Number.isFinite(Number(token))) return token;
+		if (!Number.isFinite(Number(token)) || !integerArrivesExactly(token)) return token;
 		index += token.length - 1;
 	}
 	return undefined;
+}
+
+/** The exact integer a JSON number's text denotes (1234, -5e3, 1.5e20), or undefined for a fraction. */
+function exactInteger(text: string): bigint | undefined {
+	const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+	if (!match) return undefined;
+	const [, sign, whole, fraction = '', exponentText = '0'] = match;
+	const exponent = Number(exponentText) - fraction.length;
+	let digits = whole + fraction;
+	if (exponent < 0) {
+		if (-exponent > digits.length || /[1-9]/.test(digits.slice(exponent))) return undefined;
+		digits = digits.slice(0, exponent) || '0';
+	} else {
+		if (exponent > 400) return undefined;
+		digits += '0'.repeat(exponent);
+	}
+	return BigInt(`${sign}${digits}`);
+}
+
+/**
+ * Whether an integer written in JSON arrives as the same integer once n8n has parsed it into a
+ * double and written it out again (12345678901234567890 would arrive as 12345678901234567000;
+ * 9007199254740992 and 1e300 arrive unchanged). Fractions are left alone.
+ */
+function integerArrivesExactly(token: string): boolean {
+	const exact = exactInteger(token);
+	if (exact === undefined) return true;
+	return exactInteger(JSON.stringify(Number(token)).replace('e+', 'e')) === exact;
 }
 
 /** Refuses JSON text holding an integer that would be sent rounded. */
