@@ -777,7 +777,12 @@ function scenario(seed, forced = {}) {
 		flow.finish(run);
 		markFinished(run);
 	}
-	for (let i = 0; i < 2000 && (i < 2 || (saved && (saved.scan || saved.pending.length))); i++) poll({ clean: true });
+	// A poll that finishes a resumed scan may have no budget left to read what arrived above it: the
+	// drain goes on until a poll leaves nothing to resume or watch and emits nothing.
+	let drained = [];
+	for (let i = 0; i < 2000 && (i < 2 || drained.length || (saved && (saved.scan || saved.pending.length))); i++) {
+		drained = poll({ clean: true });
+	}
 	const quiet = poll({ clean: true });
 
 	const outcomeOf = (id) => flow.runs.get(id).outcome;

@@ -125,6 +125,12 @@ interface Segment {
 	scan?: ScanProgress;
 	seeking: boolean;
 	seekStep: number;
+	/** Resume seek by start time: an offset whose run started above the anchor (-1: none known), an
+	 * offset at or below it (Infinity: none known), and the last page asked while seeking. */
+	seekAbove: number;
+	seekBelow: number;
+	seekSettle: boolean;
+	seekLast: { offset: number; key: string } | undefined;
 	/** Runs read below the boundary, and runs read again at it: the look-back. */
 	below: Set<string>;
 	atBottom: Set<string>;
@@ -359,11 +365,13 @@ export class TriggerPoll {
 			const id = extractRunId(entry);
 			if (id !== undefined && !ids.includes(id)) ids.push(id);
 		}
-		if (ids.length === 0) {
+		const key = ids.join('\u0000');
+		if (segment.seeking && segment.scan && request.offset > 0) {
+			if (this.seek(segment, segment.scan, request.offset, entries, key)) return;
+		} else if (ids.length === 0) {
 			this.completeSegment(segment, true);
 			return;
 		}
-		const key = ids.join('\u0000');
 		const previous = segment.previous;
 
 		// The same runs at another offset: the server ignores `offset` (or runs are pushed in exactly
@@ -395,17 +403,7 @@ export class TriggerPoll {
 			return;
 		}
 
-		if (segment.seeking && segment.scan) {
-			// Resuming: reading in place must start on a page that starts above the anchor, else unread
-			// runs could be skipped. The position hint is too far down when runs were deleted since;
-			// step back, further each time. (Too far up only costs pages of runs read before.)
-			if (request.offset > 0 && this.overshot(entries, segment.scan)) {
-				segment.seekStep = Math.max(this.options.pageSize, segment.seekStep * 2);
-				segment.offset = Math.max(0, request.offset - segment.seekStep);
-				return;
-			}
-			segment.seeking = false;
-		}
+		segment.seeking = false;
 
 		segment.stepBacks = 0;
 		segment.rowsRead += entries.length;
@@ -502,6 +500,10 @@ export class TriggerPoll {
 			bottomAll: bounded ? this.hwmAll : true,
 			seeking: false,
 			seekStep: 0,
+			seekAbove: -1,
+			seekBelow: Infinity,
+			seekSettle: false,
+			seekLast: undefined,
 			below: new Set(),
 			atBottom: new Set(),
 			seen: new Set(),
@@ -533,12 +535,72 @@ export class TriggerPoll {
 		return matchesFilter(candidate.run.outcome, this.options.filter);
 	}
 
-	/** Whether a resumed scan's page starts at or below its anchor (ties may extend above it). */
-	private overshot(entries: readonly unknown[], scan: ScanProgress): boolean {
-		for (const entry of entries) {
-			const id = extractRunId(entry);
-			const start = runStartMs(entry) ?? (id === undefined ? undefined : this.knownAtStart.get(id));
-			if (start !== undefined) return start <= scan.anchor;
+	/** The start time of an entry, from the entry or from the state; undefined if neither knows. */
+	private entryStart(entry: unknown): number | undefined {
+		const id = extractRunId(entry);
+		return runStartMs(entry) ?? (id === undefined ? undefined : this.knownAtStart.get(id));
+	}
+
+	/**
+	 * Resuming a scan: finds where to read in place by the anchor's start time, not by the saved
+	 * position alone (runs pushed in or deleted above since move the anchor down or up by any amount).
+	 * Reading in place must start on a page whose first run started above the anchor (else unread runs
+	 * of the anchor's millisecond or below could be skipped), and should reach the anchor on that page.
+	 * A page wholly above the anchor is skipped, galloping further down; a page at or below it is
+	 * stepped back from; once both are known, halved. Returns false when this page is to be read in place.
+	 */
+	private seek(segment: Segment, scan: ScanProgress, offset: number, entries: readonly unknown[], key: string): boolean {
+		// The same page at other offsets while seeking: the server ignores `offset`.
+		if (entries.length > 0 && segment.seekLast && segment.seekLast.key === key && segment.seekLast.offset !== offset) {
+			segment.samePage++;
+			if (segment.samePage + 1 >= SAME_PAGE_CONFIRMATIONS) {
+				this.offsetIgnored(segment);
+				return true;
+			}
+		} else {
+			segment.samePage = 0;
+		}
+		segment.seekLast = { offset, key };
+		const starts = entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
+		const first = starts[0];
+		const last = starts[starts.length - 1];
+		const pageStep = Math.max(1, entries.length || this.options.pageSize);
+		if (first === undefined || first <= scan.anchor) {
+			// At or below the anchor (or past the end): the anchor is further up.
+			segment.seekBelow = Math.min(segment.seekBelow, offset);
+			if (segment.seekAbove >= 0 && segment.seekAbove < offset) {
+				segment.offset = Math.floor((segment.seekAbove + offset) / 2);
+				if (segment.offset - segment.seekAbove <= 1 || segment.seekSettle) {
+					segment.offset = segment.seekAbove;
+					segment.seekSettle = true;
+				}
+			} else {
+				// What was above is no longer (runs deleted since): step back, further each time.
+				segment.seekAbove = -1;
+				segment.seekStep = Math.max(this.options.pageSize, segment.seekStep * 2);
+				segment.offset = Math.max(0, offset - segment.seekStep);
+			}
+			return true;
+		}
+		if (segment.seekSettle || last === undefined || last <= scan.anchor || entries.length < 2) {
+			// This page starts above the anchor and reaches it: read in place from here.
+			return false;
+		}
+		// Wholly above the anchor: skip it.
+		const above = offset + entries.length - 1;
+		segment.seekAbove = Math.max(segment.seekAbove, above);
+		if (segment.seekBelow === Infinity) {
+			segment.seekStep = Math.max(pageStep, segment.seekStep * 2);
+			segment.offset = segment.seekAbove + segment.seekStep;
+		} else if (segment.seekBelow - segment.seekAbove <= pageStep) {
+			segment.offset = segment.seekAbove;
+			segment.seekSettle = true;
+		} else {
+			segment.offset = Math.floor((segment.seekAbove + segment.seekBelow) / 2);
+		}
+		if (segment.offset <= segment.seekAbove) {
+			segment.offset = segment.seekAbove;
+			segment.seekSettle = true;
 		}
 		return true;
 	}
@@ -726,7 +788,9 @@ export class TriggerPoll {
 		// Nothing read in place yet (still seeking, or no start time read): keep what was saved.
 		if (segment.seeking || oldest === undefined) {
 			if (segment.kind === 'resume' && segment.scan && segment.seeking) {
-				this.scan = { ...segment.scan, position: Math.max(segment.offset, segment.scan.position) };
+				// The next poll starts seeking where this one found runs above the anchor.
+				const from = segment.seekAbove >= 0 ? segment.seekAbove : segment.offset;
+				this.scan = { ...segment.scan, position: from + pageOverlap(this.options.pageSize) + 1 };
 			}
 			return;
 		}
