@@ -106,8 +106,13 @@ export interface TestEventSummary {
 	unfinishedStatuses: string[];
 }
 
-/** Pages at different offsets answered with the same runs before `offset` counts as ignored. */
-const SAME_PAGE_CONFIRMATIONS = 3;
+/**
+ * A page answered again at another offset is confirmed as "offset ignored" by one request this many
+ * pages further down: runs pushed in between two requests can repeat a page at a nearby offset, but
+ * not that far down (an honest listing answers there with older runs, or nothing).
+ */
+const PROBE_PAGES = 20;
+const MIN_PROBE_JUMP = 1000;
 /** Times in a row a page sharing no run with the page before is asked again further up. */
 const MAX_STEP_BACKS = 4;
 /** Pages read past the request budget to finish a tie group too big to remember (at most). */
@@ -150,7 +155,9 @@ interface Segment {
 	/** Start time of the last entry with one, for entries that carry none. */
 	lastStart: number | undefined;
 	previous: { offset: number; key: string; ids: Set<string>; overlap: number; length: number } | undefined;
-	samePage: number;
+	/** A request asked far down to tell an ignored `offset` from runs pushed in: the page it must not
+	 * show again, and where to carry on if it does not. */
+	probe: { key: string; carryOn: number } | undefined;
 	stepBacks: number;
 	overrun: number;
 }
@@ -366,6 +373,17 @@ export class TriggerPoll {
 			if (id !== undefined && !ids.includes(id)) ids.push(id);
 		}
 		const key = ids.join('\u0000');
+		if (segment.probe) {
+			const probe = segment.probe;
+			segment.probe = undefined;
+			if (ids.length > 0 && key === probe.key) {
+				this.offsetIgnored(segment);
+				return;
+			}
+			// An honest listing: the repeat was runs pushed in. Carry on (this page is far down).
+			segment.offset = probe.carryOn;
+			return;
+		}
 		if (segment.seeking && segment.scan && request.offset > 0) {
 			if (this.seek(segment, segment.scan, request.offset, entries, key)) return;
 		} else if (ids.length === 0) {
@@ -374,19 +392,13 @@ export class TriggerPoll {
 		}
 		const previous = segment.previous;
 
-		// The same runs at another offset: the server ignores `offset` (or runs are pushed in exactly
-		// as fast as we page). Ask once more a run further down; three times the same: ignored.
+		// The same runs at another offset: the server ignores `offset`, or runs were pushed in exactly
+		// as fast as we page. Asking far further down tells which.
 		if (previous && segment.stepBacks === 0 && previous.offset !== request.offset && previous.key === key) {
-			segment.samePage++;
-			if (segment.samePage + 1 >= SAME_PAGE_CONFIRMATIONS) {
-				this.offsetIgnored(segment);
-				return;
-			}
 			previous.offset = request.offset;
-			segment.offset = request.offset + 1;
+			this.askProbe(segment, key, request.offset, entries.length, request.offset + Math.max(1, entries.length - previous.overlap));
 			return;
 		}
-		segment.samePage = 0;
 
 		// Runs deleted above between two page requests move the listing up: a page sharing no run
 		// with the page before may have skipped some. Ask again further up.
@@ -407,18 +419,15 @@ export class TriggerPoll {
 
 		segment.stepBacks = 0;
 		segment.rowsRead += entries.length;
-		const fresh = ids.filter((id) => !segment.seen.has(id)).length;
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
 		if (segment.kind === 'top' || segment.kind === 'activation') segment.topFixed = true;
 		const overlap = pageOverlap(entries.length);
-		const movedOn = previous === undefined || request.offset > previous.offset;
 		segment.previous = { offset: request.offset, key, ids: new Set(ids), overlap, length: entries.length };
 
-		// A short page is not the end (servers cap pages below `limit`); a short page of runs already
-		// read, further down than the page before, is.
-		const endOfListing =
-			(total !== undefined && Number.isFinite(total) && request.offset + entries.length >= total) ||
-			(fresh === 0 && entries.length < request.limit && movedOn);
+		// A short page is not the end (servers cap pages below `limit`), nor is a short page of runs
+		// already read (runs pushed in above move what was read down to it): the end is an empty page
+		// (above) or `total`.
+		const endOfListing = total !== undefined && Number.isFinite(total) && request.offset + entries.length >= total;
 		const reachedBoundary =
 			(segment.kind === 'top' || segment.kind === 'resume') &&
 			segment.bottom !== null &&
@@ -517,7 +526,7 @@ export class TriggerPoll {
 			oldestPosition: 0,
 			lastStart: undefined,
 			previous: undefined,
-			samePage: 0,
+			probe: undefined,
 			stepBacks: 0,
 			overrun: 0,
 		};
@@ -535,6 +544,11 @@ export class TriggerPoll {
 		return matchesFilter(candidate.run.outcome, this.options.filter);
 	}
 
+	private askProbe(segment: Segment, key: string, offset: number, pageLength: number, carryOn: number): void {
+		segment.probe = { key, carryOn };
+		segment.offset = offset + Math.max(MIN_PROBE_JUMP, PROBE_PAGES * Math.max(pageLength, this.options.pageSize));
+	}
+
 	/** The start time of an entry, from the entry or from the state; undefined if neither knows. */
 	private entryStart(entry: unknown): number | undefined {
 		const id = extractRunId(entry);
@@ -550,15 +564,12 @@ export class TriggerPoll {
 	 * stepped back from; once both are known, halved. Returns false when this page is to be read in place.
 	 */
 	private seek(segment: Segment, scan: ScanProgress, offset: number, entries: readonly unknown[], key: string): boolean {
-		// The same page at other offsets while seeking: the server ignores `offset`.
+		// The same page at another offset while seeking: the server may ignore `offset` (see above);
+		// if not, this offset is asked again.
 		if (entries.length > 0 && segment.seekLast && segment.seekLast.key === key && segment.seekLast.offset !== offset) {
-			segment.samePage++;
-			if (segment.samePage + 1 >= SAME_PAGE_CONFIRMATIONS) {
-				this.offsetIgnored(segment);
-				return true;
-			}
-		} else {
-			segment.samePage = 0;
+			segment.seekLast = undefined;
+			this.askProbe(segment, key, offset, entries.length, offset);
+			return true;
 		}
 		segment.seekLast = { offset, key };
 		const starts = entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
