@@ -663,7 +663,7 @@ function scenario(seed, forced = {}) {
 	let saved;
 	let lastEmittedSave;
 
-	const poll = ({ clean = false } = {}) => {
+	const poll = ({ clean = false, onResult } = {}) => {
 		stats.polls++;
 		// A run missing from this poll's listing: one of the newest `lookback`, in a poll without
 		// runs pushed in or deleted while paging (so fewer than `lookback` runs the trigger sees are newer).
@@ -712,6 +712,7 @@ function scenario(seed, forced = {}) {
 			stats.failedPolls++;
 			return [];
 		}
+		if (onResult) onResult(result);
 		if (result.state.scan) stats.scans++;
 		stats.warnings += result.warnings.length;
 		maxStateBytes = Math.max(maxStateBytes, JSON.stringify(result.state).length);
@@ -778,10 +779,13 @@ function scenario(seed, forced = {}) {
 		markFinished(run);
 	}
 	// A poll that finishes a resumed scan may have no budget left to read what arrived above it: the
-	// drain goes on until a poll leaves nothing to resume or watch and emits nothing.
+	// drain goes on until a poll reads from the top to the boundary, emits nothing, and leaves nothing
+	// to resume or watch.
+	let caughtUp = false;
 	let drained = [];
-	for (let i = 0; i < 2000 && (i < 2 || drained.length || (saved && (saved.scan || saved.pending.length))); i++) {
-		drained = poll({ clean: true });
+	const unsettled = () => !caughtUp || drained.length || (saved && (saved.scan || saved.pending.length));
+	for (let i = 0; i < 2000 && (i < 2 || unsettled()); i++) {
+		drained = poll({ clean: true, onResult: (result) => (caughtUp = result.stats.caughtUp) });
 	}
 	const quiet = poll({ clean: true });
 

@@ -84,6 +84,8 @@ export interface PollStats {
 	/** A scan is left unfinished for the next poll. */
 	scanLeft: boolean;
 	offsetIgnored: boolean;
+	/** A scan from the listing's top was completed: every run listed when the poll began was read. */
+	caughtUp: boolean;
 }
 
 export interface PollResult {
@@ -246,6 +248,7 @@ export class TriggerPoll {
 			activation: this.activation,
 			scanLeft: false,
 			offsetIgnored: false,
+			caughtUp: false,
 		};
 		if (this.activation) this.segment = this.newSegment('activation', ACTIVATION_SCAN_RUNS);
 		else if (this.scan) this.segment = this.resumeSegment(this.scan);
@@ -788,6 +791,7 @@ export class TriggerPoll {
 			return;
 		}
 		this.scan = null;
+		this.stats.caughtUp = true;
 		this.raiseBoundary(segment.top, segment.topIds, true);
 	}
 
