@@ -139,7 +139,7 @@ interface Segment {
 	seekSettle: boolean;
 	seekLast: { offset: number; key: string } | undefined;
 	/** Runs read below the boundary, and runs read again at it: the look-back. */
-	below: Set<string>;
+	below: Map<string, number>;
 	atBottom: Set<string>;
 	seen: Set<string>;
 	maxRuns: number;
@@ -435,7 +435,7 @@ export class TriggerPoll {
 			(segment.kind === 'top' || segment.kind === 'resume') &&
 			segment.bottom !== null &&
 			(segment.below.size > 0 || !segment.bottomAll) &&
-			segment.below.size + segment.atBottom.size >= lookbackRuns(this.options.pageSize);
+			this.lookbackDone(segment, segment.bottom);
 		const enough = (segment.kind === 'activation' || segment.kind === 'test') && segment.rowsRead >= segment.maxRuns;
 		if (endOfListing || reachedBoundary || enough || (segment.kind === 'test' && this.testEvent)) {
 			this.completeSegment(segment, endOfListing);
@@ -516,7 +516,7 @@ export class TriggerPoll {
 			seekBelow: Infinity,
 			seekSettle: false,
 			seekLast: undefined,
-			below: new Set(),
+			below: new Map(),
 			atBottom: new Set(),
 			seen: new Set(),
 			maxRuns,
@@ -550,6 +550,23 @@ export class TriggerPoll {
 	private askProbe(segment: Segment, key: string, offset: number, pageLength: number, carryOn: number): void {
 		segment.probe = { key, carryOn };
 		segment.offset = offset + Math.max(MIN_PROBE_JUMP, PROBE_PAGES * Math.max(pageLength, this.options.pageSize));
+	}
+
+	/**
+	 * Whether the look-back below the boundary is read: `lookbackRuns` runs at or below it, each in a
+	 * millisecond read whole (a run of the same millisecond may be listed after them when ties come in
+	 * any order), unless that millisecond holds more runs than can be remembered.
+	 */
+	private lookbackDone(segment: Segment, bottom: number): boolean {
+		const wanted = lookbackRuns(this.options.pageSize);
+		if (segment.below.size + segment.atBottom.size < wanted) return false;
+		const oldest = segment.oldestStart;
+		if (oldest === undefined || segment.oldestIds.size > MAX_TIE_IDS || (oldest === bottom && !segment.bottomAll)) {
+			return true;
+		}
+		let newer = oldest < bottom ? segment.atBottom.size : 0;
+		for (const start of segment.below.values()) if (start > oldest) newer++;
+		return newer >= wanted;
 	}
 
 	/** The start time of an entry, from the entry or from the state; undefined if neither knows. */
@@ -655,7 +672,7 @@ export class TriggerPoll {
 				segment.oldestPosition = Math.max(segment.oldestPosition, position);
 			}
 			if (segment.bottom !== null) {
-				if (parsedStart < segment.bottom) segment.below.add(id);
+				if (parsedStart < segment.bottom) segment.below.set(id, parsedStart);
 				else if (
 					parsedStart === segment.bottom &&
 					(!segment.bottomAll || segment.bottomIds.includes(id) || knownStart !== undefined)
