@@ -823,11 +823,12 @@ function judge(result) {
 
 const MODEL_SEEDS = Number(process.env.TRIGGER_MODEL_SEEDS || 300);
 /**
- * Seeds that still miss a run without reporting it (open): a scan resumed while runs are pushed in
- * faster than it pages, with second-resolution or reordered ties (56, 135, 189, 217, 230), and one
- * extra emission with an offset-ignoring server that also reorders ties (106).
+ * Seeds known to fail (none since issue 14b; the test fails if a listed seed passes, so a fix shows).
+ * Issue 14b fixed the six left by issue 14 (56, 106, 135, 189, 217, 230): the resume point is found
+ * by start time, an ignored offset is confirmed by a far probe, a short page of read runs is not the
+ * end, the look-back reads whole milliseconds.
  */
-const KNOWN_MODEL_FAILURES = [56, 106, 135, 189, 217, 230];
+const KNOWN_MODEL_FAILURES = [];
 
 test('randomized model: every run finishing after activation is emitted exactly once, whatever the listing does', () => {
 	const totals = { scenarios: 0, runs: 0, emitted: 0, missingReported: 0 };

@@ -850,8 +850,11 @@ export class TriggerPoll {
 
 	private offsetIgnored(segment: Segment): void {
 		this.stats.offsetIgnored = true;
+		// Reached: the first page holds the new runs and the look-back (a run missing from the last
+		// listing is among the newest of the look-back; further down it is out of reach).
 		const reached =
-			segment.bottom === null || (segment.oldestStart !== undefined && segment.oldestStart <= segment.bottom);
+			segment.bottom === null ||
+			((segment.below.size > 0 || !segment.bottomAll) && this.lookbackDone(segment, segment.bottom));
 		if ((segment.kind === 'top' || segment.kind === 'resume') && !reached) {
 			this.lost++;
 			this.warnings.push(
