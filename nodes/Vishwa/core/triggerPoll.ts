@@ -11,14 +11,19 @@
  * above the resume point's anchor were read and the runs below it (down to the boundary) are unread.
  *
  * What the planner does not trust about the listing (each is drawn at random by the model test):
- * - page length: a page shorter than asked is not the end of the listing; the end is an empty page,
- *   a page of runs already read, or `offset + length >= total` when `total` is given;
+ * - page length: a page shorter than asked is not the end of the listing, nor is a page of runs
+ *   already read (runs pushed in above move them down); the end is an empty page, or
+ *   `offset + length >= total` when `total` is given;
  * - stability between page requests: pages overlap, and a page sharing no run with the page before
  *   (runs deleted above it) is asked again further up, so nothing hides at a page edge;
- * - `offset`: the same page answered at three offsets means the server ignores it; the trigger then
- *   reads only the first page and reports a loss when new runs did not fit on it;
+ * - `offset`: the same page answered at another offset, and again at one far down (where an honest
+ *   listing has older runs or none), means the server ignores it; the trigger then reads only the
+ *   first page and reports a loss when the new runs and the look-back did not fit on it;
+ * - positions: a resumed scan finds its anchor by start time (galloping over pages above it, halving
+ *   back), so runs pushed in or deleted since the last poll cannot make it creep or skip;
  * - ties: runs of one millisecond may come in any order between polls, so they are told apart by id;
- *   a scan is not cut inside a tie group it could not remember whole;
+ *   a scan is not cut inside a tie group it could not remember whole, and the look-back reads each
+ *   millisecond it reaches whole;
  * - start times: ISO text, epoch seconds or ms; entries without one are placed by their neighbours,
  *   and a listing without any fails activation with a clear error.
  */
@@ -311,7 +316,15 @@ export class TriggerPoll {
 					// A tie group bigger than can be remembered is read to its end (else the next poll
 					// could not tell its read runs from its unread ones).
 					const inBigTie = segment.oldestIds.size > MAX_TIE_IDS && !segment.seeking;
-					if (!inBigTie || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
+					// A resumed scan still in its anchor's millisecond would be resumed at the same place
+					// again (it must restart above that millisecond): it reads on until past it.
+					const noProgress =
+						segment.kind === 'resume' &&
+						segment.scan !== undefined &&
+						!segment.seeking &&
+						segment.oldestStart !== undefined &&
+						segment.oldestStart >= segment.scan.anchor;
+					if ((!inBigTie && !noProgress) || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
 						this.cutShort(segment);
 						continue;
 					}

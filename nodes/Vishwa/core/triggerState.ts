@@ -76,7 +76,7 @@ export interface ScanProgress {
 	/** The oldest start time read, and the runs read that started at exactly that time (all of them). */
 	anchor: number;
 	anchorIds: string[];
-	/** Listing position of the anchor when last read: where to start looking. */
+	/** Listing position near the anchor when last read: where to start looking for it (by start time). */
 	position: number;
 }
 
