@@ -199,6 +199,8 @@ export class TriggerPoll {
 	private readonly finishedThisPoll = new Set<string>();
 	private readonly candidates: Candidate[] = [];
 	private seq = 0;
+	/** The longest listing page answered this poll. */
+	private longestPage = 0;
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -382,6 +384,7 @@ export class TriggerPoll {
 		if (!request || request.kind !== 'list' || !segment) throw new Error('TriggerPoll: no listing was asked for');
 		this.awaiting = undefined;
 		this.stats.entriesRead += entries.length;
+		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
 		const ids: string[] = [];
 		for (const entry of entries) {
@@ -571,7 +574,8 @@ export class TriggerPoll {
 	 * any order), unless that millisecond holds more runs than can be remembered.
 	 */
 	private lookbackDone(segment: Segment, bottom: number): boolean {
-		const wanted = lookbackRuns(this.options.pageSize);
+		// Half a page as the listing gives it (a server capping pages at 10 gives pages of 10).
+		const wanted = lookbackRuns(Math.min(this.options.pageSize, this.longestPage || this.options.pageSize));
 		if (segment.below.size + segment.atBottom.size < wanted) return false;
 		const oldest = segment.oldestStart;
 		if (oldest === undefined || segment.oldestIds.size > MAX_TIE_IDS || (oldest === bottom && !segment.bottomAll)) {
@@ -808,7 +812,10 @@ export class TriggerPoll {
 			this.hwm = null;
 			this.hwmIds = [];
 			this.hwmAll = true;
-			this.raiseBoundary(segment.top, segment.topIds, true);
+			// The top millisecond's runs are all known only if activation read past it (an offset-
+			// ignoring listing may show just part of it): else a run of it read later is not taken as new.
+			const pastTop = endOfListing || (segment.oldestStart !== undefined && segment.top !== undefined && segment.oldestStart < segment.top);
+			this.raiseBoundary(segment.top, segment.topIds, pastTop);
 			return;
 		}
 		if (segment.kind === 'test') return;
