@@ -114,9 +114,9 @@ export interface TestEventSummary {
 }
 
 /**
- * A page answered again at another offset is confirmed as "offset ignored" by one request this many
- * pages further down: runs pushed in between two requests can repeat a page at a nearby offset, but
- * not that far down (an honest listing answers there with older runs, or nothing).
+ * Runs shown again half a page or more further down mean `offset` is ignored, or runs were pushed in:
+ * one request this far beyond anything asked tells which (an honest listing answers there with runs
+ * not listed yet, or nothing; an offset-ignoring one with its first page again).
  */
 const PROBE_PAGES = 20;
 const MIN_PROBE_JUMP = 1000;
@@ -138,11 +138,10 @@ interface Segment {
 	seeking: boolean;
 	seekStep: number;
 	/** Resume seek by start time: an offset whose run started above the anchor (-1: none known), an
-	 * offset at or below it (Infinity: none known), and the last page asked while seeking. */
+	 * offset at or below it (Infinity: none known), and whether to read in place at seekAbove. */
 	seekAbove: number;
 	seekBelow: number;
 	seekSettle: boolean;
-	seekLast: { offset: number; key: string } | undefined;
 	/** Runs read below the boundary, and runs read again at it: the look-back. */
 	below: Map<string, number>;
 	atBottom: Set<string>;
@@ -161,10 +160,15 @@ interface Segment {
 	oldestPosition: number;
 	/** Start time of the last entry with one, for entries that carry none. */
 	lastStart: number | undefined;
-	previous: { offset: number; key: string; ids: Set<string>; overlap: number; length: number } | undefined;
+	previous: { offset: number; ids: Set<string>; overlap: number; length: number } | undefined;
 	/** A request asked far down to tell an ignored `offset` from runs pushed in: the page it must not
 	 * show again, and where to carry on if it does not. */
-	probe: { key: string; carryOn: number } | undefined;
+	probe: { carryOn: number } | undefined;
+	/** Whether a probe found the listing honest (one probe a segment at most). */
+	probed: boolean;
+	/** Where each run was first listed in this segment, and the furthest offset asked. */
+	listedAt: Map<string, number>;
+	maxOffset: number;
 	stepBacks: number;
 	overrun: number;
 }
@@ -391,33 +395,38 @@ export class TriggerPoll {
 			const id = extractRunId(entry);
 			if (id !== undefined && !ids.includes(id)) ids.push(id);
 		}
-		const key = ids.join('\u0000');
 		if (segment.probe) {
 			const probe = segment.probe;
 			segment.probe = undefined;
-			if (ids.length > 0 && key === probe.key) {
+			if (ids.some((id) => segment.listedAt.has(id))) {
 				this.offsetIgnored(segment);
 				return;
 			}
-			// An honest listing: the repeat was runs pushed in. Carry on (this page is far down).
+			// An honest listing: the shift was runs pushed in. Carry on (this page is far down).
+			segment.probed = true;
 			segment.offset = probe.carryOn;
 			return;
 		}
+		// Runs listed further down than they were by half a page or more: the server ignores
+		// `offset`, or that many runs were pushed in since. One request far down tells which.
+		if (!segment.probed && request.offset > 0 && this.shiftedDown(segment, ids, request.offset, entries.length)) {
+			segment.probe = { carryOn: request.offset };
+			segment.offset =
+				Math.max(segment.maxOffset, request.offset) +
+				Math.max(MIN_PROBE_JUMP, PROBE_PAGES * Math.max(entries.length, this.options.pageSize));
+			return;
+		}
+		segment.maxOffset = Math.max(segment.maxOffset, request.offset);
+		ids.forEach((id, index) => {
+			if (!segment.listedAt.has(id)) segment.listedAt.set(id, request.offset + index);
+		});
 		if (segment.seeking && segment.scan && request.offset > 0) {
-			if (this.seek(segment, segment.scan, request.offset, entries, key)) return;
+			if (this.seek(segment, segment.scan, request.offset, entries)) return;
 		} else if (ids.length === 0) {
 			this.completeSegment(segment, true);
 			return;
 		}
 		const previous = segment.previous;
-
-		// The same runs at another offset: the server ignores `offset`, or runs were pushed in exactly
-		// as fast as we page. Asking far further down tells which.
-		if (previous && segment.stepBacks === 0 && previous.offset !== request.offset && previous.key === key) {
-			previous.offset = request.offset;
-			this.askProbe(segment, key, request.offset, entries.length, request.offset + Math.max(1, entries.length - previous.overlap));
-			return;
-		}
 
 		// Runs deleted above between two page requests move the listing up: a page sharing no run
 		// with the page before may have skipped some. Ask again further up.
@@ -441,7 +450,7 @@ export class TriggerPoll {
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
 		if (segment.kind === 'top' || segment.kind === 'activation') segment.topFixed = true;
 		const overlap = pageOverlap(entries.length);
-		segment.previous = { offset: request.offset, key, ids: new Set(ids), overlap, length: entries.length };
+		segment.previous = { offset: request.offset, ids: new Set(ids), overlap, length: entries.length };
 
 		// A short page is not the end (servers cap pages below `limit`), nor is a short page of runs
 		// already read (runs pushed in above move what was read down to it): the end is an empty page
@@ -531,7 +540,6 @@ export class TriggerPoll {
 			seekAbove: -1,
 			seekBelow: Infinity,
 			seekSettle: false,
-			seekLast: undefined,
 			below: new Map(),
 			atBottom: new Set(),
 			seen: new Set(),
@@ -546,6 +554,9 @@ export class TriggerPoll {
 			lastStart: undefined,
 			previous: undefined,
 			probe: undefined,
+			probed: false,
+			listedAt: new Map(),
+			maxOffset: 0,
 			stepBacks: 0,
 			overrun: 0,
 		};
@@ -563,9 +574,13 @@ export class TriggerPoll {
 		return matchesFilter(candidate.run.outcome, this.options.filter);
 	}
 
-	private askProbe(segment: Segment, key: string, offset: number, pageLength: number, carryOn: number): void {
-		segment.probe = { key, carryOn };
-		segment.offset = offset + Math.max(MIN_PROBE_JUMP, PROBE_PAGES * Math.max(pageLength, this.options.pageSize));
+	/** Whether a run of this page was listed by this segment at least half a page further up. */
+	private shiftedDown(segment: Segment, ids: readonly string[], offset: number, pageLength: number): boolean {
+		const suspicious = Math.max(2, Math.ceil(pageLength / 2));
+		return ids.some((id, index) => {
+			const first = segment.listedAt.get(id);
+			return first !== undefined && offset + index - first >= suspicious;
+		});
 	}
 
 	/**
@@ -600,15 +615,7 @@ export class TriggerPoll {
 	 * A page wholly above the anchor is skipped, galloping further down; a page at or below it is
 	 * stepped back from; once both are known, halved. Returns false when this page is to be read in place.
 	 */
-	private seek(segment: Segment, scan: ScanProgress, offset: number, entries: readonly unknown[], key: string): boolean {
-		// The same page at another offset while seeking: the server may ignore `offset` (see above);
-		// if not, this offset is asked again.
-		if (entries.length > 0 && segment.seekLast && segment.seekLast.key === key && segment.seekLast.offset !== offset) {
-			segment.seekLast = undefined;
-			this.askProbe(segment, key, offset, entries.length, offset);
-			return true;
-		}
-		segment.seekLast = { offset, key };
+	private seek(segment: Segment, scan: ScanProgress, offset: number, entries: readonly unknown[]): boolean {
 		const starts = entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
 		const first = starts[0];
 		const last = starts[starts.length - 1];
