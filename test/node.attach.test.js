@@ -492,6 +492,7 @@ describe('many items', () => {
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(output[0].json.attachedFiles[0].fileName).toBe('ok-0.txt');
 		expect(output[1].json).toEqual({
+			flow_id: 'flow-ok', // a failed item still names its flow (issue 19)
 			error: 'Item 1: No binary property "data" (its binary properties are "other")',
 			errorDescription: expect.any(String),
 		});
