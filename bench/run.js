@@ -12,11 +12,12 @@
  *                                                       (writes bench/results.quick.json)
  *   npm run bench -- --only startRun,upload             some figures only
  *   npm run bench -- --out /tmp/r.json                  write elsewhere
- *   npm run bench -- --update-readme                    also put the table into README.md
+ *   npm run bench -- --update-docs                      also put the table into docs/performance.md
+ *                                                       (--update-readme, its former name, does the same)
  *
  * Each figure runs in its own process, one after the other (a figure's load would disturb the
  * next one's timings). Benchmarks never fail on a number: the exit code is 1 only when a figure
- * could not be measured. Targets are shown as met or not, and explained in README "Performance".
+ * could not be measured. Targets are shown as met or not, and explained in docs/performance.md.
  */
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -24,7 +25,10 @@ const os = require('os');
 const path = require('path');
 
 const { ROOT, parseArgs, machine, versions, log } = require('./lib/common');
-const { renderTable, readmeBlock, README_START, README_END } = require('./lib/table');
+const { renderTable, docBlock, TABLE_START, TABLE_END } = require('./lib/table');
+
+/** Where `--update-docs` writes the table (it was in README.md until the README was shortened). */
+const PERFORMANCE_DOC = path.join(ROOT, 'docs', 'performance.md');
 
 const FIGURES = ['startRun', 'upload', 'wait', 'trigger', 'waitMany', 'startRunRealN8n'];
 
@@ -56,17 +60,19 @@ function runFigure(name, quick) {
 	});
 }
 
-function updateReadme(results, details) {
-	const readmePath = path.join(ROOT, 'README.md');
-	const readme = fs.readFileSync(readmePath, 'utf8');
-	const from = readme.indexOf(README_START);
-	const to = readme.indexOf(README_END);
+/** Replaces the table between the markers of `file` (docs/performance.md); false when it has none. */
+function updateDoc(results, details, file = PERFORMANCE_DOC) {
+	const name = path.relative(ROOT, file);
+	const text = fs.readFileSync(file, 'utf8');
+	const from = text.indexOf(TABLE_START);
+	const to = text.indexOf(TABLE_END);
 	if (from < 0 || to < from) {
-		log(`README.md has no ${README_START} ... ${README_END} markers: table not inserted`);
-		return;
+		log(`${name} has no ${TABLE_START} ... ${TABLE_END} markers: table not inserted`);
+		return false;
 	}
-	fs.writeFileSync(readmePath, readme.slice(0, from) + readmeBlock(results, details) + readme.slice(to + README_END.length));
-	log('README.md table updated');
+	fs.writeFileSync(file, text.slice(0, from) + docBlock(results, details) + text.slice(to + TABLE_END.length));
+	log(`${name} table updated`);
+	return true;
 }
 
 async function main() {
@@ -113,9 +119,9 @@ async function main() {
 	fs.writeFileSync(out.replace(/\.json$/, '.details.json'), `${JSON.stringify(details, null, 2)}\n`);
 	const table = renderTable(results, details);
 	process.stdout.write(`\n${table}\n\nFigures written to ${path.relative(process.cwd(), out) || out}\n`);
-	if (args['update-readme']) {
-		if (quick) log('--update-readme ignored for a quick run');
-		else updateReadme(results, details);
+	if (args['update-docs'] || args['update-readme']) {
+		if (quick) log('--update-docs ignored for a quick run');
+		else updateDoc(results, details);
 	}
 	if (failed.length) {
 		log(`could not measure: ${failed.join(', ')}`);
@@ -129,3 +135,5 @@ if (require.main === module) {
 		process.exit(1);
 	});
 }
+
+module.exports = { updateDoc, PERFORMANCE_DOC };

@@ -75,3 +75,25 @@ test('results.json is one object: numbers only, plus machine and versions', () =
 	);
 	expect(results.versions).toEqual(expect.objectContaining({ node: process.version, 'n8n-core': expect.any(String) }));
 });
+
+// `npm run bench -- --update-docs` (formerly --update-readme) writes the table into docs/performance.md;
+// a full run takes 20 minutes, so the writing is checked here with the quick run's figures, on a copy.
+test('--update-docs replaces the table between the markers of docs/performance.md and nothing else', () => {
+	const { updateDoc, PERFORMANCE_DOC } = require('../bench/run');
+	expect(path.relative(ROOT, PERFORMANCE_DOC)).toBe(path.join('docs', 'performance.md'));
+	const original = fs.readFileSync(PERFORMANCE_DOC, 'utf8');
+	const copy = path.join(dir, 'performance.md');
+	fs.writeFileSync(copy, original);
+	const details = JSON.parse(fs.readFileSync(path.join(dir, 'results.details.json'), 'utf8'));
+	expect(updateDoc(results, details, copy)).toBe(true);
+	const updated = fs.readFileSync(copy, 'utf8');
+	const outside = (text) => text.replace(/<!-- bench-table:start -->[\s\S]*<!-- bench-table:end -->/, '<table>');
+	expect(outside(updated)).toBe(outside(original));
+	expect(updated).not.toBe(original);
+	expect(updated).toContain(`Measured ${results.machine.date.slice(0, 10)}`);
+	expect(updated).toContain('| Figure | Vishwa node | Baseline | Ratio | Target | Met |');
+	// Control: a document without the markers is left alone.
+	fs.writeFileSync(copy, '# no table here\n');
+	expect(updateDoc(results, details, copy)).toBe(false);
+	expect(fs.readFileSync(copy, 'utf8')).toBe('# no table here\n');
+});

@@ -3,19 +3,20 @@
  * The fault matrix: for every route the package calls (upload, start-run, status, the trigger's
  * runs listing) and every fault the stand-in (or a
  * misbehaving proxy in front of it) can inject, what the node does. One table of data, used twice:
- * faults.matrix.test.js runs every cell against a real socket and asserts it, and the README's
- * "fault × route → behaviour" table is rendered from it (`npm run fault-table` rewrites the README
- * block; a test fails when the README and the data differ).
+ * faults.matrix.test.js runs every cell against a real socket and asserts it, and the
+ * "fault × route → behaviour" table of docs/reliability.md is rendered from it (`npm run fault-table`
+ * rewrites that block; a test fails when the document and the data differ).
  *
  * Message templates: {action} is the request's action as the route words it, {hint} its "what may
  * have happened" sentence, {baseUrl} and {timeout} the connection's, {target} a redirect's Location
  * and {suggested} the Base URL the message proposes instead. The test fills in real values,
- * the README placeholders such as <flow>.
+ * the document placeholders such as <flow>.
  */
 const fs = require('fs');
 const path = require('path');
 
-const README = path.join(__dirname, '..', 'README.md');
+/** The document that holds the generated table (it was in README.md until the README was shortened). */
+const DOC = path.join(__dirname, '..', 'docs', 'reliability.md');
 const TABLE_START = '<!-- fault-matrix:start (generated from test/faults.matrix.js by `npm run fault-table`) -->';
 const TABLE_END = '<!-- fault-matrix:end -->';
 
@@ -41,27 +42,27 @@ const ROUTES = {
 		title: 'Asset → Upload',
 		unsafe: true,
 		creates: 'files',
-		action: { test: 'upload 1 file ("item-0.txt")', readme: 'upload 1 file ("<file>")' },
+		action: { test: 'upload 1 file ("item-0.txt")', doc: 'upload 1 file ("<file>")' },
 		hint: 'Vishwa may have stored the files already: check before uploading them again.',
 	},
 	'start-run': {
 		title: 'Run → Start',
 		unsafe: true,
 		creates: 'runs',
-		action: { test: 'start a run of flow "flow-ok"', readme: 'start a run of flow "<flow>"' },
+		action: { test: 'start a run of flow "flow-ok"', doc: 'start a run of flow "<flow>"' },
 		hint: 'The run of flow "flow-ok" may have started anyway. Check the flow\'s runs in Vishwa (or, if you know its run ID, use Run > Get Status) before starting it again.',
 	},
 	status: {
 		title: 'Run → Get Status (and every poll while waiting)',
 		unsafe: false,
 		creates: null,
-		action: { test: 'get the status of run "run_1"', readme: 'get the status of run "<run>"' },
+		action: { test: 'get the status of run "run_1"', doc: 'get the status of run "<run>"' },
 	},
 	runs: {
 		title: 'Vishwa Trigger (runs listing)',
 		unsafe: false,
 		creates: null,
-		action: { test: 'list the runs of flow "flow-ok"', readme: 'list the runs of flow "<flow>"' },
+		action: { test: 'list the runs of flow "flow-ok"', doc: 'list the runs of flow "<flow>"' },
 		afterError: 'The poll fails and saves nothing; the next poll emits the runs it missed, once.',
 	},
 };
@@ -229,20 +230,20 @@ function fill(template, values) {
 	return replace(template, false);
 }
 
-function templateValues(route, { readme = false, baseUrl, timeout = TIMEOUT_MS, target, suggested } = {}) {
+function templateValues(route, { doc = false, baseUrl, timeout = TIMEOUT_MS, target, suggested } = {}) {
 	const spec = ROUTES[route];
 	const values = {
-		action: readme ? spec.action.readme : spec.action.test,
-		baseUrl: readme ? '<base URL>' : baseUrl,
-		timeout: readme ? '<timeout>' : timeout,
-		target: readme ? '<Location>' : target,
-		suggested: readme ? '<the Location\'s base URL>' : suggested,
+		action: doc ? spec.action.doc : spec.action.test,
+		baseUrl: doc ? '<base URL>' : baseUrl,
+		timeout: doc ? '<timeout>' : timeout,
+		target: doc ? '<Location>' : target,
+		suggested: doc ? '<the Location\'s base URL>' : suggested,
 	};
-	values.hint = spec.hint ? (readme ? spec.hint.replace(/flow-ok/g, '<flow>') : spec.hint) : '';
+	values.hint = spec.hint ? (doc ? spec.hint.replace(/flow-ok/g, '<flow>') : spec.hint) : '';
 	return values;
 }
 
-// ---- README rendering ----
+// ---- rendering (docs/reliability.md) ----
 
 const seconds = (ms) => `${+(ms / 1000).toFixed(2)} s`;
 
@@ -257,7 +258,7 @@ function describeWait(fault, expected) {
 
 function renderMessage(template, route) {
 	const source = template instanceof RegExp ? template.source.replace(/^\^|\$$/g, '').replace(/\\/g, '') : template;
-	const text = fill(source, templateValues(route, { readme: true }))
+	const text = fill(source, templateValues(route, { doc: true }))
 		.replace(/\((connection reset)\|(connection broken)\)/, '$1 or $2')
 		.replace(/run_1/g, '<run>');
 	return `\`${text}\``;
@@ -301,19 +302,19 @@ function renderBlock() {
 	return `${TABLE_START}\n${renderTable()}\n${TABLE_END}`;
 }
 
-/** The generated block as the README holds it, or undefined. */
-function readmeBlock(text = fs.readFileSync(README, 'utf8')) {
+/** The generated block as docs/reliability.md holds it, or undefined. */
+function docBlock(text = fs.readFileSync(DOC, 'utf8')) {
 	const start = text.indexOf(TABLE_START);
 	const end = text.indexOf(TABLE_END);
 	if (start < 0 || end < start) return undefined;
 	return text.slice(start, end + TABLE_END.length);
 }
 
-function writeReadme() {
-	const text = fs.readFileSync(README, 'utf8');
-	const current = readmeBlock(text);
-	if (current === undefined) throw new Error(`README.md has no fault table markers (${TABLE_START} … ${TABLE_END})`);
-	fs.writeFileSync(README, text.replace(current, renderBlock()));
+function writeDoc() {
+	const text = fs.readFileSync(DOC, 'utf8');
+	const current = docBlock(text);
+	if (current === undefined) throw new Error(`${path.relative(process.cwd(), DOC)} has no fault table markers (${TABLE_START} … ${TABLE_END})`);
+	fs.writeFileSync(DOC, text.replace(current, renderBlock()));
 }
 
 module.exports = {
@@ -328,11 +329,12 @@ module.exports = {
 	templateValues,
 	renderTable,
 	renderBlock,
-	readmeBlock,
-	writeReadme,
+	DOC,
+	docBlock,
+	writeDoc,
 };
 
 if (require.main === module) {
-	writeReadme();
-	process.stdout.write('README.md fault table updated\n');
+	writeDoc();
+	process.stdout.write('docs/reliability.md fault table updated\n');
 }

@@ -6,7 +6,7 @@
 // still got exactly their own answer. For the trigger's listing, the faulted poll comes between
 // an activation poll and a clean one, and every run that finished is emitted exactly once over the
 // two (no run lost, none duplicated). Cells run concurrently (a dozen at a time), each against its
-// own stand-in. Also: no double runs across the whole matrix, and the README's table is the one
+// own stand-in. Also: no double runs across the whole matrix, and the table in docs/reliability.md is the one
 // rendered from the data.
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
 const { startStandin } = require('./standin/server');
@@ -354,9 +354,9 @@ test('no request of any redirect cell reached the other origin (so the API key d
 	await elsewhere.close();
 });
 
-test('the README table is the one rendered from this data', () => {
-	const block = matrix.readmeBlock();
+test('the table in docs/reliability.md is the one rendered from this data', () => {
+	const block = matrix.docBlock();
 	expect(block).toBeDefined();
-	// When this fails after changing the data: `npm run fault-table` rewrites the README block.
+	// When this fails after changing the data: `npm run fault-table` rewrites the block in docs/reliability.md.
 	expect(block).toBe(matrix.renderBlock());
 });

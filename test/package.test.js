@@ -174,3 +174,19 @@ test("lint uses n8n's default eslint config unchanged (what `n8n-node lint` requ
 	const normalize = (file) => fs.readFileSync(file, 'utf8').replace(/\s+/g, ' ').trim();
 	expect(normalize(path.join(root, 'eslint.config.mjs'))).toBe(normalize(template));
 });
+
+// The README ships in the tarball and is the package's page on npm and in n8n's community-node
+// listing: the community shape (install, credentials, operations, compatibility, resources, version
+// history) at 150 to 300 lines; everything longer lives in docs/ and CONTRIBUTING.md.
+test('the README has the community shape and length, and keeps the command CI runs', () => {
+	const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+	const lines = readme.split('\n').length;
+	expect({ lines, inRange: lines >= 150 && lines <= 300 }).toEqual({ lines, inRange: true });
+	const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+	for (const section of ['Quick start', 'Installation', 'Credentials', 'Operations', 'Vishwa Trigger', 'Use with AI agents', 'Errors and retries', 'Compatibility', 'Try it offline (playground)', 'Examples', 'Resources', 'Version history']) {
+		expect({ section, present: headings.includes(section) }).toEqual({ section, present: true });
+	}
+	expect(readme).toContain('npm ci && npm test');
+	expect(readme).toContain('](docs/images/quick-start-start-and-wait.png)');
+	expect(fs.existsSync(path.join(root, 'docs/images/quick-start-start-and-wait.png'))).toBe(true);
+});

@@ -68,23 +68,23 @@ function renderTable(r, details = {}) {
 	return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.map(escape).join(' | ')} |`).join('\n');
 }
 
-const README_START = '<!-- bench-table:start -->';
-const README_END = '<!-- bench-table:end -->';
+const TABLE_START = '<!-- bench-table:start -->';
+const TABLE_END = '<!-- bench-table:end -->';
 
-/** The README block: the machine and versions, then the table, between markers. */
-function readmeBlock(r, details) {
+/** The block docs/performance.md holds: the machine and versions, then the table, between markers. */
+function docBlock(r, details) {
 	const m = r.machine;
 	const v = r.versions;
 	return [
-		README_START,
+		TABLE_START,
 		`Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${v.node},`
 			+ ` n8n-core ${v['n8n-core']}${v['n8n-nodes-base'] ? `, n8n-nodes-base ${v['n8n-nodes-base']}` : ''}`
 			+ `${v.commit ? `, commit ${v.commit}` : ''}; load average ${m.loadAverage1m} when the run started`
 			+ ` (${m.seconds ? `${Math.round(m.seconds / 60)} minutes` : 'one run'}).`,
 		'',
 		renderTable(r, details),
-		README_END,
+		TABLE_END,
 	].join('\n');
 }
 
-module.exports = { renderTable, readmeBlock, README_START, README_END };
+module.exports = { renderTable, docBlock, TABLE_START, TABLE_END };
