@@ -1,5 +1,6 @@
 'use strict';
-// Every relative link in the README, CONTRIBUTING.md and docs/ leads somewhere: the file (or folder)
+// Every relative link in the README, CONTRIBUTING.md, CHANGELOG.md, docs/ and the other guides
+// (e2e/README.md, the stand-in's contract) leads somewhere: the file (or folder)
 // exists, and a #anchor matches a heading of the target as GitHub slugs it. The README is short and
 // points into docs/ for everything else, so a moved or renamed section must not leave a dead link.
 const fs = require('fs');
@@ -7,9 +8,9 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 
-/** The Markdown files checked: README.md, CONTRIBUTING.md and every .md under docs/. */
+/** The Markdown files checked: the guides at the root, e2e/ and the stand-in's, and every .md under docs/. */
 function markdownFiles() {
-	const files = ['README.md', 'CONTRIBUTING.md'];
+	const files = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'e2e/README.md', 'test/standin/CONTRACT.md'];
 	const walk = (dir) => {
 		for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
 			const rel = `${dir}/${entry.name}`;
@@ -87,7 +88,7 @@ test('the checker finds a dead file, a dead anchor, and accepts a good pair (con
 	expect(problem('README.md', 'https://example.com/#x')).toBeUndefined();
 });
 
-test('every relative link and #anchor in README.md, CONTRIBUTING.md and docs/ resolves', () => {
+test('every relative link and #anchor in README.md, CONTRIBUTING.md, docs/ and the other guides resolves', () => {
 	const files = markdownFiles();
 	expect(files.length).toBeGreaterThan(5);
 	let checked = 0;
