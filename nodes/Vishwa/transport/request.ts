@@ -179,8 +179,8 @@ function isBinaryLike(value: unknown): boolean {
 /**
  * n8n's HTTP client times out only a connection that goes silent; an answer that trickles in (a
  * byte now and then) would hold the execution for as long as the server likes. So each attempt
- * also ends at `ms` whatever happens. The abandoned request cannot be aborted (n8n replaces the
- * abort signal with the execution's), so its late outcome is ignored.
+ * also ends at `ms` whatever happens, and the attempt's abort signal (see withAbortSignal) then
+ * closes the connection.
  */
 async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
 	pending.catch(() => undefined);
@@ -196,6 +196,16 @@ async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
 	} finally {
 		stopTimer.abort();
 	}
+}
+
+/**
+ * The context as n8n's httpRequestWithAuthentication should see it: n8n-core 2.x overwrites the
+ * request's abortSignal with `this.getExecutionCancelSignal()` (request-helpers/authentication.js),
+ * so the attempt's own signal (already joined with Stop's) is handed over through that method; the
+ * rest of the context is the real one, through the prototype.
+ */
+function withAbortSignal(ctx: VishwaContext, signal: AbortSignal): VishwaContext {
+	return Object.create(ctx, { getExecutionCancelSignal: { value: () => signal } }) as VishwaContext;
 }
 
 /** The execution's Stop signal (node executions have one; polls do not). */
@@ -283,10 +293,15 @@ export async function vishwaApiRequest(
 			// A streamed body is opened only once the attempt has its place.
 			if (request.json === undefined && request.body) options.body = request.body();
 			request.onSent?.();
+			// Each attempt has its own abort signal (joined with Stop's), aborted when the attempt
+			// ends, so a request given up at its timeout or deadline closes its connection.
+			const attempt = new AbortController();
+			const signal = cancelSignal ? AbortSignal.any([attempt.signal, cancelSignal]) : attempt.signal;
+			options.abortSignal = signal;
 			try {
 				const response = (await withinDeadline(
 					ctx.helpers.httpRequestWithAuthentication.call(
-						ctx,
+						withAbortSignal(ctx, signal),
 						VISHWA_CREDENTIAL,
 						options,
 						// A copy: n8n may add pre-authentication data to what it is given.
@@ -300,6 +315,8 @@ export async function vishwaApiRequest(
 			} catch (error) {
 				answer = statusFromError(error);
 				if (!answer) failure = error;
+			} finally {
+				attempt.abort();
 			}
 			return true;
 		});
