@@ -406,3 +406,51 @@ describe('Concurrency: status requests of started runs are not starved', () => {
 		expect(json.errorDescription).toMatch(new RegExp(`\\(${sent} status requests? sent, last answer HTTP 500\\)`));
 	});
 });
+
+// Review defect D3: a status answer that trickles in (headers, then a byte now and then) is given
+// up at the Request Timeout; the connection must then be closed (the attempt's abort signal), so
+// Concurrency stays a true bound on open requests. A server of its own counts open connections.
+test('D3: a trickling status answer given up at the Request Timeout is closed; Concurrency bounds the open requests', async () => {
+	const http = require('http');
+	let open = 0;
+	let peak = 0;
+	let requests = 0;
+	const trickler = http.createServer((req, res) => {
+		requests += 1;
+		open += 1;
+		peak = Math.max(peak, open);
+		res.writeHead(200, { 'content-type': 'application/json' });
+		res.write('{"run_status":');
+		const timer = setInterval(() => res.write(' '), 100);
+		res.on('close', () => {
+			clearInterval(timer);
+			open -= 1;
+		});
+	});
+	await new Promise((resolve) => trickler.listen(0, '127.0.0.1', resolve));
+	try {
+		const workflow = workflowOf(
+			{ operation: 'waitForCompletion', flowId: 'flow-t', runId: '={{ "run_" + $json.n }}', waitOptions: { pollInterval: 0.2, maxWait: 3 }, options: { concurrency: 2, timeout: 500 } },
+			{ items: itemsOf(5, 'flow-t'), continueOnFail: true },
+		);
+		const result = await harness.runWorkflow(workflow, { credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: `http://127.0.0.1:${trickler.address().port}` } } });
+		const out = result.json('Vishwa');
+		expect(out).toHaveLength(5);
+		for (const json of out) expect(json.error).toMatch(/did not finish within 3 s/);
+		// Old behaviour: every abandoned request stayed open, 8 at once with Concurrency 2.
+		expect(requests).toBeGreaterThan(2);
+		expect(peak).toBeLessThanOrEqual(2);
+		// And nothing stays open after the node ended (generous bound, not a speed target).
+		for (let waited = 0; open > 0 && waited < 5000; waited += 50) await delay(50);
+		expect(open).toBe(0);
+	} finally {
+		trickler.closeAllConnections();
+		await new Promise((resolve) => trickler.close(resolve));
+	}
+});
+
+test('Max Unfinished Runs 1e309 (Infinity) is refused before any request, naming item and field, showing "Infinity" (not "null")', async () => {
+	const result = await run(startAndWait({ waitOptions: { maxUnfinishedRuns: 1e309 } }), { items: itemsOf(2, 'flow-ok'), continueOnFail: true });
+	expect(result.json('Vishwa').map((json) => json.error)).toEqual([0, 1].map((n) => `Item ${n}: Max Unfinished Runs must be a whole number, 0 for no limit (got Infinity)`));
+	expect(standin.state.requests).toHaveLength(0);
+});
