@@ -450,7 +450,7 @@ test('D3: a trickling status answer given up at the Request Timeout is closed; C
 });
 
 test('Max Unfinished Runs 1e309 (Infinity) is refused before any request, naming item and field, showing "Infinity" (not "null")', async () => {
-	const result = await run(startAndWait({ waitOptions: { maxUnfinishedRuns: 1e309 } }), { items: itemsOf(2, 'flow-ok'), continueOnFail: true });
+	const result = await run(startAndWait({ waitOptions: { maxUnfinishedRuns: Number('1e309') } }), { items: itemsOf(2, 'flow-ok'), continueOnFail: true });
 	expect(result.json('Vishwa').map((json) => json.error)).toEqual([0, 1].map((n) => `Item ${n}: Max Unfinished Runs must be a whole number, 0 for no limit (got Infinity)`));
 	expect(standin.state.requests).toHaveLength(0);
 });
