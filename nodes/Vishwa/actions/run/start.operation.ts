@@ -248,10 +248,14 @@ export async function execute(
 	const { timeoutMs } = readCommonOptions(this, itemIndex);
 	const flow = String(flowId).trim();
 
-	// One Concurrency place per request attempt (upload, start-run), not per item: a pause before
-	// a retry (Retry-After) holds none, and status requests of started runs go first.
-	const slot = async <T>(attempt: () => Promise<T>) => await batch.requests.run(attempt);
-	const start = async () => await uploadAndStart(this, connection, { itemIndex, flow, path, body, attach, timeoutMs, slot });
+	// An item's upload and start-run hold one Concurrency place together, pauses included: a
+	// Retry-After on a start-run is the server's rate limit, so other items' start-runs do not go
+	// out meanwhile, and runs start in item order. (Status requests take a place per attempt, in the
+	// limiter's priority lane: see RunWaiter.)
+	const start = async () =>
+		await batch.requests.run(
+			async () => await uploadAndStart(this, connection, { itemIndex, flow, path, body, attach, timeoutMs, slot: undefined }),
+		);
 	if (!settings || maxUnfinishedRuns === undefined) {
 		const { answer, withAttached } = await start();
 		return { json: withAttached(toJsonObject(answer, 'response')) };
