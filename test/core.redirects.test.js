@@ -1,7 +1,7 @@
 'use strict';
 // Unit tests of the redirect decision (core/redirects.ts): which redirects the transport follows.
 // The same rules run through n8n-core against real servers in redirects.test.js.
-const { decideRedirect, displayUrl, suggestedBaseUrl, resolveLocation, MAX_SAME_ORIGIN_HOPS } = require('../dist/nodes/Vishwa/core/redirects');
+const { decideRedirect, displayUrl, suggestedBaseUrl, resolveLocation, revealsKey, safeTarget, HIDDEN_TARGET, MAX_SAME_ORIGIN_HOPS } = require('../dist/nodes/Vishwa/core/redirects');
 
 const BASE = 'https://api.example.com/vishwa';
 const ASKED = 'https://api.example.com/vishwa/v1/workflow/f/run/r/status';
@@ -20,9 +20,9 @@ describe('decideRedirect', () => {
 		['https to http, same host and port', 'http://api.example.com:443/x', true, { follow: false, reason: 'downgrade', target: 'http://api.example.com:443/x' }],
 		['https to http, same host', 'http://api.example.com/x', true, { follow: false, reason: 'downgrade', target: 'http://api.example.com/x' }],
 		['https to http, another host', 'http://evil.example.net/x', false, { follow: false, reason: 'downgrade', target: 'http://evil.example.net/x' }],
-		['not http(s)', 'ftp://api.example.com/x', true, { follow: false, reason: 'invalid', target: 'ftp://api.example.com/x' }],
-		['javascript:', 'javascript:alert(1)', true, { follow: false, reason: 'invalid', target: 'javascript:alert(1)' }],
-		['not a URL', 'http://[::1', true, { follow: false, reason: 'invalid', target: 'http://[::1' }],
+		['not http(s)', 'ftp://api.example.com/x', true, { follow: false, reason: 'invalid', target: 'a ftp: address' }],
+		['javascript:', 'javascript:alert(1)', true, { follow: false, reason: 'invalid', target: 'a javascript: address' }],
+		['not a URL', 'http://[::1', true, { follow: false, reason: 'invalid', target: 'a http: address' }],
 		['user:password in the target is not shown', 'https://user:secret@evil.example.net/x#frag', true, { follow: false, reason: 'other-origin', target: 'https://evil.example.net/x' }],
 	])('%s', (_name, location, repeatable, expected) => {
 		expect(decideRedirect(BASE, ASKED, location, repeatable)).toEqual(expected);
@@ -51,8 +51,8 @@ test('resolveLocation only gives http(s) URLs', () => {
 	expect(resolveLocation('http://[bad', ASKED)).toBeUndefined();
 });
 
-test('displayUrl drops user:password and the fragment', () => {
-	expect(displayUrl(new URL('https://u:p@h.example/x?q=1#f'))).toBe('https://h.example/x?q=1');
+test('displayUrl drops user:password, the query and the fragment', () => {
+	expect(displayUrl(new URL('https://u:p@h.example/x?q=1#f'))).toBe('https://h.example/x');
 });
 
 describe('suggestedBaseUrl', () => {
@@ -63,5 +63,24 @@ describe('suggestedBaseUrl', () => {
 		['not a URL', 'nope', '/v1/x', undefined],
 	])('%s', (_name, target, requestPath, expected) => {
 		expect(suggestedBaseUrl(target, requestPath)).toBe(expected);
+	});
+});
+
+describe('safeTarget: the key in any spelling hides the whole target, checked before the cut', () => {
+	const KEY = "Ab'Cd-SECRET-9f8e7d";
+	test.each([
+		['verbatim', "https://h.example/Ab'Cd-SECRET-9f8e7d"],
+		['percent-encoded', 'https://h.example/Ab%27Cd-SECRET-9f8e7d'],
+		['double-encoded', 'https://h.example/Ab%2527Cd-SECRET-9f8e7d'],
+		['lower-cased host label', 'https://abcd-secret-9f8e7d.example/x'],
+		['a piece of it', 'https://h.example/cd-SECRET'],
+		['at the end of a long target', `https://h.example/${'a'.repeat(190)}Ab'Cd-SECRET-9f8e7d`],
+	])('%s', (_name, target) => {
+		expect(revealsKey(target, KEY)).toBe(true);
+		expect(safeTarget(target, KEY)).toBe(HIDDEN_TARGET);
+	});
+	test('control: a target without the key is shown, a long one cut to 200 characters', () => {
+		expect(safeTarget('https://h.example/v1/x', KEY)).toBe('https://h.example/v1/x');
+		expect(safeTarget(`https://h.example/${'b'.repeat(300)}`, KEY)).toBe(`https://h.example/${'b'.repeat(182)}…`);
 	});
 });

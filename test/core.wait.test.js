@@ -402,3 +402,17 @@ describe('the node shows the same defaults the core uses', () => {
 		expect(onFailedRun.default).toBe('error');
 	});
 });
+
+test('createLimiter: a priority task goes before every waiting ordinary task (D1), within the limit', async () => {
+	const limiter = createLimiter(1);
+	const ran = [];
+	let open;
+	const first = limiter.run(() => new Promise((resolve) => (open = resolve)));
+	const ordinary = [1, 2, 3].map((n) => limiter.run(async () => ran.push(`start ${n}`)));
+	const priority = limiter.run(async () => ran.push('status'), true);
+	expect(limiter.queued).toBe(4);
+	open();
+	await Promise.all([first, ...ordinary, priority]);
+	expect(ran).toEqual(['status', 'start 1', 'start 2', 'start 3']);
+	expect(limiter.peak).toBe(1);
+});

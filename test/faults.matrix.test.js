@@ -57,7 +57,8 @@ async function runCase(testCase) {
 		const redirect = () => {
 			const entry = proxy && proxy.log.find((candidate) => candidate.fault === 'redirect');
 			return {
-				target: entry && entry.location,
+				// The message shows scheme://host:port/path only (never the query: D6).
+				target: entry && entry.location && entry.location.split(/[?#]/)[0],
 				suggested: fault.to === 'elsewhere' ? elsewhere.url : proxy && `${proxy.url}${MOVED_PREFIX}`,
 				hops: proxy ? proxy.log.filter((candidate) => candidate.hop).length : 0,
 			};

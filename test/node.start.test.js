@@ -254,7 +254,7 @@ describe('Wait for Completion', () => {
 		expect(result.status).toBe('error');
 		const [run] = await recordedRuns();
 		expect(result.error.message).toBe(`Run "${run.run_id}" of flow "flow-forever" did not finish within 0.9 s (last status "running")`);
-		expect(result.error.description).toMatch(/It may still be running in Vishwa \([345] status requests made\)/);
+		expect(result.error.description).toMatch(/It may still be running in Vishwa \([345] status requests sent, last answer HTTP 200\)/);
 		// Polls after 0.1, 0.25, 0.475 s (plus request latencies); the next would be at 0.81 s, but the
 		// last one goes out 0.1 s before the deadline (0.8 s) so it can be answered within it. Times as
 		// the stand-in received the requests.

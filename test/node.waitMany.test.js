@@ -248,8 +248,8 @@ describe('per item, as with one wait', () => {
 		const out = result.json('Vishwa');
 		const runs = apiRuns();
 		for (const [n, json] of out.entries()) {
-			expect(json.error).toBe(`Run "${runs[n].run_id}" of flow "flow-forever" did not finish within 1.5 s (no run_status in Vishwa's answer)`);
-			expect(json.errorDescription).toMatch(/1 status request made, the last one still unanswered at the deadline/);
+			expect(json.error).toBe(`Run "${runs[n].run_id}" of flow "flow-forever" did not finish within 1.5 s (no answer to its status requests)`);
+			expect(json.errorDescription).toMatch(/1 status request sent, none answered, the last one still unanswered at the deadline/);
 			expect(json.run_id).toBe(runs[n].run_id);
 		}
 		// One status request per run: no retry after the deadline.
@@ -326,4 +326,131 @@ describe('Stop', () => {
 		expect(apiRuns()).toHaveLength(4);
 		expect(apiRuns().every((r) => r.run_status === 'running')).toBe(true);
 	});
+});
+
+// Review defects D1/D2 (Concurrency shared by start-runs and status requests). Assertions are on the
+// order in which the stand-in received requests, not on speed.
+describe('Concurrency: status requests of started runs are not starved', () => {
+	const fault = (spec) =>
+		fetch(`${standin.url}/__control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+	const order = () => standin.state.requests.map((r) => r.path);
+
+	test('D1: a started run is polled before start-runs queued after it (priority lane), with Concurrency 1', async () => {
+		standin.state.setFlow({ id: 'flow-quick', durationMs: 0 });
+		// Every start-run takes 1 s to answer; the first run is due for a poll 0.1 s after it started.
+		await fault({ route: 'start-run', kind: 'slow', delayMs: 1000, times: 5 });
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: 60 }, options: { concurrency: 1 } }), {
+			items: itemsOf(5, 'flow-quick'),
+		});
+		expect(result.status).toBe('success');
+		expect(result.json('Vishwa').map((json) => json.run_status)).toEqual(Array(5).fill('completed'));
+		const runs = apiRuns();
+		const paths = order();
+		const firstPoll = paths.findIndex((p) => p.includes(`/run/${runs[0].run_id}/status`));
+		const starts = paths.map((p, i) => (p.endsWith('/start-run') ? i : -1)).filter((i) => i >= 0);
+		// Old behaviour (one FIFO lane): the first poll came after all 5 start-runs.
+		expect(firstPoll).toBeGreaterThan(-1);
+		expect(firstPoll).toBeLessThan(starts[2]);
+		expect(standin.state.stats.requestsOpenMax).toBe(1);
+	});
+
+	test('D2: a status request waiting out Retry-After holds no Concurrency place; other runs are polled meanwhile', async () => {
+		standin.state.setFlow({ id: 'flow-quick', durationMs: 0 });
+		// The first status request is answered 429, Retry-After 3 s.
+		await fault({ route: 'status', kind: '429', retryAfter: 3, times: 1 });
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: 60 }, options: { concurrency: 1 } }), {
+			items: itemsOf(4, 'flow-quick'),
+		});
+		expect(result.status).toBe('success');
+		expect(result.json('Vishwa').map((json) => json.run_status)).toEqual(Array(4).fill('completed'));
+		const statuses = standin.state.requests.filter((r) => r.path.endsWith('/status'));
+		const limited = statuses[0].path;
+		const retryAt = statuses.findIndex((r, i) => i > 0 && r.path === limited);
+		// Between the 429 and its retry, the other runs' status requests went through (old
+		// behaviour: none, the pause kept the only place).
+		expect(retryAt).toBeGreaterThan(1);
+		expect(new Set(statuses.slice(1, retryAt).map((r) => r.path)).size).toBeGreaterThan(0);
+		expect(statuses.slice(1, retryAt).every((r) => r.path !== limited)).toBe(true);
+		expect(standin.state.stats.requestsOpenMax).toBe(1);
+	});
+
+	test('the timeout message counts the status requests really sent: 0 when none got a place, and names the last answer', async () => {
+		standin.state.setFlow({ id: 'flow-forever', durationMs: null });
+		// Item 0's first poll stalls 20 s and holds the only place; item 1's Maximum Wait (1 s) ends first.
+		await fault({ route: 'status', kind: 'slow', delayMs: 20000, times: 1 });
+		const result = await run(
+			startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: '={{ $json.n === 0 ? 2.5 : 1 }}' }, options: { concurrency: 1 } }),
+			{ items: itemsOf(2, 'flow-forever'), continueOnFail: true },
+		);
+		const [first, second] = result.json('Vishwa');
+		const runs = apiRuns();
+		expect(statusRequestsOf(runs[1].run_id)).toHaveLength(0);
+		expect(second.error).toBe(`Run "${runs[1].run_id}" of flow "flow-forever" did not finish within 1 s (no status request could be sent)`);
+		expect(second.errorDescription).toMatch(/^It may still be running in Vishwa \(no status request was sent: the other requests of this execution held every place of the Concurrency option until the deadline\)\. Raise Maximum Wait/);
+		expect(first.error).toBe(`Run "${runs[0].run_id}" of flow "flow-forever" did not finish within 2.5 s (no answer to its status requests)`);
+		expect(first.errorDescription).toMatch(/\(1 status request sent, none answered, the last one still unanswered at the deadline\)/);
+	});
+
+	test('the timeout message names the last answer when every status request failed (HTTP 500)', async () => {
+		standin.state.setFlow({ id: 'flow-forever', durationMs: null });
+		await fault({ route: 'status', kind: '500', times: 1000 });
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: 1.5 } }), {
+			items: itemsOf(1, 'flow-forever'),
+			continueOnFail: true,
+		});
+		const [json] = result.json('Vishwa');
+		const [only] = apiRuns();
+		const sent = statusRequestsOf(only.run_id).length;
+		expect(sent).toBeGreaterThan(0);
+		expect(json.error).toBe(`Run "${only.run_id}" of flow "flow-forever" did not finish within 1.5 s (last answer: HTTP 500)`);
+		expect(json.errorDescription).toMatch(new RegExp(`\\(${sent} status requests? sent, last answer HTTP 500\\)`));
+	});
+});
+
+// Review defect D3: a status answer that trickles in (headers, then a byte now and then) is given
+// up at the Request Timeout; the connection must then be closed (the attempt's abort signal), so
+// Concurrency stays a true bound on open requests. A server of its own counts open connections.
+test('D3: a trickling status answer given up at the Request Timeout is closed; Concurrency bounds the open requests', async () => {
+	const http = require('http');
+	let open = 0;
+	let peak = 0;
+	let requests = 0;
+	const trickler = http.createServer((req, res) => {
+		requests += 1;
+		open += 1;
+		peak = Math.max(peak, open);
+		res.writeHead(200, { 'content-type': 'application/json' });
+		res.write('{"run_status":');
+		const timer = setInterval(() => res.write(' '), 100);
+		res.on('close', () => {
+			clearInterval(timer);
+			open -= 1;
+		});
+	});
+	await new Promise((resolve) => trickler.listen(0, '127.0.0.1', resolve));
+	try {
+		const workflow = workflowOf(
+			{ operation: 'waitForCompletion', flowId: 'flow-t', runId: '={{ "run_" + $json.n }}', waitOptions: { pollInterval: 0.2, maxWait: 3 }, options: { concurrency: 2, timeout: 500 } },
+			{ items: itemsOf(5, 'flow-t'), continueOnFail: true },
+		);
+		const result = await harness.runWorkflow(workflow, { credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: `http://127.0.0.1:${trickler.address().port}` } } });
+		const out = result.json('Vishwa');
+		expect(out).toHaveLength(5);
+		for (const json of out) expect(json.error).toMatch(/did not finish within 3 s/);
+		// Old behaviour: every abandoned request stayed open, 8 at once with Concurrency 2.
+		expect(requests).toBeGreaterThan(2);
+		expect(peak).toBeLessThanOrEqual(2);
+		// And nothing stays open after the node ended (generous bound, not a speed target).
+		for (let waited = 0; open > 0 && waited < 5000; waited += 50) await delay(50);
+		expect(open).toBe(0);
+	} finally {
+		trickler.closeAllConnections();
+		await new Promise((resolve) => trickler.close(resolve));
+	}
+});
+
+test('Max Unfinished Runs 1e309 (Infinity) is refused before any request, naming item and field, showing "Infinity" (not "null")', async () => {
+	const result = await run(startAndWait({ waitOptions: { maxUnfinishedRuns: Number('1e309') } }), { items: itemsOf(2, 'flow-ok'), continueOnFail: true });
+	expect(result.json('Vishwa').map((json) => json.error)).toEqual([0, 1].map((n) => `Item ${n}: Max Unfinished Runs must be a whole number, 0 for no limit (got Infinity)`));
+	expect(standin.state.requests).toHaveLength(0);
 });

@@ -115,7 +115,7 @@ describe('a redirect to another origin is never followed with the key', () => {
 			{ resource: 'asset', operation: 'upload', binaryProperties: 'data' },
 			{ items: { items: JSON.stringify([{}]), files: JSON.stringify([{ data: { fileName: 'a.txt', mimeType: 'text/plain', text: 'hello' } }]) } },
 		);
-		otherOrigin(error.message, `${elsewhere.url}/v1/assets/upload?temp=false`);
+		otherOrigin(error.message, `${elsewhere.url}/v1/assets/upload`);
 		expect(standin.state.files).toHaveLength(0);
 	});
 
@@ -128,7 +128,7 @@ describe('a redirect to another origin is never followed with the key', () => {
 		const run = standin.state.createRun({ flowId: 'flow-ok', durationMs: 0 });
 		redirectAway('runs');
 		const failure = await poller.poll().then(() => undefined, (error) => error);
-		expect(failure.message).toMatch(/^The request to list the runs of flow "flow-ok" was redirected to another origin \(HTTP 307 to http:\/\/127\.0\.0\.1:\d+\/v1\/workflow\/flow-ok\/runs\?/);
+		expect(failure.message).toMatch(/^The request to list the runs of flow "flow-ok" was redirected to another origin \(HTTP 307 to http:\/\/127\.0\.0\.1:\d+\/v1\/workflow\/flow-ok\/runs\); the API key is not sent there$/);
 		global.__vishwaSecretScan.record(failure);
 		expect((await poller.poll()).map((item) => item.json.run_id)).toEqual([run.run_id]);
 	});
@@ -161,10 +161,10 @@ describe('a redirect to another origin is never followed with the key', () => {
 		expect(proxy.log).toHaveLength(1);
 	});
 
-	test('a Location carrying the key (a hostile server) is shown with *** instead', async () => {
+	test('a Location carrying the key in its query (a hostile server) is shown without the query', async () => {
 		const http = require('http');
 		const hostile = http.createServer((req, res) => {
-			res.writeHead(302, { location: `${elsewhere.url}/steal?k=${encodeURIComponent(req.headers['xp-api-key'])}&raw=${req.headers['xp-api-key']}` });
+			res.writeHead(302, { location: `${elsewhere.url}/steal?k=${encodeURIComponent(req.headers['xp-api-key'])}&raw=${req.headers['xp-api-key']}#${req.headers['xp-api-key']}` });
 			res.end();
 		});
 		await new Promise((resolve) => hostile.listen(0, '127.0.0.1', resolve));
@@ -173,10 +173,71 @@ describe('a redirect to another origin is never followed with the key', () => {
 				{ resource: 'run', operation: 'getStatus', flowId: 'flow-ok', runId: 'run_1' },
 				{ baseUrl: `http://127.0.0.1:${hostile.address().port}` },
 			);
-			expect(error.message).toBe(`The request to get the status of run "run_1" was redirected to another origin (HTTP 302 to ${elsewhere.url}/steal?k=***&raw=***); the API key is not sent there`);
+			expect(error.message).toBe(`The request to get the status of run "run_1" was redirected to another origin (HTTP 302 to ${elsewhere.url}/steal); the API key is not sent there`);
 		} finally {
 			await new Promise((resolve) => hostile.close(resolve));
 		}
+	});
+
+	// D6 (review): a key with a character URLs re-encode, echoed back in every spelling a hostile
+	// server could choose. The old code masked only the verbatim and encodeURIComponent forms, and
+	// cut non-http Locations at 200 characters after masking, leaving a piece of the key.
+	describe('a Location that reveals the key in another spelling replaces the whole target', () => {
+		const ODD_KEY = "Ab'Cd-SECRET-9f8e7d";
+		const HIDDEN = 'an address not shown because it contains (part of) the API key';
+		const keyPattern = /ab(%27|'|%2527)?cd-?secret-?9f8e7d|secret-?9f8e|ab(%27|')?cd-?secr/i;
+		const locations = [
+			['in the path, "\'" as %27', (e) => `${e}/x/Ab%27Cd-SECRET-9f8e7d/y`, HIDDEN],
+			['in the path, double-encoded', (e) => `${e}/x/Ab%2527Cd-SECRET-9f8e7d`, HIDDEN],
+			['in the path, upper-cased', () => `http://127.0.0.1:1/AB'CD-SECRET-9F8E7D`, HIDDEN],
+			['as a host name (lower-cased, without the "\'")', () => 'http://AbCd-SECRET-9f8e7d.example.invalid/x', HIDDEN],
+			['a piece of it in the path', (e) => `${e}/x/SECRET-9f8e`, HIDDEN],
+			['in the query, re-encoded', (e) => `${e}/x?k=Ab'Cd-SECRET-9f8e7d`, null],
+			['in the user:password part', () => "http://u:Ab'Cd-SECRET-9f8e7d@127.0.0.1:1/x", 'http://127.0.0.1:1/x'],
+		];
+		test.each(locations)('key %s', async (_kind, locationOf, expected) => {
+			const http = require('http');
+			const hostile = http.createServer((req, res) => {
+				res.writeHead(302, { location: locationOf(elsewhere.url) });
+				res.end();
+			});
+			await new Promise((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+			const baseUrl = `http://127.0.0.1:${hostile.address().port}`;
+			try {
+				const result = await harness.runWorkflow(
+					linearWorkflow([{ name: 'Vishwa', type: TYPES.vishwa, continueOnFail: true, parameters: { resource: 'run', operation: 'getStatus', flowId: 'f1', runId: 'r1' } }]),
+					{ credentials: { vishwaApi: { apiKey: ODD_KEY, baseUrl } } },
+				);
+				const [item] = result.output('Vishwa');
+				const text = JSON.stringify(item.json);
+				expect(text).not.toMatch(keyPattern);
+				expect(item.json.error).toMatch(/^The request to get the status of run "r1" was redirected to another origin \(HTTP 302 to (.*)\); the API key is not sent there$/);
+				const shown = /HTTP 302 to (.*)\);/.exec(item.json.error)[1];
+				expect(shown).toBe(expected ?? `${elsewhere.url}/x`);
+			} finally {
+				await new Promise((resolve) => hostile.close(resolve));
+			}
+		});
+
+		test('a non-http Location is described by its scheme only, never cut inside the key', async () => {
+			const http = require('http');
+			const hostile = http.createServer((req, res) => {
+				res.writeHead(302, { location: `ftp://${'a'.repeat(180)}${ODD_KEY}` });
+				res.end();
+			});
+			await new Promise((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+			try {
+				const result = await harness.runWorkflow(
+					linearWorkflow([{ name: 'Vishwa', type: TYPES.vishwa, continueOnFail: true, parameters: { resource: 'run', operation: 'getStatus', flowId: 'f1', runId: 'r1' } }]),
+					{ credentials: { vishwaApi: { apiKey: ODD_KEY, baseUrl: `http://127.0.0.1:${hostile.address().port}` } } },
+				);
+				const [item] = result.output('Vishwa');
+				expect(JSON.stringify(item.json)).not.toMatch(keyPattern);
+				expect(item.json.error).toBe('The request to get the status of run "r1" was redirected to an address that is not an http(s) URL (HTTP 302 to a ftp: address)');
+			} finally {
+				await new Promise((resolve) => hostile.close(resolve));
+			}
+		});
 	});
 });
 

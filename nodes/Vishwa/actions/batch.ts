@@ -25,7 +25,7 @@ export class Batch {
 
 	/** The execution's one waiter, created on first use. */
 	runWaiter(): RunWaiter {
-		this.waiter ??= new RunWaiter(this.ctx, this.connection, this.requests, this.concurrency);
+		this.waiter ??= new RunWaiter(this.ctx, this.connection, this.requests);
 		return this.waiter;
 	}
 

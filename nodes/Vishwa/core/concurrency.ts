@@ -21,9 +21,14 @@ export async function mapWithConcurrency<T, R>(
 	return results;
 }
 
-/** At most `limit` tasks at once; the others wait their turn, first come first served. */
+/**
+ * At most `limit` tasks at once; the others wait their turn, first come first served within their
+ * lane. A task run with `priority` goes before every waiting ordinary one: a status request of a run
+ * already started must not queue behind start-runs of runs not started yet (the started run's
+ * Maximum Wait is running meanwhile).
+ */
 export interface Limiter {
-	run<T>(task: () => Promise<T>): Promise<T>;
+	run<T>(task: () => Promise<T>, priority?: boolean): Promise<T>;
 	/** Tasks running now. */
 	readonly active: number;
 	/** Tasks waiting for their turn. */
@@ -36,10 +41,11 @@ export interface Limiter {
 export function createLimiter(limit: number): Limiter {
 	const max = Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : Infinity;
 	const waiting: Array<() => void> = [];
+	const waitingFirst: Array<() => void> = [];
 	let active = 0;
 	let peak = 0;
 	const release = () => {
-		const next = waiting.shift();
+		const next = waitingFirst.shift() ?? waiting.shift();
 		// The freed place goes straight to the next task, so `active` stays within the limit.
 		if (next) next();
 		else active--;
@@ -49,14 +55,14 @@ export function createLimiter(limit: number): Limiter {
 			return active;
 		},
 		get queued() {
-			return waiting.length;
+			return waiting.length + waitingFirst.length;
 		},
 		get peak() {
 			return peak;
 		},
-		async run<T>(task: () => Promise<T>): Promise<T> {
+		async run<T>(task: () => Promise<T>, priority = false): Promise<T> {
 			if (active < max) active++;
-			else await new Promise<void>((resolve) => waiting.push(resolve));
+			else await new Promise<void>((resolve) => (priority ? waitingFirst : waiting).push(resolve));
 			peak = Math.max(peak, active);
 			try {
 				return await task();

@@ -41,7 +41,8 @@ export function secondsRule(field: string, min = 0.001): NumberRule {
 	return { field, integer: false, min, max: Math.floor(MAX_TIMER_MS / 1000), unit: 'seconds' };
 }
 
-function shown(raw: unknown): string {
+/** A value as a message shows it: 1e309 is "Infinity", not JSON's "null". */
+export function shown(raw: unknown): string {
 	if (typeof raw === 'number' && !Number.isFinite(raw)) return String(raw);
 	try {
 		return JSON.stringify(raw) ?? String(raw);

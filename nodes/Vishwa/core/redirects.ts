@@ -18,7 +18,10 @@ export type RedirectDecision =
 	| {
 			follow: false;
 			reason: 'other-origin' | 'downgrade' | 'not-repeatable' | 'invalid';
-			/** The Location resolved against the request URL, for messages (no user:password part). */
+			/**
+			 * The Location for messages: resolved against the request URL as scheme://host:port/path,
+			 * or, when it is not an http(s) URL, only its scheme. Not yet checked for the key (safeTarget).
+			 */
 			target: string;
 	  };
 
@@ -30,13 +33,70 @@ export function resolveLocation(location: string, requestUrl: string): URL | und
 	return resolved;
 }
 
-/** A URL as it may appear in a message: without user:password and without the fragment. */
+/**
+ * A URL as it may appear in a message: scheme://host:port/path only. The query, the fragment and
+ * user:password are dropped: they are where a hostile server would echo the key, and the message
+ * needs none of them.
+ */
 export function displayUrl(url: URL): string {
-	const copy = new URL(url.href);
-	copy.username = '';
-	copy.password = '';
-	copy.hash = '';
-	return copy.href;
+	return `${url.origin}${url.pathname}`;
+}
+
+/** Longest part of a message target shown; the key check runs on the whole target before the cut. */
+export const MAX_TARGET_LENGTH = 200;
+
+/** Shown instead of a redirect target that contains the API key or a piece of it. */
+export const HIDDEN_TARGET = 'an address not shown because it contains (part of) the API key';
+
+/** Text percent-decoded until stable (a few layers at most); malformed escapes are left as they are. */
+function decodeLayers(text: string): string {
+	let current = text;
+	for (let layer = 0; layer < 3; layer++) {
+		let next: string;
+		try {
+			next = decodeURIComponent(current);
+		} catch {
+			next = current.replace(/%([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+		}
+		if (next === current) break;
+		current = next;
+	}
+	return current;
+}
+
+/** Letters and digits only, lower-cased: what survives re-encoding, case-folding (host names) and punctuation changes. */
+const letterDigits = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * Whether a text shows the API key or a piece of it in any spelling: compared after percent-decoding,
+ * case-insensitively and ignoring punctuation (a host name lower-cases the key and drops a "'"),
+ * and any 8 consecutive letters/digits of the key count (a key cut short). Errs on hiding.
+ */
+export function revealsKey(text: string, apiKey: string): boolean {
+	const key = letterDigits(apiKey);
+	if (key.length < 4) return false;
+	const haystacks = [letterDigits(text), letterDigits(decodeLayers(text))];
+	const window = Math.min(8, key.length);
+	for (let start = 0; start + window <= key.length; start++) {
+		const piece = key.slice(start, start + window);
+		if (haystacks.some((haystack) => haystack.includes(piece))) return true;
+	}
+	return false;
+}
+
+/**
+ * A redirect target as a message may show it: checked for the key on the whole text first, then
+ * cut to MAX_TARGET_LENGTH; a target that reveals the key is replaced as a whole.
+ */
+export function safeTarget(target: string, apiKey: string): string {
+	if (revealsKey(target, apiKey)) return HIDDEN_TARGET;
+	return target.length > MAX_TARGET_LENGTH ? `${target.slice(0, MAX_TARGET_LENGTH)}…` : target;
+}
+
+/** An unusable Location, described without its content: its scheme when it has a plain one. */
+function describeInvalid(location: string): string {
+	const scheme = /^([a-z][a-z0-9+.-]{0,19}):/i.exec(location.trim());
+	return scheme ? `a ${scheme[1].toLowerCase()}: address` : 'an address that is not a URL';
 }
 
 /**
@@ -51,7 +111,7 @@ export function decideRedirect(
 	repeatable: boolean,
 ): RedirectDecision {
 	const resolved = resolveLocation(location, requestUrl);
-	if (!resolved) return { follow: false, reason: 'invalid', target: location.slice(0, 200) };
+	if (!resolved) return { follow: false, reason: 'invalid', target: describeInvalid(location) };
 	const target = displayUrl(resolved);
 	const base = new URL(baseUrl);
 	if (base.protocol === 'https:' && resolved.protocol === 'http:') return { follow: false, reason: 'downgrade', target };

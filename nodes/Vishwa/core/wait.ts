@@ -3,7 +3,7 @@
  * defaults, validation and messages. The decisions of waiting itself are in waitScheduler.ts.
  */
 import { VishwaInputError } from './errors';
-import { readNumberOption, secondsRule } from './options';
+import { readNumberOption, secondsRule, shown } from './options';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from './schedule';
 import {
 	DEFAULT_FAILURE_STATUSES,
@@ -110,7 +110,7 @@ export function parseMaxUnfinishedRuns(raw: unknown): number {
 	const count = typeof raw === 'number' ? raw : Number(String(raw).trim());
 	if (!Number.isInteger(count) || count < 0) {
 		throw new VishwaInputError(
-			`${WAIT_FIELDS.maxUnfinishedRuns} must be a whole number, 0 for no limit (got ${JSON.stringify(raw)})`,
+			`${WAIT_FIELDS.maxUnfinishedRuns} must be a whole number, 0 for no limit (got ${shown(raw)})`,
 			WAIT_FIELDS.maxUnfinishedRuns,
 		);
 	}

@@ -9,7 +9,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { JsonObject } from 'n8n-workflow';
 
-import { MAX_SAME_ORIGIN_HOPS, suggestedBaseUrl, type RedirectDecision } from '../core/redirects';
+import { displayUrl, MAX_SAME_ORIGIN_HOPS, safeTarget, suggestedBaseUrl, type RedirectDecision } from '../core/redirects';
 import { serverReason, summarizeBody } from '../core/responses';
 // credentialLabel is only called, never read at load time, so this cycle with ./request is safe.
 import { credentialLabel, type VishwaConnection, type VishwaContext, type VishwaRequest } from './request';
@@ -176,8 +176,9 @@ export function mapStatusError(
 }
 
 /**
- * A redirect the transport does not follow: the message names the target (never the key: a target
- * that contains it, which only a hostile server could produce, shows "***" instead).
+ * A redirect the transport does not follow: the message names the target as scheme://host:port/path
+ * (never its query), and never the key: a target that reveals it in any spelling, which only a
+ * hostile server could produce, is replaced as a whole (safeTarget).
  */
 export function redirectError(
 	ctx: VishwaContext,
@@ -187,9 +188,8 @@ export function redirectError(
 	decision: RedirectDecision,
 ): NodeApiError {
 	const apiKey = String(connection.credentials?.data?.apiKey ?? '');
-	const hide = (text: string) =>
-		apiKey.length >= 4 ? text.split(apiKey).join('***').split(encodeURIComponent(apiKey)).join('***') : text;
-	const target = hide(decision.follow ? decision.url : decision.target);
+	const shown = decision.follow ? (URL.canParse(decision.url) ? displayUrl(new URL(decision.url)) : '') : decision.target;
+	const target = safeTarget(shown, apiKey);
 	const baseOrigin = new URL(connection.baseUrl).origin;
 	const suggested = suggestedBaseUrl(target, request.path);
 	const credential = credentialLabel(ctx);

@@ -86,6 +86,14 @@ export interface VishwaRequest {
 	notFoundMessage?: string;
 	/** For unsafe requests: what may have happened when the answer was lost. */
 	lostAnswerHint?: string;
+	/**
+	 * Runs one attempt within the execution's Concurrency (a limiter place taken per attempt, so a
+	 * pause before a retry, such as a Retry-After, holds no place). Default: no limit.
+	 */
+	slot?: <T>(attempt: () => Promise<T>) => Promise<T>;
+	/** Told when an attempt is sent, and how it ended ("HTTP 500", "no answer within 30000 ms"). */
+	onSent?: () => void;
+	onAnswer?: (what: string) => void;
 }
 
 export interface VishwaConnection {
@@ -171,8 +179,8 @@ function isBinaryLike(value: unknown): boolean {
 /**
  * n8n's HTTP client times out only a connection that goes silent; an answer that trickles in (a
  * byte now and then) would hold the execution for as long as the server likes. So each attempt
- * also ends at `ms` whatever happens. The abandoned request cannot be aborted (n8n replaces the
- * abort signal with the execution's), so its late outcome is ignored.
+ * also ends at `ms` whatever happens, and the attempt's abort signal (see withAbortSignal) then
+ * closes the connection.
  */
 async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
 	pending.catch(() => undefined);
@@ -188,6 +196,16 @@ async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
 	} finally {
 		stopTimer.abort();
 	}
+}
+
+/**
+ * The context as n8n's httpRequestWithAuthentication should see it: n8n-core 2.x overwrites the
+ * request's abortSignal with `this.getExecutionCancelSignal()` (request-helpers/authentication.js),
+ * so the attempt's own signal (already joined with Stop's) is handed over through that method; the
+ * rest of the context is the real one, through the prototype.
+ */
+function withAbortSignal(ctx: VishwaContext, signal: AbortSignal): VishwaContext {
+	return Object.create(ctx, { getExecutionCancelSignal: { value: () => signal } }) as VishwaContext;
 }
 
 /** The execution's Stop signal (node executions have one; polls do not). */
@@ -243,7 +261,7 @@ export async function vishwaApiRequest(
 				itemIndex,
 			});
 		}
-		const attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, timeLeftMs()));
+		let attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, timeLeftMs()));
 		const canRetry = retry < policy.maxRetries;
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -261,29 +279,58 @@ export async function vishwaApiRequest(
 		if (request.json !== undefined) {
 			options.body = JSON.stringify(request.json);
 			options.headers = { ...options.headers, 'Content-Type': 'application/json' };
-		} else if (request.body) {
-			options.body = request.body();
 		}
 
 		let answer: HttpAnswer | undefined;
 		let failure: unknown;
-		try {
-			const response = (await withinDeadline(
-				ctx.helpers.httpRequestWithAuthentication.call(
-					ctx,
-					VISHWA_CREDENTIAL,
-					options,
-					// A copy: n8n may add pre-authentication data to what it is given.
-					connection.credentials?.data
-						? { credentialsDecrypted: { ...connection.credentials, data: { ...connection.credentials.data } } }
-						: undefined,
-				),
-				attemptTimeoutMs,
-			)) as { statusCode: number; headers: unknown; body: unknown };
-			answer = toAnswer(response.statusCode, response.headers, response.body);
-		} catch (error) {
-			answer = statusFromError(error);
-			if (!answer) failure = error;
+		const slot = request.slot ?? (async <T>(attempt: () => Promise<T>) => await attempt());
+		const sent = await slot(async () => {
+			// The place may have come late: Stop and the deadline are checked again, and the
+			// attempt gets only the time left now.
+			if (cancelSignal?.aborted || timeLeftMs() <= 0) return false;
+			attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, timeLeftMs()));
+			options.timeout = attemptTimeoutMs;
+			// A streamed body is opened only once the attempt has its place.
+			if (request.json === undefined && request.body) options.body = request.body();
+			request.onSent?.();
+			// Each attempt has its own abort signal (joined with Stop's), aborted when the attempt
+			// ends, so a request given up at its timeout or deadline closes its connection.
+			const attempt = new AbortController();
+			const signal = cancelSignal ? AbortSignal.any([attempt.signal, cancelSignal]) : attempt.signal;
+			options.abortSignal = signal;
+			try {
+				const response = (await withinDeadline(
+					ctx.helpers.httpRequestWithAuthentication.call(
+						withAbortSignal(ctx, signal),
+						VISHWA_CREDENTIAL,
+						options,
+						// A copy: n8n may add pre-authentication data to what it is given.
+						connection.credentials?.data
+							? { credentialsDecrypted: { ...connection.credentials, data: { ...connection.credentials.data } } }
+							: undefined,
+					),
+					attemptTimeoutMs,
+				)) as { statusCode: number; headers: unknown; body: unknown };
+				answer = toAnswer(response.statusCode, response.headers, response.body);
+			} catch (error) {
+				answer = statusFromError(error);
+				if (!answer) failure = error;
+			} finally {
+				attempt.abort();
+			}
+			return true;
+		});
+		if (!sent) {
+			retry -= 1; // nothing was sent: the checks at the top report Stop or the deadline
+			continue;
+		}
+		if (answer) request.onAnswer?.(`HTTP ${answer.statusCode}`);
+		else {
+			const code = networkCode(failure);
+			// An attempt cut at the deadline stayed unanswered until then: not an answer.
+			if (!(TIMEOUT_CODES.has(code) && timeLeftMs() <= 0)) {
+				request.onAnswer?.(TIMEOUT_CODES.has(code) ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code));
+			}
 		}
 
 		// Network failure: no answer at all.

@@ -13,7 +13,7 @@ import {
 	unreadableStoredFileError,
 	uploadTimeoutMs,
 } from '../../core/upload';
-import { DEFAULT_REQUEST_TIMEOUT_MS, vishwaApiRequest, type VishwaConnection } from '../../transport';
+import { DEFAULT_REQUEST_TIMEOUT_MS, vishwaApiRequest, type VishwaConnection, type VishwaRequest } from '../../transport';
 import { streamedMultipart } from '../../transport/multipart';
 
 /** Vishwa's multipart field for the files. */
@@ -51,6 +51,8 @@ export interface UploadFilesRequest {
 	action?: string;
 	/** What may have happened when the answer was lost. */
 	lostAnswerHint?: string;
+	/** The execution's Concurrency place, taken per attempt (see VishwaRequest.slot). */
+	slot?: VishwaRequest['slot'];
 }
 
 /**
@@ -79,6 +81,7 @@ export async function uploadFiles(
 		action: request.action ?? describeUpload(request.files.map((file) => file.fileName)),
 		lostAnswerHint:
 			request.lostAnswerHint ?? 'Vishwa may have stored the files already: check before uploading them again.',
+		slot: request.slot,
 	});
 }
 

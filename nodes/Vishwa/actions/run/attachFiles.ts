@@ -26,7 +26,7 @@ import { summarizeBody } from '../../core/responses';
 import type { JsonObject } from '../../core/startRun';
 import { parseTemporary } from '../../core/upload';
 import type { VishwaConnection } from '../../transport';
-import { readItemFiles, uploadFiles } from '../asset/uploadFiles';
+import { readItemFiles, uploadFiles, type UploadFilesRequest } from '../asset/uploadFiles';
 import { refuseFilesInAgentTool } from '../agentTool';
 
 export function attachFilesProperties(show: IDisplayOptions['show']): INodeProperties[] {
@@ -190,7 +190,7 @@ function attachError(
 export async function uploadAttachedFiles(
 	ctx: IExecuteFunctions,
 	connection: VishwaConnection,
-	request: { itemIndex: number; flow: string; settings: AttachFilesSettings; answerTimeoutMs?: number },
+	request: { itemIndex: number; flow: string; settings: AttachFilesSettings; answerTimeoutMs?: number; slot?: UploadFilesRequest['slot'] },
 ): Promise<AttachedFiles> {
 	const { itemIndex, flow, settings } = request;
 	const { plan } = settings;
@@ -213,6 +213,7 @@ export async function uploadAttachedFiles(
 			itemIndex,
 			action: `upload the file${files.length === 1 ? '' : 's'} to attach`,
 			lostAnswerHint: 'Vishwa may have stored the files already: check before uploading them again.',
+			slot: request.slot,
 		});
 	} catch (error) {
 		failure = error;

@@ -17,7 +17,7 @@ import {
 	type FieldValueType,
 	type JsonObject,
 } from '../../core/startRun';
-import { vishwaApiRequest, type VishwaConnection } from '../../transport';
+import { vishwaApiRequest, type VishwaConnection, type VishwaRequest } from '../../transport';
 import type { Batch } from '../batch';
 import { commonOptions, flowIdProperties, readCommonOptions, readId, waitBusyNotice } from '../common';
 import { errorItemJson, setErrorItemJson } from '../errorItem';
@@ -248,9 +248,13 @@ export async function execute(
 	const { timeoutMs } = readCommonOptions(this, itemIndex);
 	const flow = String(flowId).trim();
 
+	// An item's upload and start-run hold one Concurrency place together, pauses included: a
+	// Retry-After on a start-run is the server's rate limit, so other items' start-runs do not go
+	// out meanwhile, and runs start in item order. (Status requests take a place per attempt, in the
+	// limiter's priority lane: see RunWaiter.)
 	const start = async () =>
 		await batch.requests.run(
-			async () => await uploadAndStart(this, connection, { itemIndex, flow, path, body, attach, timeoutMs }),
+			async () => await uploadAndStart(this, connection, { itemIndex, flow, path, body, attach, timeoutMs, slot: undefined }),
 		);
 	if (!settings || maxUnfinishedRuns === undefined) {
 		const { answer, withAttached } = await start();
@@ -301,9 +305,10 @@ async function uploadAndStart(
 		body: JsonObject;
 		attach: ReturnType<typeof readAttachFilesSettings>;
 		timeoutMs?: number;
+		slot: VishwaRequest['slot'];
 	},
 ): Promise<{ answer: unknown; withAttached: (json: IDataObject) => IDataObject }> {
-	const { itemIndex, flow, body, attach, timeoutMs } = request;
+	const { itemIndex, flow, body, attach, timeoutMs, slot } = request;
 	// Retry On Fail runs the node again, whole: what an earlier try already did for this item is
 	// reused, so a retry never starts a second run (or uploads the attached files again).
 	const earlier = triesMemory<EarlierTry>(ctx, 'start');
@@ -314,7 +319,7 @@ async function uploadAndStart(
 	const attached =
 		before?.attached ??
 		(attach
-			? await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs })
+			? await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs, slot })
 			: undefined);
 	if (attached) earlier?.set(itemIndex, { kind: 'uploaded', attached });
 	// fromEntries, not Object.assign: an input named "__proto__" stays an ordinary key.
@@ -327,7 +332,7 @@ async function uploadAndStart(
 		answer = before.answer;
 	} else {
 		try {
-			answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex });
+			answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex, slot });
 			earlier?.set(itemIndex, { kind: 'started', answer, attached });
 		} catch (error) {
 			failure = error;
@@ -375,7 +380,7 @@ function notSentAgain(error: Error & { description?: string | null }): Error {
 async function startRunRequest(
 	ctx: IExecuteFunctions,
 	connection: VishwaConnection,
-	request: { path: string; body: JsonObject; flow: string; timeoutMs?: number; itemIndex: number },
+	request: { path: string; body: JsonObject; flow: string; timeoutMs?: number; itemIndex: number; slot: VishwaRequest['slot'] },
 ): Promise<unknown> {
 	const { flow } = request;
 	return await vishwaApiRequest(ctx, connection, {
@@ -388,5 +393,6 @@ async function startRunRequest(
 		action: `start a run of flow "${flow}"`,
 		notFoundMessage: `Flow "${flow}" was not found`,
 		lostAnswerHint: `The run of flow "${flow}" may have started anyway. Check the flow's runs in Vishwa (or, if you know its run ID, use Run > Get Status) before starting it again.`,
+		slot: request.slot,
 	});
 }

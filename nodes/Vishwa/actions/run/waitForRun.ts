@@ -147,13 +147,24 @@ export interface WaitForRunRequest {
 }
 
 /** How one wait ended, as the waiter hands it to the item. */
+/** What really happened to a run's status requests, for a truthful timeout message. */
+interface RequestLog {
+	/** Attempts sent (retries included); a request still queued for a Concurrency place is not sent. */
+	sent: number;
+	/** How the last answered attempt ended: "HTTP 500", "no answer within 30000 ms". */
+	lastAnswer?: string;
+	/** An attempt sent and not answered yet. */
+	unanswered: boolean;
+}
+
 type WaitOutcome = WaitEnd | { kind: 'cancelled' } | { kind: 'error'; error: unknown };
 
 interface PendingWait {
 	request: WaitForRunRequest;
 	/** The status path, built (and the ids checked) before the wait joins the scheduler. */
 	path: string;
-	settle: (outcome: WaitOutcome) => void;
+	log: RequestLog;
+	settle: (outcome: WaitOutcome, log: RequestLog) => void;
 }
 
 /**
@@ -164,9 +175,9 @@ const SLEEP_SLICE_MS = 1000;
 
 /**
  * Waits on every run of one execution at once: one loop, one scheduler, each run on its own
- * backoff, at most `statusSlots` status requests out at once, and every request through the
- * execution's shared limiter (so start-runs, uploads and status requests together stay within
- * Concurrency). Stop (the execution's cancel signal) ends every wait at once.
+ * backoff, and every request attempt through the execution's shared limiter, in its priority lane
+ * (so start-runs, uploads and status requests together stay within Concurrency, and a started run
+ * is polled on schedule). Stop (the execution's cancel signal) ends every wait at once.
  */
 export class RunWaiter {
 	private readonly scheduler = new WaitScheduler<number>();
@@ -180,7 +191,6 @@ export class RunWaiter {
 		private readonly ctx: IExecuteFunctions,
 		private readonly connection: VishwaConnection,
 		private readonly requests: Limiter,
-		private readonly statusSlots: number,
 	) {
 		this.signal = ctx.getExecutionCancelSignal?.();
 		this.signal?.addEventListener('abort', () => this.wake(), { once: true });
@@ -194,16 +204,17 @@ export class RunWaiter {
 	async wait(request: WaitForRunRequest): Promise<IDataObject> {
 		// An empty id is an input error, found before any request.
 		const path = apiPaths.runStatus(request.flowId, request.runId);
+		const log: RequestLog = { sent: 0, unanswered: false };
 		const outcome = this.signal?.aborted
 			? ({ kind: 'cancelled' } as const)
 			: await new Promise<WaitOutcome>((settle) => {
 					const key = this.nextKey++;
-					this.waits.set(key, { request, path, settle });
+					this.waits.set(key, { request, path, log, settle });
 					this.scheduler.add(key, request.settings, Date.now(), request.pollImmediately);
 					this.wake();
 					if (!this.looping) void this.loop();
 				});
-		return this.toOutput(request, outcome);
+		return this.toOutput(request, outcome, log);
 	}
 
 	private async loop(): Promise<void> {
@@ -216,11 +227,12 @@ export class RunWaiter {
 				}
 				const now = Date.now();
 				for (const { key, end } of this.scheduler.expire(now)) this.settle(key, end);
-				const free = this.statusSlots - this.scheduler.inFlight;
-				for (const due of this.scheduler.takeDue(now, free)) this.poll(due.key);
+				// Every due run is handed to the limiter's priority lane at once: the limiter alone bounds
+				// the requests in flight, per attempt, so a run pausing before a retry (Retry-After)
+				// blocks no other run's poll.
+				for (const due of this.scheduler.takeDue(now, Infinity)) this.poll(due.key);
 				const wakeAt = this.scheduler.nextWakeMs();
 				if (wakeAt === undefined) return;
-				// Due but no free slot: an answer (which frees one) wakes the loop.
 				const ms = wakeAt > now ? wakeAt - now : SLEEP_SLICE_MS;
 				await this.sleep(Math.min(ms, SLEEP_SLICE_MS));
 			}
@@ -249,7 +261,7 @@ export class RunWaiter {
 		const pending = this.waits.get(key);
 		if (!pending) return;
 		this.waits.delete(key);
-		pending.settle(outcome);
+		pending.settle(outcome, pending.log);
 	}
 
 	/** One status request, given at most the time left before the run's Maximum Wait is over. */
@@ -259,10 +271,14 @@ export class RunWaiter {
 		const { request, path } = pending;
 		const flowId = String(request.flowId).trim();
 		const runId = String(request.runId).trim();
+		const { log } = pending;
 		const gone = Symbol('gone');
-		this.requests
-			.run(async () => {
-				const deadlineAt = this.scheduler.deadlineOf(key);
+		// Status requests of started runs go before queued start-runs and uploads (a priority
+		// lane), one Concurrency place per attempt: a pause before a retry holds none.
+		const slot = async <T>(attempt: () => Promise<T>) => await this.requests.run(attempt, true);
+		const deadlineAt = this.scheduler.deadlineOf(key);
+		Promise.resolve()
+			.then(async () => {
 				// Its turn came after the Maximum Wait ran out: the loop reports it.
 				if (deadlineAt === undefined || deadlineAt <= Date.now()) return gone;
 				return await vishwaApiRequest(this.ctx, this.connection, {
@@ -274,6 +290,15 @@ export class RunWaiter {
 					itemIndex: request.itemIndex,
 					action: `get the status of run "${runId}" of flow "${flowId}"`,
 					notFoundMessage: `Run "${runId}" of flow "${flowId}" was not found while waiting for it to finish`,
+					slot,
+					onSent: () => {
+						log.sent++;
+						log.unanswered = true;
+					},
+					onAnswer: (what) => {
+						log.lastAnswer = what;
+						log.unanswered = false;
+					},
 				});
 			})
 			.then(
@@ -294,7 +319,7 @@ export class RunWaiter {
 			.finally(() => this.wake());
 	}
 
-	private toOutput(request: WaitForRunRequest, outcome: WaitOutcome): IDataObject {
+	private toOutput(request: WaitForRunRequest, outcome: WaitOutcome, log: RequestLog): IDataObject {
 		const { itemIndex, settings } = request;
 		const flowId = String(request.flowId).trim();
 		const runId = String(request.runId).trim();
@@ -311,15 +336,29 @@ export class RunWaiter {
 		const lastAnswer = outcome.body === undefined ? {} : toJsonObject(outcome.body, 'status');
 		const errorItem = { run_id: runId, ...lastAnswer };
 		if (outcome.kind === 'timedOut') {
-			const made = outcome.polls + (outcome.requestPending ? 1 : 0);
-			const last = outcome.status === undefined ? "no run_status in Vishwa's answer" : `last status "${outcome.status}"`;
+			// Counted from the requests really sent (a request waiting for a Concurrency place is not).
+			const made = log.sent;
+			const last =
+				outcome.status !== undefined
+					? `last status "${outcome.status}"`
+					: log.lastAnswer !== undefined && log.lastAnswer !== 'HTTP 200'
+						? `last answer: ${log.lastAnswer}`
+						: made === 0
+							? 'no status request could be sent'
+							: outcome.body === undefined
+								? 'no answer to its status requests'
+								: "no run_status in Vishwa's answer";
+			const requests =
+				made === 0
+					? `no status request was sent: the other requests of this execution held every place of the Concurrency option until the deadline`
+					: `${made} status request${made === 1 ? '' : 's'} sent${log.lastAnswer === undefined ? ', none answered' : `, last answer ${log.lastAnswer}`}${log.unanswered ? ', the last one still unanswered at the deadline' : ''}`;
 			const error = new NodeOperationError(
 				node,
 				`${run} did not finish within ${formatDuration(settings.maxWaitMs)} (${last})`,
 				{
 					description: [
-						`It may still be running in Vishwa (${made} status request${made === 1 ? '' : 's'} made${outcome.requestPending ? ', the last one still unanswered at the deadline' : ''}).`,
-						`Raise ${WAIT_FIELDS.maxWait}, or check it later with Run > Get Status or Run > Wait for Completion.`,
+						`It may still be running in Vishwa (${requests}).`,
+						`Raise ${WAIT_FIELDS.maxWait}${made === 0 ? ' or the Concurrency option' : ''}, or check it later with Run > Get Status or Run > Wait for Completion.`,
 						outcome.status === undefined
 							? ''
 							: `If "${outcome.status}" means the run has ended, add it to ${WAIT_FIELDS.successStatuses} or ${WAIT_FIELDS.failureStatuses}.`,
