@@ -127,6 +127,9 @@ describe('runNpm (e2e/lib/npm.js), used for every nested npm in e2e/, bench/, sc
 	});
 
 	test('cleanNpmEnv keeps the same keys as the shell helper', () => {
+		// The two lists are twins (Node scripts and shell steps): held to one text here.
+		const shellKeep = /^NPM_ENV_KEEP='([^']+)'$/m.exec(fs.readFileSync(NPM_ENV_SH, 'utf8'))[1];
+		expect(KEEP.source).toBe(shellKeep);
 		const env = cleanNpmEnv({ ...WORSE, npm_config_cache: '/c', npm_config_registry: 'r', npm_config_https_proxy: 'p', PATH: '/bin' });
 		expect(Object.keys(env).sort()).toEqual(['PATH', 'npm_config_cache', 'npm_config_https_proxy', 'npm_config_registry']);
 	});
