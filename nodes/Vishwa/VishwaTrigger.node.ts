@@ -41,6 +41,7 @@ import {
 	type TriggerSettings,
 } from './core/triggerState';
 import {
+	connectionKey,
 	credentialLabel,
 	DEFAULT_REQUEST_TIMEOUT_MS,
 	getVishwaConnection,
@@ -328,7 +329,7 @@ async function listRuns(
 			ctx.getNode(),
 			`Vishwa's answer to list the runs of flow "${settings.flowId}" is not a list of runs`,
 			{
-				description: `Expected a JSON array, or an object with the array under "runs", "data" or "items"; got ${summarizeBody(body)}. Check the Base URL in ${credentialLabel(ctx)}.`,
+				description: `Expected a JSON array, or an object with the array under "runs", "data" or "items"; got ${summarizeBody(body)}. Check the Base URL in ${credentialLabel(ctx, connectionKey(connection))}.`,
 			},
 		);
 	}
