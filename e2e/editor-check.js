@@ -718,7 +718,7 @@ async function versionOneSteps(baseUrl, standin, runs) {
 }
 
 /**
- * The README's quick start in a fresh workflow: Manual Trigger -> the action "Start a run of a flow"
+ * The README's quick start in a fresh workflow: Manual Trigger -> the Start action the README names
  * with Wait for Completion, executed against the stand-in; its output carries flow_id and run_id, and
  * Get Status's Flow ID / Run ID hints show how to pick them up. The screenshot is the README's picture.
  */
@@ -738,9 +738,13 @@ async function quickStart(baseUrl) {
   await page.locator(byTestId('node-creator-plus-button')).first().click();
   await searchVishwaAndOpen('Quick start');
   await expandCategory('Actions');
-  await creatorItem(actionNames().find((a) => /start/i.test(a))).click();
+  // The action as the README's step 2 names it (*…*), which must be the one n8n lists.
+  const named = /pick the action \*([^*]+)\*/.exec(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8').replace(/\s+/g, ' '));
+  const startAction = actionNames().find((a) => /start/i.test(a));
+  check(`quick start: the README's step 2 names the Start action as n8n lists it ("${startAction}")`, named && named[1] === startAction, named ? named[1] : 'no "pick the action *…*" in the README');
+  await creatorItem(startAction).click();
   const ndv = page.locator(byTestId('ndv')).first();
-  check('quick start: "Start a run of a flow" added and its editor opened', await visible(ndv));
+  check(`quick start: "${startAction}" added and its editor opened`, await visible(ndv));
   await checkCredentialSelected(ndv, 'quick start');
   // Node version 1.1: Flow ID is a resource locator, By ID by default (version 1: a text field).
   const flowLocator = ndv.locator(byTestId('resource-locator-flowId')).first();
