@@ -19,6 +19,11 @@
 //      executed against the stand-in (output with flow_id, run_id: the README's quick-start picture);
 //      Get Status's Flow ID / Run ID hints; a refused key and https:// to a plain-HTTP server in the
 //      credential dialog (n8n's bare EPROTO, next to the Base URL hint saying to write http://).
+//   -> (issue 19) the Vishwa Trigger's Fetch Test Event with no run to show, three cases set up through
+//      the stand-in's control API (no runs yet; runs but none finished; finished runs, none failed under
+//      Run Failed): the message and description n8n shows equal what the node itself produces
+//      (the built trigger polled through n8n-core's PollContext against the same stand-in), and say
+//      what to do.
 // A screenshot per step goes to test-artifacts/editor/ (gitignored). Exit 0 when every check
 // passed; otherwise exit 1 naming the failed check, with a screenshot `failure-*.png`.
 //
@@ -336,7 +341,7 @@ async function closeNdv() {
   await page.locator(byTestId('ndv')).first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS }).catch(() => {});
 }
 
-async function editorFlow(baseUrl, standin, runs) {
+async function editorFlow(baseUrl, standin, runs, resources) {
   await signIn(baseUrl);
 
   // 1. New workflow, trigger panel: the Vishwa app with its trigger.
@@ -509,6 +514,8 @@ async function editorFlow(baseUrl, standin, runs) {
   } else log('EDITOR_CHECK_URL: the locator steps need the stand-in this script starts: skipped');
 
   await quickStart(baseUrl);
+  if (standin) await fetchTestEventSteps(baseUrl, standin, resources);
+  else log('EDITOR_CHECK_URL: the Fetch Test Event steps need the stand-in this script starts: skipped');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -553,6 +560,14 @@ function locatorWorkflows(runs) {
         options: {},
       },
     }),
+    {
+      id: FETCH_WORKFLOW_ID,
+      name: 'Editor check: Fetch Test Event without a run to show',
+      nodes: [{ id: `${FETCH_WORKFLOW_ID}-node`, name: FETCH_NODE, type: 'n8n-nodes-vishwa.vishwaTrigger', typeVersion: 1, position: [0, 0], credentials, parameters: FETCH_PARAMETERS }],
+      connections: {},
+      settings: { executionOrder: 'v1' },
+      active: false,
+    },
     workflow(VERSION_1_WORKFLOW_ID, 'Editor check: node version 1 (text ids)', {
       name: VERSION_1_NODE,
       typeVersion: 1,
@@ -703,7 +718,7 @@ async function versionOneSteps(baseUrl, standin, runs) {
 }
 
 /**
- * The README's quick start in a fresh workflow: Manual Trigger -> the action "Start a run of a flow"
+ * The README's quick start in a fresh workflow: Manual Trigger -> the Start action the README names
  * with Wait for Completion, executed against the stand-in; its output carries flow_id and run_id, and
  * Get Status's Flow ID / Run ID hints show how to pick them up. The screenshot is the README's picture.
  */
@@ -723,9 +738,13 @@ async function quickStart(baseUrl) {
   await page.locator(byTestId('node-creator-plus-button')).first().click();
   await searchVishwaAndOpen('Quick start');
   await expandCategory('Actions');
-  await creatorItem(actionNames().find((a) => /start/i.test(a))).click();
+  // The action as the README's step 2 names it (*…*), which must be the one n8n lists.
+  const named = /pick the action \*([^*]+)\*/.exec(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8').replace(/\s+/g, ' '));
+  const startAction = actionNames().find((a) => /start/i.test(a));
+  check(`quick start: the README's step 2 names the Start action as n8n lists it ("${startAction}")`, named && named[1] === startAction, named ? named[1] : 'no "pick the action *…*" in the README');
+  await creatorItem(startAction).click();
   const ndv = page.locator(byTestId('ndv')).first();
-  check('quick start: "Start a run of a flow" added and its editor opened', await visible(ndv));
+  check(`quick start: "${startAction}" added and its editor opened`, await visible(ndv));
   await checkCredentialSelected(ndv, 'quick start');
   // Node version 1.1: Flow ID is a resource locator, By ID by default (version 1: a text field).
   const flowLocator = ndv.locator(byTestId('resource-locator-flowId')).first();
@@ -758,6 +777,112 @@ async function quickStart(baseUrl) {
   const hints = normalize(await ndv.innerText());
   await screenshot('vishwa-get-status-id-hints');
   check('Get Status: Flow ID and Run ID hints show {{ $json.flow_id }} and {{ $json.run_id }}', hints.includes('{{ $json.flow_id }}') && hints.includes('{{ $json.run_id }}'), hints.slice(0, 400));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 19: Fetch Test Event when there is no run to show, in the trigger's editor.
+
+const FETCH_WORKFLOW_ID = 'vishwaEdFetchTest1';
+const FETCH_NODE = 'Vishwa Trigger (Run Failed)';
+const FETCH_FLOW = 'flow-fetch-test';
+const FETCH_PARAMETERS = { flowId: FETCH_FLOW, event: 'failed', options: {} };
+
+/** A call to the stand-in's control API (test/standin/CONTRACT.md), as a user trying the trigger would make it. */
+async function control(standin, method, route, body) {
+  const res = await http(method, `${standin.url}/__control${route}`, body);
+  if (res.status !== 200) throw new Error(`${method} /__control${route} answered ${res.status}: ${res.text.slice(0, 200)}`);
+  return JSON.parse(res.text);
+}
+
+/**
+ * What the node itself says for the stand-in's current runs: the built trigger (dist/, the build the
+ * tarball n8n runs was packed from) polled once as Fetch Test Event through n8n-core's PollContext
+ * (test/harness), against the same stand-in. Its error, or a failed check if it found a run.
+ */
+async function nodeFetchTestEventError(standin, resources) {
+  if (!resources.harness) {
+    // The harness points n8n-core at a user folder of its own through the environment; n8n (a child
+    // process started earlier with its own environment) is not affected.
+    resources.harness = require('../test/harness').createHarness();
+    resources.dirs.push(process.env.N8N_USER_FOLDER);
+  }
+  const { TYPES } = require('../test/harness');
+  const poller = await resources.harness.createPoller(
+    { name: FETCH_NODE, type: TYPES.vishwaTrigger, parameters: FETCH_PARAMETERS, credentials: { vishwaApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } } },
+    { credentials: { vishwaApi: { apiKey: standin.apiKey, baseUrl: standin.url } } },
+  );
+  const error = await poller.poll({ pollMode: 'manual' }).then(() => null, (caught) => caught);
+  check('the node (through n8n-core) finds no test event either', error && error.message, error ? '' : 'it returned a run');
+  return { message: normalize(error.message), description: normalize(error.description || '') };
+}
+
+/**
+ * The trigger's editor with Run Failed: each case set up on the stand-in, Fetch Test Event pressed,
+ * the message and description n8n shows read back and compared with the node's own (above).
+ */
+async function fetchTestEventSteps(baseUrl, standin, resources) {
+  await control(standin, 'POST', '/flows', { id: FETCH_FLOW, durationMs: null });
+  await openWorkflowPage(baseUrl, FETCH_WORKFLOW_ID, FETCH_NODE);
+  const ndv = await openNode(FETCH_NODE);
+  const button = ndv.locator(byTestId('node-execute-button')).first();
+  check('Vishwa Trigger editor: "Fetch Test Event" button shown', await visible(button) && /Fetch Test Event/i.test(await button.innerText()), await button.innerText().catch(() => ''));
+  const buttonIdle = async () => {
+    const t0 = Date.now();
+    while (Date.now() - t0 < STEP_TIMEOUT_MS) {
+      if (/^Fetch Test Event$/i.test((await button.innerText().catch(() => '')).trim())) return true;
+      await page.waitForTimeout(250);
+    }
+    return false;
+  };
+  const shownError = async () => ({
+    message: normalize(await ndv.locator(byTestId('node-error-message')).first().innerText({ timeout: 1000 }).catch(() => '')),
+    description: normalize(await ndv.locator(byTestId('node-error-description')).first().innerText({ timeout: 1000 }).catch(() => '')),
+  });
+  const messages = [];
+  const cases = [
+    { name: 'no runs yet', setUp: async () => {}, what: /^Start a run of the flow .*then fetch again/ },
+    {
+      name: 'runs but none finished',
+      setUp: async () => { await control(standin, 'POST', '/runs', { flowId: FETCH_FLOW, durationMs: null }); },
+      what: /Wait for (it|one) to finish, then fetch again/,
+    },
+    {
+      name: 'finished runs but none failed (Run Failed)',
+      // One more run, finished "from outside" as succeeded; the first one still runs.
+      setUp: async () => {
+        const second = await control(standin, 'POST', '/runs', { flowId: FETCH_FLOW, durationMs: null });
+        await control(standin, 'POST', `/runs/${second.run_id}/finish`, { outcome: 'succeeded' });
+      },
+      what: /Set Trigger On to Run Finished .*or let a run fail, then fetch again/,
+    },
+  ];
+  let previous = '';
+  for (const [index, { name, setUp: prepare, what }] of cases.entries()) {
+    await prepare();
+    check(`Fetch Test Event, ${name}: the button is idle ("Fetch Test Event", not "Stop Listening")`, await buttonIdle(), await button.innerText().catch(() => ''));
+    const listingsBefore = standin.state.requestsFor('runs').length;
+    await button.click();
+    // This fetch's answer: a new listing request, an error text other than the last one, and the
+    // execution over (the button reads "Fetch Test Event" again; a click meanwhile would stop it).
+    let shown = { message: '', description: '' };
+    const t0 = Date.now();
+    while (Date.now() - t0 < STEP_TIMEOUT_MS) {
+      shown = await shownError();
+      if (standin.state.requestsFor('runs').length > listingsBefore && shown.message && `${shown.message}|${shown.description}` !== previous) break;
+      await page.waitForTimeout(250);
+    }
+    await buttonIdle();
+    // Asked after n8n's fetch: a new run goes from queued to running soon after it starts.
+    const expected = await nodeFetchTestEventError(standin, resources);
+    previous = `${shown.message}|${shown.description}`;
+    await screenshot(`trigger-fetch-test-event-${index + 1}-${name.replace(/\W+/g, '-').replace(/-+$/, '').toLowerCase()}`);
+    check(`Fetch Test Event, ${name}: n8n shows the node's message "${expected.message}"`, shown.message === expected.message, `shown "${shown.message}"`);
+    check(`Fetch Test Event, ${name}: n8n shows the node's description, which says what to do`,
+      shown.description === expected.description && what.test(shown.description), `shown "${shown.description}"; the node's "${expected.description}"`);
+    messages.push(shown.message);
+  }
+  check('the three cases gave three different messages', new Set(messages).size === cases.length, messages.join(' | '));
+  await closeNdv();
 }
 
 /** The action names n8n shows for the Vishwa node (each operation's `action`), from the built description. */
@@ -831,7 +956,7 @@ async function main() {
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     log(`Chromium ${context.browser() ? context.browser().version() : ''} launched`);
 
-    await editorFlow(baseUrl, standin, resources.runs);
+    await editorFlow(baseUrl, standin, resources.runs, resources);
     if (consoleErrors.length) log(`browser console errors (not failures): ${consoleErrors.length}, first: ${consoleErrors[0].slice(0, 200)}`);
   } catch (err) {
     exitCode = 1;

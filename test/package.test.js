@@ -190,3 +190,13 @@ test('the README has the community shape and length, and keeps the command CI ru
 	expect(readme).toContain('](docs/images/quick-start-start-and-wait.png)');
 	expect(fs.existsSync(path.join(root, 'docs/images/quick-start-start-and-wait.png'))).toBe(true);
 });
+
+// The quick start sends a newcomer to an action by the text n8n lists it under (the operation's
+// `action`); that text changed once (agent-facing wording) and the README kept the old one.
+test('the README quick start names the Start action as the built node lists it', () => {
+	const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+	const named = /pick the action \*([^*]+)\*/.exec(readme);
+	const { Vishwa } = require(path.join(root, 'dist/nodes/Vishwa/Vishwa.node.js'));
+	const actions = new Vishwa().description.properties.filter((p) => p.name === 'operation').flatMap((p) => p.options.map((o) => o.action));
+	expect(named && named[1]).toBe(actions.find((action) => /^Start/.test(action)));
+});

@@ -286,7 +286,7 @@ test('Fetch Test Event without a matching run: no runs yet, none finished, none 
 	error = await caught(failing);
 	expect(error.message).toBe(`No run of flow "${flow}" has finished yet`);
 	expect(error.description).toMatch(
-		/^All of its 2 newest runs are still running \(run_status: (queued|running)(, (queued|running))?\)\. Wait for one to finish, then fetch again\. If one of these statuses means a run has ended, add it to Success Statuses or Failure Statuses under Options\.$/,
+		/^All of its 2 newest runs are still running \(run_status: (queued|running)(, (queued|running))?\)\. Wait for one to finish, then fetch again\. If (this status|one of these statuses) means a run has ended, add it to Success Statuses or Failure Statuses under Options\.$/,
 	);
 
 	finished(flow);
@@ -529,4 +529,23 @@ test('Fetch Full Status: a failing status request marks its run; the poll succee
 	standin.state.clearRequests();
 	expect(await poller.poll()).toBeNull();
 	expect(statusRequests()).toBe(0);
+});
+
+test('Fetch Test Event with one run read: worded for one run, not "all of its 1 newest"', async () => {
+	const flow = newFlow();
+	const caught = async (poller) => poller.poll({ pollMode: 'manual' }).then(() => undefined, (error) => error);
+	const run = running(flow);
+	let error = await caught(await createPoller(flow, { event: 'failed' }));
+	expect(error.message).toBe(`No run of flow "${flow}" has finished yet`);
+	expect(error.description).toMatch(
+		/^Its only run is still running \(run_status: (queued|running)\)\. Wait for it to finish, then fetch again\. If this status means a run has ended, add it to Success Statuses or Failure Statuses under Options\.$/,
+	);
+	finish(run, 'succeeded');
+	error = await caught(await createPoller(flow, { event: 'failed' }));
+	expect(error.message).toBe(`No failed run of flow "${flow}" yet`);
+	expect(error.description).toBe(
+		'Its only run finished, but did not fail. Set Trigger On to Run Finished to use it as the test event, or let a run fail, then fetch again.',
+	);
+	error = await caught(await createPoller(flow, { event: 'succeeded' }));
+	expect(error).toBeUndefined(); // the run that succeeded is the test event of Run Succeeded
 });

@@ -41,6 +41,7 @@ import {
 	type TriggerSettings,
 } from './core/triggerState';
 import {
+	connectionKey,
 	credentialLabel,
 	DEFAULT_REQUEST_TIMEOUT_MS,
 	getVishwaConnection,
@@ -281,15 +282,19 @@ function noTestEvent(ctx: IPollFunctions, settings: TriggerSettings, search: Tri
 				'Start a run of the flow (in Vishwa, or with the Vishwa node: Run > Start), wait for it to finish, then fetch again. If the flow does have runs, check the Flow ID.',
 		});
 	}
+	// One run read: worded for one ("its only run", "it"), not as "all of its 1 newest runs".
+	const one = runsRead === 1;
 	if (finishedRead === 0) {
-		const which = runsRead === 1 ? 'Its only run is' : `All of its ${runsRead} newest runs are`;
+		const which = one ? 'Its only run is' : `All of its ${runsRead} newest runs are`;
+		const these = unfinishedStatuses.length === 1 ? 'this status means' : 'one of these statuses means';
 		return new NodeOperationError(ctx.getNode(), `No run of ${flow} has finished yet`, {
-			description: `${which} still running (run_status: ${unfinishedStatuses.join(', ')}). Wait for one to finish, then fetch again. If one of these statuses means a run has ended, add it to ${TRIGGER_FIELDS.successStatuses} or ${TRIGGER_FIELDS.failureStatuses} under Options.`,
+			description: `${which} still running (run_status: ${unfinishedStatuses.join(', ')}). Wait for ${one ? 'it' : 'one'} to finish, then fetch again. If ${these} a run has ended, add it to ${TRIGGER_FIELDS.successStatuses} or ${TRIGGER_FIELDS.failureStatuses} under Options.`,
 		});
 	}
 	const wanted = settings.filter === 'failed' ? 'failed' : 'succeeded';
-	return new NodeOperationError(ctx.getNode(), `No ${wanted} run of ${flow} among its ${runsRead} newest`, {
-		description: `${finishedRead} of them finished, none ${wanted}. Set ${TRIGGER_FIELDS.event} to Run Finished to use the newest of them as the test event, or let a run ${settings.filter === 'failed' ? 'fail' : 'succeed'}, then fetch again.`,
+	const verb = settings.filter === 'failed' ? 'fail' : 'succeed';
+	return new NodeOperationError(ctx.getNode(), `No ${wanted} run of ${flow} ${one ? 'yet' : `among its ${runsRead} newest`}`, {
+		description: `${one ? 'Its only run finished, but did not' : `${finishedRead} of them finished, none`} ${one ? verb : wanted}. Set ${TRIGGER_FIELDS.event} to Run Finished to use ${one ? 'it' : 'the newest of them'} as the test event, or let a run ${verb}, then fetch again.`,
 	});
 }
 
@@ -328,7 +333,7 @@ async function listRuns(
 			ctx.getNode(),
 			`Vishwa's answer to list the runs of flow "${settings.flowId}" is not a list of runs`,
 			{
-				description: `Expected a JSON array, or an object with the array under "runs", "data" or "items"; got ${summarizeBody(body)}. Check the Base URL in ${credentialLabel(ctx)}.`,
+				description: `Expected a JSON array, or an object with the array under "runs", "data" or "items"; got ${summarizeBody(body)}. Check the Base URL in ${credentialLabel(ctx, connectionKey(connection))}.`,
 			},
 		);
 	}

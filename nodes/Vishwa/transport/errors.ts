@@ -12,7 +12,7 @@ import type { JsonObject } from 'n8n-workflow';
 import { displayUrl, MAX_SAME_ORIGIN_HOPS, safeTarget, suggestedBaseUrl, type RedirectDecision } from '../core/redirects';
 import { serverReason, summarizeBody } from '../core/responses';
 // credentialLabel is only called, never read at load time, so this cycle with ./request is safe.
-import { credentialLabel, type VishwaConnection, type VishwaContext, type VishwaRequest } from './request';
+import { connectionKey, credentialLabel, type VishwaConnection, type VishwaContext, type VishwaRequest } from './request';
 
 /** Network failures that happen before a single byte of the request reached the server. */
 export const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -113,6 +113,7 @@ export function mapStatusError(
 	statusCode: number,
 	body: unknown,
 	attempts: number,
+	connection: VishwaConnection,
 ): NodeApiError {
 	const reason = serverReason(body);
 	const said = reason ? ` Vishwa said: ${reason}` : '';
@@ -122,7 +123,7 @@ export function mapStatusError(
 			ctx,
 			statusCode,
 			`The Vishwa API key was refused (HTTP ${statusCode})`,
-			`Check the API key in ${credentialLabel(ctx)}, and that it belongs to the workspace that owns the flow.${said}`,
+			`Check the API key in ${credentialLabel(ctx, connectionKey(connection))}, and that it belongs to the workspace that owns the flow.${said}`,
 			itemIndex,
 		);
 	}
@@ -192,7 +193,7 @@ export function redirectError(
 	const target = safeTarget(shown, apiKey);
 	const baseOrigin = new URL(connection.baseUrl).origin;
 	const suggested = suggestedBaseUrl(target, request.path);
-	const credential = credentialLabel(ctx);
+	const credential = credentialLabel(ctx, apiKey);
 	const moveTo = `put ${suggested ?? 'the address it leads to'} in the Base URL of ${credential}`;
 	const said = `(HTTP ${statusCode} to ${target})`;
 	let message: string;

@@ -22,6 +22,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import { credentialNameForMessages } from '../core/credentialName';
 import { VishwaInputError } from '../core/errors';
 import { MultipartSourceError } from '../core/multipart';
 import { normalizeBaseUrl } from '../core/paths';
@@ -108,11 +109,18 @@ export interface VishwaConnection {
 
 /**
  * The credential as messages name it: the name the user gave it in n8n (the node's credential
- * reference), so "check the API key in ..." points at the right one among several.
+ * reference), quoted, so "check the API key in ..." points at the right one among several. Long
+ * names are cut and a name showing the key is not shown (credentialNameForMessages); `apiKey` is the
+ * key of the credential in use (the connection's, or the data just read).
  */
-export function credentialLabel(ctx: VishwaContext): string {
-	const name = ctx.getNode().credentials?.[VISHWA_CREDENTIAL]?.name?.trim();
+export function credentialLabel(ctx: VishwaContext, apiKey: unknown): string {
+	const name = credentialNameForMessages(ctx.getNode().credentials?.[VISHWA_CREDENTIAL]?.name, String(apiKey ?? ''));
 	return name ? `the credential "${name}"` : 'the Vishwa API credential';
+}
+
+/** The API key of a connection, for credentialLabel; never shown. */
+export function connectionKey(connection: VishwaConnection | undefined): unknown {
+	return connection?.credentials?.data?.apiKey;
 }
 
 /** Reads the credential once; callers pass the result to every request of one execution. */
@@ -133,7 +141,7 @@ export async function getVishwaConnection(ctx: VishwaContext, itemIndex = 0): Pr
 		// normalizeBaseUrl throws only VishwaInputError; anything else is still shown on the node.
 		const badBaseUrl = error instanceof VishwaInputError;
 		throw new NodeOperationError(ctx.getNode(), badBaseUrl ? error.message : (error as Error), {
-			description: badBaseUrl ? `Fix the Base URL in ${credentialLabel(ctx)}.` : undefined,
+			description: badBaseUrl ? `Fix the Base URL in ${credentialLabel(ctx, credentials.apiKey)}.` : undefined,
 			itemIndex,
 		});
 	}
@@ -349,7 +357,7 @@ export async function vishwaApiRequest(
 			lastProblem = timedOut ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code);
 			if (TLS_CODE.test(code)) {
 				throw operationError(node, `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
-					description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in ${credentialLabel(ctx)} with http://; otherwise check the server's certificate.`,
+					description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in ${credentialLabel(ctx, connectionKey(connection))} with http://; otherwise check the server's certificate.`,
 					itemIndex,
 				});
 			}
@@ -374,7 +382,7 @@ export async function vishwaApiRequest(
 					? `Vishwa did not answer within ${attemptTimeoutMs} ms (${request.action})`
 					: `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`,
 				{
-					description: `${attempts} attempt${attempts === 1 ? '' : 's'} made. ${timedOut ? 'Raise the Request Timeout option if the server is just slow, or try again later.' : `Check the Base URL in ${credentialLabel(ctx)} and that the server is up.`}`,
+					description: `${attempts} attempt${attempts === 1 ? '' : 's'} made. ${timedOut ? 'Raise the Request Timeout option if the server is just slow, or try again later.' : `Check the Base URL in ${credentialLabel(ctx, connectionKey(connection))} and that the server is up.`}`,
 					itemIndex,
 				},
 			);
@@ -441,7 +449,7 @@ export async function vishwaApiRequest(
 			continue;
 		}
 
-		throw mapStatusError(ctx, request, statusCode, body, retry + 1);
+		throw mapStatusError(ctx, request, statusCode, body, retry + 1, connection);
 	}
 }
 
