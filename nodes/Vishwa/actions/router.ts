@@ -9,7 +9,7 @@ import { Batch } from './batch';
 import { DEFAULT_CONCURRENCY, readCommonOptions, readConcurrency, readId } from './common';
 import { errorItemJson } from './errorItem';
 import { errorItem, usesErrorOutput } from './errorItems';
-import { readMaxUnfinishedRuns, readWaitSettings } from './run/waitForRun';
+import { firstItemThatWaits, readMaxUnfinishedRuns, readWaitSettings } from './run/waitForRun';
 import * as asset from './asset';
 import * as run from './run';
 
@@ -56,11 +56,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	if (items.length === 0) return [[]];
 
+	// Node-wide settings, read from the first item (Max Unfinished Runs: the first item that waits)
+	// as n8n's own nodes read their batching options. Without a valid value the node cannot pace
+	// any item, so a bad one fails the node, Continue On Fail or not, before any request.
 	let concurrency = DEFAULT_CONCURRENCY;
+	const firstWaiting = operation === 'start' ? firstItemThatWaits(this, items.length) : undefined;
+	let maxUnfinishedRuns: number | undefined;
 	try {
 		concurrency = readConcurrency(this);
 	} catch (error) {
 		throw asNodeError(this, error, 0);
+	}
+	try {
+		if (firstWaiting !== undefined) maxUnfinishedRuns = readMaxUnfinishedRuns(this, firstWaiting);
+	} catch (error) {
+		throw asNodeError(this, error, firstWaiting ?? 0);
 	}
 	// Every item's numeric options are checked before the first request, so a bad value in item 5
 	// cannot fail the node after items 0 to 4 have started their runs.
@@ -78,6 +88,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const connection = await getVishwaConnection(this);
 	const errorOutput = usesErrorOutput(this.getNode());
 	const batch = new Batch(this, connection, concurrency);
+	// Its first caller sets the limit for every item (see Batch.unfinishedRuns).
+	if (maxUnfinishedRuns !== undefined) batch.unfinishedRuns(maxUnfinishedRuns);
 
 	const runItem = async (itemIndex: number) => {
 		try {

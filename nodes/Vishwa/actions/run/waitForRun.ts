@@ -87,7 +87,7 @@ export function waitProperties(show: IDisplayOptions['show'], { startsRuns = fal
 								typeOptions: { minValue: 0 },
 								default: 0,
 								description:
-									"How many of this node's runs may be unfinished at once, for Vishwa plans that limit parallel runs: the next item's run starts when one finishes. 0 means no limit. Read from the first item.",
+									"How many of this node's runs may be unfinished at once, for Vishwa plans that limit parallel runs: the next item's run starts when one finishes. 0 means no limit. One setting for the whole node: the first waiting item's value applies to every item.",
 							},
 						]
 					: []),
@@ -127,6 +127,23 @@ export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): Wai
 		...options,
 		onFailedRun: ctx.getNodeParameter('onFailedRun', itemIndex, 'error'),
 	});
+}
+
+/**
+ * The first item of Run > Start that waits for its run: Max Unfinished Runs is one setting for the
+ * whole node, read from that item.
+ */
+export function firstItemThatWaits(ctx: IExecuteFunctions, itemCount: number): number | undefined {
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		let waits = false;
+		try {
+			waits = ctx.getNodeParameter('waitForCompletion', itemIndex, false) === true;
+		} catch {
+			continue; // the item's own execution reports its broken parameter
+		}
+		if (waits) return itemIndex;
+	}
+	return undefined;
 }
 
 /** The item's Max Unfinished Runs, validated; Infinity when there is no limit. */
