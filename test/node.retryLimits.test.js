@@ -220,14 +220,19 @@ describe('Concurrency and Max Unfinished Runs are node-wide; every item is still
 		expect(standin.state.requests).toHaveLength(0);
 	});
 
-	test("a bad Concurrency in the first item fails the node even with Continue: it is the node's setting", async () => {
+	test("a bad Concurrency in the first item is its error (Continue); the next item's valid value applies", async () => {
+		standin.state.setFlow({ id: 'flow-slow-answer', durationMs: 0, responseDelayMs: 150 });
+		const items = [{ c: -1 }, { c: 1 }, { c: 50 }, { c: 50 }, { c: 50 }];
 		const result = await run(
-			{ resource: 'run', operation: 'start', flowId: 'flow-ok', options: { concurrency: '={{ $json.c }}' } },
-			{ items: [{ c: -1 }, { c: 2 }], settings: { onError: 'continueRegularOutput' } },
+			{ resource: 'run', operation: 'start', flowId: 'flow-slow-answer', options: { concurrency: '={{ $json.c }}' } },
+			{ items, settings: { onError: 'continueRegularOutput' } },
 		);
-		expect(result.status).toBe('error');
-		expect(result.error.message).toBe('Item 0: Concurrency must be a whole number from 1 to 50 (got -1)');
-		expect(standin.state.requests).toHaveLength(0);
+		expect(result.status).toBe('success');
+		const out = result.json('Vishwa');
+		expect(out[0].error).toBe('Item 0: Concurrency must be a whole number from 1 to 50 (got -1)');
+		expect(out.slice(1).every((json) => json.run_id !== undefined)).toBe(true);
+		expect(standin.state.runs).toHaveLength(4);
+		expect(standin.state.stats.requestsOpenMax).toBe(1);
 	});
 
 	test("the first item's valid Concurrency applies to every item (1 here: never two requests at once)", async () => {
@@ -265,20 +270,32 @@ describe('Concurrency and Max Unfinished Runs are node-wide; every item is still
 		}
 	});
 
-	test('a bad Max Unfinished Runs in the first waiting item fails the node before any request (Continue or not)', async () => {
+	test('a bad Max Unfinished Runs in the first waiting item is its error; the next waiting item sets the limit', async () => {
+		standin.state.setFlow({ id: 'flow-short', durationMs: 200 });
 		const result = await run(
 			{
 				resource: 'run',
 				operation: 'start',
-				flowId: 'flow-ok',
+				flowId: 'flow-short',
 				waitForCompletion: '={{ $json.wait }}',
-				waitOptions: { maxUnfinishedRuns: '={{ $json.m }}' },
+				waitOptions: { pollInterval: 0.1, maxUnfinishedRuns: '={{ $json.m }}' },
 			},
-			{ items: [{ wait: false, m: 'x' }, { wait: true, m: -2 }, { wait: true, m: 1 }], settings: { onError: 'continueRegularOutput' } },
+			{
+				items: [{ wait: false, m: 'x' }, { wait: true, m: -2 }, { wait: true, m: 1 }, { wait: true, m: 9 }, { wait: true, m: 9 }],
+				settings: { onError: 'continueRegularOutput' },
+			},
 		);
-		expect(result.status).toBe('error');
-		expect(result.error.message).toMatch(/^Item 1: Max Unfinished Runs /);
-		expect(standin.state.requests).toHaveLength(0);
+		expect(result.status).toBe('success');
+		const out = result.json('Vishwa');
+		expect(out[0].run_status).toBe('queued'); // item 0 does not wait: its value is not read
+		expect(out[1].error).toMatch(/^Item 1: Max Unfinished Runs must be /);
+		expect(out.slice(2).map((json) => json.run_status)).toEqual(['completed', 'completed', 'completed']);
+		// Item 2's limit (1) applied to items 3 and 4: their runs did not overlap.
+		const waited = standin.state.runs.filter((r) => out.slice(2).some((json) => json.run_id === r.run_id));
+		const ordered = waited.sort((a, b) => Date.parse(a.run_start_time) - Date.parse(b.run_start_time));
+		for (let n = 1; n < ordered.length; n++) {
+			expect(Date.parse(ordered[n].run_start_time)).toBeGreaterThanOrEqual(Date.parse(ordered[n - 1].run_end_time));
+		}
 	});
 
 	test('the field descriptions say the first item decides', async () => {

@@ -129,23 +129,6 @@ export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): Wai
 	});
 }
 
-/**
- * The first item of Run > Start that waits for its run: Max Unfinished Runs is one setting for the
- * whole node, read from that item.
- */
-export function firstItemThatWaits(ctx: IExecuteFunctions, itemCount: number): number | undefined {
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		let waits = false;
-		try {
-			waits = ctx.getNodeParameter('waitForCompletion', itemIndex, false) === true;
-		} catch {
-			continue; // the item's own execution reports its broken parameter
-		}
-		if (waits) return itemIndex;
-	}
-	return undefined;
-}
-
 /** The item's Max Unfinished Runs, validated; Infinity when there is no limit. */
 export function readMaxUnfinishedRuns(ctx: IExecuteFunctions, itemIndex: number): number {
 	const options = ctx.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject;
