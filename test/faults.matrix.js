@@ -84,6 +84,10 @@ const FAULTS = [
 	{ id: '500', label: '500', standin: { kind: '500' } },
 	{ id: '502-html', label: '502 with an HTML page', standin: { kind: '502-html' } },
 	{ id: '503', label: '503', standin: { kind: '503' } },
+	// Issue 13: a 503's Retry-After is honoured on reads, as a 429's (start-run and upload are not
+	// retried on a 5xx at all: their outcome is unknown).
+	{ id: '503-retry-after', label: '503 with `Retry-After: 1`', standin: { kind: '503', retryAfter: 1 } },
+	{ id: '503-retry-after-long', label: '503 with `Retry-After: 120` (over the 60 s the node waits)', standin: { kind: '503', retryAfter: 120 } },
 	{ id: 'malformed-json', label: '200 with malformed JSON', standin: { kind: 'malformed-json' } },
 	{ id: 'empty-body', label: '200 with an empty body', standin: { kind: 'empty-body' } },
 	{ id: 'html-200', label: '200 with an HTML page', standin: { kind: 'html-200' } },
@@ -156,6 +160,8 @@ function unsafeExpectations() {
 		500: { once: failed(1, NO_WAIT, msg.serverError(500), `It answered with ${serverErrorBody[500]}. It was not repeated automatically. {hint}`) },
 		'502-html': { once: failed(1, NO_WAIT, msg.serverError(502), `It answered with ${serverErrorBody['502-html']}. It was not repeated automatically. {hint}`) },
 		503: { once: failed(1, NO_WAIT, msg.serverError(503), `It answered with ${serverErrorBody[503]}. It was not repeated automatically. {hint}`) },
+		'503-retry-after': { once: failed(1, NO_WAIT, msg.serverError(503), `It answered with ${serverErrorBody[503]}. It was not repeated automatically. {hint}`) },
+		'503-retry-after-long': { once: failed(1, NO_WAIT, msg.serverError(503), `It answered with ${serverErrorBody[503]}. It was not repeated automatically. {hint}`) },
 		'malformed-json': { once: failed(1, NO_WAIT, msg.notJson, /^It answered HTTP 200 with "\{.*…?"\. \{hint\}$/, 1) },
 		'empty-body': { once: failed(1, NO_WAIT, msg.empty, 'It answered HTTP 200 with an empty body. {hint}', 1) },
 		'html-200': { once: failed(1, NO_WAIT, msg.notJson, 'It answered HTTP 200 with an HTML page ("vishwa.ai"). {hint}') },
@@ -181,6 +187,8 @@ function readExpectations() {
 		500: { once: ok(2), always: failed(4, backoff(4), msg.serverError(500), `It answered with ${serverErrorBody[500]}. 4 attempts made.`) },
 		'502-html': { once: ok(2), always: failed(4, backoff(4), msg.serverError(502), `It answered with ${serverErrorBody['502-html']}. 4 attempts made.`) },
 		503: { once: ok(2), always: failed(4, backoff(4), msg.serverError(503), `It answered with ${serverErrorBody[503]}. 4 attempts made.`) },
+		'503-retry-after': { once: ok(2, retryAfter(2, 1)), always: failed(4, retryAfter(4, 1), msg.serverError(503), `It answered with ${serverErrorBody[503]}. 4 attempts made.`) },
+		'503-retry-after-long': { once: { ...failed(1, NO_WAIT, msg.serverError(503), `It answered with ${serverErrorBody[503]}. 1 attempt made. ${msg.tooLong}`), verb: 'Not retried (it asked to wait more than 60 s).' } },
 		'malformed-json': { once: ok(2), always: failed(4, backoff(4), msg.notJson, /^It answered HTTP 200 with "\{.*…?"\.$/) },
 		'empty-body': { once: ok(2), always: failed(4, backoff(4), msg.empty, 'It answered HTTP 200 with an empty body.') },
 		'html-200': { once: ok(2), always: failed(4, backoff(4), msg.notJson, 'It answered HTTP 200 with an HTML page ("vishwa.ai").') },

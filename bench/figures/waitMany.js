@@ -13,11 +13,12 @@
  *     Concurrency, which starts the next item's run only when one of 5 has finished: exactly what
  *     the lanes did (same requests, same order). Expected about 40 rounds of one run's wait.
  *   - status requests per run (median and most) and the most requests the stand-in had open at once.
- * --quick: 20 items, time scaled down 100x (runs of 0.1 s, poll interval 0.01 s, cap 0.1 s).
+ * --quick: 20 items, time scaled down 10x (runs of 1 s, poll interval 0.1 s, cap 1 s: the node
+ * refuses waits below 0.1 s, so a scale below 0.1 is refused here too).
  *
  *   node bench/figures/waitMany.js [--quick] [--items 200] [--scale 0.1] [--skip-lanes] [--result file.json]
  *
- * (--scale: every time scaled by this factor, as --quick does with 0.01.)
+ * (--scale: every time scaled by this factor, as --quick does with 0.1; at least 0.1.)
  */
 const path = require('path');
 
@@ -26,7 +27,9 @@ const { startStandinProcess } = require('../lib/standinProcess');
 
 const args = parseArgs();
 const quick = Boolean(args.quick);
-const SCALE = Number(args.scale || (quick ? 1 / 100 : 1));
+const SCALE = Number(args.scale || (quick ? 1 / 10 : 1));
+// The poll interval is 1 s × SCALE, and the node refuses one below 0.1 s.
+if (!(SCALE >= 0.1)) throw new Error(`--scale ${args.scale}: at least 0.1 (the node's smallest Poll Interval is 0.1 s)`);
 const ITEMS = Number(args.items || (quick ? 20 : 200));
 const RUN_MS = 10000 * SCALE;
 const CONCURRENCY = 5; // the node's default (actions/common.ts DEFAULT_CONCURRENCY)

@@ -14,7 +14,7 @@ export const commonOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 50 },
 		default: DEFAULT_CONCURRENCY,
 		description:
-			'How many items are sent to Vishwa at the same time. Output order always follows input order.',
+			"How many requests are sent to Vishwa at the same time. One setting for the whole node: the first item's value applies to every item. Output order always follows input order.",
 	},
 	{
 		displayName: 'Request Timeout (Ms)',
@@ -30,12 +30,17 @@ export const commonOptions: INodeProperties[] = [
 /** The item's validated common options (a VishwaInputError names a bad one). */
 export function readCommonOptions(ctx: IExecuteFunctions, itemIndex: number): { timeoutMs: number | undefined } {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	// Concurrency is node-wide (see readConcurrency), but a bad value in any item is that item's error.
+	readNumberOption(options.concurrency, NUMBER_RULES.concurrency);
 	return { timeoutMs: readNumberOption(options.timeout, NUMBER_RULES.requestTimeout) };
 }
 
-/** Concurrency is one setting for the whole node: it is read from the first item. */
-export function readConcurrency(ctx: IExecuteFunctions): number {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+/**
+ * The item's Concurrency, validated. It is one setting for the whole node: the router uses the
+ * first item's (the first valid one's, when an earlier item's is refused).
+ */
+export function readConcurrency(ctx: IExecuteFunctions, itemIndex: number): number {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return readNumberOption(options.concurrency, NUMBER_RULES.concurrency) ?? DEFAULT_CONCURRENCY;
 }
 

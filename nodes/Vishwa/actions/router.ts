@@ -56,12 +56,18 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	if (items.length === 0) return [[]];
 
-	let concurrency = DEFAULT_CONCURRENCY;
-	try {
-		concurrency = readConcurrency(this);
-	} catch (error) {
-		throw asNodeError(this, error, 0);
-	}
+	// Node-wide settings, read from the first item (Max Unfinished Runs: the first item that waits),
+	// as n8n's own batch-size options are. An item whose value is invalid is refused below (with
+	// Continue On Fail it becomes its error item); the first valid value then applies to the others.
+	const concurrency = firstValid(items.length, (itemIndex) => readConcurrency(this, itemIndex)) ?? DEFAULT_CONCURRENCY;
+	const maxUnfinishedRuns =
+		operation === 'start'
+			? firstValid(items.length, (itemIndex) =>
+					this.getNodeParameter('waitForCompletion', itemIndex, false) === true
+						? readMaxUnfinishedRuns(this, itemIndex)
+						: undefined,
+				)
+			: undefined;
 	// Every item's numeric options are checked before the first request, so a bad value in item 5
 	// cannot fail the node after items 0 to 4 have started their runs.
 	const refused = new Map<number, NodeOperationError>();
@@ -78,6 +84,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const connection = await getVishwaConnection(this);
 	const errorOutput = usesErrorOutput(this.getNode());
 	const batch = new Batch(this, connection, concurrency);
+	// Its first caller sets the limit for every item (see Batch.unfinishedRuns).
+	if (maxUnfinishedRuns !== undefined) batch.unfinishedRuns(maxUnfinishedRuns);
 
 	const runItem = async (itemIndex: number) => {
 		try {
@@ -146,6 +154,19 @@ function checkItemOptions(ctx: IExecuteFunctions, itemIndex: number, operation: 
 	if (!waits) return;
 	readWaitSettings(ctx, itemIndex);
 	if (operation === 'start') readMaxUnfinishedRuns(ctx, itemIndex);
+}
+
+/** The first item's value of a node-wide setting that `read` accepts (it throws on a bad one). */
+function firstValid(itemCount: number, read: (itemIndex: number) => number | undefined): number | undefined {
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			const value = read(itemIndex);
+			if (value !== undefined) return value;
+		} catch {
+			continue; // refused with its item below
+		}
+	}
+	return undefined;
 }
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {

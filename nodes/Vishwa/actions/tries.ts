@@ -12,6 +12,9 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { VishwaInputError } from '../core/errors';
+import { httpCodeOf } from './errorItems';
+
 const memories = new WeakMap<object, Map<string, Map<number, unknown>>>();
 
 /**
@@ -34,4 +37,30 @@ export function triesMemory<T>(ctx: IExecuteFunctions, name: string): Map<number
 		named.set(name, items);
 	}
 	return items as Map<number, T>;
+}
+
+/**
+ * Whether a failed request that creates something (a start-run, an upload) may still have been
+ * carried out by Vishwa, so that sending it again could create it twice: anything but an input
+ * mistake found before sending, a refusal (a redirect or a 4xx answer, a 429 included) or a
+ * request that never reached Vishwa (connection refused, TLS failure: no httpCode and a "Could not
+ * reach" message). A lost answer, a 5xx and an unreadable 2xx answer are unknown outcomes.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+	if (error instanceof VishwaInputError) return false;
+	const httpCode = httpCodeOf(error);
+	if (httpCode !== undefined) return httpCode >= 500 || httpCode < 300;
+	return !/^Could not reach Vishwa /.test(String((error as Error)?.message ?? ''));
+}
+
+/**
+ * The error of an earlier try whose outcome is unknown, as a retry reports it: the same error, its
+ * description saying that Retry On Fail did not send it again (`consequence`: what was avoided).
+ */
+export function notSentAgain(error: Error & { description?: string | null }, consequence: string): Error {
+	const note = `Retry On Fail did not send it again, so ${consequence}.`;
+	if (!String(error.description ?? '').includes(note)) {
+		error.description = [error.description, note].filter(Boolean).join(' ');
+	}
+	return error;
 }

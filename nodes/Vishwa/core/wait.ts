@@ -14,8 +14,11 @@ import {
 
 export const DEFAULT_MAX_WAIT_MS = 10 * 60 * 1000;
 
-/** The smallest wait duration accepted (the editor asks for 0.1 s; benchmarks use less). */
-export const MIN_WAIT_SECONDS = 0.001;
+/**
+ * The smallest Poll Interval, Max Poll Interval and Maximum Wait accepted: the editor's minimum
+ * (0.1 s), enforced at run time too, since an expression's value skips the editor's check.
+ */
+export const MIN_WAIT_SECONDS = 0.1;
 
 /** The default lists as the node's text parameters show them. */
 export const DEFAULT_SUCCESS_TEXT = DEFAULT_SUCCESS_STATUSES.join(', ');

@@ -5,7 +5,8 @@
  * ./errors.ts.
  *
  * Retry rules follow what is safe to repeat:
- * - reads (status, listing) are retried on 429, 5xx, unreadable answers and network errors;
+ * - reads (status, listing) are retried on 429, 5xx, unreadable answers and network errors,
+ *   after the Retry-After of a 429 or 503 when it has one (up to the policy's cap);
  * - start-run and upload create something, so they are retried only when the server cannot have
  *   processed the request: a 429, or a connection that was refused before anything was sent.
  *   Anything else that leaves the outcome unknown becomes an error saying so, never a silent retry.
@@ -437,7 +438,7 @@ export async function vishwaApiRequest(
 				429,
 				`Vishwa's rate limit was reached (HTTP 429) while trying to ${request.action}`,
 				tooLong
-					? `Vishwa asked to wait ${Math.round(retryAfterMs / 1000)} s, longer than the node waits (${policy.maxRetryAfterMs / 1000} s). Try again later.`
+					? askedTooLong(retryAfterMs, policy)
 					: `Still limited after ${retry + 1} attempts. Lower the node's Concurrency option or space out executions.`,
 				itemIndex,
 			);
@@ -445,12 +446,26 @@ export async function vishwaApiRequest(
 
 		if (RETRYABLE_STATUSES.has(statusCode) && request.idempotency === 'safe' && canRetry) {
 			lastProblem = `HTTP ${statusCode}`;
-			await pauseBeforeRetry(retryDelayMs(retry, policy));
-			continue;
+			// A 503 may say when to come back: its Retry-After is honoured as a 429's is, with the
+			// same cap. (Start-run and upload are not retried on any 5xx: their outcome is unknown.)
+			const retryAfterMs =
+				statusCode === 503 ? parseRetryAfterMs(answer.headers['retry-after'], Date.now(), answer.headers.date) : undefined;
+			if (retryAfterMs === undefined || retryAfterMs <= policy.maxRetryAfterMs) {
+				await pauseBeforeRetry(retryAfterMs ?? retryDelayMs(retry, policy));
+				continue;
+			}
+			const error = mapStatusError(ctx, request, statusCode, body, retry + 1, connection);
+			error.description = `${error.description ?? ''} ${askedTooLong(retryAfterMs, policy)}`.trim();
+			throw error;
 		}
 
 		throw mapStatusError(ctx, request, statusCode, body, retry + 1, connection);
 	}
+}
+
+/** Why a Retry-After was not waited out. */
+function askedTooLong(retryAfterMs: number, policy: RetryPolicy): string {
+	return `Vishwa asked to wait ${Math.round(retryAfterMs / 1000)} s, longer than the node waits (${policy.maxRetryAfterMs / 1000} s). Try again later.`;
 }
 
 /** The Location of a redirect answer (3xx), if it has one. */

@@ -5,7 +5,7 @@ import { type VishwaConnection } from '../../transport';
 import { refuseFilesInAgentTool } from '../agentTool';
 import { commonOptions, readCommonOptions } from '../common';
 import { toJsonObject } from '../run/getStatus.operation';
-import { triesMemory } from '../tries';
+import { notSentAgain, outcomeUnknown, triesMemory } from '../tries';
 import { readItemFiles, uploadFiles } from './uploadFiles';
 
 const show = { resource: ['asset'], operation: ['upload'] };
@@ -77,21 +77,31 @@ export async function execute(
 	const { timeoutMs } = readCommonOptions(this, itemIndex);
 	const item = this.getInputData()[itemIndex];
 
-	// Retry On Fail runs the node again, whole: an item an earlier try uploaded is not uploaded twice.
-	const earlier = triesMemory<unknown>(this, 'upload');
-	let answer = earlier?.get(itemIndex);
-	if (answer === undefined) {
+	// Retry On Fail runs the node again, whole: an item an earlier try uploaded is not uploaded
+	// twice, nor one whose upload may have been stored (answer lost, 5xx, unreadable answer).
+	const earlier = triesMemory<EarlierUpload>(this, 'upload');
+	const before = earlier?.get(itemIndex);
+	if (before?.kind === 'outcomeUnknown') throw notSentAgain(before.error, 'the files are not stored twice');
+	let answer = before?.answer;
+	if (!before) {
 		const files = await readItemFiles(this, itemIndex, names);
-		answer = await uploadFiles(this, connection, {
-			files,
-			temp,
-			answerTimeoutMs: timeoutMs,
-			itemIndex,
-		});
-		earlier?.set(itemIndex, answer);
+		let failure: unknown;
+		try {
+			answer = await uploadFiles(this, connection, { files, temp, answerTimeoutMs: timeoutMs, itemIndex });
+		} catch (error) {
+			failure = error;
+		}
+		if (failure !== undefined) {
+			if (outcomeUnknown(failure)) earlier?.set(itemIndex, { kind: 'outcomeUnknown', error: failure as Error });
+			throw failure;
+		}
+		earlier?.set(itemIndex, { kind: 'uploaded', answer });
 	}
 
 	const output: INodeExecutionData = { json: toJsonObject(answer, 'response') };
 	if (options.keepBinary === true && item.binary) output.binary = item.binary;
 	return output;
 }
+
+/** What an earlier try of this node execution did for an item (see ../tries.ts). */
+type EarlierUpload = { kind: 'uploaded'; answer: unknown } | { kind: 'outcomeUnknown'; error: Error; answer?: undefined };

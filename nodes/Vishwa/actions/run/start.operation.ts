@@ -21,8 +21,7 @@ import { vishwaApiRequest, type VishwaConnection, type VishwaRequest } from '../
 import type { Batch } from '../batch';
 import { commonOptions, flowIdProperties, readCommonOptions, readId, waitBusyNotice } from '../common';
 import { errorItemJson, setErrorItemJson } from '../errorItem';
-import { httpCodeOf } from '../errorItems';
-import { triesMemory } from '../tries';
+import { notSentAgain, outcomeUnknown, triesMemory } from '../tries';
 import {
 	attachFilesProperties,
 	describeUploaded,
@@ -313,14 +312,25 @@ async function uploadAndStart(
 	// reused, so a retry never starts a second run (or uploads the attached files again).
 	const earlier = triesMemory<EarlierTry>(ctx, 'start');
 	const before = earlier?.get(itemIndex);
-	if (before?.kind === 'outcomeUnknown') throw notSentAgain(before.error);
+	if (before?.kind === 'outcomeUnknown') throw notSentAgain(before.error, before.avoided);
 
 	// Attached files are uploaded first; a failed upload throws, so no run is started.
-	const attached =
-		before?.attached ??
-		(attach
-			? await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs, slot })
-			: undefined);
+	let attached = before?.attached;
+	if (!attached && attach) {
+		let uploadFailure: unknown;
+		try {
+			attached = await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs, slot });
+		} catch (error) {
+			uploadFailure = error;
+		}
+		if (uploadFailure !== undefined) {
+			// Vishwa may have stored the files (answer lost, 5xx, an answer the node could not use).
+			if (outcomeUnknown(uploadFailure)) {
+				earlier?.set(itemIndex, { kind: 'outcomeUnknown', error: uploadFailure as Error, avoided: FILES_NOT_STORED_TWICE });
+			}
+			throw uploadFailure;
+		}
+	}
 	if (attached) earlier?.set(itemIndex, { kind: 'uploaded', attached });
 	// fromEntries, not Object.assign: an input named "__proto__" stays an ordinary key.
 	const sentBody = attached ? Object.fromEntries([...Object.entries(body), ...Object.entries(attached.inputs)]) : body;
@@ -344,7 +354,7 @@ async function uploadAndStart(
 			const error = failure as Error & { description?: string | null };
 			error.description = [error.description, describeUploaded(attached.files)].filter(Boolean).join(' ');
 		}
-		if (mayHaveStarted(failure)) earlier?.set(itemIndex, { kind: 'outcomeUnknown', error: failure as Error });
+		if (outcomeUnknown(failure)) earlier?.set(itemIndex, { kind: 'outcomeUnknown', error: failure as Error, avoided: NO_SECOND_RUN });
 		throw failure;
 	}
 	return { answer, withAttached };
@@ -354,27 +364,11 @@ async function uploadAndStart(
 type EarlierTry =
 	| { kind: 'uploaded'; attached: AttachedFiles }
 	| { kind: 'started'; answer: unknown; attached?: AttachedFiles }
-	| { kind: 'outcomeUnknown'; error: Error; attached?: undefined };
+	| { kind: 'outcomeUnknown'; error: Error; avoided: string; attached?: undefined };
 
-/**
- * Whether a failed start-run may still have created the run: anything but a refusal (HTTP 4xx,
- * a 429 included) or a request that never left (connection refused, TLS failure: no httpCode and a
- * "Could not reach" message).
- */
-function mayHaveStarted(error: unknown): boolean {
-	const httpCode = httpCodeOf(error);
-	if (httpCode !== undefined) return httpCode >= 500 || httpCode < 400;
-	return !/^Could not reach Vishwa /.test(String((error as Error)?.message ?? ''));
-}
-
-/** A retry of an item whose earlier start-run may have created the run: not sent again. */
-function notSentAgain(error: Error & { description?: string | null }): Error {
-	const note = 'Retry On Fail did not send it again, so no second run was started.';
-	if (!String(error.description ?? '').includes(note)) {
-		error.description = [error.description, note].filter(Boolean).join(' ');
-	}
-	return error;
-}
+/** What a retry avoids by not sending again a request whose outcome is unknown. */
+const NO_SECOND_RUN = 'no second run was started';
+const FILES_NOT_STORED_TWICE = 'the files are not stored twice (and no run was started)';
 
 /** POST start-run once: never repeated when the answer may be lost. */
 async function startRunRequest(

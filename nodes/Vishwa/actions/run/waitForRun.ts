@@ -87,7 +87,7 @@ export function waitProperties(show: IDisplayOptions['show'], { startsRuns = fal
 								typeOptions: { minValue: 0 },
 								default: 0,
 								description:
-									"How many of this node's runs may be unfinished at once, for Vishwa plans that limit parallel runs: the next item's run starts when one finishes. 0 means no limit. Read from the first item.",
+									"How many of this node's runs may be unfinished at once, for Vishwa plans that limit parallel runs: the next item's run starts when one finishes. 0 means no limit. One setting for the whole node: the first waiting item's value applies to every item.",
 							},
 						]
 					: []),
