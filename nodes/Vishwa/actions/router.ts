@@ -6,7 +6,7 @@ import { VishwaInputError } from '../core/errors';
 import { extractRunId, withRunIds } from '../core/responses';
 import { getVishwaConnection, type VishwaConnection } from '../transport';
 import { Batch } from './batch';
-import { DEFAULT_CONCURRENCY, readCommonOptions, readConcurrency, readId } from './common';
+import { DEFAULT_CONCURRENCY, itemParameter, readCommonOptions, readConcurrency, readId } from './common';
 import { errorItemJson } from './errorItem';
 import { errorItem, usesErrorOutput } from './errorItems';
 import { readMaxUnfinishedRuns, readWaitSettings } from './run/waitForRun';
@@ -150,7 +150,7 @@ function checkItemOptions(ctx: IExecuteFunctions, itemIndex: number, operation: 
 	readCommonOptions(ctx, itemIndex);
 	const waits =
 		operation === 'waitForCompletion' ||
-		(operation === 'start' && ctx.getNodeParameter('waitForCompletion', itemIndex, false) === true);
+		(operation === 'start' && itemParameter(ctx, 'waitForCompletion', itemIndex, false) === true);
 	if (!waits) return;
 	readWaitSettings(ctx, itemIndex);
 	if (operation === 'start') readMaxUnfinishedRuns(ctx, itemIndex);

@@ -186,6 +186,13 @@ function isBinaryLike(value: unknown): boolean {
 }
 
 /**
+ * The reason given when an attempt's own signals are aborted. One shared object: `abort()` without
+ * a reason builds a DOMException, stack trace included, which cost more CPU per request than the
+ * rest of this module (issue 15's profile). Nothing reads it: the attempt is already over.
+ */
+const ATTEMPT_ENDED = new Error('The attempt ended');
+
+/**
  * n8n's HTTP client times out only a connection that goes silent; an answer that trickles in (a
  * byte now and then) would hold the execution for as long as the server likes. So each attempt
  * also ends at `ms` whatever happens, and the attempt's abort signal (see withAbortSignal) then
@@ -203,7 +210,7 @@ async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
 	try {
 		return await Promise.race([pending, expired]);
 	} finally {
-		stopTimer.abort();
+		stopTimer.abort(ATTEMPT_ENDED);
 	}
 }
 
@@ -244,7 +251,8 @@ export async function vishwaApiRequest(
 	let qs = request.qs;
 	let redirectsFollowed = 0;
 	const mayFollowRedirects = request.idempotency === 'safe' && request.followRedirects !== false;
-	const node = ctx.getNode();
+	// n8n copies the node on every getNode(): only an error needs it.
+	const node = () => ctx.getNode();
 	const itemIndex = request.itemIndex;
 	const cancelSignal = executionCancelSignal(ctx);
 	let lastProblem = '';
@@ -254,7 +262,7 @@ export async function vishwaApiRequest(
 	// After Stop, n8n aborts the request in flight; nothing is retried, and an unsafe request that
 	// was under way may still have been processed.
 	const stopped = (requestUnderWay: boolean) =>
-		operationError(node, `Stopped: the execution was cancelled while trying to ${request.action}`, {
+		operationError(node(), `Stopped: the execution was cancelled while trying to ${request.action}`, {
 			description:
 				requestUnderWay && request.idempotency === 'unsafe'
 					? `${request.lostAnswerHint ?? 'It may have been processed.'} It was not repeated.`
@@ -265,7 +273,7 @@ export async function vishwaApiRequest(
 	for (let retry = 0; ; retry++) {
 		if (cancelSignal?.aborted) throw stopped(false);
 		if (timeLeftMs() <= 0) {
-			throw new NodeOperationError(node, `No time was left to ${request.action}${lastProblem ? ` (${lastProblem})` : ''}`, {
+			throw new NodeOperationError(node(), `No time was left to ${request.action}${lastProblem ? ` (${lastProblem})` : ''}`, {
 				description: `${retry} attempt${retry === 1 ? '' : 's'} made before the deadline.`,
 				itemIndex,
 			});
@@ -302,10 +310,14 @@ export async function vishwaApiRequest(
 			// A streamed body is opened only once the attempt has its place.
 			if (request.json === undefined && request.body) options.body = request.body();
 			request.onSent?.();
-			// Each attempt has its own abort signal (joined with Stop's), aborted when the attempt
-			// ends, so a request given up at its timeout or deadline closes its connection.
+			// Each attempt has its own abort signal, also aborted by Stop, and aborted when the attempt
+			// ends, so a request given up at its timeout or deadline closes its connection. (A listener
+			// on Stop's signal rather than AbortSignal.any, which costs a weak reference and a
+			// finalization registration per attempt.)
 			const attempt = new AbortController();
-			const signal = cancelSignal ? AbortSignal.any([attempt.signal, cancelSignal]) : attempt.signal;
+			const onStop = () => attempt.abort(cancelSignal?.reason);
+			cancelSignal?.addEventListener('abort', onStop, { once: true });
+			const signal = attempt.signal;
 			options.abortSignal = signal;
 			try {
 				const response = (await withinDeadline(
@@ -325,7 +337,8 @@ export async function vishwaApiRequest(
 				answer = statusFromError(error);
 				if (!answer) failure = error;
 			} finally {
-				attempt.abort();
+				cancelSignal?.removeEventListener('abort', onStop);
+				attempt.abort(ATTEMPT_ENDED);
 			}
 			return true;
 		});
@@ -347,7 +360,7 @@ export async function vishwaApiRequest(
 			if (cancelSignal?.aborted) throw stopped(true);
 			const unreadable = causeOfType(failure, MultipartSourceError);
 			if (unreadable) {
-				throw operationError(node, unreadable.message, {
+				throw operationError(node(), unreadable.message, {
 					description: `The request to ${request.action} was stopped part-way, so Vishwa got an incomplete request and should not have stored anything. It was not repeated automatically.`,
 					itemIndex,
 				});
@@ -357,7 +370,7 @@ export async function vishwaApiRequest(
 			const notSent = NOT_SENT_CODES.has(code);
 			lastProblem = timedOut ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code);
 			if (TLS_CODE.test(code)) {
-				throw operationError(node, `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
+				throw operationError(node(), `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
 					description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in ${credentialLabel(ctx, connectionKey(connection))} with http://; otherwise check the server's certificate.`,
 					itemIndex,
 				});
@@ -368,7 +381,7 @@ export async function vishwaApiRequest(
 			}
 			if (request.idempotency === 'unsafe' && !notSent) {
 				throw operationError(
-					node,
+					node(),
 					`The request to ${request.action} was sent but its answer was lost (${lastProblem})`,
 					{
 						description: `${request.lostAnswerHint ?? 'It may have been processed.'} It was not repeated automatically, so nothing is done twice.`,
@@ -378,7 +391,7 @@ export async function vishwaApiRequest(
 			}
 			const attempts = retry + 1;
 			throw new NodeOperationError(
-				node,
+				node(),
 				timedOut
 					? `Vishwa did not answer within ${attemptTimeoutMs} ms (${request.action})`
 					: `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`,

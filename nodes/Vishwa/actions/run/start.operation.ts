@@ -19,7 +19,7 @@ import {
 } from '../../core/startRun';
 import { vishwaApiRequest, type VishwaConnection, type VishwaRequest } from '../../transport';
 import type { Batch } from '../batch';
-import { commonOptions, flowIdProperties, readCommonOptions, readId, waitBusyNotice } from '../common';
+import { commonOptions, flowIdProperties, itemParameter, readCommonOptions, readId, waitBusyNotice } from '../common';
 import { errorItemJson, setErrorItemJson } from '../errorItem';
 import { notSentAgain, outcomeUnknown, triesMemory } from '../tries';
 import {
@@ -191,7 +191,7 @@ export const description: INodeProperties[] = [
 
 /** The start-run body from the item's parameters; every problem is found before sending. */
 function readStartRunBody(ctx: IExecuteFunctions, itemIndex: number): JsonObject {
-	const inputsAsJson = ctx.getNodeParameter('specifyInputs', itemIndex, 'keypair') === 'json';
+	const inputsAsJson = itemParameter(ctx, 'specifyInputs', itemIndex, 'keypair') === 'json';
 	const inputs = inputsAsJson
 		? parseJsonObject(ctx.getNodeParameter('inputsJson', itemIndex, '{}'), FIELDS.inputsJson, '{"input_1": "value"}')
 		: rowsToObject(ctx.getNodeParameter('inputFields.input', itemIndex, []), {
@@ -238,9 +238,9 @@ export async function execute(
 	const path = apiPaths.startRun(flowId);
 	const body = readStartRunBody(this, itemIndex);
 	const inputsField =
-		this.getNodeParameter('specifyInputs', itemIndex, 'keypair') === 'json' ? FIELDS.inputsJson : FIELDS.inputs;
+		itemParameter(this, 'specifyInputs', itemIndex, 'keypair') === 'json' ? FIELDS.inputsJson : FIELDS.inputs;
 	const attach = readAttachFilesSettings(this, itemIndex, body, inputsField);
-	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
+	const wait = itemParameter(this, 'waitForCompletion', itemIndex, false) === true;
 	// Read before starting: a bad wait option must not leave a run behind.
 	const settings = wait ? readWaitSettings(this, itemIndex) : undefined;
 	const maxUnfinishedRuns = wait ? readMaxUnfinishedRuns(this, itemIndex) : undefined;
