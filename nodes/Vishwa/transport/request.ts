@@ -93,6 +93,8 @@ export interface VishwaRequest {
 	 * pause before a retry, such as a Retry-After, holds no place). Default: no limit.
 	 */
 	slot?: <T>(attempt: () => Promise<T>) => Promise<T>;
+	/** Ends the request as Stop does (the attempt on its way is aborted, nothing more is sent). */
+	abortSignal?: AbortSignal;
 	/** Told when an attempt is sent, and how it ended ("HTTP 500", "no answer within 30000 ms"). */
 	onSent?: () => void;
 	onAnswer?: (what: string) => void;
@@ -254,7 +256,9 @@ export async function vishwaApiRequest(
 	// n8n copies the node on every getNode(): only an error needs it.
 	const node = () => ctx.getNode();
 	const itemIndex = request.itemIndex;
-	const cancelSignal = executionCancelSignal(ctx);
+	const stopSignal = executionCancelSignal(ctx);
+	const cancelSignal =
+		request.abortSignal && stopSignal ? AbortSignal.any([stopSignal, request.abortSignal]) : (request.abortSignal ?? stopSignal);
 	let lastProblem = '';
 	const timeLeftMs = () => (request.deadlineAt === undefined ? Infinity : request.deadlineAt - Date.now());
 	// A pause before a retry never runs past the deadline (the next attempt then sees it has passed).

@@ -251,10 +251,27 @@ export async function execute(
 	// Retry-After on a start-run is the server's rate limit, so other items' start-runs do not go
 	// out meanwhile, and runs start in item order. (Status requests take a place per attempt, in the
 	// limiter's priority lane: see RunWaiter.)
-	const start = async () =>
-		await batch.requests.run(
-			async () => await uploadAndStart(this, connection, { itemIndex, flow, path, body, attach, timeoutMs, slot: undefined }),
+	const start = async () => {
+		const started = await batch.itemRequests(
+			itemIndex,
+			async () =>
+				await uploadAndStart(this, connection, {
+					itemIndex,
+					flow,
+					path,
+					body,
+					attach,
+					timeoutMs,
+					slot: undefined,
+					// Another item failed the node while this one's files were being uploaded.
+					stopped: () => batch.failed !== undefined && batch.failed !== itemIndex,
+				}),
 		);
+		// Known, for the message of a node that fails later (another item, say).
+		const runId = extractRunId(started.answer);
+		if (runId !== undefined) batch.startedRuns.set(itemIndex, runId);
+		return started;
+	};
 	if (!settings || maxUnfinishedRuns === undefined) {
 		const { answer, withAttached } = await start();
 		return { json: withAttached(toJsonObject(answer, 'response')) };
@@ -305,6 +322,8 @@ async function uploadAndStart(
 		attach: ReturnType<typeof readAttachFilesSettings>;
 		timeoutMs?: number;
 		slot: VishwaRequest['slot'];
+		/** Whether the node already fails (another item failed): then no run is started. */
+		stopped: () => boolean;
 	},
 ): Promise<{ answer: unknown; withAttached: (json: IDataObject) => IDataObject }> {
 	const { itemIndex, flow, body, attach, timeoutMs, slot } = request;
@@ -340,6 +359,10 @@ async function uploadAndStart(
 	let failure: unknown;
 	if (before?.kind === 'started') {
 		answer = before.answer;
+	} else if (request.stopped()) {
+		failure = new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: no run was started, because another item failed first`, {
+			itemIndex,
+		});
 	} else {
 		try {
 			answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex, slot });
