@@ -332,6 +332,32 @@ describe('without Continue On Fail, the first item to fail fails the node at onc
 	});
 });
 
+describe("Vishwa's rate limit on start-runs", () => {
+	test('while a start-run waits out a 429 Retry-After, no other item\'s start-run is sent; runs start in item order', async () => {
+		await fetch(`${standin.url}/__control/faults`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ route: 'start-run', kind: 429, times: 1, retryAfter: 1 }),
+		});
+		const result = await run(
+			{ operation: 'start', flowId: 'flow-instant', specifyInputs: 'json', inputsJson: '={{ JSON.stringify({ n: $json.n }) }}', options: { concurrency: 3 } },
+			{ items: itemsOf(8, 'flow-instant') },
+		);
+		expect(result.status).toBe('success');
+		const starts = requestsTo('/start-run');
+		expect(starts).toHaveLength(9); // 8 runs, one start-run refused once
+		// Items 0-2 went out together (Concurrency 3) and one of them was refused. The next start-run
+		// the stand-in got is that item's retry, not item 3's (which the other two places were free
+		// for during the Retry-After: the control, the former behaviour, sends items 3-7 meanwhile).
+		const n = (request) => JSON.parse(request.bodyExcerpt).n;
+		expect(starts.findIndex((r) => r.status === 429)).toBeLessThan(3);
+		expect(n(starts[3])).toBeLessThan(3);
+		expect(starts.slice(4).map(n)).toEqual([3, 4, 5, 6, 7]);
+		expect(apiRuns()).toHaveLength(8);
+		expect(result.json('Vishwa')).toHaveLength(8);
+	});
+});
+
 describe('Stop', () => {
 	/** Runs the workflow as n8n's Stop button would see it; resolves with the node's own end. */
 	async function runAndStop(workflowJson, stopWhen) {

@@ -1,7 +1,8 @@
+import { sleep } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { createLimiter, type Limiter } from '../core/concurrency';
-import type { VishwaConnection } from '../transport';
+import type { RateLimitGate, VishwaConnection } from '../transport';
 import { RunWaiter } from './run/waitForRun';
 
 /** How many runs a failed node's message lists by item; the rest are counted. */
@@ -15,6 +16,13 @@ export const LISTED_RUNS = 20;
 export class Batch {
 	/** Every request of the execution's items goes through this: at most Concurrency at once. */
 	readonly requests: Limiter;
+	/**
+	 * Vishwa's rate limit, for the items' uploads and start-runs: while a 429's Retry-After runs, none
+	 * of them is sent (the item that got it keeps its Concurrency place, so it goes first after).
+	 * Letting the others go would only draw more 429s, start runs out of item order and use up
+	 * their retries. Status requests of started runs are not held (each waits out its own 429).
+	 */
+	readonly rateLimit: RateLimitGate = createRateLimitGate();
 	/** Runs this execution started (or an earlier try of it, see ../tries.ts), by item index. */
 	readonly startedRuns = new Map<number, string>();
 	private waiter: RunWaiter | undefined;
@@ -94,4 +102,18 @@ export class Batch {
 		const count = `${runs.length} run${runs.length === 1 ? '' : 's'}`;
 		return `This execution started ${count}, which keep going in Vishwa (nothing was cancelled there): ${listed.join(', ')}${more > 0 ? `, and ${more} more` : ''}.`;
 	}
+}
+
+function createRateLimitGate(): RateLimitGate {
+	let until = 0;
+	return {
+		hold(ms) {
+			until = Math.max(until, Date.now() + ms);
+		},
+		async passed(signal) {
+			while (Date.now() < until && !signal?.aborted) {
+				await sleep(until - Date.now(), signal).catch(() => undefined);
+			}
+		},
+	};
 }

@@ -93,11 +93,24 @@ export interface VishwaRequest {
 	 * pause before a retry, such as a Retry-After, holds no place). Default: no limit.
 	 */
 	slot?: <T>(attempt: () => Promise<T>) => Promise<T>;
+	/**
+	 * Shared by the requests that create something (uploads, start-runs) of one execution: a 429's
+	 * Retry-After holds them all, not only the one that got it (see RateLimitGate).
+	 */
+	rateLimit?: RateLimitGate;
 	/** Ends the request as Stop does (the attempt on its way is aborted, nothing more is sent). */
 	abortSignal?: AbortSignal;
 	/** Told when an attempt is sent, and how it ended ("HTTP 500", "no answer within 30000 ms"). */
 	onSent?: () => void;
 	onAnswer?: (what: string) => void;
+}
+
+/** What the server's rate limit (HTTP 429 with Retry-After) holds back, for an execution. */
+export interface RateLimitGate {
+	/** The server asked to wait `ms` before sending again. */
+	hold(ms: number): void;
+	/** Resolves once no Retry-After is running (or at once when `signal` is aborted). */
+	passed(signal: AbortSignal | undefined): Promise<void>;
 }
 
 export interface VishwaConnection {
@@ -306,6 +319,7 @@ export async function vishwaApiRequest(
 		let failure: unknown;
 		const slot = request.slot ?? (async <T>(attempt: () => Promise<T>) => await attempt());
 		const sent = await slot(async () => {
+			await request.rateLimit?.passed(cancelSignal);
 			// The place may have come late: Stop and the deadline are checked again, and the
 			// attempt gets only the time left now.
 			if (cancelSignal?.aborted || timeLeftMs() <= 0) return false;
@@ -447,7 +461,9 @@ export async function vishwaApiRequest(
 			const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now(), answer.headers.date);
 			const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
 			if (canRetry && !tooLong) {
-				await pauseBeforeRetry(retryAfterMs ?? retryDelayMs(retry, policy));
+				const pauseMs = retryAfterMs ?? retryDelayMs(retry, policy);
+				request.rateLimit?.hold(pauseMs);
+				await pauseBeforeRetry(pauseMs);
 				continue;
 			}
 			throw apiError(

@@ -263,6 +263,7 @@ export async function execute(
 					attach,
 					timeoutMs,
 					slot: undefined,
+					rateLimit: batch.rateLimit,
 					// Another item failed the node while this one's files were being uploaded.
 					stopped: () => batch.failed !== undefined && batch.failed !== itemIndex,
 				}),
@@ -322,11 +323,12 @@ async function uploadAndStart(
 		attach: ReturnType<typeof readAttachFilesSettings>;
 		timeoutMs?: number;
 		slot: VishwaRequest['slot'];
+		rateLimit: VishwaRequest['rateLimit'];
 		/** Whether the node already fails (another item failed): then no run is started. */
 		stopped: () => boolean;
 	},
 ): Promise<{ answer: unknown; withAttached: (json: IDataObject) => IDataObject }> {
-	const { itemIndex, flow, body, attach, timeoutMs, slot } = request;
+	const { itemIndex, flow, body, attach, timeoutMs, slot, rateLimit } = request;
 	// Retry On Fail runs the node again, whole: what an earlier try already did for this item is
 	// reused, so a retry never starts a second run (or uploads the attached files again).
 	const earlier = triesMemory<EarlierTry>(ctx, 'start');
@@ -338,7 +340,7 @@ async function uploadAndStart(
 	if (!attached && attach) {
 		let uploadFailure: unknown;
 		try {
-			attached = await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs, slot });
+			attached = await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs, slot, rateLimit });
 		} catch (error) {
 			uploadFailure = error;
 		}
@@ -365,7 +367,7 @@ async function uploadAndStart(
 		});
 	} else {
 		try {
-			answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex, slot });
+			answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex, slot, rateLimit });
 			earlier?.set(itemIndex, { kind: 'started', answer, attached });
 		} catch (error) {
 			failure = error;
@@ -397,7 +399,15 @@ const FILES_NOT_STORED_TWICE = 'the files are not stored twice (and no run was s
 async function startRunRequest(
 	ctx: IExecuteFunctions,
 	connection: VishwaConnection,
-	request: { path: string; body: JsonObject; flow: string; timeoutMs?: number; itemIndex: number; slot: VishwaRequest['slot'] },
+	request: {
+		path: string;
+		body: JsonObject;
+		flow: string;
+		timeoutMs?: number;
+		itemIndex: number;
+		slot: VishwaRequest['slot'];
+		rateLimit: VishwaRequest['rateLimit'];
+	},
 ): Promise<unknown> {
 	const { flow } = request;
 	return await vishwaApiRequest(ctx, connection, {
@@ -411,5 +421,6 @@ async function startRunRequest(
 		notFoundMessage: `Flow "${flow}" was not found`,
 		lostAnswerHint: `The run of flow "${flow}" may have started anyway. Check the flow's runs in Vishwa (or, if you know its run ID, use Run > Get Status) before starting it again.`,
 		slot: request.slot,
+		rateLimit: request.rateLimit,
 	});
 }
