@@ -18,7 +18,8 @@ export class Batch {
 	readonly requests: Limiter;
 	/**
 	 * Vishwa's rate limit, for the items' uploads and start-runs: while a 429's Retry-After runs, none
-	 * of them is sent (the item that got it keeps its Concurrency place, so it goes first after).
+	 * of them is sent, and after it only the refused request's retry, until it is answered (the
+	 * item also keeps its Concurrency place).
 	 * Letting the others go would only draw more 429s, start runs out of item order and use up
 	 * their retries. Status requests of started runs are not held (each waits out its own 429).
 	 */
@@ -47,12 +48,10 @@ export class Batch {
 	 */
 	async itemRequests<T>(itemIndex: number, task: () => Promise<T>): Promise<T> {
 		return await this.requests.run(async () => {
-			try {
-				return await task();
-			} catch (error) {
-				if (this.failFast) this.fail(itemIndex);
-				throw error;
-			}
+			const outcome = task();
+			// Registered before the await below, so it runs before the place is released.
+			outcome.catch(() => (this.failFast ? this.fail(itemIndex) : undefined));
+			return await outcome;
 		});
 	}
 
@@ -104,15 +103,26 @@ export class Batch {
 	}
 }
 
+/** How often a request held by the rate limit looks again whether the holder was answered. */
+const GATE_CHECK_MS = 50;
+
 function createRateLimitGate(): RateLimitGate {
 	let until = 0;
+	let holders = 0;
 	return {
 		hold(ms) {
 			until = Math.max(until, Date.now() + ms);
+			holders++;
+			let released = false;
+			return () => {
+				if (!released) holders--;
+				released = true;
+			};
 		},
 		async passed(signal) {
-			while (Date.now() < until && !signal?.aborted) {
-				await sleep(until - Date.now(), signal).catch(() => undefined);
+			while ((holders > 0 || Date.now() < until) && !signal?.aborted) {
+				const ms = Date.now() < until ? until - Date.now() : GATE_CHECK_MS;
+				await sleep(ms, signal).catch(() => undefined);
 			}
 		},
 	};

@@ -158,9 +158,13 @@ function idsOfFailedRunItem(ctx: IExecuteFunctions, operation: string, itemIndex
 	return withRunIds(known, { flowId, runId: operation === 'start' ? undefined : given('runId') }) as IDataObject;
 }
 
-/** The options of an item that are read as numbers (and the wait's status lists), validated. */
+/**
+ * The options of an item that are read as numbers (and the wait's status lists), validated; for
+ * Start, also the whole start-run request (ids, body, files to attach).
+ */
 function checkItemOptions(ctx: IExecuteFunctions, itemIndex: number, operation: string): void {
 	readCommonOptions(ctx, itemIndex);
+	if (operation === 'start') run.start.prepare(ctx, itemIndex);
 	const waits =
 		operation === 'waitForCompletion' ||
 		(operation === 'start' && itemParameter(ctx, 'waitForCompletion', itemIndex, false) === true);

@@ -222,6 +222,39 @@ function readStartRunBody(ctx: IExecuteFunctions, itemIndex: number): JsonObject
 	});
 }
 
+interface PreparedStart {
+	flowId: string;
+	path: string;
+	body: JsonObject;
+	attach: ReturnType<typeof readAttachFilesSettings>;
+}
+
+const preparedItems = new WeakMap<object, Map<number, PreparedStart>>();
+
+/**
+ * The item's start-run request (flow, body, files to attach), read and checked once per execution:
+ * the router calls this for every item before the first request, so a bad input in any item fails
+ * the node (or, with Continue On Fail, that item) before any run is started.
+ */
+export function prepare(ctx: IExecuteFunctions, itemIndex: number): PreparedStart {
+	let items = preparedItems.get(ctx);
+	if (!items) {
+		items = new Map();
+		preparedItems.set(ctx, items);
+	}
+	let item = items.get(itemIndex);
+	if (!item) {
+		const flowId = readId(ctx, 'flowId', itemIndex);
+		const path = apiPaths.startRun(flowId);
+		const body = readStartRunBody(ctx, itemIndex);
+		const inputsField =
+			itemParameter(ctx, 'specifyInputs', itemIndex, 'keypair') === 'json' ? FIELDS.inputsJson : FIELDS.inputs;
+		item = { flowId, path, body, attach: readAttachFilesSettings(ctx, itemIndex, body, inputsField) };
+		items.set(itemIndex, item);
+	}
+	return item;
+}
+
 /**
  * POST start-run once (never repeated when the answer may be lost) and return Vishwa's answer; with
  * Wait for Completion, the final status fields on top of the start answer's. The upload and the
@@ -234,12 +267,7 @@ export async function execute(
 	connection: VishwaConnection,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
-	const flowId = readId(this, 'flowId', itemIndex);
-	const path = apiPaths.startRun(flowId);
-	const body = readStartRunBody(this, itemIndex);
-	const inputsField =
-		itemParameter(this, 'specifyInputs', itemIndex, 'keypair') === 'json' ? FIELDS.inputsJson : FIELDS.inputs;
-	const attach = readAttachFilesSettings(this, itemIndex, body, inputsField);
+	const { flowId, path, body, attach } = prepare(this, itemIndex);
 	const wait = itemParameter(this, 'waitForCompletion', itemIndex, false) === true;
 	// Read before starting: a bad wait option must not leave a run behind.
 	const settings = wait ? readWaitSettings(this, itemIndex) : undefined;
