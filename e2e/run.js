@@ -392,8 +392,8 @@ async function runVersion(version, ctx) {
       const r = await exec('e2e-trickle');
       check(r.ok, `execution failed: ${r.error && r.error.message}`, r.output);
       const out = n8n.nodeOutput(r, 'Wait');
-      check(out.length === 5 && out.every((item) => /did not finish within 3 s/.test(item.json.error)),
-        `Wait output ${JSON.stringify(out.map((item) => item.json.error))}`, r.output);
+      check(out.length === 5 && out.every((json) => /did not finish within 3 s/.test(json.error)),
+        `Wait output ${JSON.stringify(out.map((json) => json.error))}`, r.output);
       const { requests, peak } = trickler.state;
       // Without the per-attempt abort, each abandoned request stays open: 8 or more at once.
       check(requests > 2 && peak <= 2, `the trickling server saw ${requests} requests, ${peak} open at once (expected more than 2, at most 2 open)`, r.output);
