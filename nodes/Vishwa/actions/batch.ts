@@ -19,9 +19,8 @@ export class Batch {
 	/**
 	 * Vishwa's rate limit, for the items' uploads and start-runs: while a 429's Retry-After runs, none
 	 * of them is sent, and after it only the refused request's retry, until it is answered (the
-	 * item also keeps its Concurrency place).
-	 * Letting the others go would only draw more 429s, start runs out of item order and use up
-	 * their retries. Status requests of started runs are not held (each waits out its own 429).
+	 * item also keeps its Concurrency place). Letting the others go would only draw more 429s, start
+	 * runs out of item order and use up their retries. Status requests of started runs are not held (each waits out its own 429).
 	 */
 	readonly rateLimit: RateLimitGate = createRateLimitGate();
 	/** Runs this execution started (or an earlier try of it, see ../tries.ts), by item index. */
@@ -99,7 +98,7 @@ export class Batch {
 		const listed = runs.slice(0, LISTED_RUNS).map(([item, runId]) => `item ${item}: ${runId}`);
 		const more = runs.length - listed.length;
 		const count = `${runs.length} run${runs.length === 1 ? '' : 's'}`;
-		return `This execution started ${count}, which keep going in Vishwa (nothing was cancelled there): ${listed.join(', ')}${more > 0 ? `, and ${more} more` : ''}.`;
+		return `This execution started ${count}; none was cancelled in Vishwa: ${listed.join(', ')}${more > 0 ? `, and ${more} more` : ''}.`;
 	}
 }
 
