@@ -12,6 +12,8 @@
  *                                                       (writes bench/results.quick.json)
  *   npm run bench -- --only startRun,upload             some figures only
  *   npm run bench -- --out /tmp/r.json                  write elsewhere
+ *   npm run bench -- --only startRun --merge            keep the other figures of the results file
+ *                                                       (the table then says which run measured what)
  *   npm run bench -- --update-docs                      also put the table into docs/performance.md
  *                                                       (--update-readme, its former name, does the same)
  *
@@ -104,9 +106,28 @@ async function main() {
 		details[name] = { ...result.details, seconds: result.seconds };
 	}
 
+	// --merge: the figures not measured now are kept from the results file, with the date of their run.
+	let kept = {};
+	let keptDetails = {};
+	if (args.merge && fs.existsSync(out)) {
+		const previous = JSON.parse(fs.readFileSync(out, 'utf8'));
+		const detailsFile = out.replace(/\.json$/, '.details.json');
+		keptDetails = fs.existsSync(detailsFile) ? JSON.parse(fs.readFileSync(detailsFile, 'utf8')) : {};
+		const measuredKeys = new Set(Object.keys(figures));
+		const { machine: previousMachine, versions: previousVersions, ...previousFigures } = previous;
+		kept = Object.fromEntries(Object.entries(previousFigures).filter(([key]) => !measuredKeys.has(key)));
+		for (const name of only) delete keptDetails[name];
+		kept.machine = {
+			figuresMeasured: only,
+			otherFiguresFrom: previousMachine?.otherFiguresFrom ?? previousMachine?.date,
+			otherFiguresCommit: previousMachine?.otherFiguresCommit ?? previousVersions?.commit,
+		};
+	}
 	const results = {
+		...kept,
 		...figures,
 		machine: {
+			...kept.machine,
 			...machine(),
 			loadAverage1m: Number(load.toFixed(2)),
 			date: startedAt.toISOString(),
@@ -116,6 +137,7 @@ async function main() {
 		versions: versions(),
 	};
 	fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+	Object.assign(details, { ...keptDetails, ...details });
 	fs.writeFileSync(out.replace(/\.json$/, '.details.json'), `${JSON.stringify(details, null, 2)}\n`);
 	const table = renderTable(results, details);
 	process.stdout.write(`\n${table}\n\nFigures written to ${path.relative(process.cwd(), out) || out}\n`);

@@ -158,6 +158,63 @@ function errorOutputWorkflow({ id = 'e2e-error-output', name = 'e2e: error outpu
   };
 }
 
+const TRICKLE_CRED = { vishwaApi: { id: 'vishwa-trickle', name: 'Vishwa API (answers trickle in)' } };
+
+/**
+ * A Vishwa that never finishes an answer: every request gets a status line and the start of a JSON
+ * body, then a space every 100 ms. Counts the connections open at once (each request comes on its
+ * own connection: n8n builds a new HTTP agent per request).
+ */
+async function startTrickler() {
+  const http = require('http');
+  const state = { open: 0, peak: 0, requests: 0 };
+  const server = http.createServer((req, res) => {
+    state.requests += 1;
+    state.open += 1;
+    state.peak = Math.max(state.peak, state.open);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"run_status":');
+    const timer = setInterval(() => res.write(' '), 100);
+    res.on('close', () => {
+      clearInterval(timer);
+      state.open -= 1;
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    state,
+    url: `http://127.0.0.1:${server.address().port}`,
+    reset() { Object.assign(state, { peak: state.open, requests: 0 }); },
+    async close() { server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)); },
+  };
+}
+
+/**
+ * Wait for Completion on 5 runs of a Vishwa whose answers trickle in: Concurrency 2, Request
+ * Timeout 0.5 s, Maximum Wait 3 s, Continue On Fail. Each status request is given up at 0.5 s;
+ * the per-attempt abort must close its connection, so at most 2 are ever open at the server.
+ */
+function trickleWorkflow() {
+  const wait = vishwaNode(uuid(52), 'Wait', { resource: 'run', operation: 'waitForCompletion', flowId: 'flow-t', runId: '={{ $json.run }}',
+    waitOptions: { pollInterval: 0.2, maxWait: 3 }, options: { concurrency: 2, timeout: 500 } }, 220);
+  wait.credentials = TRICKLE_CRED;
+  wait.onError = 'continueRegularOutput';
+  return {
+    id: 'e2e-trickle',
+    name: 'e2e: status answers that trickle in are closed at the Request Timeout',
+    nodes: [
+      manualTrigger(uuid(50)),
+      { id: uuid(51), name: 'Five Runs', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [0, 0],
+        parameters: { mode: 'raw', jsonOutput: '{"runs": [{"run": "run_t1"}, {"run": "run_t2"}, {"run": "run_t3"}, {"run": "run_t4"}, {"run": "run_t5"}]}', options: {} } },
+      { id: uuid(53), name: 'One Item Each', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [110, 0],
+        parameters: { fieldToSplitOut: 'runs', options: {} } },
+      wait,
+    ],
+    connections: { Start: link('Five Runs'), 'Five Runs': link('One Item Each'), 'One Item Each': link('Wait') },
+    settings: { executionOrder: 'v1' },
+  };
+}
+
 /** The scheduled example, runnable by `n8n execute` (which starts at a Manual Trigger only). */
 function scheduleOnce(example, id, flowId) {
   const wf = JSON.parse(JSON.stringify(example));
@@ -188,7 +245,7 @@ function redirectCredential(standin, redirector) {
 // ---------- one n8n version ----------
 
 async function runVersion(version, ctx) {
-  const { standin, tgz, opts, results, redirector, elsewhere } = ctx;
+  const { standin, tgz, opts, results, redirector, elsewhere, trickler } = ctx;
   const label = (name) => `${version} ${name}`;
   let currentOutput = '';
   async function runCase(name, fn) {
@@ -241,8 +298,9 @@ async function runVersion(version, ctx) {
       const pkg = n8n.installPackageTarball(inst.userFolder, tgz);
       check(pkg.dir.endsWith(path.join('.n8n', 'nodes', 'node_modules', 'n8n-nodes-vishwa')), `package laid out at ${pkg.dir}`);
       await n8n.importCredentials(inst, [vishwa.standinCredential(standin), redirectCredential(standin, redirector),
-        mcp.wrongKeyCredential(standin, wrongKey), agent.openAiCredential(model)]);
-      const extra = [statusWorkflow(), errorWorkflow(), errorOutputWorkflow(), redirectWorkflow(),
+        mcp.wrongKeyCredential(standin, wrongKey), agent.openAiCredential(model),
+        { ...TRICKLE_CRED.vishwaApi, type: 'vishwaApi', data: { apiKey: standin.apiKey, baseUrl: trickler.url } }]);
+      const extra = [statusWorkflow(), errorWorkflow(), errorOutputWorkflow(), redirectWorkflow(), trickleWorkflow(),
         errorOutputWorkflow({ id: 'e2e-retry-on-fail', name: 'e2e: Retry On Fail starts no run twice', settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 100 }, n: 40 }),
         scheduleOnce(scheduleEx, 'e2e-schedule-ok', 'flow-ok'),
         scheduleOnce(scheduleEx, 'e2e-schedule-fail', 'flow-fail'), scheduleLive(scheduleEx),
@@ -327,6 +385,19 @@ async function runVersion(version, ctx) {
       check(elsewhere.requests.length === 0, `the other origin received ${elsewhere.requests.length} request(s)${elsewhere.carriedKey(standin.apiKey) ? ' WITH THE API KEY' : ''}`, '');
       check(!r.output.includes(standin.apiKey), 'the API key appears in the n8n output', '');
       return `exit ${r.code}: ${msg}`;
+    });
+
+    if (!opts.onlyActive) await runCase('trickling status answers: each attempt closes its connection when given up (Concurrency 2)', async () => {
+      trickler.reset();
+      const r = await exec('e2e-trickle');
+      check(r.ok, `execution failed: ${r.error && r.error.message}`, r.output);
+      const out = n8n.nodeOutput(r, 'Wait');
+      check(out.length === 5 && out.every((json) => /did not finish within 3 s/.test(json.error)),
+        `Wait output ${JSON.stringify(out.map((json) => json.error))}`, r.output);
+      const { requests, peak } = trickler.state;
+      // Without the per-attempt abort, each abandoned request stays open: 8 or more at once.
+      check(requests > 2 && peak <= 2, `the trickling server saw ${requests} requests, ${peak} open at once (expected more than 2, at most 2 open)`, r.output);
+      return `${requests} status requests, at most ${peak} open at once`;
     });
 
     if (!opts.onlyActive) await runCase('error output: good item on the success branch, bad one on the error branch, paired', async () => {
@@ -631,6 +702,7 @@ async function main() {
   const elsewhere = await startRecordingServer();
   const redirector = await startFaultyProxy(standin.url);
   redirector.addFault({ route: '*', kind: 'redirect', to: elsewhere.url, status: 302, times: Infinity });
+  const trickler = await startTrickler();
   log(`stand-in at ${standin.url}; package ${path.basename(tgz)}`);
   const results = [];
   const installs = {};
@@ -658,7 +730,7 @@ async function main() {
     for (const version of opts.versions) {
       log(`\n== n8n ${version} ==`);
       try {
-        await runVersion(version, { standin, tgz, opts, results, installs, redirector, elsewhere });
+        await runVersion(version, { standin, tgz, opts, results, installs, redirector, elsewhere, trickler });
       } catch (err) {
         results.push({ name: `${version} setup`, ok: false, err });
         log(`  FAIL ${version}: ${err.message}`);
@@ -668,6 +740,7 @@ async function main() {
     vishwa.killChildProcessGroups('SIGKILL');
     await redirector.close();
     await elsewhere.close();
+    await trickler.close();
     await standin.close();
     fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
   }

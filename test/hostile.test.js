@@ -191,12 +191,14 @@ describe('Run > Start', () => {
 		expect(apiRuns()).toHaveLength(2);
 	});
 
-	test('without Continue On Fail the node fails with the hostile item\'s error, after the others ran', async () => {
+	test('without Continue On Fail the node fails with the hostile item\'s error before any run is started', async () => {
 		const result = await run(START, sandwich({ json: { flow: '..' } }), { continueOnFail: false });
 		expect(result.status).toBe('error');
 		expect(result.error.message).toBe('Item 1: Flow ID ".." is not a valid id');
 		expect(result.error.name).toBe('NodeOperationError');
-		expect(apiRuns().map((r) => r.inputs.i).sort()).toEqual([0, 2]);
+		// Every item's request is checked before the first is sent (formerly items 0 and 2 ran first).
+		expect(apiRuns()).toHaveLength(0);
+		expect(standin.state.requests).toHaveLength(0);
 	});
 });
 

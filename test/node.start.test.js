@@ -209,8 +209,10 @@ describe('bad input is refused before anything is sent, naming item and field', 
 		);
 		expect(result.status).toBe('error');
 		expect(result.error.message).toMatch(/^Item 2: Inputs \(JSON\) must be a JSON object/);
-		// The good items were still sent, once each.
-		expect(sentBodies()).toEqual([{ a: 1 }, { a: 2 }]);
+		// Found before anything is sent: the node fails, so no run is started for the good items either
+		// (formerly they were started, and the node failed only after their runs existed).
+		expect(sentBodies()).toEqual([]);
+		expect(standin.state.requests).toHaveLength(0);
 	});
 });
 

@@ -26,19 +26,20 @@ const statusRequestsOf = (runId) => requestsTo('/status').filter((r) => r.path.i
 const apiRuns = () => standin.state.runs.filter((run) => run.createdBy === 'api');
 const time = (iso) => Date.parse(iso);
 
-function vishwaNode(parameters, { continueOnFail } = {}) {
+function vishwaNode(parameters, { continueOnFail, nodeSettings } = {}) {
 	return {
 		name: 'Vishwa',
 		type: TYPES.vishwa,
 		parameters: { resource: 'run', ...parameters },
 		...(continueOnFail ? { continueOnFail: true } : {}),
+		...nodeSettings,
 	};
 }
 
-function workflowOf(parameters, { items, continueOnFail } = {}) {
+function workflowOf(parameters, { items, continueOnFail, nodeSettings } = {}) {
 	const nodes = [];
 	if (items) nodes.push({ name: 'Items', type: TYPES.items, parameters: { items: JSON.stringify(items) } });
-	nodes.push(vishwaNode(parameters, { continueOnFail }));
+	nodes.push(vishwaNode(parameters, { continueOnFail, nodeSettings }));
 	return linearWorkflow(nodes);
 }
 
@@ -217,19 +218,6 @@ describe('per item, as with one wait', () => {
 		expect(result.output('Vishwa').map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 	});
 
-	test('without Continue On Fail the first failed item fails the node, after the others are done; no run started twice', async () => {
-		standin.state.setFlow({ id: 'flow-bad', durationMs: 100, outcome: 'failed' });
-		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1 } }), {
-			items: [{ flow: 'flow-ok', n: 0 }, { flow: 'flow-bad', n: 1 }, { flow: 'flow-ok', n: 2 }],
-		});
-		expect(result.status).toBe('error');
-		const runs = apiRuns();
-		expect(runs).toHaveLength(3);
-		expect(result.error.message).toBe(`Run "${runs[1].run_id}" of flow "flow-bad" failed (status "failed")`);
-		// The other runs were still waited on to the end.
-		for (const r of [runs[0], runs[2]]) expect(statusRequestsOf(r.run_id).length).toBeGreaterThan(0);
-	});
-
 	test('Maximum Wait bounds a stalled status request: it gets only the time left, then the item fails as timed out', async () => {
 		standin.state.setFlow({ id: 'flow-forever', durationMs: null });
 		// Every status request stalls for 20 s (the Request Timeout is 30 s).
@@ -255,6 +243,124 @@ describe('per item, as with one wait', () => {
 		// One status request per run: no retry after the deadline.
 		await delay(300);
 		for (const r of runs) expect(statusRequestsOf(r.run_id)).toHaveLength(1);
+	});
+});
+
+describe('without Continue On Fail, the first item to fail fails the node at once', () => {
+	const listed = (error) => [...String(error.description).matchAll(/item (\d+): ([\w-]+)/g)].map(([, item, runId]) => [Number(item), runId]);
+
+	test('the other runs are no longer waited on (they keep going in Vishwa), and the message names every run started', async () => {
+		standin.state.setFlow({ id: 'flow-bad', durationMs: 100, outcome: 'failed' });
+		standin.state.setFlow({ id: 'flow-long', durationMs: null });
+		// Maximum Wait 30 s: the former behaviour (wait for every other item first) ends only then.
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: 30 } }), {
+			items: [{ flow: 'flow-long', n: 0 }, { flow: 'flow-bad', n: 1 }, { flow: 'flow-long', n: 2 }],
+		});
+		expect(result.status).toBe('error');
+		const runs = apiRuns();
+		expect(runs).toHaveLength(3);
+		expect(result.error.message).toBe(`Run "${runs[1].run_id}" of flow "flow-bad" failed (status "failed")`);
+		expect(result.error.description).toContain('This execution started 3 runs');
+		expect(listed(result.error)).toEqual(runs.map((r, item) => [item, r.run_id]));
+		// The node ended while the other runs were still going (they have no end) and asks no more:
+		// each got its first status request (due with the failed run's) and at most one on its way
+		// when the node failed; still waited on, they would be asked every 0.1-0.5 s.
+		await delay(1000);
+		for (const r of [runs[0], runs[2]]) expect(statusRequestsOf(r.run_id).length).toBeLessThanOrEqual(2);
+		for (const r of [runs[0], runs[2]]) expect(standin.state.runs.find((x) => x.run_id === r.run_id).status).toBe('running');
+	});
+
+	test('start-runs still waiting for a Concurrency place are never sent', async () => {
+		const result = await run(startAndWait({ options: { concurrency: 1 } }), {
+			items: [{ flow: 'flow-nope', n: 0 }, ...itemsOf(4, 'flow-instant').slice(1)],
+		});
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/Flow "flow-nope" was not found/);
+		// The control: the former behaviour sent the other 3 items' start-runs and waited on their runs.
+		expect(requestsTo('/start-run')).toHaveLength(1);
+		expect(apiRuns()).toHaveLength(0);
+		expect(String(result.error.description)).not.toContain('This execution started');
+	});
+
+	test('Get Status (items in lanes) starts no item after the failed one', async () => {
+		const result = await run(
+			{ operation: 'getStatus', flowId: 'flow-instant', runId: '={{ $json.run }}', options: { concurrency: 1 } },
+			{ items: [{ run: 'no-such-run' }, { run: 'no-such-run-1' }, { run: 'no-such-run-2' }] },
+		);
+		expect(result.status).toBe('error');
+		expect(requestsTo('/status')).toHaveLength(1);
+	});
+
+	test('more than 20 runs: 20 listed by item, the others counted', async () => {
+		standin.state.setFlow({ id: 'flow-bad', durationMs: 100, outcome: 'failed' });
+		standin.state.setFlow({ id: 'flow-long', durationMs: null });
+		// The failing item is the last: its run starts after every other one (one queue, in item order).
+		const items = itemsOf(25, (n) => (n === 24 ? 'flow-bad' : 'flow-long'));
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: 30 } }), { items });
+		expect(result.status).toBe('error');
+		const runs = apiRuns();
+		expect(runs).toHaveLength(25);
+		expect(result.error.description).toContain('This execution started 25 runs');
+		// Which item started which run: the stand-in creates runs in the order of the start-runs it got.
+		const byItem = new Map(requestsTo('/start-run').map((request, k) => [JSON.parse(request.bodyExcerpt).n, runs[k].run_id]));
+		const shown = listed(result.error);
+		expect(shown).toEqual(Array.from({ length: 20 }, (_, n) => [n, byItem.get(n)]));
+		expect(result.error.description).toMatch(/, and 5 more\.$/);
+	});
+
+	test('Retry On Fail waits again on the runs the failed try started, and starts none twice', async () => {
+		// Item 1's run takes 1.5 s, its Maximum Wait is 0.5 s: the first try fails at item 1 (and stops
+		// waiting on item 0's run); a later try waits on the same two runs until they are done.
+		standin.state.setFlow({ id: 'flow-a', durationMs: 800 });
+		standin.state.setFlow({ id: 'flow-b', durationMs: 1500 });
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: 0.5 } }), {
+			items: [{ flow: 'flow-a', n: 0 }, { flow: 'flow-b', n: 1 }],
+			nodeSettings: { retryOnFail: true, maxTries: 5, waitBetweenTries: 600 },
+		});
+		expect(result.status).toBe('success');
+		const runs = apiRuns();
+		expect(runs).toHaveLength(2);
+		expect(requestsTo('/start-run')).toHaveLength(2);
+		expect(result.json('Vishwa').map((json) => json.run_id)).toEqual(runs.map((r) => r.run_id));
+		const finalStatus = (r) => standin.state.runs.find((x) => x.run_id === r.run_id).status;
+		expect(result.json('Vishwa').map((json) => json.run_status)).toEqual(runs.map(finalStatus));
+		expect(runs.map((r) => standin.state.runs.find((x) => x.run_id === r.run_id).outcome ?? 'ok')).not.toContain('failed');
+		// Item 1's run was waited on in more than one try: some of its status requests came after
+		// the first try's Maximum Wait had run out.
+		const firstTryEnd = time(requestsTo('/start-run')[1].time) + 500;
+		expect(statusRequestsOf(runs[1].run_id).some((r) => time(r.time) > firstTryEnd + 100)).toBe(true);
+	});
+});
+
+describe("Vishwa's rate limit on start-runs", () => {
+	test('while a start-run waits out a 429 Retry-After, no other item\'s start-run is sent, then its retry goes alone until answered', async () => {
+		await fetch(`${standin.url}/__control/faults`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ route: 'start-run', kind: 429, times: 1, retryAfter: 1 }),
+		});
+		// Start-runs are answered after 300 ms, the 429 at once: the client knows of the rate limit
+		// while the other two items' start-runs are still out, so which requests follow is certain.
+		standin.state.setFlow({ id: 'flow-rl', responseDelayMs: 300 });
+		const result = await run(
+			{ operation: 'start', flowId: 'flow-rl', specifyInputs: 'json', inputsJson: '={{ JSON.stringify({ n: $json.n }) }}', options: { concurrency: 3 } },
+			{ items: itemsOf(8, 'flow-rl') },
+		);
+		expect(result.status).toBe('success');
+		const starts = requestsTo('/start-run');
+		expect(starts).toHaveLength(9); // 8 runs, one start-run refused once
+		// Items 0-2 went out together (Concurrency 3) and one of them was refused. The next start-run
+		// the stand-in got is that item's retry, not item 3's (which the other two places were free
+		// for during the Retry-After: the control, the former behaviour, sends items 3-7 meanwhile).
+		const n = (request) => JSON.parse(request.bodyExcerpt).n;
+		expect(starts.findIndex((r) => r.status === 429)).toBeLessThan(3);
+		expect(n(starts[3])).toBeLessThan(3);
+		// (Items 3-7 then share the places: sent together, they may arrive in any order.)
+		expect(starts.slice(4).map(n).sort()).toEqual([3, 4, 5, 6, 7]);
+		// And the others waited for the retry's answer (it tells whether the limit is over).
+		expect(time(starts[4].time)).toBeGreaterThanOrEqual(time(starts[3].doneTime));
+		expect(apiRuns()).toHaveLength(8);
+		expect(result.json('Vishwa')).toHaveLength(8);
 	});
 });
 

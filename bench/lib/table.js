@@ -80,7 +80,10 @@ function docBlock(r, details) {
 		`Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${v.node},`
 			+ ` n8n-core ${v['n8n-core']}${v['n8n-nodes-base'] ? `, n8n-nodes-base ${v['n8n-nodes-base']}` : ''}`
 			+ `${v.commit ? `, commit ${v.commit}` : ''}; load average ${m.loadAverage1m} when the run started`
-			+ ` (${m.seconds ? `${Math.round(m.seconds / 60)} minutes` : 'one run'}).`,
+			+ ` (${m.seconds ? `${Math.round(m.seconds / 60)} minutes` : 'one run'}).`
+			+ (m.figuresMeasured && m.otherFiguresFrom
+				? ` That run measured ${m.figuresMeasured.join(', ')}; the other figures are from the run of ${String(m.otherFiguresFrom).slice(0, 10)}${m.otherFiguresCommit ? ` (commit ${m.otherFiguresCommit})` : ''}.`
+				: ''),
 		'',
 		renderTable(r, details),
 		TABLE_END,

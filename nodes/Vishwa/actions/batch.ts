@@ -1,8 +1,12 @@
+import { sleep } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { createLimiter, type Limiter } from '../core/concurrency';
-import type { VishwaConnection } from '../transport';
+import type { RateLimitGate, VishwaConnection } from '../transport';
 import { RunWaiter } from './run/waitForRun';
+
+/** How many runs a failed node's message lists by item; the rest are counted. */
+export const LISTED_RUNS = 20;
 
 /**
  * What the items of one execution share: Concurrency bounds the requests in flight (uploads,
@@ -12,20 +16,48 @@ import { RunWaiter } from './run/waitForRun';
 export class Batch {
 	/** Every request of the execution's items goes through this: at most Concurrency at once. */
 	readonly requests: Limiter;
+	/**
+	 * Vishwa's rate limit, for the items' uploads and start-runs: while a 429's Retry-After runs, none
+	 * of them is sent, and after it only the refused request's retry, until it is answered (the
+	 * item also keeps its Concurrency place). Letting the others go would only draw more 429s, start
+	 * runs out of item order and use up their retries. Status requests of started runs are not held (each waits out its own 429).
+	 */
+	readonly rateLimit: RateLimitGate = createRateLimitGate();
+	/** Runs this execution started (or an earlier try of it, see ../tries.ts), by item index. */
+	readonly startedRuns = new Map<number, string>();
 	private waiter: RunWaiter | undefined;
 	private runSlots: Limiter | undefined;
+	private failedItem: number | undefined;
+	/** Aborted when the node fails: ends the status requests still on their way. */
+	private readonly failing = new AbortController();
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly connection: VishwaConnection,
 		readonly concurrency: number,
+		/** Without Continue On Fail: the first item to fail fails the node (see fail). */
+		private readonly failFast = false,
 	) {
 		this.requests = createLimiter(concurrency);
 	}
 
+	/**
+	 * Runs an item's requests in one Concurrency place. Without Continue On Fail, an item failing
+	 * here fails the node before its place is given to the next waiting item.
+	 */
+	async itemRequests<T>(itemIndex: number, task: () => Promise<T>): Promise<T> {
+		return await this.requests.run(async () => {
+			const outcome = task();
+			// Registered before the await below, so it runs before the place is released.
+			outcome.catch(() => (this.failFast ? this.fail(itemIndex) : undefined));
+			return await outcome;
+		});
+	}
+
 	/** The execution's one waiter, created on first use. */
 	runWaiter(): RunWaiter {
-		this.waiter ??= new RunWaiter(this.ctx, this.connection, this.requests);
+		this.waiter ??= new RunWaiter(this.ctx, this.connection, this.requests, this.failing.signal);
+		if (this.failedItem !== undefined) this.waiter.abandon(this.failedItem);
 		return this.waiter;
 	}
 
@@ -34,4 +66,63 @@ export class Batch {
 		this.runSlots ??= createLimiter(limit);
 		return this.runSlots;
 	}
+
+	/** The item whose failure ends the node (without Continue On Fail), once one failed. */
+	get failed(): number | undefined {
+		return this.failedItem;
+	}
+
+	/**
+	 * Item `itemIndex` failed and the node fails with it, as n8n's item-by-item loop would stop at it:
+	 * nothing more is sent (requests waiting for a place are dropped, no run is started after this),
+	 * and no run is waited on any more. Requests already on their way finish, so the runs they start
+	 * are known (and a Retry On Fail waits on them instead of starting them again).
+	 */
+	fail(itemIndex: number): void {
+		if (this.failedItem !== undefined) return;
+		this.failedItem = itemIndex;
+		const stopped = new Error(`Not done: item ${itemIndex} failed first`);
+		this.requests.close(stopped);
+		this.runSlots?.close(stopped);
+		this.waiter?.abandon(itemIndex);
+		this.failing.abort(stopped);
+	}
+
+	/**
+	 * The runs this execution started, for the failed node's message (item index and run ID), so the
+	 * user can find them in Vishwa: the first LISTED_RUNS by item, then how many more.
+	 */
+	describeStartedRuns(): string | undefined {
+		if (this.startedRuns.size === 0) return undefined;
+		const runs = [...this.startedRuns].sort(([a], [b]) => a - b);
+		const listed = runs.slice(0, LISTED_RUNS).map(([item, runId]) => `item ${item}: ${runId}`);
+		const more = runs.length - listed.length;
+		const count = `${runs.length} run${runs.length === 1 ? '' : 's'}`;
+		return `This execution started ${count}; none was cancelled in Vishwa: ${listed.join(', ')}${more > 0 ? `, and ${more} more` : ''}.`;
+	}
+}
+
+/** How often a request held by the rate limit looks again whether the holder was answered. */
+const GATE_CHECK_MS = 50;
+
+function createRateLimitGate(): RateLimitGate {
+	let until = 0;
+	let holders = 0;
+	return {
+		hold(ms) {
+			until = Math.max(until, Date.now() + ms);
+			holders++;
+			let released = false;
+			return () => {
+				if (!released) holders--;
+				released = true;
+			};
+		},
+		async passed(signal) {
+			while ((holders > 0 || Date.now() < until) && !signal?.aborted) {
+				const ms = Date.now() < until ? until - Date.now() : GATE_CHECK_MS;
+				await sleep(ms, signal).catch(() => undefined);
+			}
+		},
+	};
 }

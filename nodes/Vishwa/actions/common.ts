@@ -27,9 +27,29 @@ export const commonOptions: INodeProperties[] = [
 	},
 ];
 
+/**
+ * Parameters read more than once for an item (checked before the first request, then used by the
+ * operation and the router), read once per execution: n8n resolves and copies a parameter on every
+ * getNodeParameter call. The values are shared between readers, who never change them.
+ */
+const parameterMemos = new WeakMap<object, Map<string, unknown>>();
+
+export function itemParameter<T = unknown>(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback: unknown): T {
+	let memo = parameterMemos.get(ctx);
+	if (!memo) {
+		memo = new Map();
+		parameterMemos.set(ctx, memo);
+	}
+	const key = `${itemIndex}:${name}`;
+	if (memo.has(key)) return memo.get(key) as T;
+	const value = ctx.getNodeParameter(name, itemIndex, fallback) as T;
+	memo.set(key, value);
+	return value;
+}
+
 /** The item's validated common options (a VishwaInputError names a bad one). */
 export function readCommonOptions(ctx: IExecuteFunctions, itemIndex: number): { timeoutMs: number | undefined } {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = itemParameter<IDataObject>(ctx, 'options', itemIndex, {});
 	// Concurrency is node-wide (see readConcurrency), but a bad value in any item is that item's error.
 	readNumberOption(options.concurrency, NUMBER_RULES.concurrency);
 	return { timeoutMs: readNumberOption(options.timeout, NUMBER_RULES.requestTimeout) };
@@ -40,7 +60,7 @@ export function readCommonOptions(ctx: IExecuteFunctions, itemIndex: number): { 
  * first item's (the first valid one's, when an earlier item's is refused).
  */
 export function readConcurrency(ctx: IExecuteFunctions, itemIndex: number): number {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = itemParameter<IDataObject>(ctx, 'options', itemIndex, {});
 	return readNumberOption(options.concurrency, NUMBER_RULES.concurrency) ?? DEFAULT_CONCURRENCY;
 }
 
@@ -180,7 +200,14 @@ export const runIdProperties = (operations: string[], description?: string): INo
  * version 1's plain text. What is not text is passed on for idSegment to reject by name.
  */
 export function readId(ctx: IExecuteFunctions, name: 'flowId' | 'runId', itemIndex: number): string {
-	const value = ctx.getNodeParameter(name, itemIndex, undefined, { extractValue: true }) as unknown;
+	let memo = parameterMemos.get(ctx);
+	if (!memo) {
+		memo = new Map();
+		parameterMemos.set(ctx, memo);
+	}
+	const key = `${itemIndex}:${name}:id`;
+	if (!memo.has(key)) memo.set(key, ctx.getNodeParameter(name, itemIndex, undefined, { extractValue: true }));
+	const value = memo.get(key);
 	// A locator value n8n could not unwrap (a saved workflow edited by hand, say).
 	if (value !== null && typeof value === 'object' && '__rl' in value) return (value as unknown as { value: string }).value;
 	return value as string;

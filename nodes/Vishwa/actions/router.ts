@@ -6,7 +6,7 @@ import { VishwaInputError } from '../core/errors';
 import { extractRunId, withRunIds } from '../core/responses';
 import { getVishwaConnection, type VishwaConnection } from '../transport';
 import { Batch } from './batch';
-import { DEFAULT_CONCURRENCY, readCommonOptions, readConcurrency, readId } from './common';
+import { DEFAULT_CONCURRENCY, itemParameter, readCommonOptions, readConcurrency, readId } from './common';
 import { errorItemJson } from './errorItem';
 import { errorItem, usesErrorOutput } from './errorItems';
 import { readMaxUnfinishedRuns, readWaitSettings } from './run/waitForRun';
@@ -63,7 +63,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const maxUnfinishedRuns =
 		operation === 'start'
 			? firstValid(items.length, (itemIndex) =>
-					this.getNodeParameter('waitForCompletion', itemIndex, false) === true
+					itemParameter(this, 'waitForCompletion', itemIndex, false) === true
 						? readMaxUnfinishedRuns(this, itemIndex)
 						: undefined,
 				)
@@ -83,7 +83,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const connection = await getVishwaConnection(this);
 	const errorOutput = usesErrorOutput(this.getNode());
-	const batch = new Batch(this, connection, concurrency);
+	const batch = new Batch(this, connection, concurrency, !this.continueOnFail());
 	// Its first caller sets the limit for every item (see Batch.unfinishedRuns).
 	if (maxUnfinishedRuns !== undefined) batch.unfinishedRuns(maxUnfinishedRuns);
 
@@ -101,17 +101,30 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const fields = resource === 'run' ? idsOfFailedRunItem(this, operation, itemIndex, known) : known;
 				return errorItem(error, itemIndex, errorOutput, fields);
 			}
+			// The first item to fail fails the node, as n8n's item-by-item loop would stop at it.
+			batch.fail(itemIndex); // (no-op when an item failed before)
+			if (batch.failed === itemIndex) firstError ??= error;
 			return error;
 		}
 	};
+	let firstError: NodeOperationError | undefined;
 	const results = sharesRequests(resource, operation)
 		? await Promise.all(items.map(async (_item, itemIndex) => await runItem(itemIndex)))
-		: await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => await runItem(itemIndex));
+		: await mapWithConcurrency(
+				items,
+				concurrency,
+				async (_item, itemIndex) => await runItem(itemIndex),
+				() => batch.failed !== undefined,
+			);
 
-	// Without Continue On Fail the first failed item (in input order) fails the node, after every
-	// other item has finished, so no request is left half-way.
-	const firstError = results.find((result): result is NodeOperationError => result instanceof Error);
-	if (firstError) throw firstError;
+	// Without Continue On Fail the node fails with the first item that failed. Nothing was sent after
+	// it, no run was waited on any more, and the requests already on their way were let finish, so
+	// the message can name every run this execution started.
+	if (firstError) {
+		const runs = batch.describeStartedRuns();
+		if (runs) firstError.description = [firstError.description, runs].filter(Boolean).join(' ');
+		throw firstError;
+	}
 	return [results as INodeExecutionData[]];
 }
 
@@ -145,12 +158,16 @@ function idsOfFailedRunItem(ctx: IExecuteFunctions, operation: string, itemIndex
 	return withRunIds(known, { flowId, runId: operation === 'start' ? undefined : given('runId') }) as IDataObject;
 }
 
-/** The options of an item that are read as numbers (and the wait's status lists), validated. */
+/**
+ * The options of an item that are read as numbers (and the wait's status lists), validated; for
+ * Start, also the whole start-run request (ids, body, files to attach).
+ */
 function checkItemOptions(ctx: IExecuteFunctions, itemIndex: number, operation: string): void {
 	readCommonOptions(ctx, itemIndex);
+	if (operation === 'start') run.start.prepare(ctx, itemIndex);
 	const waits =
 		operation === 'waitForCompletion' ||
-		(operation === 'start' && ctx.getNodeParameter('waitForCompletion', itemIndex, false) === true);
+		(operation === 'start' && itemParameter(ctx, 'waitForCompletion', itemIndex, false) === true);
 	if (!waits) return;
 	readWaitSettings(ctx, itemIndex);
 	if (operation === 'start') readMaxUnfinishedRuns(ctx, itemIndex);

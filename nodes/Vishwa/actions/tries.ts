@@ -22,7 +22,7 @@ const memories = new WeakMap<object, Map<string, Map<number, unknown>>>();
  * (nothing will run again) or the context has no execution data.
  */
 export function triesMemory<T>(ctx: IExecuteFunctions, name: string): Map<number, T> | undefined {
-	if (ctx.getNode().retryOnFail !== true) return undefined;
+	if (!retriesOn(ctx)) return undefined;
 	const getExecuteData = (ctx as Partial<IExecuteFunctions>).getExecuteData;
 	const key: unknown = typeof getExecuteData === 'function' ? getExecuteData.call(ctx) : undefined;
 	if (key === null || typeof key !== 'object') return undefined;
@@ -63,4 +63,15 @@ export function notSentAgain(error: Error & { description?: string | null }, con
 		error.description = [error.description, note].filter(Boolean).join(' ');
 	}
 	return error;
+}
+
+/** Whether Retry On Fail is on, read once per execution (n8n copies the whole node on getNode()). */
+const retrySettings = new WeakMap<object, boolean>();
+function retriesOn(ctx: IExecuteFunctions): boolean {
+	let on = retrySettings.get(ctx);
+	if (on === undefined) {
+		on = ctx.getNode().retryOnFail === true;
+		retrySettings.set(ctx, on);
+	}
+	return on;
 }

@@ -7,12 +7,14 @@ export async function mapWithConcurrency<T, R>(
 	items: readonly T[],
 	limit: number,
 	worker: (item: T, index: number) => Promise<R>,
+	/** Checked before each item: once true, no further item is started (their results stay empty). */
+	stopped: () => boolean = () => false,
 ): Promise<R[]> {
 	const results = new Array<R>(items.length);
 	let next = 0;
 	const lanes = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
 	const runLane = async () => {
-		while (next < items.length) {
+		while (next < items.length && !stopped()) {
 			const index = next++;
 			results[index] = await worker(items[index], index);
 		}
@@ -35,19 +37,26 @@ export interface Limiter {
 	readonly queued: number;
 	/** The most tasks that ever ran at once. */
 	readonly peak: number;
+	/**
+	 * Refuses every task still waiting for its turn, and every later one, with `error` (they never
+	 * run); tasks already running finish.
+	 */
+	close(error: Error): void;
 }
 
 /** A limiter; `Infinity` (or 0 / not a number) means no limit. */
 export function createLimiter(limit: number): Limiter {
 	const max = Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : Infinity;
-	const waiting: Array<() => void> = [];
-	const waitingFirst: Array<() => void> = [];
+	type Turn = { start: () => void; refuse: (error: Error) => void };
+	const waiting: Turn[] = [];
+	const waitingFirst: Turn[] = [];
 	let active = 0;
 	let peak = 0;
+	let closedWith: Error | undefined;
 	const release = () => {
 		const next = waitingFirst.shift() ?? waiting.shift();
 		// The freed place goes straight to the next task, so `active` stays within the limit.
-		if (next) next();
+		if (next) next.start();
 		else active--;
 	};
 	return {
@@ -60,9 +69,14 @@ export function createLimiter(limit: number): Limiter {
 		get peak() {
 			return peak;
 		},
+		close(error: Error) {
+			closedWith ??= error;
+			for (const turn of waitingFirst.splice(0).concat(waiting.splice(0))) turn.refuse(closedWith);
+		},
 		async run<T>(task: () => Promise<T>, priority = false): Promise<T> {
+			if (closedWith) throw closedWith;
 			if (active < max) active++;
-			else await new Promise<void>((resolve) => (priority ? waitingFirst : waiting).push(resolve));
+			else await new Promise<void>((start, refuse) => (priority ? waitingFirst : waiting).push({ start, refuse }));
 			peak = Math.max(peak, active);
 			try {
 				return await task();

@@ -93,9 +93,28 @@ export interface VishwaRequest {
 	 * pause before a retry, such as a Retry-After, holds no place). Default: no limit.
 	 */
 	slot?: <T>(attempt: () => Promise<T>) => Promise<T>;
+	/**
+	 * Shared by the requests that create something (uploads, start-runs) of one execution: a 429's
+	 * Retry-After holds them all, not only the one that got it (see RateLimitGate).
+	 */
+	rateLimit?: RateLimitGate;
+	/** Ends the request as Stop does (the attempt on its way is aborted, nothing more is sent). */
+	abortSignal?: AbortSignal;
 	/** Told when an attempt is sent, and how it ended ("HTTP 500", "no answer within 30000 ms"). */
 	onSent?: () => void;
 	onAnswer?: (what: string) => void;
+}
+
+/** What the server's rate limit (HTTP 429 with Retry-After) holds back, for an execution. */
+export interface RateLimitGate {
+	/**
+	 * The server asked to wait `ms` before sending again: the others wait that long, and then until
+	 * the holder's next attempt is answered (it probes whether the limit is over). Answers the
+	 * release, which the holder calls once answered, or when it gives up.
+	 */
+	hold(ms: number): () => void;
+	/** Resolves once nothing holds the gate (or at once when `signal` is aborted). */
+	passed(signal: AbortSignal | undefined): Promise<void>;
 }
 
 export interface VishwaConnection {
@@ -186,6 +205,13 @@ function isBinaryLike(value: unknown): boolean {
 }
 
 /**
+ * The reason given when an attempt's own signals are aborted. One shared object: `abort()` without
+ * a reason builds a DOMException, stack trace included, which cost more CPU per request than the
+ * rest of this module (issue 15's profile). Nothing reads it: the attempt is already over.
+ */
+const ATTEMPT_ENDED = new Error('The attempt ended');
+
+/**
  * n8n's HTTP client times out only a connection that goes silent; an answer that trickles in (a
  * byte now and then) would hold the execution for as long as the server likes. So each attempt
  * also ends at `ms` whatever happens, and the attempt's abort signal (see withAbortSignal) then
@@ -203,7 +229,7 @@ async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
 	try {
 		return await Promise.race([pending, expired]);
 	} finally {
-		stopTimer.abort();
+		stopTimer.abort(ATTEMPT_ENDED);
 	}
 }
 
@@ -244,9 +270,12 @@ export async function vishwaApiRequest(
 	let qs = request.qs;
 	let redirectsFollowed = 0;
 	const mayFollowRedirects = request.idempotency === 'safe' && request.followRedirects !== false;
-	const node = ctx.getNode();
+	// n8n copies the node on every getNode(): only an error needs it.
+	const node = () => ctx.getNode();
 	const itemIndex = request.itemIndex;
-	const cancelSignal = executionCancelSignal(ctx);
+	const stopSignal = executionCancelSignal(ctx);
+	const cancelSignal =
+		request.abortSignal && stopSignal ? AbortSignal.any([stopSignal, request.abortSignal]) : (request.abortSignal ?? stopSignal);
 	let lastProblem = '';
 	const timeLeftMs = () => (request.deadlineAt === undefined ? Infinity : request.deadlineAt - Date.now());
 	// A pause before a retry never runs past the deadline (the next attempt then sees it has passed).
@@ -254,7 +283,7 @@ export async function vishwaApiRequest(
 	// After Stop, n8n aborts the request in flight; nothing is retried, and an unsafe request that
 	// was under way may still have been processed.
 	const stopped = (requestUnderWay: boolean) =>
-		operationError(node, `Stopped: the execution was cancelled while trying to ${request.action}`, {
+		operationError(node(), `Stopped: the execution was cancelled while trying to ${request.action}`, {
 			description:
 				requestUnderWay && request.idempotency === 'unsafe'
 					? `${request.lostAnswerHint ?? 'It may have been processed.'} It was not repeated.`
@@ -262,204 +291,223 @@ export async function vishwaApiRequest(
 			itemIndex,
 		});
 
-	for (let retry = 0; ; retry++) {
-		if (cancelSignal?.aborted) throw stopped(false);
-		if (timeLeftMs() <= 0) {
-			throw new NodeOperationError(node, `No time was left to ${request.action}${lastProblem ? ` (${lastProblem})` : ''}`, {
-				description: `${retry} attempt${retry === 1 ? '' : 's'} made before the deadline.`,
-				itemIndex,
+	// Holding Vishwa's rate limit for the execution: set while this request waits out a 429's
+	// Retry-After and until its next attempt is answered (see RateLimitGate).
+	let releaseGate: (() => void) | undefined;
+	try {
+		for (let retry = 0; ; retry++) {
+			if (cancelSignal?.aborted) throw stopped(false);
+			if (timeLeftMs() <= 0) {
+				throw new NodeOperationError(node(), `No time was left to ${request.action}${lastProblem ? ` (${lastProblem})` : ''}`, {
+					description: `${retry} attempt${retry === 1 ? '' : 's'} made before the deadline.`,
+					itemIndex,
+				});
+			}
+			let attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, timeLeftMs()));
+			const canRetry = retry < policy.maxRetries;
+			const options: IHttpRequestOptions = {
+				method: request.method,
+				url,
+				qs,
+				headers: { Accept: 'application/json', ...(request.headers ?? {}) },
+				encoding: 'text',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: attemptTimeoutMs,
+				// Redirects are decided below, never followed by n8n's client (see core/redirects.ts).
+				disableFollowRedirect: true,
+			};
+			if (request.json !== undefined) {
+				options.body = JSON.stringify(request.json);
+				options.headers = { ...options.headers, 'Content-Type': 'application/json' };
+			}
+
+			let answer: HttpAnswer | undefined;
+			let failure: unknown;
+			const slot = request.slot ?? (async <T>(attempt: () => Promise<T>) => await attempt());
+			const sent = await slot(async () => {
+				// The request holding the rate limit goes first; the others wait for its answer.
+				if (!releaseGate) await request.rateLimit?.passed(cancelSignal);
+				// The place may have come late: Stop and the deadline are checked again, and the
+				// attempt gets only the time left now.
+				if (cancelSignal?.aborted || timeLeftMs() <= 0) return false;
+				attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, timeLeftMs()));
+				options.timeout = attemptTimeoutMs;
+				// A streamed body is opened only once the attempt has its place.
+				if (request.json === undefined && request.body) options.body = request.body();
+				request.onSent?.();
+				// Each attempt has its own abort signal, also aborted by Stop, and aborted when the attempt
+				// ends, so a request given up at its timeout or deadline closes its connection. (A listener
+				// on Stop's signal rather than AbortSignal.any, which costs a weak reference and a
+				// finalization registration per attempt.)
+				const attempt = new AbortController();
+				const onStop = () => attempt.abort(cancelSignal?.reason);
+				cancelSignal?.addEventListener('abort', onStop, { once: true });
+				const signal = attempt.signal;
+				options.abortSignal = signal;
+				try {
+					const response = (await withinDeadline(
+						ctx.helpers.httpRequestWithAuthentication.call(
+							withAbortSignal(ctx, signal),
+							VISHWA_CREDENTIAL,
+							options,
+							// A copy: n8n may add pre-authentication data to what it is given.
+							connection.credentials?.data
+								? { credentialsDecrypted: { ...connection.credentials, data: { ...connection.credentials.data } } }
+								: undefined,
+						),
+						attemptTimeoutMs,
+					)) as { statusCode: number; headers: unknown; body: unknown };
+					answer = toAnswer(response.statusCode, response.headers, response.body);
+				} catch (error) {
+					answer = statusFromError(error);
+					if (!answer) failure = error;
+				} finally {
+					cancelSignal?.removeEventListener('abort', onStop);
+					attempt.abort(ATTEMPT_ENDED);
+				}
+				return true;
 			});
-		}
-		let attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, timeLeftMs()));
-		const canRetry = retry < policy.maxRetries;
-		const options: IHttpRequestOptions = {
-			method: request.method,
-			url,
-			qs,
-			headers: { Accept: 'application/json', ...(request.headers ?? {}) },
-			encoding: 'text',
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: attemptTimeoutMs,
-			// Redirects are decided below, never followed by n8n's client (see core/redirects.ts).
-			disableFollowRedirect: true,
-		};
-		if (request.json !== undefined) {
-			options.body = JSON.stringify(request.json);
-			options.headers = { ...options.headers, 'Content-Type': 'application/json' };
-		}
-
-		let answer: HttpAnswer | undefined;
-		let failure: unknown;
-		const slot = request.slot ?? (async <T>(attempt: () => Promise<T>) => await attempt());
-		const sent = await slot(async () => {
-			// The place may have come late: Stop and the deadline are checked again, and the
-			// attempt gets only the time left now.
-			if (cancelSignal?.aborted || timeLeftMs() <= 0) return false;
-			attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, timeLeftMs()));
-			options.timeout = attemptTimeoutMs;
-			// A streamed body is opened only once the attempt has its place.
-			if (request.json === undefined && request.body) options.body = request.body();
-			request.onSent?.();
-			// Each attempt has its own abort signal (joined with Stop's), aborted when the attempt
-			// ends, so a request given up at its timeout or deadline closes its connection.
-			const attempt = new AbortController();
-			const signal = cancelSignal ? AbortSignal.any([attempt.signal, cancelSignal]) : attempt.signal;
-			options.abortSignal = signal;
-			try {
-				const response = (await withinDeadline(
-					ctx.helpers.httpRequestWithAuthentication.call(
-						withAbortSignal(ctx, signal),
-						VISHWA_CREDENTIAL,
-						options,
-						// A copy: n8n may add pre-authentication data to what it is given.
-						connection.credentials?.data
-							? { credentialsDecrypted: { ...connection.credentials, data: { ...connection.credentials.data } } }
-							: undefined,
-					),
-					attemptTimeoutMs,
-				)) as { statusCode: number; headers: unknown; body: unknown };
-				answer = toAnswer(response.statusCode, response.headers, response.body);
-			} catch (error) {
-				answer = statusFromError(error);
-				if (!answer) failure = error;
-			} finally {
-				attempt.abort();
-			}
-			return true;
-		});
-		if (!sent) {
-			retry -= 1; // nothing was sent: the checks at the top report Stop or the deadline
-			continue;
-		}
-		if (answer) request.onAnswer?.(`HTTP ${answer.statusCode}`);
-		else {
-			const code = networkCode(failure);
-			// An attempt cut at the deadline stayed unanswered until then: not an answer.
-			if (!(TIMEOUT_CODES.has(code) && timeLeftMs() <= 0)) {
-				request.onAnswer?.(TIMEOUT_CODES.has(code) ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code));
-			}
-		}
-
-		// Network failure: no answer at all.
-		if (!answer) {
-			if (cancelSignal?.aborted) throw stopped(true);
-			const unreadable = causeOfType(failure, MultipartSourceError);
-			if (unreadable) {
-				throw operationError(node, unreadable.message, {
-					description: `The request to ${request.action} was stopped part-way, so Vishwa got an incomplete request and should not have stored anything. It was not repeated automatically.`,
-					itemIndex,
-				});
-			}
-			const code = networkCode(failure);
-			const timedOut = TIMEOUT_CODES.has(code);
-			const notSent = NOT_SENT_CODES.has(code);
-			lastProblem = timedOut ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code);
-			if (TLS_CODE.test(code)) {
-				throw operationError(node, `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
-					description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in ${credentialLabel(ctx, connectionKey(connection))} with http://; otherwise check the server's certificate.`,
-					itemIndex,
-				});
-			}
-			if (canRetry && (request.idempotency === 'safe' || notSent)) {
-				await pauseBeforeRetry(retryDelayMs(retry, policy));
+			if (!sent) {
+				retry -= 1; // nothing was sent: the checks at the top report Stop or the deadline
 				continue;
 			}
-			if (request.idempotency === 'unsafe' && !notSent) {
-				throw operationError(
-					node,
-					`The request to ${request.action} was sent but its answer was lost (${lastProblem})`,
+			// Answered (or failed) after a 429's pause: the others may go (a new 429 holds them again).
+			releaseGate?.();
+			releaseGate = undefined;
+			if (answer) request.onAnswer?.(`HTTP ${answer.statusCode}`);
+			else {
+				const code = networkCode(failure);
+				// An attempt cut at the deadline stayed unanswered until then: not an answer.
+				if (!(TIMEOUT_CODES.has(code) && timeLeftMs() <= 0)) {
+					request.onAnswer?.(TIMEOUT_CODES.has(code) ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code));
+				}
+			}
+
+			// Network failure: no answer at all.
+			if (!answer) {
+				if (cancelSignal?.aborted) throw stopped(true);
+				const unreadable = causeOfType(failure, MultipartSourceError);
+				if (unreadable) {
+					throw operationError(node(), unreadable.message, {
+						description: `The request to ${request.action} was stopped part-way, so Vishwa got an incomplete request and should not have stored anything. It was not repeated automatically.`,
+						itemIndex,
+					});
+				}
+				const code = networkCode(failure);
+				const timedOut = TIMEOUT_CODES.has(code);
+				const notSent = NOT_SENT_CODES.has(code);
+				lastProblem = timedOut ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code);
+				if (TLS_CODE.test(code)) {
+					throw operationError(node(), `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
+						description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in ${credentialLabel(ctx, connectionKey(connection))} with http://; otherwise check the server's certificate.`,
+						itemIndex,
+					});
+				}
+				if (canRetry && (request.idempotency === 'safe' || notSent)) {
+					await pauseBeforeRetry(retryDelayMs(retry, policy));
+					continue;
+				}
+				if (request.idempotency === 'unsafe' && !notSent) {
+					throw operationError(
+						node(),
+						`The request to ${request.action} was sent but its answer was lost (${lastProblem})`,
+						{
+							description: `${request.lostAnswerHint ?? 'It may have been processed.'} It was not repeated automatically, so nothing is done twice.`,
+							itemIndex,
+						},
+					);
+				}
+				const attempts = retry + 1;
+				throw new NodeOperationError(
+					node(),
+					timedOut
+						? `Vishwa did not answer within ${attemptTimeoutMs} ms (${request.action})`
+						: `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`,
 					{
-						description: `${request.lostAnswerHint ?? 'It may have been processed.'} It was not repeated automatically, so nothing is done twice.`,
+						description: `${attempts} attempt${attempts === 1 ? '' : 's'} made. ${timedOut ? 'Raise the Request Timeout option if the server is just slow, or try again later.' : `Check the Base URL in ${credentialLabel(ctx, connectionKey(connection))} and that the server is up.`}`,
 						itemIndex,
 					},
 				);
 			}
-			const attempts = retry + 1;
-			throw new NodeOperationError(
-				node,
-				timedOut
-					? `Vishwa did not answer within ${attemptTimeoutMs} ms (${request.action})`
-					: `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`,
-				{
-					description: `${attempts} attempt${attempts === 1 ? '' : 's'} made. ${timedOut ? 'Raise the Request Timeout option if the server is just slow, or try again later.' : `Check the Base URL in ${credentialLabel(ctx, connectionKey(connection))} and that the server is up.`}`,
+
+			const { statusCode } = answer;
+			const location = redirectLocation(answer);
+			if (location !== undefined) {
+				const decision = decideRedirect(connection.baseUrl, url, location, mayFollowRedirects);
+				if (decision.follow && redirectsFollowed < MAX_SAME_ORIGIN_HOPS) {
+					redirectsFollowed += 1;
+					url = decision.url;
+					qs = undefined;
+					retry -= 1; // a hop is not a retry
+					continue;
+				}
+				throw redirectError(ctx, connection, request, statusCode, decision);
+			}
+			let body = answer.parsed;
+			let unreadable = false;
+			if (answer.text !== undefined) {
+				try {
+					body = parseJsonBody(answer.text);
+				} catch {
+					body = answer.text;
+					unreadable = true;
+				}
+			}
+
+			if (statusCode >= 200 && statusCode < 300) {
+				// Every Vishwa answer is a JSON document: an empty one is as useless as an unreadable one
+				// (a start-run answered with nothing has no run ID, yet the run may exist).
+				const empty = body === undefined;
+				if (!unreadable && !empty) return body;
+				lastProblem = `unreadable answer: ${summarizeBody(body)}`;
+				if (canRetry && request.idempotency === 'safe') {
+					await pauseBeforeRetry(retryDelayMs(retry, policy));
+					continue;
+				}
+				throw apiError(ctx, statusCode, `Vishwa's answer to ${request.action} was ${empty ? 'empty' : 'not valid JSON'}`, `It answered HTTP ${statusCode} with ${summarizeBody(body)}.${request.idempotency === 'unsafe' ? ` ${request.lostAnswerHint ?? ''}` : ''}`.trim(), itemIndex);
+			}
+
+			if (statusCode === 429) {
+				const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now(), answer.headers.date);
+				const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
+				if (canRetry && !tooLong) {
+					const pauseMs = retryAfterMs ?? retryDelayMs(retry, policy);
+					releaseGate = request.rateLimit?.hold(pauseMs);
+					await pauseBeforeRetry(pauseMs);
+					continue;
+				}
+				throw apiError(
+					ctx,
+					429,
+					`Vishwa's rate limit was reached (HTTP 429) while trying to ${request.action}`,
+					tooLong
+						? askedTooLong(retryAfterMs, policy)
+						: `Still limited after ${retry + 1} attempts. Lower the node's Concurrency option or space out executions.`,
 					itemIndex,
-				},
-			);
-		}
-
-		const { statusCode } = answer;
-		const location = redirectLocation(answer);
-		if (location !== undefined) {
-			const decision = decideRedirect(connection.baseUrl, url, location, mayFollowRedirects);
-			if (decision.follow && redirectsFollowed < MAX_SAME_ORIGIN_HOPS) {
-				redirectsFollowed += 1;
-				url = decision.url;
-				qs = undefined;
-				retry -= 1; // a hop is not a retry
-				continue;
+				);
 			}
-			throw redirectError(ctx, connection, request, statusCode, decision);
-		}
-		let body = answer.parsed;
-		let unreadable = false;
-		if (answer.text !== undefined) {
-			try {
-				body = parseJsonBody(answer.text);
-			} catch {
-				body = answer.text;
-				unreadable = true;
-			}
-		}
 
-		if (statusCode >= 200 && statusCode < 300) {
-			// Every Vishwa answer is a JSON document: an empty one is as useless as an unreadable one
-			// (a start-run answered with nothing has no run ID, yet the run may exist).
-			const empty = body === undefined;
-			if (!unreadable && !empty) return body;
-			lastProblem = `unreadable answer: ${summarizeBody(body)}`;
-			if (canRetry && request.idempotency === 'safe') {
-				await pauseBeforeRetry(retryDelayMs(retry, policy));
-				continue;
+			if (RETRYABLE_STATUSES.has(statusCode) && request.idempotency === 'safe' && canRetry) {
+				lastProblem = `HTTP ${statusCode}`;
+				// A 503 may say when to come back: its Retry-After is honoured as a 429's is, with the
+				// same cap. (Start-run and upload are not retried on any 5xx: their outcome is unknown.)
+				const retryAfterMs =
+					statusCode === 503 ? parseRetryAfterMs(answer.headers['retry-after'], Date.now(), answer.headers.date) : undefined;
+				if (retryAfterMs === undefined || retryAfterMs <= policy.maxRetryAfterMs) {
+					await pauseBeforeRetry(retryAfterMs ?? retryDelayMs(retry, policy));
+					continue;
+				}
+				const error = mapStatusError(ctx, request, statusCode, body, retry + 1, connection);
+				error.description = `${error.description ?? ''} ${askedTooLong(retryAfterMs, policy)}`.trim();
+				throw error;
 			}
-			throw apiError(ctx, statusCode, `Vishwa's answer to ${request.action} was ${empty ? 'empty' : 'not valid JSON'}`, `It answered HTTP ${statusCode} with ${summarizeBody(body)}.${request.idempotency === 'unsafe' ? ` ${request.lostAnswerHint ?? ''}` : ''}`.trim(), itemIndex);
-		}
 
-		if (statusCode === 429) {
-			const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now(), answer.headers.date);
-			const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
-			if (canRetry && !tooLong) {
-				await pauseBeforeRetry(retryAfterMs ?? retryDelayMs(retry, policy));
-				continue;
-			}
-			throw apiError(
-				ctx,
-				429,
-				`Vishwa's rate limit was reached (HTTP 429) while trying to ${request.action}`,
-				tooLong
-					? askedTooLong(retryAfterMs, policy)
-					: `Still limited after ${retry + 1} attempts. Lower the node's Concurrency option or space out executions.`,
-				itemIndex,
-			);
+			throw mapStatusError(ctx, request, statusCode, body, retry + 1, connection);
 		}
-
-		if (RETRYABLE_STATUSES.has(statusCode) && request.idempotency === 'safe' && canRetry) {
-			lastProblem = `HTTP ${statusCode}`;
-			// A 503 may say when to come back: its Retry-After is honoured as a 429's is, with the
-			// same cap. (Start-run and upload are not retried on any 5xx: their outcome is unknown.)
-			const retryAfterMs =
-				statusCode === 503 ? parseRetryAfterMs(answer.headers['retry-after'], Date.now(), answer.headers.date) : undefined;
-			if (retryAfterMs === undefined || retryAfterMs <= policy.maxRetryAfterMs) {
-				await pauseBeforeRetry(retryAfterMs ?? retryDelayMs(retry, policy));
-				continue;
-			}
-			const error = mapStatusError(ctx, request, statusCode, body, retry + 1, connection);
-			error.description = `${error.description ?? ''} ${askedTooLong(retryAfterMs, policy)}`.trim();
-			throw error;
-		}
-
-		throw mapStatusError(ctx, request, statusCode, body, retry + 1, connection);
+	} finally {
+		releaseGate?.();
 	}
 }
 

@@ -53,6 +53,7 @@ export interface UploadFilesRequest {
 	lostAnswerHint?: string;
 	/** The execution's Concurrency place, taken per attempt (see VishwaRequest.slot). */
 	slot?: VishwaRequest['slot'];
+	rateLimit?: VishwaRequest['rateLimit'];
 }
 
 /**
@@ -82,6 +83,7 @@ export async function uploadFiles(
 		lostAnswerHint:
 			request.lostAnswerHint ?? 'Vishwa may have stored the files already: check before uploading them again.',
 		slot: request.slot,
+		rateLimit: request.rateLimit,
 	});
 }
 

@@ -190,7 +190,7 @@ function attachError(
 export async function uploadAttachedFiles(
 	ctx: IExecuteFunctions,
 	connection: VishwaConnection,
-	request: { itemIndex: number; flow: string; settings: AttachFilesSettings; answerTimeoutMs?: number; slot?: UploadFilesRequest['slot'] },
+	request: { itemIndex: number; flow: string; settings: AttachFilesSettings; answerTimeoutMs?: number; slot?: UploadFilesRequest['slot']; rateLimit?: UploadFilesRequest['rateLimit'] },
 ): Promise<AttachedFiles> {
 	const { itemIndex, flow, settings } = request;
 	const { plan } = settings;
@@ -214,6 +214,7 @@ export async function uploadAttachedFiles(
 			action: `upload the file${files.length === 1 ? '' : 's'} to attach`,
 			lostAnswerHint: 'Vishwa may have stored the files already: check before uploading them again.',
 			slot: request.slot,
+			rateLimit: request.rateLimit,
 		});
 	} catch (error) {
 		failure = error;

@@ -19,7 +19,7 @@ import {
 } from '../../core/startRun';
 import { vishwaApiRequest, type VishwaConnection, type VishwaRequest } from '../../transport';
 import type { Batch } from '../batch';
-import { commonOptions, flowIdProperties, readCommonOptions, readId, waitBusyNotice } from '../common';
+import { commonOptions, flowIdProperties, itemParameter, readCommonOptions, readId, waitBusyNotice } from '../common';
 import { errorItemJson, setErrorItemJson } from '../errorItem';
 import { notSentAgain, outcomeUnknown, triesMemory } from '../tries';
 import {
@@ -191,7 +191,7 @@ export const description: INodeProperties[] = [
 
 /** The start-run body from the item's parameters; every problem is found before sending. */
 function readStartRunBody(ctx: IExecuteFunctions, itemIndex: number): JsonObject {
-	const inputsAsJson = ctx.getNodeParameter('specifyInputs', itemIndex, 'keypair') === 'json';
+	const inputsAsJson = itemParameter(ctx, 'specifyInputs', itemIndex, 'keypair') === 'json';
 	const inputs = inputsAsJson
 		? parseJsonObject(ctx.getNodeParameter('inputsJson', itemIndex, '{}'), FIELDS.inputsJson, '{"input_1": "value"}')
 		: rowsToObject(ctx.getNodeParameter('inputFields.input', itemIndex, []), {
@@ -222,6 +222,39 @@ function readStartRunBody(ctx: IExecuteFunctions, itemIndex: number): JsonObject
 	});
 }
 
+interface PreparedStart {
+	flowId: string;
+	path: string;
+	body: JsonObject;
+	attach: ReturnType<typeof readAttachFilesSettings>;
+}
+
+const preparedItems = new WeakMap<object, Map<number, PreparedStart>>();
+
+/**
+ * The item's start-run request (flow, body, files to attach), read and checked once per execution:
+ * the router calls this for every item before the first request, so a bad input in any item fails
+ * the node (or, with Continue On Fail, that item) before any run is started.
+ */
+export function prepare(ctx: IExecuteFunctions, itemIndex: number): PreparedStart {
+	let items = preparedItems.get(ctx);
+	if (!items) {
+		items = new Map();
+		preparedItems.set(ctx, items);
+	}
+	let item = items.get(itemIndex);
+	if (!item) {
+		const flowId = readId(ctx, 'flowId', itemIndex);
+		const path = apiPaths.startRun(flowId);
+		const body = readStartRunBody(ctx, itemIndex);
+		const inputsField =
+			itemParameter(ctx, 'specifyInputs', itemIndex, 'keypair') === 'json' ? FIELDS.inputsJson : FIELDS.inputs;
+		item = { flowId, path, body, attach: readAttachFilesSettings(ctx, itemIndex, body, inputsField) };
+		items.set(itemIndex, item);
+	}
+	return item;
+}
+
 /**
  * POST start-run once (never repeated when the answer may be lost) and return Vishwa's answer; with
  * Wait for Completion, the final status fields on top of the start answer's. The upload and the
@@ -234,13 +267,8 @@ export async function execute(
 	connection: VishwaConnection,
 	batch: Batch,
 ): Promise<INodeExecutionData> {
-	const flowId = readId(this, 'flowId', itemIndex);
-	const path = apiPaths.startRun(flowId);
-	const body = readStartRunBody(this, itemIndex);
-	const inputsField =
-		this.getNodeParameter('specifyInputs', itemIndex, 'keypair') === 'json' ? FIELDS.inputsJson : FIELDS.inputs;
-	const attach = readAttachFilesSettings(this, itemIndex, body, inputsField);
-	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
+	const { flowId, path, body, attach } = prepare(this, itemIndex);
+	const wait = itemParameter(this, 'waitForCompletion', itemIndex, false) === true;
 	// Read before starting: a bad wait option must not leave a run behind.
 	const settings = wait ? readWaitSettings(this, itemIndex) : undefined;
 	const maxUnfinishedRuns = wait ? readMaxUnfinishedRuns(this, itemIndex) : undefined;
@@ -251,10 +279,28 @@ export async function execute(
 	// Retry-After on a start-run is the server's rate limit, so other items' start-runs do not go
 	// out meanwhile, and runs start in item order. (Status requests take a place per attempt, in the
 	// limiter's priority lane: see RunWaiter.)
-	const start = async () =>
-		await batch.requests.run(
-			async () => await uploadAndStart(this, connection, { itemIndex, flow, path, body, attach, timeoutMs, slot: undefined }),
+	const start = async () => {
+		const started = await batch.itemRequests(
+			itemIndex,
+			async () =>
+				await uploadAndStart(this, connection, {
+					itemIndex,
+					flow,
+					path,
+					body,
+					attach,
+					timeoutMs,
+					slot: undefined,
+					rateLimit: batch.rateLimit,
+					// Another item failed the node while this one's files were being uploaded.
+					stopped: () => batch.failed !== undefined && batch.failed !== itemIndex,
+				}),
 		);
+		// Known, for the message of a node that fails later (another item, say).
+		const runId = extractRunId(started.answer);
+		if (runId !== undefined) batch.startedRuns.set(itemIndex, runId);
+		return started;
+	};
 	if (!settings || maxUnfinishedRuns === undefined) {
 		const { answer, withAttached } = await start();
 		return { json: withAttached(toJsonObject(answer, 'response')) };
@@ -305,9 +351,12 @@ async function uploadAndStart(
 		attach: ReturnType<typeof readAttachFilesSettings>;
 		timeoutMs?: number;
 		slot: VishwaRequest['slot'];
+		rateLimit: VishwaRequest['rateLimit'];
+		/** Whether the node already fails (another item failed): then no run is started. */
+		stopped: () => boolean;
 	},
 ): Promise<{ answer: unknown; withAttached: (json: IDataObject) => IDataObject }> {
-	const { itemIndex, flow, body, attach, timeoutMs, slot } = request;
+	const { itemIndex, flow, body, attach, timeoutMs, slot, rateLimit } = request;
 	// Retry On Fail runs the node again, whole: what an earlier try already did for this item is
 	// reused, so a retry never starts a second run (or uploads the attached files again).
 	const earlier = triesMemory<EarlierTry>(ctx, 'start');
@@ -319,7 +368,7 @@ async function uploadAndStart(
 	if (!attached && attach) {
 		let uploadFailure: unknown;
 		try {
-			attached = await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs, slot });
+			attached = await uploadAttachedFiles(ctx, connection, { itemIndex, flow, settings: attach, answerTimeoutMs: timeoutMs, slot, rateLimit });
 		} catch (error) {
 			uploadFailure = error;
 		}
@@ -340,9 +389,13 @@ async function uploadAndStart(
 	let failure: unknown;
 	if (before?.kind === 'started') {
 		answer = before.answer;
+	} else if (request.stopped()) {
+		failure = new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: no run was started, because another item failed first`, {
+			itemIndex,
+		});
 	} else {
 		try {
-			answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex, slot });
+			answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex, slot, rateLimit });
 			earlier?.set(itemIndex, { kind: 'started', answer, attached });
 		} catch (error) {
 			failure = error;
@@ -374,7 +427,15 @@ const FILES_NOT_STORED_TWICE = 'the files are not stored twice (and no run was s
 async function startRunRequest(
 	ctx: IExecuteFunctions,
 	connection: VishwaConnection,
-	request: { path: string; body: JsonObject; flow: string; timeoutMs?: number; itemIndex: number; slot: VishwaRequest['slot'] },
+	request: {
+		path: string;
+		body: JsonObject;
+		flow: string;
+		timeoutMs?: number;
+		itemIndex: number;
+		slot: VishwaRequest['slot'];
+		rateLimit: VishwaRequest['rateLimit'];
+	},
 ): Promise<unknown> {
 	const { flow } = request;
 	return await vishwaApiRequest(ctx, connection, {
@@ -388,5 +449,6 @@ async function startRunRequest(
 		notFoundMessage: `Flow "${flow}" was not found`,
 		lostAnswerHint: `The run of flow "${flow}" may have started anyway. Check the flow's runs in Vishwa (or, if you know its run ID, use Run > Get Status) before starting it again.`,
 		slot: request.slot,
+		rateLimit: request.rateLimit,
 	});
 }

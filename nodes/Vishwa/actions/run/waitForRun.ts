@@ -157,7 +157,7 @@ interface RequestLog {
 	unanswered: boolean;
 }
 
-type WaitOutcome = WaitEnd | { kind: 'cancelled' } | { kind: 'error'; error: unknown };
+type WaitOutcome = WaitEnd | { kind: 'cancelled' } | { kind: 'abandoned'; failedItem: number } | { kind: 'error'; error: unknown };
 
 interface PendingWait {
 	request: WaitForRunRequest;
@@ -186,11 +186,15 @@ export class RunWaiter {
 	private nextKey = 0;
 	private looping = false;
 	private wakeLoop: (() => void) | undefined;
+	/** Set once another item failed the node: nothing is waited on any more. */
+	private abandonedFor: number | undefined;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly connection: VishwaConnection,
 		private readonly requests: Limiter,
+		/** Aborted when another item fails the node: ends the status requests on their way. */
+		private readonly abandonSignal?: AbortSignal,
 	) {
 		this.signal = ctx.getExecutionCancelSignal?.();
 		this.signal?.addEventListener('abort', () => this.wake(), { once: true });
@@ -205,9 +209,11 @@ export class RunWaiter {
 		// An empty id is an input error, found before any request.
 		const path = apiPaths.runStatus(request.flowId, request.runId);
 		const log: RequestLog = { sent: 0, unanswered: false };
-		const outcome = this.signal?.aborted
-			? ({ kind: 'cancelled' } as const)
-			: await new Promise<WaitOutcome>((settle) => {
+		const outcome: WaitOutcome = this.signal?.aborted
+			? { kind: 'cancelled' }
+			: this.abandonedFor !== undefined
+				? { kind: 'abandoned', failedItem: this.abandonedFor }
+				: await new Promise<WaitOutcome>((settle) => {
 					const key = this.nextKey++;
 					this.waits.set(key, { request, path, log, settle });
 					this.scheduler.add(key, request.settings, Date.now(), request.pollImmediately);
@@ -215,6 +221,17 @@ export class RunWaiter {
 					if (!this.looping) void this.loop();
 				});
 		return this.toOutput(request, outcome, log);
+	}
+
+	/**
+	 * Item `failedItem` failed the node: every wait ends now, and later ones at once. The runs keep
+	 * going in Vishwa; status requests on their way are left to finish and ignored.
+	 */
+	abandon(failedItem: number): void {
+		if (this.abandonedFor !== undefined) return;
+		this.abandonedFor = failedItem;
+		for (const key of this.scheduler.clear()) this.settle(key, { kind: 'abandoned', failedItem });
+		this.wake();
 	}
 
 	private async loop(): Promise<void> {
@@ -291,6 +308,7 @@ export class RunWaiter {
 					action: `get the status of run "${runId}" of flow "${flowId}"`,
 					notFoundMessage: `Run "${runId}" of flow "${flowId}" was not found while waiting for it to finish`,
 					slot,
+					abortSignal: this.abandonSignal,
 					onSent: () => {
 						log.sent++;
 						log.unanswered = true;
@@ -327,6 +345,12 @@ export class RunWaiter {
 		const node = this.ctx.getNode();
 		// The run exists (or was given): a failed wait's item keeps its id.
 		if (outcome.kind === 'error') throw setErrorItemJson(outcome.error, { run_id: runId });
+		if (outcome.kind === 'abandoned') {
+			throw new NodeOperationError(node, `Stopped waiting for run "${runId}" of flow "${flowId}": item ${outcome.failedItem} failed`, {
+				description: 'Only the waiting stopped; the run itself was not cancelled in Vishwa.',
+				itemIndex,
+			});
+		}
 		if (outcome.kind === 'cancelled') {
 			throw new NodeOperationError(node, `Stopped waiting for run "${runId}" of flow "${flowId}": the execution was cancelled`, {
 				description: 'Only the waiting stopped; the run itself was not cancelled in Vishwa.',
