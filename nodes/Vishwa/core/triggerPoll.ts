@@ -756,8 +756,10 @@ export class TriggerPoll {
 		if (scan && (start > scan.anchor || (start === scan.anchor && scan.anchorIds.includes(id)))) return false;
 		const bottom = segment.bottom;
 		if (bottom === null || start > bottom) return true;
-		// In the boundary's millisecond: new unless read before (when all its runs are remembered).
-		if (start === bottom) return segment.bottomAll && !segment.bottomIds.includes(id);
+		// In the boundary's millisecond: new unless read before (when all its runs are remembered), or,
+		// like below it, at or above the floor (every finished run seen there is in `done`): so a run
+		// pushed into a tie group too big to remember is not lost (issue 14 review, attack seed 8).
+		if (start === bottom) return (segment.bottomAll && !segment.bottomIds.includes(id)) || start >= this.floor;
 		// Below the boundary (the look-back): seen finished before it would be in `done`.
 		return start >= this.floor;
 	}
@@ -867,6 +869,9 @@ export class TriggerPoll {
 		}
 		const anchorIds = saved && oldest === saved.anchor ? [...saved.anchorIds, ...segment.oldestIds] : [...segment.oldestIds];
 		const top = saved ? { top: saved.top, topIds: saved.topIds, topAll: saved.topAll } : this.topOf(segment);
+		// Cut inside the top's own millisecond: the runs of it not read yet are unread, not runs pushed
+		// in above the scan since, so the top's ids are not all of them (issue 14 review, attack seed 13).
+		if (!saved && oldest === segment.top) top.topAll = false;
 		this.scan = { ...top, anchor: oldest, anchorIds: [...new Set(anchorIds)], position: segment.oldestPosition };
 	}
 
