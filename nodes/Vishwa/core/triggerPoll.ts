@@ -448,7 +448,10 @@ export class TriggerPoll {
 		segment.stepBacks = 0;
 		segment.rowsRead += entries.length;
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
-		if (segment.kind === 'top' || segment.kind === 'activation') segment.topFixed = true;
+		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
+		// without one (still running) would else end with no top and leave the boundary where it was,
+		// so the next scan would read again what this one read (issue 14 review, attack seed 22).
+		if ((segment.kind === 'top' || segment.kind === 'activation') && segment.top !== undefined) segment.topFixed = true;
 		const overlap = pageOverlap(entries.length);
 		segment.previous = { offset: request.offset, ids: new Set(ids), overlap, length: entries.length };
 
@@ -466,7 +469,26 @@ export class TriggerPoll {
 			this.completeSegment(segment, endOfListing);
 			return;
 		}
-		segment.offset = request.offset + Math.max(1, entries.length - overlap);
+		// The next page starts at the page's last start time at the latest: a listing that orders runs
+		// of one start time differently on each request (no tiebreaker) then shows that group whole on
+		// the next page, where a plain overlap could miss its members that moved (issue 14 review).
+		segment.offset = request.offset + Math.max(1, Math.min(entries.length - overlap, this.lastTieIndex(entries)));
+	}
+
+	/** Index of the first entry of the page's last start time (entries without one join the group). */
+	private lastTieIndex(entries: readonly unknown[]): number {
+		let last: number | undefined;
+		let index = entries.length;
+		while (index > 0) {
+			const start = this.entryStart(entries[index - 1]);
+			if (start !== undefined) {
+				if (last === undefined) last = start;
+				else if (start !== last) break;
+			}
+			index--;
+		}
+		// The whole page is one start time (a group bigger than a page): no page can show it whole.
+		return last === undefined || index === 0 ? entries.length : index;
 	}
 
 	/** The answer to a `status` request; `undefined` when the run was not found (404). */
@@ -497,8 +519,25 @@ export class TriggerPoll {
 			this.pending.set(runId, start);
 			return;
 		}
+		const finishedStart = runStartMs(body) ?? start;
+		if (this.unreadAt(finishedStart)) {
+			// It lies where a scan has yet to read (its start time was not listed while it ran): that
+			// scan emits it from the listing. Emitted now, only `done` would keep that scan from
+			// emitting it again, and `done` may have let it go by then (issue 14 review, attack seed 17).
+			this.pending.set(runId, finishedStart);
+			return;
+		}
 		this.pending.delete(runId);
-		this.finish(runId, runStartMs(body) ?? start, outcome, body, false);
+		this.finish(runId, finishedStart, outcome, body, false);
+	}
+
+	/** Whether a run that started at `start` is in the part of the listing a later scan reads. */
+	private unreadAt(start: number): boolean {
+		if (this.hwm !== null && start <= this.hwm) return false;
+		const scan = this.scan;
+		// Read by the unfinished scan already (between its anchor and its top).
+		if (scan && start > scan.anchor && (scan.top === null || start <= scan.top)) return false;
+		return true;
 	}
 
 	/** A Fetch Full Status request failed: the run is emitted with its listing entry, marked. */
@@ -719,7 +758,12 @@ export class TriggerPoll {
 		const pendingStart = this.pending.get(id);
 		// Finishing a scan: a run newer than its top was pushed in since it began and belongs to the
 		// next scan (watching or remembering it now could outlive `done` and repeat it then).
-		if (pendingStart === undefined && segment.scan && this.aboveTop(segment, segment.scan, id, parsedStart)) return;
+		// A run still going is watched all the same (watching cannot repeat it): one without a start
+		// time read before any dated entry of a resumed scan cannot be placed, and skipping it would
+		// leave it unwatched below the boundary for good (issue 14 review, model seed 259).
+		if (pendingStart === undefined && outcome !== 'running' && segment.scan && this.aboveTop(segment, segment.scan, id, parsedStart)) {
+			return;
+		}
 		if (pendingStart !== undefined) {
 			if (outcome === 'running') {
 				if (parsedStart !== undefined && parsedStart !== pendingStart) this.pending.set(id, parsedStart);
