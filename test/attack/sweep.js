@@ -21,7 +21,7 @@ function runPoll(world, saved, options, hooks = {}) {
       const a = world.list(q.offset, q.limit);
       if (process.env.TRACE) console.log(`  list ${q.offset}: ${a.status} ${(a.body.runs || []).map((r) => r.run_id + (r.run_status === 'running' ? '*' : '')).join(' ')}`);
       if (a.status !== 200) {
-        if (typeof poll.listRefused === 'function' && a.status >= 400 && a.status < 500) poll.listRefused(a.status);
+        if (a.status >= 400 && a.status < 500 && q.offset > 0) poll.listRefused();
         else return { failed: `list ${a.status} at ${q.offset}`, reqs };
         continue;
       }
@@ -85,7 +85,7 @@ function scenario(seed, forced = {}) {
     else if (x < 0.4) finishedAfter.add(world.start({ finished: true }).id);
     else if (x < 0.55) { const c = running(); if (c.length) { const y = r.pick(c); world.finish(y, r.chance(0.3) ? 'failed' : 'succeeded'); finishedAfter.add(y.id); } }
     else if (x < 0.57) { const c = running(); if (c.length) r.pick(c).deleted = true; }
-    else if (x < 0.6) { const at = world.clock; for (let i = r.int(5, 150); i > 0; i--) finishedAfter.add(world.start({ finished: true, at }).id); }
+    else if (x < 0.6) { const at = world.clock; for (let i = r.int(5, forced.maxTie ?? 150); i > 0; i--) finishedAfter.add(world.start({ finished: true, at }).id); }
     else if (x < 0.63) saved = JSON.parse(JSON.stringify(lastEmitSave));
     else if (x < 0.66 && running().length === 0) for (let i = r.int(pageSize, 4 * pageSize); i > 0; i--) { tick(); finishedAfter.add(world.start({ finished: true }).id); }
     else poll();

@@ -205,6 +205,8 @@ export class TriggerPoll {
 	private seq = 0;
 	/** The longest listing page answered this poll. */
 	private longestPage = 0;
+	/** The page being answered was refused (see `listRefused`). */
+	private refused = false;
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -390,6 +392,7 @@ export class TriggerPoll {
 		this.stats.entriesRead += entries.length;
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
+		if (request.offset === 0) this.checkNewestFirst(entries);
 		const ids: string[] = [];
 		for (const entry of entries) {
 			const id = extractRunId(entry);
@@ -423,7 +426,8 @@ export class TriggerPoll {
 		if (segment.seeking && segment.scan && request.offset > 0) {
 			if (this.seek(segment, segment.scan, request.offset, entries)) return;
 		} else if (ids.length === 0) {
-			this.completeSegment(segment, true);
+			this.endedAbove(segment, request.offset);
+			this.completeSegment(segment, !this.refused);
 			return;
 		}
 		const previous = segment.previous;
@@ -458,7 +462,10 @@ export class TriggerPoll {
 		// A short page is not the end (servers cap pages below `limit`), nor is a short page of runs
 		// already read (runs pushed in above move what was read down to it): the end is an empty page
 		// (above) or `total`.
-		const endOfListing = total !== undefined && Number.isFinite(total) && request.offset + entries.length >= total;
+		// `total` is not trusted to end the listing: a server may count the page, or only some runs,
+		// and a scan ended early would raise the boundary over runs it never read (issue 14 review).
+		// The end is an empty page: one request more, only where a scan reads to the very end.
+		const endOfListing = false;
 		const reachedBoundary =
 			(segment.kind === 'top' || segment.kind === 'resume') &&
 			segment.bottom !== null &&
@@ -475,6 +482,33 @@ export class TriggerPoll {
 		segment.offset = request.offset + Math.max(1, Math.min(entries.length - overlap, this.lastTieIndex(entries)));
 	}
 
+	/** The listing must be newest first: a first page whose first run started before its last is not. */
+	private checkNewestFirst(entries: readonly unknown[]): void {
+		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
+		if (starts.length < 2 || starts[0] >= starts[starts.length - 1]) return;
+		throw new TriggerListingError(
+			`The run listing of flow "${this.options.flowId}" is not newest first`,
+			'The Vishwa Trigger reads the run listing from its newest run down (by run_start_time) and stops at the runs it knows. This listing starts with older runs than it ends with, so new runs would be at its far end, and the trigger stops here rather than miss them. Ask for the run listing to be sorted newest first.',
+		);
+	}
+
+	/**
+	 * The listing ended (an empty or refused page) before a scan read any run at or below its
+	 * boundary: the runs between are out of reach (a server that lists only its newest N, or refuses
+	 * deeper offsets). Reported as a loss; the boundary then moves on as after any complete scan.
+	 */
+	private endedAbove(segment: Segment, offset: number): void {
+		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
+		if (segment.bottom === null || offset === 0 || segment.below.size > 0 || segment.atBottom.size > 0) return;
+		// A short listing whose older runs were deleted also ends above its boundary: that is only
+		// told apart by the page before being full.
+		if (!this.refused && (segment.previous === undefined || segment.previous.length < this.longestPage)) return;
+		this.lost++;
+		this.warnings.push(
+			`The run listing of flow "${this.options.flowId}" ended at offset ${offset}, before the runs the trigger had read (${this.refused ? 'the server refused that offset' : 'an empty page'}): more runs started since the last poll than the server lists. Runs below that depth that finished were not seen. Poll more often.`,
+		);
+	}
+
 	/** Index of the first entry of the page's last start time (entries without one join the group). */
 	private lastTieIndex(entries: readonly unknown[]): number {
 		let last: number | undefined;
@@ -489,6 +523,21 @@ export class TriggerPoll {
 		}
 		// The whole page is one start time (a group bigger than a page): no page can show it whole.
 		return last === undefined || index === 0 ? entries.length : index;
+	}
+
+	/**
+	 * A listing request was refused with a client error (HTTP 400, 404, 416, 422: a server that
+	 * refuses offsets beyond some depth). Below the first page this is read as "nothing there" (an
+	 * empty page), and a scan that had not reached the runs it knows reports a loss. A refused first
+	 * page is a failed request (the caller fails the poll), never this.
+	 */
+	listRefused(): void {
+		const request = this.awaiting;
+		if (!request || request.kind !== 'list' || !this.segment) throw new Error('TriggerPoll: no listing was asked for');
+		if (request.offset === 0) throw new Error('TriggerPoll: a refused first page fails the poll');
+		this.refused = true;
+		this.listed([]);
+		this.refused = false;
 	}
 
 	/** The answer to a `status` request; `undefined` when the run was not found (404). */
