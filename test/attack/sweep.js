@@ -2,7 +2,7 @@
 // Random attack sweep of the built trigger planner (dist) against ./world.js listings.
 // node test/attack/sweep.js [firstSeed] [count] [forcedSpecJSON]
 const path = require('path');
-const dist = path.resolve(__dirname, '../../dist/nodes/Vishwa/core');
+const dist = process.env.ATTACK_DIST || path.resolve(__dirname, '../../dist/nodes/Vishwa/core');
 const { readTriggerState } = require(`${dist}/triggerState`);
 const { TriggerPoll } = require(`${dist}/triggerPoll`);
 const { DEFAULT_STATUS_LISTS } = require(`${dist}/status`);
@@ -21,7 +21,7 @@ function runPoll(world, saved, options, hooks = {}) {
       const a = world.list(q.offset, q.limit);
       if (process.env.TRACE) console.log(`  list ${q.offset}: ${a.status} ${(a.body.runs || []).map((r) => r.run_id + (r.run_status === 'running' ? '*' : '')).join(' ')}`);
       if (a.status !== 200) {
-        if (a.status >= 400 && a.status < 500 && q.offset > 0) poll.listRefused();
+        if (a.status >= 400 && a.status < 500 && q.offset > 0 && typeof poll.listRefused === "function") poll.listRefused();
         else return { failed: `list ${a.status} at ${q.offset}`, reqs };
         continue;
       }

@@ -501,8 +501,9 @@ export class TriggerPoll {
 		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
 		if (segment.bottom === null || offset === 0 || segment.below.size > 0 || segment.atBottom.size > 0) return;
 		// A short listing whose older runs were deleted also ends above its boundary: that is only
-		// told apart by the page before being full.
-		if (!this.refused && (segment.previous === undefined || segment.previous.length < this.longestPage)) return;
+		// told apart by the page before holding all that was asked (a server capping its pages below
+		// that, and ending early, is not told apart: not reported).
+		if (!this.refused && (segment.previous === undefined || segment.previous.length < this.options.pageSize)) return;
 		this.lost++;
 		this.warnings.push(
 			`The run listing of flow "${this.options.flowId}" ended at offset ${offset}, before the runs the trigger had read (${this.refused ? 'the server refused that offset' : 'an empty page'}): more runs started since the last poll than the server lists. Runs below that depth that finished were not seen. Poll more often.`,
