@@ -177,6 +177,10 @@ interface Candidate {
 	run: EmittedRun;
 	seq: number;
 	fromList: boolean;
+	/** A watched run found finished (in the listing or through its status). */
+	watched?: boolean;
+	/** Left to a later scan (see `deferUnread`). */
+	deferred?: boolean;
 }
 
 export class TriggerPoll {
@@ -346,8 +350,9 @@ export class TriggerPoll {
 				const runId = this.statusQueue.shift();
 				if (runId === undefined) {
 					this.phase = 'detail';
+					this.deferUnread();
 					this.detailQueue = this.options.fetchFullStatus
-						? this.candidates.filter((candidate) => candidate.fromList && this.isEmitted(candidate))
+						? this.candidates.filter((candidate) => candidate.fromList && !candidate.deferred && this.isEmitted(candidate))
 						: [];
 					continue;
 				}
@@ -479,6 +484,12 @@ export class TriggerPoll {
 		// The next page starts at the page's last start time at the latest: a listing that orders runs
 		// of one start time differently on each request (no tiebreaker) then shows that group whole on
 		// the next page, where a plain overlap could miss its members that moved (issue 14 review).
+		// A page shorter than the server gave before is the listing's end as it was then: what comes
+		// next is asked without overlap (usually an empty page, now that `total` does not end a scan).
+		if (entries.length < this.longestPage && request.offset < MIN_PROBE_JUMP) {
+			segment.offset = request.offset + entries.length;
+			return;
+		}
 		segment.offset = request.offset + Math.max(1, Math.min(entries.length - overlap, this.lastTieIndex(entries)));
 	}
 
@@ -569,25 +580,33 @@ export class TriggerPoll {
 			this.pending.set(runId, start);
 			return;
 		}
-		const finishedStart = runStartMs(body) ?? start;
-		if (this.unreadAt(finishedStart)) {
-			// It lies where a scan has yet to read (its start time was not listed while it ran): that
-			// scan emits it from the listing. Emitted now, only `done` would keep that scan from
-			// emitting it again, and `done` may have let it go by then (issue 14 review, attack seed 17).
-			this.pending.set(runId, finishedStart);
-			return;
-		}
 		this.pending.delete(runId);
-		this.finish(runId, finishedStart, outcome, body, false);
+		this.finish(runId, runStartMs(body) ?? start, outcome, body, false, true);
 	}
 
 	/** Whether a run that started at `start` is in the part of the listing a later scan reads. */
-	private unreadAt(start: number): boolean {
+	private unreadAt(id: string, start: number): boolean {
 		if (this.hwm !== null && start <= this.hwm) return false;
 		const scan = this.scan;
 		// Read by the unfinished scan already (between its anchor and its top).
-		if (scan && start > scan.anchor && (scan.top === null || start <= scan.top)) return false;
-		return true;
+		const read = scan !== null && (start > scan.anchor || (start === scan.anchor && scan.anchorIds.includes(id)));
+		return !(read && scan !== null && (scan.top === null || start <= scan.top));
+	}
+
+	/**
+	 * A watched run found finished where a later scan has yet to read (its start time was not listed
+	 * while it ran, or it is newer than this scan's top) is left to that scan, which emits it from the
+	 * listing: emitted now, only `done` would keep that scan from emitting it again, and `done` may
+	 * have let it go by then (issue 14 review, attack seeds 17 and 13).
+	 */
+	private deferUnread(): void {
+		for (const candidate of this.candidates) {
+			const { runId, startMs } = candidate.run;
+			if (!candidate.watched || candidate.deferred || !this.unreadAt(runId, startMs)) continue;
+			candidate.deferred = true;
+			this.done.delete(runId);
+			this.pending.set(runId, startMs);
+		}
 	}
 
 	/** A Fetch Full Status request failed: the run is emitted with its listing entry, marked. */
@@ -606,7 +625,7 @@ export class TriggerPoll {
 		if (this.phase !== 'done' || this.awaiting) throw new Error('TriggerPoll: the poll is not complete');
 		const state = this.buildState();
 		const runs = this.candidates
-			.filter((candidate) => candidate !== this.testEvent && this.isEmitted(candidate))
+			.filter((candidate) => candidate !== this.testEvent && !candidate.deferred && this.isEmitted(candidate))
 			.sort((a, b) => a.run.startMs - b.run.startMs || b.seq - a.seq)
 			.map((candidate) => candidate.run);
 		this.stats.scanLeft = state.scan !== null;
@@ -822,7 +841,7 @@ export class TriggerPoll {
 			// Finished while activation was still reading: emitted by the next poll, like any other.
 			if (this.activation) return;
 			this.pending.delete(id);
-			this.finish(id, start, outcome, entry, true);
+			this.finish(id, parsedStart ?? pendingStart, outcome, entry, true, true);
 			return;
 		}
 		if (outcome === 'running') {
@@ -864,10 +883,11 @@ export class TriggerPoll {
 		outcome: 'succeeded' | 'failed',
 		body: Record<string, unknown>,
 		fromList: boolean,
+		watched = false,
 	): void {
 		this.finishedThisPoll.add(id);
 		this.done.set(id, start);
-		this.candidates.push({ run: { runId: id, startMs: start, outcome, body }, seq: this.seq++, fromList });
+		this.candidates.push({ run: { runId: id, startMs: start, outcome, body }, seq: this.seq++, fromList, watched });
 	}
 
 	private considerTestEvent(id: string, start: number, entry: Record<string, unknown>): void {
