@@ -5,7 +5,7 @@
 // they run. Through n8n-core's PollContext against ./attack/http.js over real HTTP, and the random
 // attack scenarios (test/attack/sweep.js) whose seeds broke the trigger before this review.
 const { createHarness, TYPES } = require('./harness');
-const { World, BASE } = require('./attack/world');
+const { World } = require('./attack/world');
 const { startWorldServer } = require('./attack/http');
 const { scenario } = require('./attack/sweep');
 

@@ -252,7 +252,7 @@ async function drive(
 			}
 			let listingError: TriggerListingError | undefined;
 			try {
-				poll.listed(page.runs, page.total);
+				poll.listed(page.runs);
 			} catch (error) {
 				if (!(error instanceof TriggerListingError)) throw new NodeOperationError(ctx.getNode(), error as Error);
 				listingError = error;
@@ -310,7 +310,7 @@ async function listRuns(
 	connection: VishwaConnection,
 	settings: TriggerSettings,
 	request: Extract<TriggerRequest, { kind: 'list' }>,
-): Promise<{ runs: unknown[]; total: number | undefined } | 'refused'> {
+): Promise<{ runs: unknown[] } | 'refused'> {
 	const path = apiPaths.listRuns(settings.flowId);
 	let body: unknown;
 	let failure: unknown;
@@ -349,8 +349,7 @@ async function listRuns(
 			},
 		);
 	}
-	const total = isJsonObject(body) && typeof body.total === 'number' && Number.isFinite(body.total) ? body.total : undefined;
-	return { runs, total };
+	return { runs };
 }
 
 /** A run's status answer, or `undefined` when Vishwa no longer knows the run (404). */

@@ -12,8 +12,8 @@
  *
  * What the planner does not trust about the listing (each is drawn at random by the model test):
  * - page length: a page shorter than asked is not the end of the listing, nor is a page of runs
- *   already read (runs pushed in above move them down); the end is an empty page, or
- *   `offset + length >= total` when `total` is given;
+ *   already read (runs pushed in above move them down); the end is an empty page (or one refused
+ *   below the first page), never `total` (a server may count only the page);
  * - stability between page requests: pages overlap, and a page sharing no run with the page before
  *   (runs deleted above it) is asked again further up, so nothing hides at a page edge;
  * - `offset`: the same page answered at another offset, and again at one far down (where an honest
@@ -386,10 +386,10 @@ export class TriggerPoll {
 	}
 
 	/**
-	 * The answer to a `list` request: the runs of the page (already taken out of its wrapper) and the
-	 * listing's `total` if it gave one.
+	 * The answer to a `list` request: the runs of the page (already taken out of its wrapper). A
+	 * listing's `total` is not asked for: it is not trusted to end a scan (see below).
 	 */
-	listed(entries: readonly unknown[], total?: number): void {
+	listed(entries: readonly unknown[]): void {
 		const request = this.awaiting;
 		const segment = this.segment;
 		if (!request || request.kind !== 'list' || !segment) throw new Error('TriggerPoll: no listing was asked for');
