@@ -142,6 +142,9 @@ async function runListingCase({ standin, proxy, baseUrl, fault, inject }) {
 		const faulted = await poll();
 		return { kind: 'listing', faulted, elapsedMs: Date.now() - started, baseUrl };
 	}
+	// Four past runs (a second apart) give activation a boundary: a poll then reads one page and stops
+	// at runs it knows (its look-back included). Without them it reads on to the listing's empty end.
+	standin.state.addHistory({ flowId: 'flow-ok', count: 4 });
 	const activation = await poll();
 	const finished = [0, 1].map(() => standin.state.createRun({ flowId: 'flow-ok', durationMs: 0 }).run_id);
 	inject();

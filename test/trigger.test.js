@@ -190,7 +190,10 @@ test('more finished runs than a page: pages down to known runs, emits all oldest
 	for (let i = 0; i < 250; i++) more.push(finished(flow));
 	standin.state.clearRequests();
 	expect(ids(await big.poll())).toEqual(more);
-	expect(listRequests()).toBeLessThanOrEqual(Math.ceil(250 / 100) + 1);
+	// The 250 new runs and the look-back (half a page of the runs known) on pages overlapping by two,
+	// plus one: a page that ends inside a millisecond (runs created in one loop share them) is followed
+	// by one starting at that millisecond, so a listing ordering them differently per request is read whole.
+	expect(listRequests()).toBeLessThanOrEqual(Math.ceil((250 + 50) / 98) + 1);
 });
 
 test('a listing outage of several polls: each fails as an n8n error, nothing is lost or repeated after', async () => {

@@ -246,9 +246,13 @@ async function drive(
 	for (let request = poll.next(pagingOutOfTime(), outOfTime()); request; request = poll.next(pagingOutOfTime(), outOfTime())) {
 		if (request.kind === 'list') {
 			const page = await listRuns(ctx, connection, settings, request);
+			if (page === 'refused') {
+				poll.listRefused();
+				continue;
+			}
 			let listingError: TriggerListingError | undefined;
 			try {
-				poll.listed(page.runs, page.total);
+				poll.listed(page.runs);
 			} catch (error) {
 				if (!(error instanceof TriggerListingError)) throw new NodeOperationError(ctx.getNode(), error as Error);
 				listingError = error;
@@ -271,6 +275,9 @@ async function drive(
 		}
 	}
 }
+
+/** HTTP codes of a listing page the server refuses to give (an offset beyond what it lists). */
+const REFUSED_PAGE_CODES = new Set(['400', '404', '416', '422']);
 
 /** Fetch Test Event found nothing: say which of the three cases it is, and what to do. */
 function noTestEvent(ctx: IPollFunctions, settings: TriggerSettings, search: TriggerPoll): NodeOperationError {
@@ -303,7 +310,7 @@ async function listRuns(
 	connection: VishwaConnection,
 	settings: TriggerSettings,
 	request: Extract<TriggerRequest, { kind: 'list' }>,
-): Promise<{ runs: unknown[]; total: number | undefined }> {
+): Promise<{ runs: unknown[] } | 'refused'> {
 	const path = apiPaths.listRuns(settings.flowId);
 	let body: unknown;
 	let failure: unknown;
@@ -321,6 +328,11 @@ async function listRuns(
 		failure = error;
 	}
 	if (failure !== undefined) {
+		// Below the first page, a client error is a server refusing that depth (the planner reads it
+		// as nothing there); on the first page it fails the poll.
+		if (request.offset > 0 && failure instanceof NodeApiError && REFUSED_PAGE_CODES.has(String(failure.httpCode))) {
+			return 'refused';
+		}
 		if (failure instanceof NodeApiError && String(failure.httpCode) === '404') {
 			failure.description = `The Vishwa Trigger needs the run listing (GET ${path}) to see runs finish. Either there is no flow "${settings.flowId}" (check the Flow ID), or this Vishwa does not offer the run listing, and the trigger cannot work with it.`;
 		}
@@ -337,8 +349,7 @@ async function listRuns(
 			},
 		);
 	}
-	const total = isJsonObject(body) && typeof body.total === 'number' && Number.isFinite(body.total) ? body.total : undefined;
-	return { runs, total };
+	return { runs };
 }
 
 /** A run's status answer, or `undefined` when Vishwa no longer knows the run (404). */

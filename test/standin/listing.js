@@ -9,14 +9,20 @@ const LISTING_QUIRKS = {
   startTimes: ['iso', 'iso-seconds', 'epoch-seconds', 'epoch-ms', 'null-while-running', 'missing', 'null'],
   /** The most entries a page holds, whatever `limit` asked (null: as asked). */
   pageCap: [null, 7, 10, 50],
-  /** Whether the body carries `total`. */
-  total: [true, false],
+  /** Whether the body carries `total`: the listing's, none, or one that counts only the page. */
+  total: [true, false, 'page'],
   /** Whether `offset` is ignored (every request answers the first page). */
   ignoreOffset: [false, true],
   /** Whether some runs come twice in a row (a join on the server): offsets count the rows. */
   repeatIds: [false, true],
-  /** Whether runs that show the same start time come in a new order at every listing from the top. */
+  /** Whether runs that show the same start time come in a new order at every listing from the top.
+   * ('per-request', a sort without a tiebreaker, is accepted by the stand-in but not drawn: the
+   * trigger is exact with it only while a start time holds fewer runs than a page; see
+   * docs/trigger.md and test/trigger.attack.test.js.) */
   reorderTies: [false, true],
+  /** Sort order: newest first, or oldest first (the trigger must refuse that listing clearly; not
+   * drawn by the model test, whose drain expects a usable listing: test/trigger.attack.test.js). */
+  order: ['newest-first'],
   /** New finished runs pushed in at the top before answering a page with offset > 0. */
   insertsBetweenPages: [0, 1, 3, 5],
   /** Newest runs deleted before answering a page with offset > 0. */
@@ -28,6 +34,11 @@ const DEFAULT_LISTING = Object.fromEntries(Object.entries(LISTING_QUIRKS).map(([
 /** Start-time modes with which the trigger cannot work (it must fail activation clearly). */
 const UNUSABLE_START_TIMES = ['missing', 'null'];
 
+/** Whether the trigger must refuse this listing (no start times, or not newest first). */
+function unusableListing(listing) {
+  return UNUSABLE_START_TIMES.includes(listing.startTimes) || listing.order === 'oldest-first';
+}
+
 /** Checks a (partial) listing spec; returns the full one. Throws a message naming the bad field. */
 function normalizeListing(spec = {}) {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new Error("'listing' must be an object");
@@ -35,7 +46,8 @@ function normalizeListing(spec = {}) {
   for (const [name, value] of Object.entries(spec)) {
     if (!(name in LISTING_QUIRKS)) throw new Error(`unknown listing behaviour '${name}' (known: ${Object.keys(LISTING_QUIRKS).join(', ')})`);
     const numeric = typeof LISTING_QUIRKS[name][1] === 'number';
-    const ok = LISTING_QUIRKS[name].includes(value) ||
+    const ok = LISTING_QUIRKS[name].includes(value) || (name === 'reorderTies' && value === 'per-request') ||
+      (name === 'order' && value === 'oldest-first') ||
       (numeric && Number.isInteger(value) && value >= (name === 'pageCap' ? 1 : 0) && value <= 1000);
     if (!ok) throw new Error(`listing.${name} must be one of ${JSON.stringify(LISTING_QUIRKS[name])} (got ${JSON.stringify(value)})`);
     out[name] = value;
@@ -72,7 +84,8 @@ function secondsResolution(listing) {
  * @returns {{runs: object[], total?: number}}
  */
 function renderPage(newestFirst, { offset, limit, order = 0, ordered = false }, listing, how) {
-  const runs = ordered ? newestFirst : orderRuns(newestFirst, order, listing, how);
+  const sorted = ordered ? newestFirst : orderRuns(newestFirst, order, listing, how);
+  const runs = listing.order === 'oldest-first' ? [...sorted].reverse() : sorted;
   const first = listing.ignoreOffset ? 0 : offset;
   const count = Math.min(limit, listing.pageCap || limit);
   const rows = [];
@@ -86,6 +99,7 @@ function renderPage(newestFirst, { offset, limit, order = 0, ordered = false }, 
     if (rows.length >= count && !listing.total) break;
   }
   const page = rows.map((run) => withStartTime(how.view(run), run, listing, how));
+  if (listing.total === 'page') return { runs: page, total: page.length };
   return listing.total ? { runs: page, total } : { runs: page };
 }
 
@@ -114,4 +128,4 @@ function withStartTime(entry, run, listing, how) {
   return out;
 }
 
-module.exports = { LISTING_QUIRKS, DEFAULT_LISTING, UNUSABLE_START_TIMES, normalizeListing, drawListing, renderPage, orderRuns };
+module.exports = { LISTING_QUIRKS, DEFAULT_LISTING, UNUSABLE_START_TIMES, unusableListing, normalizeListing, drawListing, renderPage, orderRuns };

@@ -424,7 +424,9 @@ class Store {
     const arr = this.flowRuns.get(flowId) || [];
     const flow = this.flows.get(flowId);
     if (flow && flow.listing) {
-      if (offset === 0 || flow.listingOrder === undefined) flow.listingOrder = (flow.listingOrder || 0) + 1;
+      if (offset === 0 || flow.listingOrder === undefined || flow.listing.reorderTies === 'per-request') {
+        flow.listingOrder = (flow.listingOrder || 0) + 1;
+      }
       const now = this.now();
       return renderPage([...arr].reverse(), { offset, limit, order: flow.listingOrder }, flow.listing, {
         view: (run) => this.statusView(run, now),

@@ -12,8 +12,8 @@
  *
  * What the planner does not trust about the listing (each is drawn at random by the model test):
  * - page length: a page shorter than asked is not the end of the listing, nor is a page of runs
- *   already read (runs pushed in above move them down); the end is an empty page, or
- *   `offset + length >= total` when `total` is given;
+ *   already read (runs pushed in above move them down); the end is an empty page (or one refused
+ *   below the first page), never `total` (a server may count only the page);
  * - stability between page requests: pages overlap, and a page sharing no run with the page before
  *   (runs deleted above it) is asked again further up, so nothing hides at a page edge;
  * - `offset`: the same page answered at another offset, and again at one far down (where an honest
@@ -177,6 +177,10 @@ interface Candidate {
 	run: EmittedRun;
 	seq: number;
 	fromList: boolean;
+	/** A watched run found finished (in the listing or through its status). */
+	watched?: boolean;
+	/** Left to a later scan (see `deferUnread`). */
+	deferred?: boolean;
 }
 
 export class TriggerPoll {
@@ -205,6 +209,8 @@ export class TriggerPoll {
 	private seq = 0;
 	/** The longest listing page answered this poll. */
 	private longestPage = 0;
+	/** The page being answered was refused (see `listRefused`). */
+	private refused = false;
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -344,8 +350,9 @@ export class TriggerPoll {
 				const runId = this.statusQueue.shift();
 				if (runId === undefined) {
 					this.phase = 'detail';
+					this.deferUnread();
 					this.detailQueue = this.options.fetchFullStatus
-						? this.candidates.filter((candidate) => candidate.fromList && this.isEmitted(candidate))
+						? this.candidates.filter((candidate) => candidate.fromList && !candidate.deferred && this.isEmitted(candidate))
 						: [];
 					continue;
 				}
@@ -379,10 +386,10 @@ export class TriggerPoll {
 	}
 
 	/**
-	 * The answer to a `list` request: the runs of the page (already taken out of its wrapper) and the
-	 * listing's `total` if it gave one.
+	 * The answer to a `list` request: the runs of the page (already taken out of its wrapper). A
+	 * listing's `total` is not asked for: it is not trusted to end a scan (see below).
 	 */
-	listed(entries: readonly unknown[], total?: number): void {
+	listed(entries: readonly unknown[]): void {
 		const request = this.awaiting;
 		const segment = this.segment;
 		if (!request || request.kind !== 'list' || !segment) throw new Error('TriggerPoll: no listing was asked for');
@@ -390,6 +397,7 @@ export class TriggerPoll {
 		this.stats.entriesRead += entries.length;
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
+		if (request.offset === 0) this.checkNewestFirst(entries);
 		const ids: string[] = [];
 		for (const entry of entries) {
 			const id = extractRunId(entry);
@@ -423,7 +431,8 @@ export class TriggerPoll {
 		if (segment.seeking && segment.scan && request.offset > 0) {
 			if (this.seek(segment, segment.scan, request.offset, entries)) return;
 		} else if (ids.length === 0) {
-			this.completeSegment(segment, true);
+			this.endedAbove(segment, request.offset);
+			this.completeSegment(segment, !this.refused);
 			return;
 		}
 		const previous = segment.previous;
@@ -448,14 +457,20 @@ export class TriggerPoll {
 		segment.stepBacks = 0;
 		segment.rowsRead += entries.length;
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
-		if (segment.kind === 'top' || segment.kind === 'activation') segment.topFixed = true;
+		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
+		// without one (still running) would else end with no top and leave the boundary where it was,
+		// so the next scan would read again what this one read (issue 14 review, attack seed 22).
+		if ((segment.kind === 'top' || segment.kind === 'activation') && segment.top !== undefined) segment.topFixed = true;
 		const overlap = pageOverlap(entries.length);
 		segment.previous = { offset: request.offset, ids: new Set(ids), overlap, length: entries.length };
 
 		// A short page is not the end (servers cap pages below `limit`), nor is a short page of runs
 		// already read (runs pushed in above move what was read down to it): the end is an empty page
 		// (above) or `total`.
-		const endOfListing = total !== undefined && Number.isFinite(total) && request.offset + entries.length >= total;
+		// `total` is not trusted to end the listing: a server may count the page, or only some runs,
+		// and a scan ended early would raise the boundary over runs it never read (issue 14 review).
+		// The end is an empty page: one request more, only where a scan reads to the very end.
+		const endOfListing = false;
 		const reachedBoundary =
 			(segment.kind === 'top' || segment.kind === 'resume') &&
 			segment.bottom !== null &&
@@ -466,7 +481,75 @@ export class TriggerPoll {
 			this.completeSegment(segment, endOfListing);
 			return;
 		}
-		segment.offset = request.offset + Math.max(1, entries.length - overlap);
+		// The next page starts at the page's last start time at the latest: a listing that orders runs
+		// of one start time differently on each request (no tiebreaker) then shows that group whole on
+		// the next page, where a plain overlap could miss its members that moved (issue 14 review).
+		// A page shorter than the server gave before is the listing's end as it was then: what comes
+		// next is asked without overlap (usually an empty page, now that `total` does not end a scan).
+		if (entries.length < this.longestPage && request.offset < MIN_PROBE_JUMP) {
+			segment.offset = request.offset + entries.length;
+			return;
+		}
+		segment.offset = request.offset + Math.max(1, Math.min(entries.length - overlap, this.lastTieIndex(entries)));
+	}
+
+	/** The listing must be newest first: a first page whose first run started before its last is not. */
+	private checkNewestFirst(entries: readonly unknown[]): void {
+		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
+		if (starts.length < 2 || starts[0] >= starts[starts.length - 1]) return;
+		throw new TriggerListingError(
+			`The run listing of flow "${this.options.flowId}" is not newest first`,
+			'The Vishwa Trigger reads the run listing from its newest run down (by run_start_time) and stops at the runs it knows. This listing starts with older runs than it ends with, so new runs would be at its far end, and the trigger stops here rather than miss them. Ask for the run listing to be sorted newest first.',
+		);
+	}
+
+	/**
+	 * The listing ended (an empty or refused page) before a scan read any run at or below its
+	 * boundary: the runs between are out of reach (a server that lists only its newest N, or refuses
+	 * deeper offsets). Reported as a loss; the boundary then moves on as after any complete scan.
+	 */
+	private endedAbove(segment: Segment, offset: number): void {
+		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
+		if (segment.bottom === null || offset === 0 || segment.below.size > 0 || segment.atBottom.size > 0) return;
+		// A short listing whose older runs were deleted also ends above its boundary: that is only
+		// told apart by the page before holding all that was asked (a server capping its pages below
+		// that, and ending early, is not told apart: not reported).
+		if (!this.refused && (segment.previous === undefined || segment.previous.length < this.options.pageSize)) return;
+		this.lost++;
+		this.warnings.push(
+			`The run listing of flow "${this.options.flowId}" ended at offset ${offset}, before the runs the trigger had read (${this.refused ? 'the server refused that offset' : 'an empty page'}): more runs started since the last poll than the server lists. Runs below that depth that finished were not seen. Poll more often.`,
+		);
+	}
+
+	/** Index of the first entry of the page's last start time (entries without one join the group). */
+	private lastTieIndex(entries: readonly unknown[]): number {
+		let last: number | undefined;
+		let index = entries.length;
+		while (index > 0) {
+			const start = this.entryStart(entries[index - 1]);
+			if (start !== undefined) {
+				if (last === undefined) last = start;
+				else if (start !== last) break;
+			}
+			index--;
+		}
+		// The whole page is one start time (a group bigger than a page): no page can show it whole.
+		return last === undefined || index === 0 ? entries.length : index;
+	}
+
+	/**
+	 * A listing request was refused with a client error (HTTP 400, 404, 416, 422: a server that
+	 * refuses offsets beyond some depth). Below the first page this is read as "nothing there" (an
+	 * empty page), and a scan that had not reached the runs it knows reports a loss. A refused first
+	 * page is a failed request (the caller fails the poll), never this.
+	 */
+	listRefused(): void {
+		const request = this.awaiting;
+		if (!request || request.kind !== 'list' || !this.segment) throw new Error('TriggerPoll: no listing was asked for');
+		if (request.offset === 0) throw new Error('TriggerPoll: a refused first page fails the poll');
+		this.refused = true;
+		this.listed([]);
+		this.refused = false;
 	}
 
 	/** The answer to a `status` request; `undefined` when the run was not found (404). */
@@ -498,7 +581,32 @@ export class TriggerPoll {
 			return;
 		}
 		this.pending.delete(runId);
-		this.finish(runId, runStartMs(body) ?? start, outcome, body, false);
+		this.finish(runId, runStartMs(body) ?? start, outcome, body, false, true);
+	}
+
+	/** Whether a run that started at `start` is in the part of the listing a later scan reads. */
+	private unreadAt(id: string, start: number): boolean {
+		if (this.hwm !== null && start <= this.hwm) return false;
+		const scan = this.scan;
+		// Read by the unfinished scan already (between its anchor and its top).
+		const read = scan !== null && (start > scan.anchor || (start === scan.anchor && scan.anchorIds.includes(id)));
+		return !(read && scan !== null && (scan.top === null || start <= scan.top));
+	}
+
+	/**
+	 * A watched run found finished where a later scan has yet to read (its start time was not listed
+	 * while it ran, or it is newer than this scan's top) is left to that scan, which emits it from the
+	 * listing: emitted now, only `done` would keep that scan from emitting it again, and `done` may
+	 * have let it go by then (issue 14 review, attack seeds 17 and 13).
+	 */
+	private deferUnread(): void {
+		for (const candidate of this.candidates) {
+			const { runId, startMs } = candidate.run;
+			if (!candidate.watched || candidate.deferred || !this.unreadAt(runId, startMs)) continue;
+			candidate.deferred = true;
+			this.done.delete(runId);
+			this.pending.set(runId, startMs);
+		}
 	}
 
 	/** A Fetch Full Status request failed: the run is emitted with its listing entry, marked. */
@@ -517,7 +625,7 @@ export class TriggerPoll {
 		if (this.phase !== 'done' || this.awaiting) throw new Error('TriggerPoll: the poll is not complete');
 		const state = this.buildState();
 		const runs = this.candidates
-			.filter((candidate) => candidate !== this.testEvent && this.isEmitted(candidate))
+			.filter((candidate) => candidate !== this.testEvent && !candidate.deferred && this.isEmitted(candidate))
 			.sort((a, b) => a.run.startMs - b.run.startMs || b.seq - a.seq)
 			.map((candidate) => candidate.run);
 		this.stats.scanLeft = state.scan !== null;
@@ -719,7 +827,12 @@ export class TriggerPoll {
 		const pendingStart = this.pending.get(id);
 		// Finishing a scan: a run newer than its top was pushed in since it began and belongs to the
 		// next scan (watching or remembering it now could outlive `done` and repeat it then).
-		if (pendingStart === undefined && segment.scan && this.aboveTop(segment, segment.scan, id, parsedStart)) return;
+		// A run still going is watched all the same (watching cannot repeat it): one without a start
+		// time read before any dated entry of a resumed scan cannot be placed, and skipping it would
+		// leave it unwatched below the boundary for good (issue 14 review, model seed 259).
+		if (pendingStart === undefined && outcome !== 'running' && segment.scan && this.aboveTop(segment, segment.scan, id, parsedStart)) {
+			return;
+		}
 		if (pendingStart !== undefined) {
 			if (outcome === 'running') {
 				if (parsedStart !== undefined && parsedStart !== pendingStart) this.pending.set(id, parsedStart);
@@ -728,7 +841,7 @@ export class TriggerPoll {
 			// Finished while activation was still reading: emitted by the next poll, like any other.
 			if (this.activation) return;
 			this.pending.delete(id);
-			this.finish(id, start, outcome, entry, true);
+			this.finish(id, parsedStart ?? pendingStart, outcome, entry, true, true);
 			return;
 		}
 		if (outcome === 'running') {
@@ -756,8 +869,10 @@ export class TriggerPoll {
 		if (scan && (start > scan.anchor || (start === scan.anchor && scan.anchorIds.includes(id)))) return false;
 		const bottom = segment.bottom;
 		if (bottom === null || start > bottom) return true;
-		// In the boundary's millisecond: new unless read before (when all its runs are remembered).
-		if (start === bottom) return segment.bottomAll && !segment.bottomIds.includes(id);
+		// In the boundary's millisecond: new unless read before (when all its runs are remembered), or,
+		// like below it, at or above the floor (every finished run seen there is in `done`): so a run
+		// pushed into a tie group too big to remember is not lost (issue 14 review, attack seed 8).
+		if (start === bottom) return (segment.bottomAll && !segment.bottomIds.includes(id)) || start >= this.floor;
 		// Below the boundary (the look-back): seen finished before it would be in `done`.
 		return start >= this.floor;
 	}
@@ -768,10 +883,11 @@ export class TriggerPoll {
 		outcome: 'succeeded' | 'failed',
 		body: Record<string, unknown>,
 		fromList: boolean,
+		watched = false,
 	): void {
 		this.finishedThisPoll.add(id);
 		this.done.set(id, start);
-		this.candidates.push({ run: { runId: id, startMs: start, outcome, body }, seq: this.seq++, fromList });
+		this.candidates.push({ run: { runId: id, startMs: start, outcome, body }, seq: this.seq++, fromList, watched });
 	}
 
 	private considerTestEvent(id: string, start: number, entry: Record<string, unknown>): void {
@@ -867,6 +983,9 @@ export class TriggerPoll {
 		}
 		const anchorIds = saved && oldest === saved.anchor ? [...saved.anchorIds, ...segment.oldestIds] : [...segment.oldestIds];
 		const top = saved ? { top: saved.top, topIds: saved.topIds, topAll: saved.topAll } : this.topOf(segment);
+		// Cut inside the top's own millisecond: the runs of it not read yet are unread, not runs pushed
+		// in above the scan since, so the top's ids are not all of them (issue 14 review, attack seed 13).
+		if (!saved && oldest === segment.top) top.topAll = false;
 		this.scan = { ...top, anchor: oldest, anchorIds: [...new Set(anchorIds)], position: segment.oldestPosition };
 	}
 

@@ -1,0 +1,173 @@
+'use strict';
+// Issue 14 review: the built trigger attacked by listings written independently of the stand-in
+// (test/attack/world.js): pages refused beyond some offset, `total` counting the page, runs of one
+// second in a new order on every request, oldest-first listings, runs without a start time while
+// they run. Through n8n-core's PollContext against ./attack/http.js over real HTTP, and the random
+// attack scenarios (test/attack/sweep.js) whose seeds broke the trigger before this review.
+const { createHarness, TYPES } = require('./harness');
+const { World } = require('./attack/world');
+const { startWorldServer } = require('./attack/http');
+const { scenario } = require('./attack/sweep');
+
+const API_KEY = 'attack-test-key-9d8e7f';
+const FLOW = 'attack-flow';
+const harness = createHarness();
+
+async function setup(spec, { fault, parameters = {} } = {}) {
+	const world = new World(spec);
+	const server = await startWorldServer(world, { apiKey: API_KEY, fault });
+	const poller = await harness.createPoller(
+		{
+			type: TYPES.vishwaTrigger,
+			parameters: { flowId: FLOW, ...parameters },
+			credentials: { vishwaApi: { id: 'cred-1', name: 'Vishwa API' } },
+		},
+		{ credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: server.url } } },
+	);
+	const state = () => poller.savedStaticData()['node:Vishwa Trigger'].vishwaTrigger;
+	const emitted = [];
+	const poll = async () => {
+		const items = await poller.poll();
+		const ids = (items || []).map((item) => item.json.run_id);
+		emitted.push(...ids);
+		return ids;
+	};
+	return { world, server, poller, state, poll, emitted };
+}
+
+const finishedRuns = (world, count, stepMs = 1000) => {
+	const made = [];
+	for (let i = 0; i < count; i++) {
+		world.clock += stepMs;
+		made.push(world.start({ finished: true }).id);
+	}
+	return made;
+};
+const repeats = (ids) => ids.filter((id, index) => ids.indexOf(id) !== index);
+
+describe('through PollContext, against listings the stand-in did not have', () => {
+	test('pages refused beyond offset 150 (HTTP 400): the poll does not fail, the runs out of reach are reported once, nothing repeats', async () => {
+		const t = await setup({ offset: 'reject', offsetMax: 150 });
+		try {
+			finishedRuns(t.world, 50);
+			expect(await t.poll()).toEqual([]);
+			const backlog = finishedRuns(t.world, 300);
+			const first = await t.poll(); // pages at 0, 98 and 196: refused
+			expect(t.server.requests.filter((r) => r.kind === 'list').map((r) => r.offset)).toContain(196);
+			expect(first.length).toBeGreaterThan(150);
+			expect(backlog.slice(-first.length)).toEqual(first);
+			expect(t.state().lost).toBe(1);
+			const later = finishedRuns(t.world, 30);
+			expect(await t.poll()).toEqual(later);
+			expect(await t.poll()).toEqual([]);
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.state().lost).toBe(1);
+		} finally {
+			await t.server.close();
+		}
+	});
+
+	test('the far request that tells an ignored offset from runs pushed in, refused (HTTP 400), means offset is honoured', async () => {
+		let pushed = 0;
+		let armed = false;
+		const t = await setup({ offset: 'reject', offsetMax: 500 }, {
+			fault: (request) => {
+				// 60 runs pushed in at the top before the second page: runs come 60 places further down.
+				if (request.kind === 'list' && request.offset > 0 && request.offset < 500 && armed && pushed === 0) {
+					pushed = 60;
+					for (let i = 0; i < 60; i++) {
+						t.world.clock += 10;
+						late.push(t.world.start({ finished: true }).id);
+					}
+				}
+				return undefined;
+			},
+		});
+		const late = [];
+		try {
+			finishedRuns(t.world, 20);
+			expect(await t.poll()).toEqual([]);
+			const made = finishedRuns(t.world, 150, 50);
+			armed = true;
+			const first = await t.poll();
+			expect(t.server.requests.some((r) => r.kind === 'list' && r.offset > 500)).toBe(true); // the probe, refused
+			expect(first).toEqual(made);
+			expect(await t.poll()).toEqual(late);
+			expect(t.state().lost).toBe(0);
+		} finally {
+			await t.server.close();
+		}
+	});
+
+	test('a listing sorted oldest first fails activation with a clear error and saves nothing', async () => {
+		const t = await setup({ order: 'asc' });
+		try {
+			finishedRuns(t.world, 30);
+			await expect(t.poller.poll()).rejects.toThrow(`The run listing of flow "${FLOW}" is not newest first`);
+			expect(t.poller.savedStaticData()['node:Vishwa Trigger']).toBeUndefined();
+		} finally {
+			await t.server.close();
+		}
+	});
+
+	test('`total` that counts the page (or is one short): every run once', async () => {
+		for (const total of ['page', 'minus1', 'finished']) {
+			const t = await setup({ total }, { parameters: { options: { pageSize: 10 } } });
+			try {
+				finishedRuns(t.world, 25);
+				expect(await t.poll()).toEqual([]);
+				const expected = [];
+				for (let round = 0; round < 3; round++) {
+					const made = finishedRuns(t.world, 15);
+					t.world.start(); // a running run between the polls' pages
+					expected.push(...made);
+					await t.poll();
+				}
+				expect(t.emitted).toEqual(expected);
+			} finally {
+				await t.server.close();
+			}
+		}
+	});
+
+	test('runs of one second in a new order on every request (no tiebreaker): every run once', async () => {
+		const t = await setup({ startTimes: 'iso-seconds', ties: 'per-request' }, { parameters: { options: { pageSize: 10 } } });
+		try {
+			finishedRuns(t.world, 30, 250);
+			expect(await t.poll()).toEqual([]);
+			const expected = [];
+			for (let round = 0; round < 4; round++) {
+				expected.push(...finishedRuns(t.world, 23, 250)); // 4 runs a second: groups across page edges
+				await t.poll();
+			}
+			expect(t.emitted.slice().sort()).toEqual(expected.slice().sort());
+			expect(repeats(t.emitted)).toEqual([]);
+		} finally {
+			await t.server.close();
+		}
+	});
+});
+
+describe('attack scenarios that broke the trigger before the review (seed, forced listing)', () => {
+	// Each scenario: history, activation, 100-300 random steps (runs started, finished, deleted;
+	// bursts of runs in one millisecond; runs pushed in and deleted at the top between pages; faults;
+	// rollbacks of the saved state; tight budgets), then a drain. "Serious" problems: a repeat, an
+	// extra run, a run missed without `lost`, a trigger stuck on failing polls, a state over 48 KiB.
+	const honest = { total: 'right', offset: 'honest', ties: 'stable', repeat: false, startTimes: 'iso', pageCap: null };
+	const cases = [
+		['a scan cut inside its top millisecond took the ids read as all of them: 90 runs lost', 13, honest],
+		['a watched run without a start time, emitted through its status, was emitted again by the scan that reached it', 17, { ...honest, startTimes: 'null-while-running' }],
+		['the same, another run', 13, { ...honest, startTimes: 'null-while-running' }],
+		['pages refused beyond offset 150: every later poll failed (stuck)', 3, { ...honest, offset: 'reject', offsetMax: 150 }],
+		['`total` counting the page ended every scan at its first page: 457 runs lost', 23, { ...honest, total: 'page' }],
+		['an oldest-first listing: every new run lost', 23, { ...honest, order: 'asc' }],
+		['ties in a new order on every request, groups up to 10 a millisecond, pages of 20: runs lost at page edges', 18, { ...honest, ties: 'per-request', maxTie: 10, pageSize: 20 }],
+	];
+	test.each(cases)('%s (seed %i)', (_name, seed, forced) => {
+		const result = scenario(seed, forced);
+		const serious = (result.problems || []).filter((problem) => /^[A-Z]/.test(problem));
+		expect(serious).toEqual([]);
+		if (forced.order === 'asc') expect(result.refused).toBe(true);
+		else expect(result.emitted).toBeGreaterThan(0);
+	});
+});
