@@ -268,18 +268,20 @@ async function shownText(locator) {
   const found = await locator.count().catch(() => 0);
   if (!found) return { text: '', visible: false, cut: false, lines: 0 };
   return locator.evaluate((el) => {
+    const view = el.ownerDocument.defaultView; // the page's window (this runs in the browser)
+    const getComputedStyle = (e) => view.getComputedStyle(e);
     const style = getComputedStyle(el);
     const rect = el.getBoundingClientRect();
     const visible = el.getClientRects().length > 0 && style.visibility !== 'hidden' && style.display !== 'none' && rect.width > 0 && rect.height > 0;
     const hides = (s) => ['hidden', 'clip'].includes(s.overflowX) || ['hidden', 'clip'].includes(s.overflowY);
     const clamp = style.webkitLineClamp && style.webkitLineClamp !== 'none';
     let cut = (clamp || hides(style)) && (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
-    for (let up = el.parentElement; !cut && up && up !== document.body; up = up.parentElement) {
+    for (let up = el.parentElement; !cut && up && up !== el.ownerDocument.body; up = up.parentElement) {
       if (!hides(getComputedStyle(up))) continue;
       const box = up.getBoundingClientRect();
       cut = rect.top < box.top - 1 || rect.bottom > box.bottom + 1 || rect.left < box.left - 1 || rect.right > box.right + 1;
     }
-    cut = cut || rect.bottom > window.innerHeight + 1 || rect.right > window.innerWidth + 1;
+    cut = cut || rect.bottom > view.innerHeight + 1 || rect.right > view.innerWidth + 1;
     const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
     return { text: (el.textContent || '').replace(/\s+/g, ' ').trim(), visible, cut, lines: Math.round(rect.height / lineHeight), clamp: clamp ? style.webkitLineClamp : null };
   });
