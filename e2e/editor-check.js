@@ -378,7 +378,30 @@ async function closeNdv() {
   await page.locator(byTestId('ndv')).first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS }).catch(() => {});
 }
 
+/**
+ * Control for `shownText`: on a page of its own, a paragraph cut by a 2-line clamp, one cut by a
+ * clipping parent, and one shown whole. A detector that cannot see a cut would let the checks below
+ * pass on text nobody sees.
+ */
+async function shownTextControl() {
+  const main = page;
+  page = await main.context().newPage();
+  const long = 'Upload assets and start and monitor flow runs, '.repeat(6);
+  await page.setContent(`<div style="width:300px;font:14px/20px sans-serif">
+    <p id="clamped" style="display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;overflow:hidden">${long}</p>
+    <div style="height:40px;overflow:hidden"><p id="clipped">${long}</p></div>
+    <p id="whole">${long}</p></div>`);
+  const results = [];
+  for (const id of ['clamped', 'clipped', 'whole']) results.push(await shownText(page.locator(`#${id}`)));
+  await page.close();
+  page = main;
+  check('control: text cut by a line clamp or a clipping parent is seen as cut, whole text is not',
+    results[0].cut && results[1].cut && !results[2].cut && results.every((r) => r.visible && r.text === normalize(long)),
+    results.map((r) => `${r.cut ? 'cut' : 'whole'} (${r.lines} lines${r.clamp ? `, clamp ${r.clamp}` : ''})`).join(', '));
+}
+
 async function editorFlow(baseUrl, standin, runs, resources) {
+  await shownTextControl();
   await signIn(baseUrl);
 
   // 1. New workflow, trigger panel: the Vishwa app with its trigger.
