@@ -202,7 +202,7 @@ test('the README quick start names the Start action as the built node lists it',
 });
 
 // Issue 19 point 5: a plain-HTTP server needs http:// written out; the credential section says so
-// before anything else. Where the key is shown is ASSUMED (VISHWA_API.md): the field hedges like the README.
+// before anything else. Where Vishwa shows the key is no published fact (docs/api.md): the field hedges like the README.
 test('the README credential section leads with the http:// advice; the API Key field hedges where the key is', () => {
 	const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 	const section = readme.split(/^## Credentials$/m)[1].split(/^## /m)[0];
