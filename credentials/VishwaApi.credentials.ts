@@ -51,7 +51,9 @@ export class VishwaApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'Your Vishwa API key (sent as the XP-API-Key header). Find it in Vishwa under the flow\'s Integrate panel.',
+			// Where Vishwa shows the key is not a published fact (docs/api.md has none): hedged like the README.
+			description:
+				"Your Vishwa API key (sent as the XP-API-Key header). Vishwa's quick-start points to a flow's Integrate panel for it; if yours does not show the key, ask whoever administers your Vishwa workspace.",
 		},
 		{
 			displayName: 'Base URL',

@@ -14,11 +14,13 @@
 //      shows "does not list flows", with the listing it lists the stand-in's flows; Run ID "From list"
 //      shows the stand-in's runs by start time and status; pick one, execute, see that run's status
 //   -> a node version 1 workflow (text ids) opens with its text fields and runs.
-//   -> "What happens next?": the Vishwa entry and its details page read as the action node (its own
-//      description), the Docs link survives n8n's ?utm_… query; Run > Start with Wait for Completion
-//      executed against the stand-in (output with flow_id, run_id: the README's quick-start picture);
-//      Get Status's Flow ID / Run ID hints; a refused key and https:// to a plain-HTTP server in the
-//      credential dialog (n8n's bare EPROTO, next to the Base URL hint saying to write http://).
+//   -> "What happens next?": the Vishwa entry and its details page read as the action node (n8n shows
+//      the trigger's description for the app, which starts with the node's own; read as shown on
+//      screen, not cut by CSS), the Docs link survives n8n's ?utm_… query; the action the README's
+//      step 2 names, with Wait for Completion, executed against the stand-in (its title and the wait
+//      notice on screen, output with flow_id, run_id: the README's quick-start picture); Get Status's
+//      Flow ID / Run ID hints as a new node opens; a refused key and https:// to a plain-HTTP server
+//      in the credential dialog (n8n's bare EPROTO, next to the Base URL hint saying to write http://).
 //   -> (issue 19) the Vishwa Trigger's Fetch Test Event with no run to show, three cases set up through
 //      the stand-in's control API (no runs yet; runs but none finished; finished runs, none failed under
 //      Run Failed): the message and description n8n shows equal what the node itself produces
@@ -28,7 +30,9 @@
 // passed; otherwise exit 1 naming the failed check, with a screenshot `failure-*.png`.
 //
 // Options: --no-build (use the dist/ already built), --keep (leave n8n + stand-in running for a
-// look by hand; Ctrl-C stops them), --headed is not supported (no display here).
+// look by hand; Ctrl-C stops them), --update-docs-images (copy the pictures README.md and docs/ show
+// to docs/images/, with the texts asserted on them stored inside: e2e/lib/docsImages.js; checked by
+// test/docsImages.test.js), --headed is not supported (no display here).
 // Env: EDITOR_CHECK_URL=<n8n base URL> skips the setup and drives an instance left by --keep
 // (for working on the browser steps), CHROMIUM_PATH (default /usr/bin/chromium), EDITOR_CHECK_ARTIFACTS (default test-artifacts/editor).
 
@@ -38,6 +42,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 
 const n8n = require('./lib/n8n');
+const { writeDocsImage } = require('./lib/docsImages');
 const { runNpm } = require('./lib/npm');
 
 const REPO = path.resolve(__dirname, '..');
@@ -246,21 +251,53 @@ async function searchVishwaAndOpen(panelName) {
   await screenshot(`${panelName.replace(/\W+/g, '-').toLowerCase()}-search-vishwa`);
   check(`${panelName}: searching "Vishwa" lists the Vishwa node`, found, found ? '' : `no entry named Vishwa${noResults ? ' ("No results" shown)' : ''}`);
   await checkIcons(nodeCreator(), `${panelName} search results`, 1);
-  // The entry's row (name + description), and the panel's title ("What happens next?" / "What triggers …").
+  // The entry's description as shown, and the panel's title ("What happens next?" / "What triggers …").
   const row = entry.locator('xpath=ancestor::*[starts-with(@data-test-id, "node-creator-") and contains(@data-test-id, "-item")][1]');
-  const shown = { title: firstLine(await nodeCreator().innerText()), description: (await row.innerText().catch(() => '')).split('\n').map((t) => t.trim()).filter((t) => t && t !== 'Vishwa').join(' ') };
+  const description = await shownText(row.locator(byTestId('node-creator-item-description')).first());
+  const shown = { title: firstLine(await nodeCreator().innerText()), description };
   await entry.click();
   return shown;
 }
 
+/**
+ * An element's text as the user sees it: `text` (normalized), `visible`, and `cut` when CSS hides
+ * part of it (a line clamp or overflow: hidden with more content than the box, or an ancestor that
+ * clips it), so a check on `text` alone cannot pass on words nobody sees.
+ */
+async function shownText(locator) {
+  const found = await locator.count().catch(() => 0);
+  if (!found) return { text: '', visible: false, cut: false, lines: 0 };
+  return locator.evaluate((el) => {
+    const view = el.ownerDocument.defaultView; // the page's window (this runs in the browser)
+    const getComputedStyle = (e) => view.getComputedStyle(e);
+    const style = getComputedStyle(el);
+    const rect = el.getBoundingClientRect();
+    const visible = el.getClientRects().length > 0 && style.visibility !== 'hidden' && style.display !== 'none' && rect.width > 0 && rect.height > 0;
+    const hides = (s) => ['hidden', 'clip'].includes(s.overflowX) || ['hidden', 'clip'].includes(s.overflowY);
+    const clamp = style.webkitLineClamp && style.webkitLineClamp !== 'none';
+    let cut = (clamp || hides(style)) && (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
+    for (let up = el.parentElement; !cut && up && up !== el.ownerDocument.body; up = up.parentElement) {
+      if (!hides(getComputedStyle(up))) continue;
+      const box = up.getBoundingClientRect();
+      cut = rect.top < box.top - 1 || rect.bottom > box.bottom + 1 || rect.left < box.left - 1 || rect.right > box.right + 1;
+    }
+    cut = cut || rect.bottom > view.innerHeight + 1 || rect.right > view.innerWidth + 1;
+    const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+    return { text: (el.textContent || '').replace(/\s+/g, ' ').trim(), visible, cut, lines: Math.round(rect.height / lineHeight), clamp: clamp ? style.webkitLineClamp : null };
+  });
+}
+
+const describeShown = (shown) => `"${shown.text}"${shown.visible ? '' : ' (not visible)'}${shown.cut ? ` (cut by CSS${shown.clamp ? `, line clamp ${shown.clamp}` : ''})` : ''}, ${shown.lines} line(s)`;
+
 const firstLine = (text) => text.split('\n').map((t) => t.trim()).find(Boolean) || '';
 const normalize = (text) => text.replace(/\s+/g, ' ').trim();
 
-/** The Vishwa node's own description and codex docs URL, from the package as installed. */
+/** The Vishwa node's own description and codex docs URL, and the trigger's description, from the package as installed. */
 function vishwaNodeTexts() {
   const Vishwa = loadNodeClass('nodes/Vishwa/Vishwa.node.js', 'Vishwa');
+  const VishwaTrigger = loadNodeClass('nodes/Vishwa/VishwaTrigger.node.js', 'VishwaTrigger');
   const codex = JSON.parse(fs.readFileSync(path.join(packageDir, 'dist', 'nodes', 'Vishwa', 'Vishwa.node.json'), 'utf8'));
-  return { description: new Vishwa().description.description, docsUrl: codex.resources.primaryDocumentation[0].url };
+  return { description: new Vishwa().description.description, triggerDescription: new VishwaTrigger().description.description, docsUrl: codex.resources.primaryDocumentation[0].url };
 }
 
 /** A Docs link of the Vishwa node in `scope`: n8n appends ?utm_…; the URL must stay whole (no #anchor before it). */
@@ -341,7 +378,30 @@ async function closeNdv() {
   await page.locator(byTestId('ndv')).first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS }).catch(() => {});
 }
 
+/**
+ * Control for `shownText`: on a page of its own, a paragraph cut by a 2-line clamp, one cut by a
+ * clipping parent, and one shown whole. A detector that cannot see a cut would let the checks below
+ * pass on text nobody sees.
+ */
+async function shownTextControl() {
+  const main = page;
+  page = await main.context().newPage();
+  const long = 'Upload assets and start and monitor flow runs, '.repeat(6);
+  await page.setContent(`<div style="width:300px;font:14px/20px sans-serif">
+    <p id="clamped" style="display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;overflow:hidden">${long}</p>
+    <div style="height:40px;overflow:hidden"><p id="clipped">${long}</p></div>
+    <p id="whole">${long}</p></div>`);
+  const results = [];
+  for (const id of ['clamped', 'clipped', 'whole']) results.push(await shownText(page.locator(`#${id}`)));
+  await page.close();
+  page = main;
+  check('control: text cut by a line clamp or a clipping parent is seen as cut, whole text is not',
+    results[0].cut && results[1].cut && !results[2].cut && results.every((r) => r.visible && r.text === normalize(long)),
+    results.map((r) => `${r.cut ? 'cut' : 'whole'} (${r.lines} lines${r.clamp ? `, clamp ${r.clamp}` : ''})`).join(', '));
+}
+
 async function editorFlow(baseUrl, standin, runs, resources) {
+  await shownTextControl();
   await signIn(baseUrl);
 
   // 1. New workflow, trigger panel: the Vishwa app with its trigger.
@@ -350,7 +410,12 @@ async function editorFlow(baseUrl, standin, runs, resources) {
   check('new workflow canvas shown', await visible(addFirst, 90000)); // first load compiles the node list
   await addFirst.click();
   const inTriggerPanel = await searchVishwaAndOpen('Trigger panel');
-  check('Trigger panel: the Vishwa entry also mentions the trigger', /when a run finishes/i.test(inTriggerPanel.description), inTriggerPanel.description);
+  // n8n 2.41.1 lists the node and its trigger as one app entry and gives it the trigger's description
+  // in both panels (generateMergedNodesAndActions: `mergedNode.description = trigger.description`).
+  const texts = vishwaNodeTexts();
+  check('Trigger panel: the Vishwa entry shows the trigger\'s description, whole, and it says what starts the workflow',
+    inTriggerPanel.description.visible && !inTriggerPanel.description.cut && inTriggerPanel.description.text === texts.triggerDescription &&
+      /start a workflow when a run finishes/i.test(inTriggerPanel.description.text), describeShown(inTriggerPanel.description));
   await expandCategory('Triggers');
   const triggerItem = nodeCreator().locator('[data-keyboard-nav-id^="n8n-nodes-vishwa.vishwaTrigger"]').first();
   check('Vishwa details: the Vishwa Trigger is listed under Triggers', await visible(triggerItem, 10000),
@@ -416,14 +481,29 @@ async function editorFlow(baseUrl, standin, runs, resources) {
   // 4. The Vishwa node: add Run > Start from the nodes panel, then Resource / Operation / parameters.
   await page.locator(byTestId('node-creator-plus-button')).first().click();
   const inActionPanel = await searchVishwaAndOpen('Nodes panel');
-  // n8n lists the node and its trigger as one app entry, with the trigger's description (issue 19):
-  // where actions are offered it must read as the action node, i.e. show the Vishwa node's own text.
-  const own = vishwaNodeTexts().description;
-  check(`"${inActionPanel.title}": the Vishwa entry reads as the action node ("${own}…")`,
-    /happens next/i.test(inActionPanel.title) && normalize(inActionPanel.description).startsWith(own), `panel "${inActionPanel.title}", entry "${inActionPanel.description}"`);
-  await page.waitForTimeout(500);
-  const detailsText = normalize(await nodeCreator().innerText());
-  check(`Vishwa details page shows the action node's description`, detailsText.includes(own), detailsText.slice(0, 200));
+  // The same app entry where actions are offered (issue 19): n8n shows the trigger's description here
+  // too (one text per app, see step 1), so that text must read as the action node: it leads with the
+  // Vishwa node's own description, and the user sees it whole (not cut by the row's CSS).
+  const { description: own, triggerDescription } = vishwaNodeTexts();
+  check(`"${inActionPanel.title}": the Vishwa entry shows, whole, the text n8n gives the app, which leads with the action node's ("${own}…")`,
+    /happens next/i.test(inActionPanel.title) && inActionPanel.description.visible && !inActionPanel.description.cut &&
+      inActionPanel.description.text === triggerDescription && triggerDescription.startsWith(own),
+    `panel "${inActionPanel.title}", entry ${describeShown(inActionPanel.description)}`);
+  // The click opened the app's details page (n8n 2.41.1's community node details: the panel's header
+  // reads "Node details" where the search page reads "What happens next?", and it lists the app's
+  // Actions and Triggers sections, which the search results do not).
+  const header = nodeCreator().locator(byTestId('nodes-list-header')).first();
+  const headerShown = await visible(header.getByText('Node details', { exact: true }).first(), 10000);
+  const sections = nodeCreator().locator(byTestId('node-creator-category-item'));
+  const actionsSection = await visible(sections.filter({ hasText: /^\s*Actions/ }).first(), 10000);
+  const triggersSection = await visible(sections.filter({ hasText: /^\s*Triggers/ }).first(), 10000);
+  const searchRowsLeft = await nodeCreator().locator(byTestId('node-creator-item-description')).filter({ hasText: triggerDescription }).count();
+  check('Vishwa details page opened (header "Node details", Actions and Triggers sections, no search row left)',
+    headerShown && actionsSection && triggersSection && searchRowsLeft === 0,
+    `header ${headerShown}, Actions ${actionsSection}, Triggers ${triggersSection}, search rows with the text ${searchRowsLeft}`);
+  const onDetails = await shownText(nodeCreator().getByText(triggerDescription, { exact: true }).first());
+  check('Vishwa details page shows, whole, the text leading with the action node\'s description',
+    onDetails.visible && !onDetails.cut && onDetails.text === triggerDescription && onDetails.text.startsWith(own), describeShown(onDetails));
   // (This page's own "Docs" opens the package's npm page, whatever the package says: not checked.)
   await screenshot('nodes-panel-vishwa-details-as-action');
   await expandCategory('Actions');
@@ -720,7 +800,9 @@ async function versionOneSteps(baseUrl, standin, runs) {
 /**
  * The README's quick start in a fresh workflow: Manual Trigger -> the Start action the README names
  * with Wait for Completion, executed against the stand-in; its output carries flow_id and run_id, and
- * Get Status's Flow ID / Run ID hints show how to pick them up. The screenshot is the README's picture.
+ * Get Status's Flow ID / Run ID hints show how to pick them up. The screenshot is the README's picture:
+ * what it shows (the node's title, the wait notice, the output) is asserted before it is taken, and
+ * with --update-docs-images it is written to docs/images/ with those texts.
  */
 async function quickStart(baseUrl) {
   page = await page.context().newPage();
@@ -757,6 +839,13 @@ async function quickStart(baseUrl) {
   }
   await ndv.locator(`${byTestId('parameter-input-waitForCompletion')} .el-switch, ${byTestId('parameter-input-waitForCompletion')} [role="switch"]`).first().click();
   await expectParameters('Run > Start with Wait for Completion', ['On Failed Run', 'Wait for Completion Options', 'Options']);
+  // What the picture shows: the node titled as the README's step 2 names the action, and the notice
+  // n8n shows under Wait for Completion, whole.
+  const title = normalize(await ndv.locator(byTestId('node-title-container')).first().innerText().catch(() => ''));
+  check(`quick start: the node's title is the README's step-2 action text ("${named && named[1]}")`, named && title === named[1], `title "${title}"`);
+  const noticeText = waitNoticeText();
+  const notice = await shownText(ndv.getByText(noticeText, { exact: true }).first());
+  check('quick start: the Wait for Completion notice is shown whole', notice.visible && !notice.cut && notice.text === noticeText, describeShown(notice));
   await ndv.locator(byTestId('node-execute-button')).first().click();
   const finished = ndv.getByText('completed', { exact: true }).first();
   const outputShown = await visible(finished, 60000);
@@ -766,17 +855,37 @@ async function quickStart(baseUrl) {
     await page.waitForTimeout(500);
   }
   const ndvText = normalize(await ndv.innerText());
-  await screenshot('quick-start-start-and-wait');
+  const picture = await screenshot('quick-start-start-and-wait');
   check('quick start: executed, the output shows run_status completed, flow_id flow-ok and run_id',
     outputShown && /flow_id/.test(ndvText) && /run_id/.test(ndvText) && /flow-ok/.test(ndvText), ndvText.slice(-300));
+  docsImage(picture, 'quick-start-start-and-wait', { title, notice: notice.text, output: ['run_status', 'flow_id', 'run_id'] });
 
-  // The next operations' Flow ID / Run ID say how to pick the ids up from that output.
+  // The next operations' Flow ID / Run ID say how to pick the ids up from that output, on the modes a
+  // new node opens on (Run ID: From List), as a newcomer sees them.
   await chooseOption('operation', 'Get Status');
-  // Run ID opens on From List: its By ID mode carries the hint.
-  if (await page.locator(byTestId('resource-locator-runId')).first().isVisible().catch(() => false)) await switchLocatorMode('runId', 'id');
+  // No mode switched: Run ID is on From List (its mode selector and "Select a run…" placeholder).
+  const runLocator = ndv.locator(byTestId('resource-locator-runId')).first();
+  const runShown = normalize((await runLocator.evaluate((el) => [el.innerText, ...[...el.querySelectorAll('input')].map((i) => `${i.value} ${i.placeholder}`)].join(' ')).catch(() => '')));
   const hints = normalize(await ndv.innerText());
   await screenshot('vishwa-get-status-id-hints');
-  check('Get Status: Flow ID and Run ID hints show {{ $json.flow_id }} and {{ $json.run_id }}', hints.includes('{{ $json.flow_id }}') && hints.includes('{{ $json.run_id }}'), hints.slice(0, 400));
+  check('Get Status: Run ID opens on From List', /From list/i.test(runShown) && /Select a run/.test(runShown), runShown.slice(0, 200));
+  check('Get Status: Flow ID and Run ID hints show {{ $json.flow_id }} and {{ $json.run_id }} without switching a mode',
+    hints.includes('{{ $json.flow_id }}') && hints.includes('{{ $json.run_id }}'), hints.slice(0, 400));
+}
+
+/** The notice Run > Start shows under Wait for Completion, from the built description. */
+function waitNoticeText() {
+  const Vishwa = loadNodeClass('nodes/Vishwa/Vishwa.node.js', 'Vishwa');
+  const shown = defaultVisibleParameters('nodes/Vishwa/Vishwa.node.js', 'Vishwa', { resource: 'run', operation: 'start', waitForCompletion: true });
+  const notice = shown.find((p) => p.type === 'notice') || new Vishwa().description.properties.find((p) => p.type === 'notice');
+  return normalize(notice.displayName);
+}
+
+/** With --update-docs-images: the screenshot becomes docs/images/<name>.png, with the texts asserted on it. */
+function docsImage(screenshotFile, name, facts) {
+  if (!args.has('--update-docs-images')) return;
+  const target = writeDocsImage(screenshotFile, name, { n8n: '2.41.1', ...facts });
+  log(`docs picture ${path.relative(REPO, target)} written`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -875,10 +984,12 @@ async function fetchTestEventSteps(baseUrl, standin, resources) {
     // Asked after n8n's fetch: a new run goes from queued to running soon after it starts.
     const expected = await nodeFetchTestEventError(standin, resources);
     previous = `${shown.message}|${shown.description}`;
-    await screenshot(`trigger-fetch-test-event-${index + 1}-${name.replace(/\W+/g, '-').replace(/-+$/, '').toLowerCase()}`);
+    const picture = await screenshot(`trigger-fetch-test-event-${index + 1}-${name.replace(/\W+/g, '-').replace(/-+$/, '').toLowerCase()}`);
     check(`Fetch Test Event, ${name}: n8n shows the node's message "${expected.message}"`, shown.message === expected.message, `shown "${shown.message}"`);
     check(`Fetch Test Event, ${name}: n8n shows the node's description, which says what to do`,
       shown.description === expected.description && what.test(shown.description), `shown "${shown.description}"; the node's "${expected.description}"`);
+    // docs/trigger.md shows the last case (Run Failed; one run running, one succeeded).
+    if (index === cases.length - 1) docsImage(picture, 'trigger-fetch-test-event-none-matching', { flowId: FETCH_FLOW, event: FETCH_PARAMETERS.event, message: shown.message, description: shown.description });
     messages.push(shown.message);
   }
   check('the three cases gave three different messages', new Set(messages).size === cases.length, messages.join(' | '));

@@ -182,6 +182,13 @@ describe('a name that shows the API key is not shown', () => {
 	});
 });
 
+test('invisible characters in the name (a right-to-left override, zero-width ones) do not reach the message', async () => {
+	// U+202E would show the rest of the message reversed in the browser.
+	const result = await getStatus({ apiKey: 'wrong-key', name: '\u202Eevil\u200B \u2066prod\u2069\uFEFF' });
+	expect(result.error.description).toMatch(/^Check the API key in the credential "evil prod", and that/);
+	expect(result.error.description).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/);
+});
+
 describe('credentialNameForMessages (pure)', () => {
 	const { credentialNameForMessages, MAX_CREDENTIAL_NAME_LENGTH } = require(`${PACKAGE_ROOT}/dist/nodes/Vishwa/core/credentialName.js`);
 	test('cuts by characters, never inside an emoji', () => {
@@ -189,6 +196,19 @@ describe('credentialNameForMessages (pure)', () => {
 		const shown = credentialNameForMessages(name, 'some-api-key-123');
 		expect(Array.from(shown)).toHaveLength(MAX_CREDENTIAL_NAME_LENGTH);
 		expect(shown).toBe(`${'a'.repeat(58)}😀…`);
+	});
+	test('format characters (category Cf) and other invisible ones are removed, visible text kept', () => {
+		const key = 'some-api-key-123';
+		const invisible = [
+			'\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', // bidi
+			'\u200B', '\u200C', '\u200D', '\u200E', '\u200F', '\u2060', '\uFEFF', '\u00AD', '\u061C', // zero-width, marks
+			'\u{E0041}', '\uD800', '\u3164', '\u115F', // a tag character, a lone surrogate, Hangul fillers
+		];
+		for (const char of invisible) expect([char, credentialNameForMessages(`pr${char}od`, key)]).toEqual([char, 'prod']);
+		expect(credentialNameForMessages('\u202E\u200B\uFEFF', key)).toBeUndefined(); // nothing visible left
+		expect(credentialNameForMessages('Équipe 東京 – prod 😀', key)).toBe('Équipe 東京 – prod 😀');
+		// The key split by zero-width spaces is still the key.
+		expect(credentialNameForMessages('some\u200B-api-key\u200D-123', key)).toBeUndefined();
 	});
 	test('not a string, empty, or only control characters: none', () => {
 		for (const name of [undefined, null, 42, '', ' ', '\u0000\u001b\u2028']) expect(credentialNameForMessages(name, 'some-api-key-123')).toBeUndefined();

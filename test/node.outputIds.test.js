@@ -224,3 +224,26 @@ test('Flow ID / Run ID of Get Status and Wait for Completion show the expression
 		expect(shown(version, 'start', 'flowId')).not.toContain('$json');
 	}
 });
+
+test('Run ID (1.1): the mode a new node opens on shows {{ $json.run_id }}, and the hints name the operation as the editor lists it', async () => {
+	const { nodeTypes } = await harness.load();
+	const { NodeHelpers } = harness.workflowLib;
+	const nodeType = nodeTypes[TYPES.vishwa];
+	const properties = nodeType.description.properties;
+	const startName = properties
+		.find((p) => p.name === 'operation' && p.displayOptions.show.resource.includes('run'))
+		.options.find((option) => option.value === 'start').name;
+	expect(startName).toBe('Start');
+	for (const operation of ['getStatus', 'waitForCompletion']) {
+		const node = { name: 'V', type: TYPES.vishwa, typeVersion: 1.1, parameters: {} };
+		const runId = NodeHelpers.findDisplayedProperty('runId', properties, { resource: 'run', operation }, node, nodeType.description);
+		// n8n 2.41.1's ParameterInputFull shows the current mode's hint, else the parameter's.
+		const opened = runId.modes.find((mode) => mode.name === runId.default.mode);
+		const hint = opened.hint ?? runId.hint;
+		expect({ operation, mode: opened.name, hint }).toEqual({ operation, mode: 'list', hint: expect.stringContaining('{{ $json.run_id }}') });
+		for (const mode of runId.modes) {
+			expect(mode.hint ?? runId.hint).toMatch(new RegExp(`\\b${startName}\\b`));
+			expect(mode.hint ?? runId.hint).not.toMatch(/Start Run/);
+		}
+	}
+});

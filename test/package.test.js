@@ -200,3 +200,16 @@ test('the README quick start names the Start action as the built node lists it',
 	const actions = new Vishwa().description.properties.filter((p) => p.name === 'operation').flatMap((p) => p.options.map((o) => o.action));
 	expect(named && named[1]).toBe(actions.find((action) => /^Start/.test(action)));
 });
+
+// Issue 19 point 5: a plain-HTTP server needs http:// written out; the credential section says so
+// before anything else. Where Vishwa shows the key is no published fact (docs/api.md): the field hedges like the README.
+test('the README credential section leads with the http:// advice; the API Key field hedges where the key is', () => {
+	const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+	const section = readme.split(/^## Credentials$/m)[1].split(/^## /m)[0];
+	const firstParagraph = section.trim().split(/\n\s*\n/)[0].replace(/\s+/g, ' ');
+	expect(firstParagraph).toMatch(/^\*\*A server without TLS .*needs `http:\/\/` written out/);
+	const { VishwaApi } = require(path.join(root, 'dist/credentials/VishwaApi.credentials.js'));
+	const apiKey = new VishwaApi().properties.find((p) => p.name === 'apiKey');
+	expect(apiKey.description).toMatch(/if yours does not show the key, ask whoever administers your Vishwa workspace/);
+	expect(apiKey.description).not.toMatch(/Find it in Vishwa under/);
+});

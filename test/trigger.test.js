@@ -552,3 +552,42 @@ test('Fetch Test Event with one run read: worded for one run, not "all of its 1 
 	error = await caught(await createPoller(flow, { event: 'succeeded' }));
 	expect(error).toBeUndefined(); // the run that succeeded is the test event of Run Succeeded
 });
+
+test('Fetch Test Event reads the newest 300 distinct runs (pages overlap), and says so when it stopped there', async () => {
+	const caught = async (poller) => poller.poll({ pollMode: 'manual' }).then(() => undefined, (error) => error);
+
+	// The 300th newest run (the oldest of 300, with pages of 100 overlapping): still found.
+	const within = newFlow();
+	standin.state.addHistory({ flowId: within, count: 1, outcome: 'failed' });
+	const oldestFailed = standin.state.runsOf(within)[0].run_id;
+	for (let i = 0; i < 299; i++) running(within);
+	const items = await (await createPoller(within, { event: 'failed' })).poll({ pollMode: 'manual' });
+	expect(ids(items)).toEqual([oldestFailed]);
+
+	// The 301st: not looked at, although the fourth page shows it; the headline says "newest 300".
+	const beyond = newFlow();
+	standin.state.addHistory({ flowId: beyond, count: 1, outcome: 'failed' });
+	for (let i = 0; i < 300; i++) finished(beyond);
+	let error = await caught(await createPoller(beyond, { event: 'failed' }));
+	expect(error.message).toBe(`No failed run of flow "${beyond}" among its newest 300 runs`);
+	expect(error.description).toBe(
+		'300 of them finished, none failed. Set Trigger On to Run Finished to use the newest of them as the test event, or let a run fail, then fetch again.',
+	);
+
+	// 50 old failed runs under 310 still running: not "has finished yet", which would be false.
+	const deep = newFlow();
+	standin.state.addHistory({ flowId: deep, count: 50, outcome: 'failed' });
+	for (let i = 0; i < 310; i++) running(deep);
+	error = await caught(await createPoller(deep, { event: 'failed' }));
+	expect(error.message).toBe(`No run of flow "${deep}" has finished among its newest 300 runs`);
+	expect(error.description).toMatch(/^All of its newest 300 runs are still running \(run_status: /);
+
+	// Run Succeeded: worded "successful" (not "No succeeded run").
+	const failing = newFlow();
+	for (let i = 0; i < 3; i++) finished(failing, { outcome: 'failed' });
+	error = await caught(await createPoller(failing, { event: 'succeeded' }));
+	expect(error.message).toBe(`No successful run of flow "${failing}" among its 3 newest`);
+	expect(error.description).toBe(
+		'3 of them finished, none succeeded. Set Trigger On to Run Finished to use the newest of them as the test event, or let a run succeed, then fetch again.',
+	);
+});

@@ -35,6 +35,7 @@ import {
 	MAX_PAGE_SIZE,
 	parseTriggerSettings,
 	readTriggerState,
+	TEST_EVENT_SCAN_RUNS,
 	TRIGGER_FIELDS,
 	TriggerListingError,
 	withFlowId,
@@ -291,17 +292,23 @@ function noTestEvent(ctx: IPollFunctions, settings: TriggerSettings, search: Tri
 	}
 	// One run read: worded for one ("its only run", "it"), not as "all of its 1 newest runs".
 	const one = runsRead === 1;
+	// The search stopped at its limit: older runs may exist, so the headline says which runs it read.
+	const capped = runsRead >= TEST_EVENT_SCAN_RUNS;
+	const newest = capped ? `its newest ${TEST_EVENT_SCAN_RUNS} runs` : `its ${runsRead} newest runs`;
 	if (finishedRead === 0) {
-		const which = one ? 'Its only run is' : `All of its ${runsRead} newest runs are`;
+		const which = one ? 'Its only run is' : `All of ${newest} are`;
 		const these = unfinishedStatuses.length === 1 ? 'this status means' : 'one of these statuses means';
-		return new NodeOperationError(ctx.getNode(), `No run of ${flow} has finished yet`, {
+		return new NodeOperationError(ctx.getNode(), `No run of ${flow} has finished ${capped ? `among ${newest}` : 'yet'}`, {
 			description: `${which} still running (run_status: ${unfinishedStatuses.join(', ')}). Wait for ${one ? 'it' : 'one'} to finish, then fetch again. If ${these} a run has ended, add it to ${TRIGGER_FIELDS.successStatuses} or ${TRIGGER_FIELDS.failureStatuses} under Options.`,
 		});
 	}
-	const wanted = settings.filter === 'failed' ? 'failed' : 'succeeded';
+	// Worded for each filter: "No successful run", "none succeeded"; "No failed run", "none failed".
+	const wanted = settings.filter === 'failed' ? 'failed' : 'successful';
+	const ended = settings.filter === 'failed' ? 'failed' : 'succeeded';
 	const verb = settings.filter === 'failed' ? 'fail' : 'succeed';
-	return new NodeOperationError(ctx.getNode(), `No ${wanted} run of ${flow} ${one ? 'yet' : `among its ${runsRead} newest`}`, {
-		description: `${one ? 'Its only run finished, but did not' : `${finishedRead} of them finished, none`} ${one ? verb : wanted}. Set ${TRIGGER_FIELDS.event} to Run Finished to use ${one ? 'it' : 'the newest of them'} as the test event, or let a run ${verb}, then fetch again.`,
+	const among = one ? 'yet' : capped ? `among ${newest}` : `among its ${runsRead} newest`;
+	return new NodeOperationError(ctx.getNode(), `No ${wanted} run of ${flow} ${among}`, {
+		description: `${one ? 'Its only run finished, but did not' : `${finishedRead} of them finished, none`} ${one ? verb : ended}. Set ${TRIGGER_FIELDS.event} to Run Finished to use ${one ? 'it' : 'the newest of them'} as the test event, or let a run ${verb}, then fetch again.`,
 	});
 }
 

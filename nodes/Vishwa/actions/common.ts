@@ -100,7 +100,7 @@ export const runIdProperty = (operations: string[]): INodeProperties => ({
 	default: '',
 	placeholder: 'e.g. {{ $json.run_id }}',
 	hint: 'After a Vishwa node or the Vishwa Trigger, drag in run_id or type {{ $json.run_id }}',
-	description: 'The run_id returned by Start Run',
+	description: 'The run_id returned by Start',
 	displayOptions: { show: { resource: ['run'], operation: operations } },
 });
 
@@ -178,6 +178,9 @@ export const runIdProperties = (operations: string[], description?: string): INo
 						name: 'list',
 						type: 'list',
 						placeholder: 'Select a run…',
+						// The mode a new node opens on: it tells a newcomer how to chain from Start too
+						// (n8n 2.41.1 shows the current mode's hint, else the parameter's).
+						hint: 'Or, after Start or the Vishwa Trigger: choose By ID and type {{ $json.run_id }}',
 						typeOptions: { searchListMethod: 'searchRuns', searchable: true },
 					},
 					{
@@ -185,7 +188,7 @@ export const runIdProperties = (operations: string[], description?: string): INo
 						name: 'id',
 						type: 'string',
 						placeholder: 'e.g. {{ $json.run_id }}',
-						hint: 'The run_id that Start Run returns (or the Vishwa Trigger emits): after one of them, type {{ $json.run_id }}',
+						hint: 'The run_id that Start returns (or the Vishwa Trigger emits): after one of them, type {{ $json.run_id }}',
 					},
 				],
 				displayOptions: { show: { resource: ['run'], operation: operations } },

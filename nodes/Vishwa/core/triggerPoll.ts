@@ -476,7 +476,10 @@ export class TriggerPoll {
 			segment.bottom !== null &&
 			(segment.below.size > 0 || !segment.bottomAll) &&
 			this.lookbackDone(segment, segment.bottom);
-		const enough = (segment.kind === 'activation' || segment.kind === 'test') && segment.rowsRead >= segment.maxRuns;
+		// Fetch Test Event promises the newest 300 runs: distinct runs, not rows (pages overlap).
+		const enough =
+			(segment.kind === 'activation' && segment.rowsRead >= segment.maxRuns) ||
+			(segment.kind === 'test' && this.testSummary.runsRead >= segment.maxRuns);
 		if (endOfListing || reachedBoundary || enough || (segment.kind === 'test' && this.testEvent)) {
 			this.completeSegment(segment, endOfListing);
 			return;
@@ -891,6 +894,8 @@ export class TriggerPoll {
 	}
 
 	private considerTestEvent(id: string, start: number, entry: Record<string, unknown>): void {
+		// The last page may reach past the newest TEST_EVENT_SCAN_RUNS runs: those are not looked at.
+		if (this.testSummary.runsRead >= TEST_EVENT_SCAN_RUNS) return;
 		this.testSummary.runsRead++;
 		const status = extractRunStatus(entry);
 		const outcome = classifyStatus(status, this.options.lists);
