@@ -380,7 +380,8 @@ async function uploadAndStart(
 			throw uploadFailure;
 		}
 	}
-	if (attached) earlier?.set(itemIndex, { kind: 'uploaded', attached });
+	// Only before the start-run: a 'started' record must survive every later try (one run per item).
+	if (attached && before?.kind !== 'started') earlier?.set(itemIndex, { kind: 'uploaded', attached });
 	// fromEntries, not Object.assign: an input named "__proto__" stays an ordinary key.
 	const sentBody = attached ? Object.fromEntries([...Object.entries(body), ...Object.entries(attached.inputs)]) : body;
 	const withAttached = (json: IDataObject): IDataObject =>
