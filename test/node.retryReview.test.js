@@ -81,3 +81,130 @@ describe('D1: Retry On Fail + Attach Files starts every item at most once across
 		expect(standin.state.requestsFor('upload')).toHaveLength(attachFiles ? 1 : 0);
 	});
 });
+
+/** A small Vishwa of our own: `answer(request)` -> [status, body (object or text), headers]; every request logged. */
+async function ownServer(answer) {
+	const requests = [];
+	const server = http.createServer((req, res) => {
+		let body = '';
+		req.on('data', (chunk) => (body += chunk));
+		req.on('end', () => {
+			const request = { method: req.method, url: req.url, key: req.headers['xp-api-key'], body };
+			requests.push(request);
+			const [status, payload, headers = {}] = answer(request);
+			const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+			res.writeHead(status, { 'content-type': typeof payload === 'string' ? 'text/html' : 'application/json', ...headers });
+			res.end(text);
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		requests,
+		count: (pattern) => requests.filter((request) => pattern.test(`${request.method} ${request.url}`)).length,
+		close: () => new Promise((resolve) => server.close(resolve)),
+	};
+}
+
+const locator = (value) => ({ __rl: true, mode: 'id', value });
+
+describe("D2: node version 1.1 keeps Vishwa's `error` field as `run_error`, so Retry On Fail does not re-run a success", () => {
+	let server;
+	let statusError; // the `error` value of the status answer
+	let started = 0;
+	beforeAll(async () => {
+		server = await ownServer((request) => {
+			if (/start-run$/.test(request.url)) return [200, { run_id: `run_${++started}`, run_status: 'queued', error: statusError }];
+			if (/\/status$/.test(request.url)) {
+				const failed = typeof statusError === 'string' && statusError !== '';
+				return [200, { run_id: 'run_1', run_status: failed ? 'failed' : 'completed', error: statusError }];
+			}
+			return [404, { detail: 'Not Found' }];
+		});
+	});
+	afterAll(async () => server.close());
+	beforeEach(() => {
+		server.requests.length = 0;
+	});
+
+	const retry = (onError) => ({ retryOnFail: true, maxTries: 5, waitBetweenTries: 10, ...(onError === 'stop' ? {} : { onError }) });
+	const getStatus = (typeVersion) => ({
+		parameters: typeVersion === 1 ? { resource: 'run', operation: 'getStatus', flowId: 'f', runId: 'run_1' } : { resource: 'run', operation: 'getStatus', flowId: locator('f'), runId: locator('run_1') },
+		typeVersion,
+	});
+	const startAndWait = (typeVersion) => ({
+		parameters: {
+			resource: 'run',
+			operation: 'start',
+			flowId: typeVersion === 1 ? 'f' : locator('f'),
+			waitForCompletion: true,
+			onFailedRun: 'return',
+			waitOptions: { pollInterval: 0.1 },
+		},
+		typeVersion,
+	});
+
+	// [case, Vishwa's `error` value]: both are read as a failure by n8n-core 2.41's checkFailure.
+	const errorValues = [
+		['"Flow failed" (a failed run)', 'Flow failed'],
+		['"" (a completed run)', ''],
+	];
+	const cases = [];
+	for (const [name, value] of errorValues) for (const onError of ['stop', 'continueRegularOutput', 'continueErrorOutput']) cases.push([name, onError, value]);
+
+	test.each(cases)('Get Status, error %s, On Error %s: version 1.1 asks once; version 1 is re-run 5 times', async (_name, onError, value) => {
+		statusError = value;
+		const v11 = getStatus(1.1);
+		let result = await run(v11.parameters, { settings: { ...retry(onError), typeVersion: 1.1 }, baseUrl: server.url });
+		expect(result.status).toBe('success');
+		expect(server.count(/\/status$/)).toBe(1); // control: 5 before the change
+		const [item] = result.output('Vishwa', 0);
+		expect(item.json).not.toHaveProperty('error');
+		expect(item.json.run_error).toBe(value);
+		expect(item.json.run_id).toBe('run_1');
+
+		// Version 1 keeps its shape, and n8n re-runs it (documented in docs/operations/get-status.md).
+		server.requests.length = 0;
+		const v1 = getStatus(1);
+		result = await run(v1.parameters, { settings: retry(onError), baseUrl: server.url });
+		expect(result.status).toBe('success');
+		expect(result.output('Vishwa', 0)[0].json.error).toBe(value);
+		expect(server.count(/\/status$/)).toBe(5);
+	});
+
+	test.each(['stop', 'continueRegularOutput', 'continueErrorOutput'])('Start + Wait, On Failed Run "Return the Item", On Error %s: one run, one wait, run_error', async (onError) => {
+		statusError = 'Flow failed';
+		const v11 = startAndWait(1.1);
+		const result = await run(v11.parameters, { settings: { ...retry(onError), typeVersion: 1.1 }, baseUrl: server.url });
+		expect(result.status).toBe('success');
+		expect(server.count(/start-run$/)).toBe(1);
+		expect(server.count(/\/status$/)).toBe(1); // control: 5 before the change
+		const [item] = result.output('Vishwa', 0);
+		expect(item.json.run_status).toBe('failed');
+		expect(item.json.run_error).toBe('Flow failed');
+		expect(item.json).not.toHaveProperty('error');
+	});
+
+	test('a null `error` (n8n 1.x retries on anything but undefined) is renamed too; Start without wait', async () => {
+		statusError = null;
+		const result = await run(
+			{ resource: 'run', operation: 'start', flowId: locator('f') },
+			{ settings: { ...retry('continueRegularOutput'), typeVersion: 1.1 }, baseUrl: server.url },
+		);
+		expect(server.count(/start-run$/)).toBe(1);
+		const [item] = result.output('Vishwa', 0);
+		expect(Object.keys(item.json)).toEqual(['run_id', 'run_status', 'run_error', 'flow_id']);
+		expect(item.json.run_error).toBeNull();
+	});
+
+	test("Continue On Fail (On Failed Run = Fail the Item): the error item keeps Vishwa's reason as run_error beside the node's error", async () => {
+		statusError = 'Flow failed';
+		const result = await run(
+			{ ...startAndWait(1.1).parameters, onFailedRun: 'error' },
+			{ settings: { onError: 'continueRegularOutput', typeVersion: 1.1 }, baseUrl: server.url },
+		);
+		const [item] = result.output('Vishwa', 0);
+		expect(item.json.error).toMatch(/failed \(status "failed"\)/);
+		expect(item.json.run_error).toBe('Flow failed');
+	});
+});
