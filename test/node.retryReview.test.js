@@ -208,3 +208,111 @@ describe("D2: node version 1.1 keeps Vishwa's `error` field as `run_error`, so R
 		expect(item.json.run_error).toBe('Flow failed');
 	});
 });
+
+describe('D3: the API key is masked wherever an answer that echoes it is shown', () => {
+	const { revealsKey } = require('../dist/nodes/Vishwa/core/redirects');
+	const { maskKey } = require('../dist/nodes/Vishwa/core/keyMask');
+	const KEY = 'echo-key-Zq7Wm3Rt9Lp2';
+	let server;
+	let reply; // (request) => [status, body, headers]
+	beforeAll(async () => {
+		server = await ownServer((request) => reply(request));
+	});
+	afterAll(async () => server.close());
+	beforeEach(() => {
+		server.requests.length = 0;
+	});
+
+	/** Everything a result shows (items of both outputs, the node's error with description and stack), as text. */
+	const shown = (result) =>
+		JSON.stringify(
+			{ out0: safeOutput(result, 0), out1: safeOutput(result, 1), error: result.error && { m: result.error.message, d: result.error.description, s: result.error.stack } },
+		);
+	const safeOutput = (result, index) => {
+		try {
+			return result.output('Vishwa', index);
+		} catch {
+			return null;
+		}
+	};
+
+	// [case, how the server answers a start-run, given the key it received]
+	const echoes = [
+		['400 with the key in detail', (key) => [400, { detail: `bad key ${key}` }]],
+		['401 with the key upper-cased', (key) => [401, { detail: `unknown key ${key.toUpperCase()}` }]],
+		['404 with the key percent-encoded', (key) => [404, { detail: `no flow for key=${encodeURIComponent(key)}` }]],
+		['422 FastAPI list with the key', (key) => [422, { detail: [{ loc: ['header', 'XP-API-Key'], msg: `invalid ${key}`, type: 'value_error' }] }]],
+		['500 HTML page with the key in its title', (key) => [500, `<html><head><title>err ${key}</title></head><body>${key}</body></html>`]],
+		['200 that is not JSON, quoting the key', (key) => [200, `oops ${key} not json`]],
+		['200 start answer with the key in a field', (key) => [200, { run_id: 'run_9', run_status: 'queued', echo: key, [`k_${key}`]: 1 }]],
+	];
+	const cases = [];
+	for (const [name, answer] of echoes) for (const onError of ['stop', 'continueRegularOutput', 'continueErrorOutput']) cases.push([name, onError, answer]);
+
+	test.each(cases)('Run > Start, %s, On Error %s: "[redacted]" instead of the key', async (_name, onError, answer) => {
+		reply = (request) => (/start-run$/.test(request.url) ? answer(request.key) : [404, { detail: 'Not Found' }]);
+		const result = await run(
+			{ resource: 'run', operation: 'start', flowId: 'f' },
+			{ settings: onError === 'stop' ? {} : { onError }, baseUrl: server.url, apiKey: KEY },
+		);
+		expect(server.requests[0].key).toBe(KEY); // the server did get the key, and echoed it
+		const text = shown(result);
+		expect(revealsKey(text, KEY)).toBe(false); // control: true before the change
+		expect(text).toContain('[redacted]');
+	});
+
+	test.each(['stop', 'continueRegularOutput', 'continueErrorOutput'])('a failed run whose error quotes the key (On Failed Run = Fail the Item), On Error %s', async (onError) => {
+		reply = (request) =>
+			/start-run$/.test(request.url)
+				? [200, { run_id: 'run_1', run_status: 'queued' }]
+				: [200, { run_id: 'run_1', run_status: 'failed', error: `boom ${request.key}` }];
+		const result = await run(
+			{ resource: 'run', operation: 'start', flowId: 'f', waitForCompletion: true, waitOptions: { pollInterval: 0.1 } },
+			{ settings: onError === 'stop' ? {} : { onError }, baseUrl: server.url, apiKey: KEY },
+		);
+		const text = shown(result);
+		expect(text).toMatch(/Vishwa said: boom \[redacted\]/);
+		expect(revealsKey(text, KEY)).toBe(false); // control: true before the change
+	});
+
+	test('Get Status passes the answer through with the key masked in the values only', async () => {
+		reply = (request) => [200, { run_id: 'run_1', run_status: 'completed', outputs: { note: `for ${request.key}`, other: 'kept' } }];
+		const result = await run({ resource: 'run', operation: 'getStatus', flowId: 'f', runId: 'run_1' }, { baseUrl: server.url, apiKey: KEY });
+		expect(result.json('Vishwa')[0].outputs).toEqual({ note: 'for [redacted]', other: 'kept' });
+	});
+
+	test('the trigger: a listing error and Fetch Test Event (with Fetch Full Status) show no key', async () => {
+		const runFields = (key) => ({ run_id: 'run_1', run_status: 'failed', start_time: new Date().toISOString(), error: `boom ${key}` });
+		reply = (request) => {
+			if (/\/runs(\?|$)/.test(request.url)) return [200, { runs: [runFields(request.key)] }];
+			if (/\/status$/.test(request.url)) return [200, { ...runFields(request.key), outputs: { echo: request.key } }];
+			return [404, { detail: 'Not Found' }];
+		};
+		const poller = await harness.createPoller(
+			{ type: TYPES.vishwaTrigger, parameters: { flowId: 'f', options: { fetchFullStatus: true } }, credentials: { vishwaApi: { id: 'cred-1', name: 'Vishwa API' } } },
+			{ credentials: { vishwaApi: { apiKey: KEY, baseUrl: server.url } } },
+		);
+		const items = await poller.poll({ pollMode: 'manual' });
+		expect(items).toHaveLength(1);
+		expect(items[0].json.error).toBe('boom [redacted]');
+		expect(revealsKey(JSON.stringify(items), KEY)).toBe(false); // control: true before the change
+
+		reply = (request) => [400, { detail: `listing refused for ${request.key}` }];
+		const failure = await poller.poll({ pollMode: 'manual' }).then(
+			() => undefined,
+			(error) => error,
+		);
+		expect(failure.message).toContain('[redacted]');
+		expect(revealsKey(`${failure.message} ${failure.description} ${failure.stack}`, KEY)).toBe(false);
+	});
+
+	test('the masking itself: only where the key shows, every spelling revealsKey detects', () => {
+		expect(maskKey('nothing here', KEY)).toBe('nothing here');
+		expect(maskKey(`a ${KEY} b ${KEY.toLowerCase()}`, KEY)).toBe('a [redacted] b [redacted]');
+		expect(maskKey(`x=${encodeURIComponent(KEY)}&y=1`, KEY)).toBe('x=[redacted]&y=1');
+		expect(maskKey(`part ${KEY.slice(2, 12)} end`, KEY)).toBe('part [redacted] end');
+		expect(maskKey(`host ${KEY.toLowerCase().replace(/-/g, '')}.example.com ok`, KEY)).toBe('host [redacted] ok');
+		// Spread over words (punctuation and spaces dropped still show it): the whole text goes.
+		expect(maskKey(KEY.split('').join(' '), KEY)).toBe('[redacted]');
+	});
+});
