@@ -316,3 +316,35 @@ describe('D3: the API key is masked wherever an answer that echoes it is shown',
 		expect(maskKey(KEY.split('').join(' '), KEY)).toBe('[redacted]');
 	});
 });
+
+describe('D4: Max Unfinished Runs is read like every other numeric option', () => {
+	test.each([['"0x10"', '0x10'], ['"0b11"', '0b11'], ['[2]', [2]], ['[]', []], ['true', true], ['-1', -1], ['1.5', 1.5]])(
+		'%s from an expression is refused, naming item and field, before any request',
+		async (_shown, value) => {
+			const parameters = {
+				resource: 'run',
+				operation: 'start',
+				flowId: 'flow-ok',
+				waitForCompletion: true,
+				waitOptions: { pollInterval: 0.1, maxUnfinishedRuns: `={{ $json.limit }}` },
+			};
+			const result = await run(parameters, { items: [{ limit: 1 }, { limit: value }] });
+			expect(result.status).toBe('error');
+			expect(result.error.message).toMatch(/^Item 1: Max Unfinished Runs must be a whole number, 0 for no limit \(got /); // control: accepted before
+			expect(standin.state.requests.filter((request) => request.route !== null)).toHaveLength(0);
+		},
+	);
+
+	test('"1e3" and " 2 " are read as numbers; 0 is no limit', async () => {
+		const parameters = {
+			resource: 'run',
+			operation: 'start',
+			flowId: 'flow-instant',
+			waitForCompletion: true,
+			waitOptions: { pollInterval: 0.1, maxUnfinishedRuns: `={{ $json.limit }}` },
+		};
+		const result = await run(parameters, { items: [{ limit: '1e3' }, { limit: ' 2 ' }, { limit: 0 }] });
+		expect(result.status).toBe('success');
+		expect(standin.state.runsOf('flow-instant')).toHaveLength(3);
+	});
+});
