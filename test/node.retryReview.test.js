@@ -348,3 +348,63 @@ describe('D4: Max Unfinished Runs is read like every other numeric option', () =
 		expect(standin.state.runsOf('flow-instant')).toHaveLength(3);
 	});
 });
+
+describe('a 200 that names no run or no stored file is an error, not a success', () => {
+	let server;
+	let reply;
+	beforeAll(async () => {
+		server = await ownServer((request) => reply(request));
+	});
+	afterAll(async () => server.close());
+	beforeEach(() => {
+		server.requests.length = 0;
+	});
+
+	test.each([false, true])('Start (Wait for Completion %s): no run ID is an error saying the run has probably started', async (wait) => {
+		reply = () => [200, { ok: true }];
+		const result = await run(
+			{ resource: 'run', operation: 'start', flowId: 'f', waitForCompletion: wait, waitOptions: { pollInterval: 0.1 } },
+			{ settings: { onError: 'continueRegularOutput' }, baseUrl: server.url },
+		);
+		const [item] = result.output('Vishwa', 0);
+		expect(item.json.error).toBe(`Vishwa's answer to starting a run of flow "f" has no run ID${wait ? ', so the node cannot wait for it' : ''}`); // control: a success item without wait
+		expect(item.json.errorDescription).toMatch(/^The run has probably started: check the flow's runs in Vishwa before starting it again\. Vishwa answered \{"ok":true\}\.$/);
+		expect(item.json.ok).toBe(true); // the answer is kept on the error item
+		expect(item.json.flow_id).toBe('f');
+		expect(server.count(/start-run$/)).toBe(1);
+	});
+
+	test('Start without a run ID under Retry On Fail: the retries report it again and start nothing', async () => {
+		reply = () => [200, { ok: true }];
+		const result = await run(
+			{ resource: 'run', operation: 'start', flowId: 'f' },
+			{ settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 }, baseUrl: server.url },
+		);
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/has no run ID$/);
+		expect(server.count(/start-run$/)).toBe(1);
+	});
+
+	test.each([
+		['no files list', { ok: true }],
+		['an empty files list', { files: [] }],
+		['entries without ID or URL', { files: [{ name: 'a.txt' }] }],
+	])('Asset > Upload answered 200 with %s: an error (Retry On Fail does not upload again)', async (_name, answer) => {
+		reply = () => [200, answer];
+		const result = await run(
+			{ resource: 'asset', operation: 'upload' },
+			{ files: oneFilePer(1), settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 }, baseUrl: server.url },
+		);
+		expect(result.status).toBe('error'); // control: success before
+		expect(result.error.message).toBe("Vishwa's answer to the upload names no stored file (no files list, file ID or URL)");
+		expect(result.error.description).toContain('The files may be stored in Vishwa anyway');
+		expect(server.count(/upload/)).toBe(1);
+	});
+
+	test('Asset > Upload answered with one ID is accepted as before', async () => {
+		reply = () => [200, { file_id: 'f1' }];
+		const result = await run({ resource: 'asset', operation: 'upload' }, { files: oneFilePer(1), baseUrl: server.url });
+		expect(result.status).toBe('success');
+		expect(result.json('Vishwa')[0]).toEqual({ file_id: 'f1' });
+	});
+});
