@@ -113,9 +113,13 @@ export function parseWaitSettings(raw: RawWaitSettings): WaitSettings {
 export function parseMaxUnfinishedRuns(raw: unknown): number {
 	const rule = { field: WAIT_FIELDS.maxUnfinishedRuns, integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, unit: '' } as const;
 	let count: number | undefined;
+	let refused = false;
 	try {
 		count = readNumberOption(raw, rule);
 	} catch {
+		refused = true; // reworded below: "0 for no limit" is what this option's users need to read
+	}
+	if (refused) {
 		throw new VishwaInputError(
 			`${WAIT_FIELDS.maxUnfinishedRuns} must be a whole number, 0 for no limit (got ${shown(raw)})`,
 			WAIT_FIELDS.maxUnfinishedRuns,
