@@ -57,11 +57,16 @@ describe('D1: Retry On Fail + Attach Files starts every item at most once across
 		const settings = { retryOnFail: true, maxTries, waitBetweenTries: 10, ...(onError === 'stop' ? {} : { onError }) };
 		// Bad item first: with Continue, n8n retries only when the first output item has json.error.
 		const result = await run(parameters, { items: [{ flow: 'flow-missing' }, { flow: 'flow-ok' }], files: oneFilePer(2), settings });
-		expect(standin.state.runsOf('flow-ok')).toHaveLength(1); // control: 2 for maxTries 3, 3 for maxTries 5
-		expect(standin.state.requestsFor('start-run').filter((request) => /flow-ok/.test(request.path))).toHaveLength(1);
-		// Each item's upload went out once; the unknown flow's 404 is a refusal, re-sent every try.
+		// Without Continue the node fails at the first failed item (issue 15), so flow-ok's item may be
+		// stopped before its start-run in a try; it is never started twice.
+		const okRuns = onError === 'stop' ? [0, 1] : [1];
+		expect(okRuns).toContain(standin.state.runsOf('flow-ok').length); // control: 2 for maxTries 3, 3 for maxTries 5
+		expect(standin.state.requestsFor('start-run').filter((request) => /flow-ok/.test(request.path))).toHaveLength(standin.state.runsOf('flow-ok').length);
+		// Each item's upload went out at most once; the unknown flow's 404 is a refusal, re-sent every try.
 		expect(standin.state.requestsFor('start-run').filter((request) => /flow-missing/.test(request.path))).toHaveLength(maxTries);
-		expect(standin.state.requestsFor('upload')).toHaveLength(2);
+		const uploads = standin.state.requestsFor('upload').length;
+		expect(uploads).toBeLessThanOrEqual(2);
+		expect(uploads).toBeGreaterThanOrEqual(1 + standin.state.runsOf('flow-ok').length);
 		if (onError !== 'stop') {
 			expect(result.status).toBe('success');
 			const ok = result.output('Vishwa', 0).find((item) => item.json.run_id !== undefined);
