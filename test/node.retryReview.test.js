@@ -216,7 +216,6 @@ describe("D2: node version 1.1 keeps Vishwa's `error` field as `run_error`, so R
 
 describe('D3: the API key is masked wherever an answer that echoes it is shown', () => {
 	const { revealsKey } = require('../dist/nodes/Vishwa/core/redirects');
-	const { maskKey } = require('../dist/nodes/Vishwa/core/keyMask');
 	const KEY = 'echo-key-Zq7Wm3Rt9Lp2';
 	let server;
 	let reply; // (request) => [status, body, headers]
@@ -312,6 +311,7 @@ describe('D3: the API key is masked wherever an answer that echoes it is shown',
 	});
 
 	test('the masking itself: only where the key shows, every spelling revealsKey detects', () => {
+		const { maskKey } = require('../dist/nodes/Vishwa/core/keyMask');
 		expect(maskKey('nothing here', KEY)).toBe('nothing here');
 		expect(maskKey(`a ${KEY} b ${KEY.toLowerCase()}`, KEY)).toBe('a [redacted] b [redacted]');
 		expect(maskKey(`x=${encodeURIComponent(KEY)}&y=1`, KEY)).toBe('x=[redacted]&y=1');
