@@ -372,7 +372,9 @@ describe('Max Unfinished Runs', () => {
 		expect(parseMaxUnfinishedRuns(0)).toBe(Infinity);
 		expect(parseMaxUnfinishedRuns(3)).toBe(3);
 		expect(parseMaxUnfinishedRuns(' 4 ')).toBe(4);
-		for (const bad of [-1, 1.5, 'two', NaN]) {
+		expect(parseMaxUnfinishedRuns('1e3')).toBe(1000); // decimal text, as every numeric option reads it
+		// What Number(String(raw)) took (control): hex, binary, one-element and empty arrays ([] was 0: no limit).
+		for (const bad of [-1, 1.5, 'two', NaN, '0x10', '0b11', [2], [], true, {}, '5abc', Infinity]) {
 			expect(() => parseMaxUnfinishedRuns(bad)).toThrow(VishwaInputError);
 			expect(() => parseMaxUnfinishedRuns(bad)).toThrow(/^Max Unfinished Runs must be a whole number, 0 for no limit/);
 		}

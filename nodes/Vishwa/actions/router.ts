@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { mapWithConcurrency } from '../core/concurrency';
 import { VishwaInputError } from '../core/errors';
-import { extractRunId, withRunIds } from '../core/responses';
+import { extractRunId, withErrorFieldRenamed, withRunIds } from '../core/responses';
 import { getVishwaConnection, type VishwaConnection } from '../transport';
 import { Batch } from './batch';
 import { DEFAULT_CONCURRENCY, itemParameter, readCommonOptions, readConcurrency, readId } from './common';
@@ -87,19 +87,25 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Its first caller sets the limit for every item (see Batch.unfinishedRuns).
 	if (maxUnfinishedRuns !== undefined) batch.unfinishedRuns(maxUnfinishedRuns);
 
+	// Version 1.1: Vishwa's own `error` field travels as `run_error` (`upload_error` for an upload),
+	// so n8n's Retry On Fail never reads a successful item as failed (see withErrorFieldRenamed).
+	// Version 1 keeps Vishwa's answer as it was.
+	const vishwaErrorKey = resource === 'run' ? 'run_error' : 'upload_error';
+	const renameVishwaError = (json: IDataObject): IDataObject =>
+		this.getNode().typeVersion >= 1.1 ? (withErrorFieldRenamed(json, vishwaErrorKey) as IDataObject) : json;
 	const runItem = async (itemIndex: number) => {
 		try {
 			const early = refused.get(itemIndex);
 			if (early) throw early;
 			const output = await execute.call(this, itemIndex, connection, batch);
 			const json = resource === 'run' ? withIdsOfRun(this, operation, itemIndex, output.json) : output.json;
-			return { ...output, json, pairedItem: { item: itemIndex } } as INodeExecutionData;
+			return { ...output, json: renameVishwaError(json), pairedItem: { item: itemIndex } } as INodeExecutionData;
 		} catch (caught) {
 			const error = asNodeError(this, caught, itemIndex);
 			if (this.continueOnFail()) {
 				const known = errorItemJson(caught);
 				const fields = resource === 'run' ? idsOfFailedRunItem(this, operation, itemIndex, known) : known;
-				return errorItem(error, itemIndex, errorOutput, fields);
+				return errorItem(error, itemIndex, errorOutput, renameVishwaError(fields));
 			}
 			// The first item to fail fails the node, as n8n's item-by-item loop would stop at it.
 			batch.fail(itemIndex); // (no-op when an item failed before)

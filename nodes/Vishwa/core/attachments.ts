@@ -180,6 +180,15 @@ export function extractUploadEntries(answer: unknown): unknown[] | undefined {
 	return undefined;
 }
 
+/**
+ * Whether an upload answer names at least one stored file by URL or ID (its file entries, see
+ * extractUploadEntries). A 200 naming none is no proof of storage and leaves nothing to reference.
+ */
+export function namesStoredFiles(answer: unknown): boolean {
+	const entries = extractUploadEntries(answer) ?? [];
+	return entries.some((entry) => isJsonObject(entry) && [...URL_KEYS, ...ID_KEYS].some((key) => present(entry[key])));
+}
+
 function entryName(entry: unknown): string | undefined {
 	if (!isJsonObject(entry)) return undefined;
 	for (const key of NAME_KEYS) {

@@ -98,3 +98,21 @@ export function withRunIds(
 	if (blank(out.run_id) && ids.runId !== undefined) out.run_id = ids.runId;
 	return out;
 }
+
+/**
+ * Node version 1.1: a successful item carries Vishwa's own `error` field (a failed run's reason,
+ * or an empty or null `error` some answers hold) under `name` instead. n8n's Retry On Fail runs a
+ * node again when its first output item has `json.error` (n8n-core workflow-execute.js
+ * checkFailure: not undefined/null/false on 2.x, not undefined on 1.x), so a successful Get Status
+ * of a failed run would otherwise be sent again up to 5 times. The key keeps its place; if Vishwa
+ * also sent `name`, the `error` value wins.
+ */
+export function withErrorFieldRenamed(json: Record<string, unknown>, name: string): Record<string, unknown> {
+	if (!Object.prototype.hasOwnProperty.call(json, 'error')) return json;
+	const out: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(json)) {
+		if (key === 'error') out[name] = value;
+		else if (key !== name) out[key] = value;
+	}
+	return out;
+}

@@ -106,18 +106,27 @@ export function parseWaitSettings(raw: RawWaitSettings): WaitSettings {
 
 /**
  * Max Unfinished Runs: how many started runs may be unfinished at once (for plans that limit
- * parallel runs). Empty or 0 means no limit.
+ * parallel runs). Empty or 0 means no limit. Read by the same rule as every other numeric option
+ * (readNumberOption: numbers, or decimal text; not "0x10", [2] or []), so a value that is not a
+ * count never silently removes the limit.
  */
 export function parseMaxUnfinishedRuns(raw: unknown): number {
-	if (raw === undefined || raw === null || raw === '') return Infinity;
-	const count = typeof raw === 'number' ? raw : Number(String(raw).trim());
-	if (!Number.isInteger(count) || count < 0) {
+	const rule = { field: WAIT_FIELDS.maxUnfinishedRuns, integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, unit: '' } as const;
+	let count: number | undefined;
+	let refused = false;
+	try {
+		count = readNumberOption(raw, rule);
+	} catch {
+		refused = true; // reworded below: "0 for no limit" is what this option's users need to read
+	}
+	if (refused) {
 		throw new VishwaInputError(
 			`${WAIT_FIELDS.maxUnfinishedRuns} must be a whole number, 0 for no limit (got ${shown(raw)})`,
 			WAIT_FIELDS.maxUnfinishedRuns,
+			'Give a whole number of runs, or 0 for no limit. If the value comes from an expression, check what it returns for this item.',
 		);
 	}
-	return count === 0 ? Infinity : count;
+	return count === undefined || count === 0 ? Infinity : count;
 }
 
 /** 1500 -> "1.5 s", 600000 -> "10 min", 90000 -> "1 min 30 s". */

@@ -24,6 +24,7 @@ import type {
 } from 'n8n-workflow';
 
 import { credentialNameForMessages } from '../core/credentialName';
+import { answerWithoutKey } from '../core/keyMask';
 import { VishwaInputError } from '../core/errors';
 import { MultipartSourceError } from '../core/multipart';
 import { normalizeBaseUrl } from '../core/paths';
@@ -455,6 +456,9 @@ export async function vishwaApiRequest(
 					unreadable = true;
 				}
 			}
+			// Everything below (outputs, messages quoting the answer) reads this body: a server that
+			// echoes the API key gets "[redacted]" in its place (core/keyMask.ts).
+			body = answerWithoutKey(body, answer.text, connectionKey(connection));
 
 			if (statusCode >= 200 && statusCode < 300) {
 				// Every Vishwa answer is a JSON document: an empty one is as useless as an unreadable one

@@ -1,9 +1,14 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { namesStoredFiles } from '../../core/attachments';
+import { summarizeBody } from '../../core/responses';
 
 import { parseBinaryPropertyNames, parseTemporary } from '../../core/upload';
 import { type VishwaConnection } from '../../transport';
 import { refuseFilesInAgentTool } from '../agentTool';
 import { commonOptions, readCommonOptions } from '../common';
+import { setErrorItemJson } from '../errorItem';
 import { toJsonObject } from '../run/getStatus.operation';
 import { notSentAgain, outcomeUnknown, triesMemory } from '../tries';
 import { readItemFiles, uploadFiles } from './uploadFiles';
@@ -98,7 +103,20 @@ export async function execute(
 		earlier?.set(itemIndex, { kind: 'uploaded', answer });
 	}
 
-	const output: INodeExecutionData = { json: toJsonObject(answer, 'response') };
+	const json = toJsonObject(answer, 'response');
+	// Checked after the answer is remembered: a retry reports the same error and uploads nothing again.
+	if (!namesStoredFiles(answer)) {
+		const error = new NodeOperationError(
+			this.getNode(),
+			"Vishwa's answer to the upload names no stored file (no files list, file ID or URL)",
+			{
+				description: `The files may be stored in Vishwa anyway; check there before uploading them again. Vishwa answered ${summarizeBody(answer)}.`,
+				itemIndex,
+			},
+		);
+		throw setErrorItemJson(error, json);
+	}
+	const output: INodeExecutionData = { json };
 	if (options.keepBinary === true && item.binary) output.binary = item.binary;
 	return output;
 }

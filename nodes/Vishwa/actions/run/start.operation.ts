@@ -301,27 +301,33 @@ export async function execute(
 		if (runId !== undefined) batch.startedRuns.set(itemIndex, runId);
 		return started;
 	};
+	// A 200 without a run ID is no success: the run has probably started, but nothing can follow it
+	// (a retry reuses the remembered answer, so it reports the same error and starts nothing).
+	const withRunId = (answer: unknown, started: IDataObject): string => {
+		const runId = extractRunId(answer);
+		if (runId !== undefined) return runId;
+		const error = new NodeOperationError(
+			this.getNode(),
+			`Vishwa's answer to starting a run of flow "${flow}" has no run ID${settings ? ', so the node cannot wait for it' : ''}`,
+			{
+				description: `The run has probably started: check the flow's runs in Vishwa before starting it again. Vishwa answered ${summarizeBody(answer)}.`,
+				itemIndex,
+			},
+		);
+		throw setErrorItemJson(error, started);
+	};
 	if (!settings || maxUnfinishedRuns === undefined) {
 		const { answer, withAttached } = await start();
-		return { json: withAttached(toJsonObject(answer, 'response')) };
+		const started = withAttached(toJsonObject(answer, 'response'));
+		withRunId(answer, started);
+		return { json: started };
 	}
 
 	// The place for an unfinished run is taken before starting and given back when the wait ends.
 	return await batch.unfinishedRuns(maxUnfinishedRuns).run(async () => {
 		const { answer, withAttached } = await start();
 		const started = withAttached(toJsonObject(answer, 'response'));
-		const runId = extractRunId(answer);
-		if (runId === undefined) {
-			const error = new NodeOperationError(
-				this.getNode(),
-				`Vishwa's answer to starting a run of flow "${flow}" has no run ID, so the node cannot wait for it`,
-				{
-					description: `The run has probably started. Vishwa answered ${summarizeBody(answer)}.`,
-					itemIndex,
-				},
-			);
-			throw setErrorItemJson(error, started);
-		}
+		const runId = withRunId(answer, started);
 		try {
 			const final = await batch.runWaiter().wait({
 				flowId,
@@ -380,7 +386,8 @@ async function uploadAndStart(
 			throw uploadFailure;
 		}
 	}
-	if (attached) earlier?.set(itemIndex, { kind: 'uploaded', attached });
+	// Only before the start-run: a 'started' record must survive every later try (one run per item).
+	if (attached && before?.kind !== 'started') earlier?.set(itemIndex, { kind: 'uploaded', attached });
 	// fromEntries, not Object.assign: an input named "__proto__" stays an ordinary key.
 	const sentBody = attached ? Object.fromEntries([...Object.entries(body), ...Object.entries(attached.inputs)]) : body;
 	const withAttached = (json: IDataObject): IDataObject =>
