@@ -975,9 +975,15 @@ async function fetchTestEventSteps(baseUrl, standin, resources) {
     // execution over (the button reads "Fetch Test Event" again; a click meanwhile would stop it).
     let shown = { message: '', description: '' };
     const t0 = Date.now();
+    // Both texts are read whole and twice alike: while n8n re-renders the error, one read may pair the
+    // old message with an empty or new description (seen under load: the old message was taken as the
+    // new answer).
+    let last = '';
     while (Date.now() - t0 < STEP_TIMEOUT_MS) {
       shown = await shownError();
-      if (standin.state.requestsFor('runs').length > listingsBefore && shown.message && `${shown.message}|${shown.description}` !== previous) break;
+      const now = `${shown.message}|${shown.description}`;
+      if (standin.state.requestsFor('runs').length > listingsBefore && shown.message && shown.description && now !== previous && now === last) break;
+      last = now;
       await page.waitForTimeout(250);
     }
     await buttonIdle();
