@@ -509,7 +509,12 @@ describe('Concurrency: status requests of started runs are not starved', () => {
 		const sent = statusRequestsOf(only.run_id).length;
 		expect(sent).toBeGreaterThan(0);
 		expect(json.error).toBe(`Run "${only.run_id}" of flow "flow-forever" did not finish within 1.5 s (last answer: HTTP 500)`);
-		expect(json.errorDescription).toMatch(new RegExp(`\\(${sent} status requests? sent, last answer HTTP 500\\)`));
+		// A request sent just before the deadline may not have reached the stand-in when it is counted:
+		// the message then says one more was sent and that it was still unanswered (both are true).
+		const described = json.errorDescription.match(/\((\d+) status requests? sent, last answer HTTP 500(, the last one still unanswered at the deadline)?\)/);
+		expect(described).not.toBeNull();
+		if (described[2]) expect([sent, sent + 1]).toContain(Number(described[1]));
+		else expect(Number(described[1])).toBe(sent);
 	});
 });
 

@@ -43,6 +43,13 @@ const ids = (items) => (items || []).map((item) => item.json.run_id);
 const running = (flowId, spec = {}) => standin.state.createRun({ flowId, durationMs: null, ...spec }).run_id;
 const finished = (flowId, spec = {}) => standin.state.createRun({ flowId, durationMs: 0, ...spec }).run_id;
 const finish = (runId, outcome = 'succeeded') => standin.state.finishRun(runId, outcome);
+/** A finished run whose start time is a millisecond no earlier run of this file has (runs made in a loop
+ * otherwise share milliseconds, and how many do changes how pages overlap: request counts would vary). */
+const finishedAlone = (flowId) => {
+	const previous = Date.now();
+	while (Date.now() === previous);
+	return finished(flowId);
+};
 const listRequests = () => standin.state.requestsFor('runs').length;
 const statusRequests = () => standin.state.requestsFor('status').length;
 
@@ -176,7 +183,7 @@ test('more finished runs than a page: pages down to known runs, emits all oldest
 	const poller = await createPoller(flow, { options: { pageSize: 10 } });
 	expect(await poller.poll()).toBeNull();
 	const backlog = [];
-	for (let i = 0; i < 47; i++) backlog.push(finished(flow));
+	for (let i = 0; i < 47; i++) backlog.push(finishedAlone(flow));
 	standin.state.clearRequests();
 	const items = await poller.poll();
 	expect(ids(items)).toEqual(backlog);
@@ -187,12 +194,12 @@ test('more finished runs than a page: pages down to known runs, emits all oldest
 	const big = await createPoller(flow);
 	expect(await big.poll()).toBeNull();
 	const more = [];
-	for (let i = 0; i < 250; i++) more.push(finished(flow));
+	for (let i = 0; i < 250; i++) more.push(finishedAlone(flow));
 	standin.state.clearRequests();
 	expect(ids(await big.poll())).toEqual(more);
 	// The 250 new runs and the look-back (half a page of the runs known) on pages overlapping by two,
-	// plus one: a page that ends inside a millisecond (runs created in one loop share them) is followed
-	// by one starting at that millisecond, so a listing ordering them differently per request is read whole.
+	// plus one (each run has a millisecond of its own, so no page ends inside a millisecond shared with
+	// the next page, which would make the next page start at that millisecond).
 	expect(listRequests()).toBeLessThanOrEqual(Math.ceil((250 + 50) / 98) + 1);
 });
 
