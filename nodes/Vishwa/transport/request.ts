@@ -23,6 +23,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import { API_KEY_UNSENDABLE, apiKeyFitsHeader } from '../core/apiKey';
 import { credentialNameForMessages } from '../core/credentialName';
 import { answerWithoutKey } from '../core/keyMask';
 import { VishwaInputError } from '../core/errors';
@@ -159,6 +160,13 @@ export function connectionKey(connection: VishwaConnection | undefined): unknown
 export async function getVishwaConnection(ctx: VishwaContext, itemIndex = 0): Promise<VishwaConnection> {
 	const credentials = await ctx.getCredentials(VISHWA_CREDENTIAL, itemIndex);
 	const reference = ctx.getNode().credentials?.[VISHWA_CREDENTIAL];
+	// Before any request: such a key would be sent changed (see apiKeyFitsHeader).
+	if (!apiKeyFitsHeader(String(credentials.apiKey ?? ''))) {
+		throw new NodeOperationError(ctx.getNode(), `The API key in ${credentialLabel(ctx, credentials.apiKey)} ${API_KEY_UNSENDABLE}`, {
+			description: 'Nothing was sent. Vishwa API keys are plain text: copy the key again from Vishwa and paste it alone into the credential.',
+			itemIndex,
+		});
+	}
 	try {
 		return {
 			baseUrl: normalizeBaseUrl(credentials.baseUrl),
