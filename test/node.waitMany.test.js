@@ -474,6 +474,31 @@ describe("Vishwa's rate limit on start-runs", () => {
 		expect(afterHold.length).toBeGreaterThanOrEqual(2);
 		expect(standin.state.stats.requestsOpenMax).toBeLessThanOrEqual(3);
 	});
+
+	// Review 15b, D1 follow-up: a held item now waits out of its place, so when another item fails the
+	// node meanwhile, it is refused its place again. That refusal means nothing was sent: Retry On Fail
+	// must start its run in the next try (not report "not sent again": control, without the notSent mark).
+	test('without Continue On Fail: items held at the rate limit when another item fails are started by Retry On Fail', async () => {
+		standin.state.setFlow({ id: 'flow-fails', durationMs: 300, outcome: 'failed' });
+		standin.state.setFlow({ id: 'flow-long', durationMs: 60000 });
+		standin.state.addFault({ route: 'start-run', kind: 'slow', delayMs: 0, times: 1 });
+		standin.state.addFault({ route: 'start-run', kind: '429', retryAfter: 2, times: 1 });
+		const result = await run(
+			startAndWait({ waitOptions: { pollInterval: '={{ $json.n === 0 ? 0.5 : 0.1 }}' }, options: { concurrency: 1 } }),
+			{
+				items: [{ flow: 'flow-fails', n: 0 }, { flow: 'flow-long', n: 1 }, { flow: 'flow-long', n: 2 }],
+				nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+			},
+		);
+		// Item 0's run failed (both tries): the node fails with it.
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/^Run "run_1" of flow "flow-fails" failed/);
+		const started = requestsTo('/start-run').filter((r) => r.status === 200).map((r) => JSON.parse(r.bodyExcerpt).n);
+		// Item 0's run was started once (the second try waited on it again); item 1, refused by the 429
+		// and then its place in the first try, was started in the second.
+		expect(started.filter((n) => n === 0)).toHaveLength(1);
+		expect(started).toContain(1);
+	});
 });
 
 describe('Stop', () => {

@@ -97,7 +97,9 @@ export class Batch {
 	fail(itemIndex: number): void {
 		if (this.failedItem !== undefined) return;
 		this.failedItem = itemIndex;
-		const stopped = new Error(`Not done: item ${itemIndex} failed first`);
+		// Refuses requests that never got (or, back from a rate-limit wait, never got again) a place:
+		// nothing of theirs was carried out, so a Retry On Fail may send them (tries.ts outcomeUnknown).
+		const stopped = Object.assign(new Error(`Not done: item ${itemIndex} failed first`), { notSent: true });
 		this.requests.close(stopped);
 		this.runSlots?.close(stopped);
 		this.waiter?.abandon(itemIndex);
