@@ -332,13 +332,9 @@ export async function execute(
 		throw error;
 	});
 	const started = withAttached(toJsonObject(answer, 'response'));
-	let runId: string;
-	try {
-		runId = withRunId(answer, started);
-	} catch (error) {
-		place.keepForGood(); // the run has probably started, and its ID is unknown
-		throw error;
-	}
+	// Without a run ID the run has probably started, and cannot be followed: its place is kept.
+	if (extractRunId(answer) === undefined) place.keepForGood();
+	const runId = withRunId(answer, started);
 	place.startedRun(runId);
 	let waited = false;
 	try {
