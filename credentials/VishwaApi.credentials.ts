@@ -115,7 +115,16 @@ export class VishwaApi implements ICredentialType {
 	 * credentials of this kind.
 	 */
 	authenticate: IAuthenticate = async (credentials, requestOptions) => {
-		requestOptions.headers = { ...requestOptions.headers, 'XP-API-Key': String(credentials.apiKey ?? '') };
+		const apiKey = String(credentials.apiKey ?? '');
+		// n8n's HTTP client would drop the characters outside Latin-1 and send a different key (the
+		// same rule as nodes/Vishwa/core/apiKey.ts, which the nodes check before any request; this
+		// one is for the Test button and the HTTP Request node). The message never shows the key.
+		if (/[^\t\x20-\x7e\x80-\xff]/.test(apiKey)) {
+			throw new Error(
+				'The API key holds characters that cannot be sent in an HTTP header (only Latin-1 characters can: letters, digits, punctuation, no line breaks). Copy the key again from Vishwa and paste it alone.',
+			);
+		}
+		requestOptions.headers = { ...requestOptions.headers, 'XP-API-Key': apiKey };
 		return requestOptions;
 	};
 }

@@ -363,6 +363,40 @@ describe('the request limiter', () => {
 		await Promise.all(tasks);
 		expect(limiter.peak).toBe(100);
 	});
+
+	test('a task away from its place (a pause) frees it for others, and takes one again before ordinary tasks queued meanwhile', async () => {
+		const limiter = createLimiter(1);
+		const order = [];
+		let endPause;
+		const pause = new Promise((resolve) => (endPause = resolve));
+		const first = limiter.run(async (place) => {
+			order.push('first sends');
+			await place.away(async () => await pause);
+			order.push('first sends again');
+		});
+		const priority = limiter.run(async () => {
+			order.push('status request');
+			endPause(); // the pause ends while the place is taken: first queues, in the priority lane
+			await new Promise((resolve) => setImmediate(resolve));
+		}, true);
+		const ordinary = limiter.run(async () => order.push('later item'));
+		await Promise.all([first, priority, ordinary]);
+		expect(order).toEqual(['first sends', 'status request', 'first sends again', 'later item']);
+		expect(limiter.peak).toBe(1);
+		expect(limiter.active).toBe(0);
+	});
+
+	test('a task away from its place when the limiter closes is refused its place again, and holds none', async () => {
+		const limiter = createLimiter(1);
+		let endPause;
+		const pause = new Promise((resolve) => (endPause = resolve));
+		const away = limiter.run(async (place) => await place.away(async () => await pause));
+		await new Promise((resolve) => setImmediate(resolve));
+		limiter.close(new Error('closed'));
+		endPause();
+		await expect(away).rejects.toThrow('closed');
+		expect(limiter.active).toBe(0);
+	});
 });
 
 describe('Max Unfinished Runs', () => {

@@ -77,6 +77,23 @@ function mostRunsWaitedOnAtOnce() {
 }
 
 /**
+ * The most runs of this node unfinished at once at the stand-in (Vishwa's own count: from each
+ * run's start to its end, a run still going counts to the end of time).
+ */
+function mostUnfinishedAtServer() {
+	const events = [];
+	for (const record of apiRuns()) {
+		const run = standin.state.getRun(record.run_id);
+		events.push([time(run.run_start_time), 1], [run.run_end_time ? time(run.run_end_time) : Infinity, -1]);
+	}
+	events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+	let open = 0;
+	let most = 0;
+	for (const [, change] of events) most = Math.max(most, (open += change));
+	return most;
+}
+
+/**
  * The run's status requests follow one wait's backoff (the gaps between them at least `firstGapMs`,
  * then 1.5 times longer each time) and end with the first request after the run ended.
  */
@@ -144,6 +161,61 @@ describe('many runs are waited on at once', () => {
 			expect(unfinished.length).toBeLessThanOrEqual(1);
 		}
 		expect(mostRunsWaitedOnAtOnce()).toBe(2);
+	});
+
+	// Review 15b, D2: the place was given back when the item's wait ended, not when its run finished,
+	// so Vishwa had more runs going than the limit (control: main's build reaches 4 here, and 12 of 12
+	// in the reviewer's a1).
+	test('Max Unfinished Runs counts at Vishwa: a run whose wait ended (Maximum Wait) keeps its place, is checked on its backoff, and frees it when seen finished', async () => {
+		standin.state.setFlow({ id: 'flow-1s', durationMs: 1000 });
+		const result = await run(
+			startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: '={{ $json.n < 2 ? 0.3 : 30 }}', maxUnfinishedRuns: 2 } }),
+			{ items: itemsOf(6, 'flow-1s'), continueOnFail: true },
+		);
+		const out = result.json('Vishwa');
+		expect(out.slice(0, 2).map((json) => json.error)).toEqual([0, 1].map((n) => `Run "${out[n].run_id}" of flow "flow-1s" did not finish within 0.3 s (last status "running")`));
+		expect(out.slice(2).map((json) => json.run_status)).toEqual(Array(4).fill('completed'));
+		expect(apiRuns()).toHaveLength(6);
+		expect(mostUnfinishedAtServer()).toBe(2);
+		// The timed-out runs were checked on after their items' waits ended, on their backoff, until seen
+		// finished; the third item's run started only after one of them was seen finished.
+		const seenFinished = [0, 1].map((n) => {
+			const polls = statusRequestsOf(out[n].run_id);
+			expect(time(polls.at(-1).time)).toBeGreaterThanOrEqual(time(standin.state.getRun(out[n].run_id).run_end_time));
+			// Within the 0.3 s wait the gaps are 100 ms and less (the last one is pulled before the
+			// deadline); after it the backoff goes on from there (337 ms, 506 ms, ...), not from 100 ms again.
+			const gaps = polls.slice(1).map((r, i) => time(r.time) - time(polls[i].time));
+			const afterWait = gaps.findIndex((gap) => gap >= 300);
+			expect(afterWait).toBeGreaterThan(0);
+			gaps.slice(afterWait).forEach((gap) => expect(gap).toBeGreaterThanOrEqual(300));
+			return time(polls.at(-1).doneTime);
+		});
+		const [third] = requestsTo('/start-run').filter((r) => JSON.parse(r.bodyExcerpt).n === 2);
+		expect(time(third.time)).toBeGreaterThanOrEqual(Math.min(...seenFinished));
+		// Nobody waits for a place at the end: no run is checked on after the last item's run finished.
+		const lastEnd = Math.max(...apiRuns().map((r) => time(standin.state.getRun(r.run_id).run_end_time)));
+		expect(requestsTo('/status').filter((r) => time(r.time) > lastEnd + 1000)).toEqual([]);
+	});
+
+	test('an item that waits for a place longer than its Maximum Wait fails, naming the runs holding the places; a start-run whose answer was lost keeps its place', async () => {
+		standin.state.setFlow({ id: 'flow-2s', durationMs: 2000 });
+		// Item 0's run starts but its answer is lost: its ID is unknown, so it keeps its place to the end.
+		standin.state.addFault({ route: 'start-run', kind: 'drop-after', times: 1 });
+		const result = await run(
+			startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: '={{ $json.n === 3 ? 0.5 : 30 }}', maxUnfinishedRuns: 2 } }),
+			{ items: itemsOf(4, 'flow-2s'), continueOnFail: true },
+		);
+		const out = result.json('Vishwa');
+		expect(out[0].error).toMatch(/^The request to start a run of flow "flow-2s" was sent but its answer was lost/);
+		expect(out.slice(1, 3).map((json) => json.run_status)).toEqual(['completed', 'completed']);
+		// Item 3 waited 0.5 s: the places were held by item 0's unknown run and item 1's run.
+		expect(out[3].error).toBe('Item 3: no run was started: no place under Max Unfinished Runs (2) came free within 0.5 s');
+		expect(out[3].errorDescription).toContain(
+			`The places are held by runs not seen finished: item 0: a run whose ID is unknown (its start-run's answer was lost or had none), item 1: ${out[1].run_id}.`,
+		);
+		expect(apiRuns()).toHaveLength(3);
+		// Items 1 and 2 ran one after the other: never more than 2 unfinished at Vishwa.
+		expect(mostUnfinishedAtServer()).toBe(2);
 	});
 
 	test('Concurrency bounds the requests in flight (start-runs and status requests), not the runs', async () => {
@@ -362,6 +434,71 @@ describe("Vishwa's rate limit on start-runs", () => {
 		expect(apiRuns()).toHaveLength(8);
 		expect(result.json('Vishwa')).toHaveLength(8);
 	});
+
+	// Review 15b, D1: items held at the rate limit (and the refused one during its Retry-After) kept
+	// their Concurrency places, so no status request could be sent until the hold ended and runs that
+	// had finished failed at their Maximum Wait.
+	test('while a 429 holds the start-runs, status requests of the runs already started still go out; Concurrency still bounds them', async () => {
+		standin.state.setFlow({ id: 'flow-1s', durationMs: 1000 });
+		// The 6th start-run is refused with a Retry-After longer than the runs' Maximum Wait.
+		standin.state.addFault({ route: 'start-run', kind: 'slow', delayMs: 0, times: 5 });
+		standin.state.addFault({ route: 'start-run', kind: '429', retryAfter: 3, times: 1 });
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.2, maxWait: 2 }, options: { concurrency: 3 } }), {
+			items: itemsOf(10, 'flow-1s'),
+			continueOnFail: true,
+		});
+		const out = result.json('Vishwa');
+		expect(out.map((json) => json.error)).toEqual(Array(10).fill(undefined));
+		expect(out.map((json) => json.run_status)).toEqual(Array(10).fill('completed'));
+		const n = (request) => JSON.parse(request.bodyExcerpt).n;
+		const starts = requestsTo('/start-run');
+		const refused = starts.find((r) => r.status === 429);
+		// (The 429's request body is not logged.) The refused item's retry is the first start-run after
+		// the 3 s Retry-After; start-runs received just after the 429 were already on their way.
+		const retry = starts.find((r) => time(r.time) >= time(refused.time) + 2500);
+		// Every run started before the 429 was seen finished before the refused item's retry went out,
+		// so during the hold (control: main's build sends no status request until the retry).
+		const startedBefore = starts.filter((r) => r.status === 200 && time(r.time) < time(retry.time));
+		expect(startedBefore.length).toBeGreaterThanOrEqual(3);
+		const runOf = (request) => out[n(request)].run_id;
+		for (const start of startedBefore) {
+			const polls = statusRequestsOf(runOf(start));
+			expect(polls.length).toBeGreaterThan(0);
+			expect(time(polls.at(-1).time)).toBeLessThan(time(retry.time));
+		}
+		// Nothing was started once the status requests were flowing, and runs still started in item order.
+		const firstPoll = requestsTo('/status')[0];
+		expect(starts.filter((r) => time(r.time) > time(firstPoll.time) && time(r.time) < time(retry.time))).toEqual([]);
+		const afterHold = starts.filter((r) => time(r.time) >= time(retry.time)).map(n);
+		expect(afterHold).toEqual([...afterHold].sort((a, b) => a - b));
+		expect(afterHold.length).toBeGreaterThanOrEqual(2);
+		expect(standin.state.stats.requestsOpenMax).toBeLessThanOrEqual(3);
+	});
+
+	// Review 15b, D1 follow-up: a held item now waits out of its place, so when another item fails the
+	// node meanwhile, it is refused its place again. That refusal means nothing was sent: Retry On Fail
+	// must start its run in the next try (not report "not sent again": control, without the notSent mark).
+	test('without Continue On Fail: items held at the rate limit when another item fails are started by Retry On Fail', async () => {
+		standin.state.setFlow({ id: 'flow-fails', durationMs: 300, outcome: 'failed' });
+		standin.state.setFlow({ id: 'flow-long', durationMs: 60000 });
+		standin.state.addFault({ route: 'start-run', kind: 'slow', delayMs: 0, times: 1 });
+		standin.state.addFault({ route: 'start-run', kind: '429', retryAfter: 2, times: 1 });
+		const result = await run(
+			startAndWait({ waitOptions: { pollInterval: '={{ $json.n === 0 ? 0.5 : 0.1 }}' }, options: { concurrency: 1 } }),
+			{
+				items: [{ flow: 'flow-fails', n: 0 }, { flow: 'flow-long', n: 1 }, { flow: 'flow-long', n: 2 }],
+				nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+			},
+		);
+		// Item 0's run failed (both tries): the node fails with it.
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/^Run "run_1" of flow "flow-fails" failed/);
+		const started = requestsTo('/start-run').filter((r) => r.status === 200).map((r) => JSON.parse(r.bodyExcerpt).n);
+		// Item 0's run was started once (the second try waited on it again); item 1, refused by the 429
+		// and then its place in the first try, was started in the second.
+		expect(started.filter((n) => n === 0)).toHaveLength(1);
+		expect(started).toContain(1);
+	});
 });
 
 describe('Stop', () => {
@@ -404,12 +541,21 @@ describe('Stop', () => {
 			});
 			await stopWhen();
 			const requestsAtStop = standin.state.requests.length;
+			const attemptsAtStop = credentialsHelper.requestLog.length;
 			const stoppedAt = Date.now();
 			execution.cancel();
 			const runData = await done;
 			const settled = await nodeDone;
 			await delay(1200);
-			return { runData, settled, stoppedAt, requestsAtStop, requestsAfter: standin.state.requests.length, attempts: credentialsHelper.requestLog };
+			return {
+				runData,
+				settled,
+				stoppedAt,
+				requestsAtStop,
+				requestsAfter: standin.state.requests.length,
+				attemptsAtStop,
+				attempts: credentialsHelper.requestLog,
+			};
 		} finally {
 			delete vishwa.execute;
 		}
@@ -426,13 +572,49 @@ describe('Stop', () => {
 		});
 		expect(runData.status).toBe('canceled');
 		expect(settled.at - stoppedAt).toBeLessThan(300);
-		expect(settled.error.message).toMatch(/^Stopped waiting for run "run_\d+" of flow "flow-forever": the execution was cancelled$/);
+		// (The first item to end names its run, or, for one still waiting for a place, says so.)
+		expect(settled.error.message).toMatch(
+			/^Stopped(?: waiting for run "run_\d+" of flow "flow-forever": the execution was cancelled$|: the execution was cancelled while item \d+ waited for a place under Max Unfinished Runs$)/,
+		);
 		expect(requestsAfter).toBe(requestsAtStop);
 		// Only 4 runs were ever started; the 6 items waiting for a place started none.
 		expect(apiRuns()).toHaveLength(4);
 		expect(apiRuns().every((r) => r.run_status === 'running')).toBe(true);
 	});
+
+	// Review 15b, D1: Stop during a 429's hold, while status requests flow.
+	test('Stop during a Retry-After hold: status requests flowed during it; the node ends at once and the held start-runs are never sent', async () => {
+		standin.state.setFlow({ id: 'flow-long', durationMs: 60000 });
+		standin.state.addFault({ route: 'start-run', kind: 'slow', delayMs: 0, times: 3 });
+		standin.state.addFault({ route: 'start-run', kind: '429', retryAfter: 20, times: 1 });
+		const workflowJson = workflowOf(startAndWait({ waitOptions: { pollInterval: 0.2 }, options: { concurrency: 3 } }), {
+			items: itemsOf(10, 'flow-long'),
+		});
+		let polledDuringHold = 0;
+		const { runData, settled, stoppedAt, attemptsAtStop, attempts } = await runAndStop(workflowJson, async () => {
+			while (!standin.state.requests.some((r) => r.status === 429)) await delay(20);
+			const refusedAt = Date.now();
+			// A few status requests during the hold (control: main's build sends none in 20 s; given up after 3 s).
+			const polls = () => requestsTo('/status').filter((r) => time(r.time) >= refusedAt).length;
+			while (polls() < 6 && Date.now() - refusedAt < 3000) await delay(50);
+			polledDuringHold = polls();
+		});
+		expect(polledDuringHold).toBeGreaterThanOrEqual(6);
+		expect(runData.status).toBe('canceled');
+		// Well before the 20 s Retry-After would have ended.
+		expect(settled.at - stoppedAt).toBeLessThan(5000);
+		// Nothing sent after Stop, as the client's own log says (status requests on their way at Stop
+		// reach the stand-in's log a little later).
+		expect(attempts).toHaveLength(attemptsAtStop);
+		// The refused start-run was not sent again, and none was sent during the hold (those received
+		// right after the 429 were already on their way).
+		const starts = requestsTo('/start-run');
+		expect(starts).toHaveLength(apiRuns().length + 1);
+		const firstPoll = requestsTo('/status')[0];
+		expect(starts.filter((r) => time(r.time) > time(firstPoll.time))).toEqual([]);
+	});
 });
+
 
 // Review defects D1/D2 (Concurrency shared by start-runs and status requests). Assertions are on the
 // order in which the stand-in received requests, not on speed.

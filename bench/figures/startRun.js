@@ -21,10 +21,10 @@
  *   node bench/figures/startRun.js [--quick] [--items 1000] [--reps 5] [--delay 20] [--result file.json]
  */
 const fs = require('fs');
-const http = require('http');
 const path = require('path');
 
 const { median, round, parseArgs, findN8nNodesBase, writeResult, runMain, log } = require('../lib/common');
+const { rawClient } = require('../lib/rawClient');
 const { startStandinProcess } = require('../lib/standinProcess');
 
 const args = parseArgs();
@@ -48,56 +48,6 @@ function runQueueWaitNs() {
 
 /** The same JSON body every client sends for item i. */
 const bodyOf = (i) => ({ input_1: `item ${i}`, index: i });
-
-async function rawClient(url, apiKey, items, concurrency, keepAlive = true) {
-	const agent = new http.Agent({ keepAlive, maxSockets: concurrency });
-	const target = new URL(url);
-	const post = (i) =>
-		new Promise((resolve, reject) => {
-			const payload = JSON.stringify(bodyOf(i));
-			const request = http.request(
-				{
-					host: target.hostname,
-					port: target.port,
-					path: target.pathname,
-					method: 'POST',
-					agent,
-					headers: {
-						'content-type': 'application/json',
-						accept: 'application/json',
-						'content-length': Buffer.byteLength(payload),
-						'XP-API-Key': apiKey,
-					},
-				},
-				(response) => {
-					let text = '';
-					response.setEncoding('utf8');
-					response.on('data', (chunk) => (text += chunk));
-					response.on('end', () => {
-						if (response.statusCode !== 200) return reject(new Error(`raw client: HTTP ${response.statusCode} ${text}`));
-						resolve(JSON.parse(text).run_id);
-					});
-				},
-			);
-			request.on('error', reject);
-			request.end(payload);
-		});
-	const started = process.hrtime.bigint();
-	let next = 0;
-	const ids = [];
-	await Promise.all(
-		Array.from({ length: Math.min(concurrency, items) }, async () => {
-			while (next < items) {
-				const i = next++;
-				ids[i] = await post(i);
-			}
-		}),
-	);
-	const ms = Number(process.hrtime.bigint() - started) / 1e6;
-	agent.destroy();
-	if (ids.filter(Boolean).length !== items) throw new Error('raw client: missing run ids');
-	return ms;
-}
 
 async function main() {
 	const { createHarness, linearWorkflow, TYPES } = require('../../test/harness');
@@ -188,7 +138,7 @@ async function main() {
 	};
 	const timeRaw = async (count, concurrency, keepAlive) => {
 		await standin.control('POST', '/reset');
-		const ms = await rawClient(startUrl, standin.apiKey, count, concurrency, keepAlive);
+		const ms = await rawClient(startUrl, standin.apiKey, count, concurrency, { keepAlive, bodyOf });
 		const stats = await standin.control('GET', '/stats');
 		if (stats.runsCreatedByApi !== count) throw new Error(`raw client: ${stats.runsCreatedByApi} runs`);
 		return ms;

@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { createLimiter, type Limiter } from '../core/concurrency';
 import type { RateLimitGate, VishwaConnection } from '../transport';
+import { UnfinishedRuns } from './run/unfinishedRuns';
 import { RunWaiter } from './run/waitForRun';
 
 /** How many runs a failed node's message lists by item; the rest are counted. */
@@ -18,15 +19,16 @@ export class Batch {
 	readonly requests: Limiter;
 	/**
 	 * Vishwa's rate limit, for the items' uploads and start-runs: while a 429's Retry-After runs, none
-	 * of them is sent, and after it only the refused request's retry, until it is answered (the
-	 * item also keeps its Concurrency place). Letting the others go would only draw more 429s, start
-	 * runs out of item order and use up their retries. Status requests of started runs are not held (each waits out its own 429).
+	 * of them is sent, and after it only the refused request's retry, until it is answered; then the
+	 * others in the order they were held. Letting them go would only draw more 429s, start runs out
+	 * of item order and use up their retries. Nothing held (nor the refused request's pause) keeps a
+	 * Concurrency place, so status requests of started runs go on (each waits out its own 429).
 	 */
 	readonly rateLimit: RateLimitGate = createRateLimitGate();
 	/** Runs this execution started (or an earlier try of it, see ../tries.ts), by item index. */
 	readonly startedRuns = new Map<number, string>();
 	private waiter: RunWaiter | undefined;
-	private runSlots: Limiter | undefined;
+	private runSlots: UnfinishedRuns | undefined;
 	private failedItem: number | undefined;
 	/** Aborted when the node fails: ends the status requests still on their way. */
 	private readonly failing = new AbortController();
@@ -42,12 +44,21 @@ export class Batch {
 	}
 
 	/**
-	 * Runs an item's requests in one Concurrency place. Without Continue On Fail, an item failing
-	 * here fails the node before its place is given to the next waiting item.
+	 * Runs an item's requests in one Concurrency place, handing them the rate limit through which
+	 * they give the place back while they wait (RateLimitGate.away). Without Continue On Fail, an item
+	 * failing here fails the node before its place is given to the next waiting item.
 	 */
-	async itemRequests<T>(itemIndex: number, task: () => Promise<T>): Promise<T> {
-		return await this.requests.run(async () => {
-			const outcome = task();
+	async itemRequests<T>(itemIndex: number, task: (rateLimit: RateLimitGate) => Promise<T>): Promise<T> {
+		return await this.requests.run(async (place) => {
+			const gate = this.rateLimit;
+			const outcome = task({
+				hold: (ms) => gate.hold(ms),
+				passed: async (signal) => await gate.passed(signal),
+				get open() {
+					return gate.open;
+				},
+				away: async (wait) => await place.away(wait),
+			});
 			// Registered before the await below, so it runs before the place is released.
 			outcome.catch(() => (this.failFast ? this.fail(itemIndex) : undefined));
 			return await outcome;
@@ -62,8 +73,13 @@ export class Batch {
 	}
 
 	/** Places for unfinished runs; the first caller's limit (the first item's) sets it for all. */
-	unfinishedRuns(limit: number): Limiter {
-		this.runSlots ??= createLimiter(limit);
+	unfinishedRuns(limit: number): UnfinishedRuns {
+		this.runSlots ??= new UnfinishedRuns(
+			limit,
+			() => this.ctx.getNode(),
+			() => this.runWaiter(),
+			this.ctx.getExecutionCancelSignal?.(),
+		);
 		return this.runSlots;
 	}
 
@@ -81,7 +97,9 @@ export class Batch {
 	fail(itemIndex: number): void {
 		if (this.failedItem !== undefined) return;
 		this.failedItem = itemIndex;
-		const stopped = new Error(`Not done: item ${itemIndex} failed first`);
+		// Refuses requests that never got (or, back from a rate-limit wait, never got again) a place:
+		// nothing of theirs was carried out, so a Retry On Fail may send them (tries.ts outcomeUnknown).
+		const stopped = Object.assign(new Error(`Not done: item ${itemIndex} failed first`), { notSent: true });
 		this.requests.close(stopped);
 		this.runSlots?.close(stopped);
 		this.waiter?.abandon(itemIndex);
@@ -102,27 +120,71 @@ export class Batch {
 	}
 }
 
-/** How often a request held by the rate limit looks again whether the holder was answered. */
-const GATE_CHECK_MS = 50;
-
+/**
+ * The execution's rate-limit gate. Held requests wait in a queue and are let go in the order they
+ * came, at once when it opens (the holder's answer, or the end of the Retry-After).
+ */
 function createRateLimitGate(): RateLimitGate {
 	let until = 0;
 	let holders = 0;
+	const waiting: Array<() => void> = [];
+	let timer: AbortController | undefined;
+	const isOpen = () => holders === 0 && Date.now() >= until;
+	const check = () => {
+		if (isOpen()) {
+			timer?.abort();
+			timer = undefined;
+			for (const go of waiting.splice(0)) go();
+			return;
+		}
+		// Only the end of the Retry-After can open it without a holder's answer: look again then.
+		if (waiting.length > 0 && !timer && Date.now() < until) {
+			const own = (timer = new AbortController());
+			void sleep(until - Date.now(), own.signal).then(
+				() => {
+					if (timer !== own) return;
+					timer = undefined;
+					check();
+				},
+				() => undefined,
+			);
+		}
+	};
 	return {
+		get open() {
+			return isOpen();
+		},
 		hold(ms) {
 			until = Math.max(until, Date.now() + ms);
 			holders++;
 			let released = false;
 			return () => {
-				if (!released) holders--;
+				if (released) return;
 				released = true;
+				holders--;
+				check();
 			};
 		},
 		async passed(signal) {
-			while ((holders > 0 || Date.now() < until) && !signal?.aborted) {
-				const ms = Date.now() < until ? until - Date.now() : GATE_CHECK_MS;
-				await sleep(ms, signal).catch(() => undefined);
-			}
+			if (isOpen() || signal?.aborted) return;
+			await new Promise<void>((resolve) => {
+				const go = () => {
+					signal?.removeEventListener('abort', onAbort);
+					resolve();
+				};
+				const onAbort = () => {
+					const at = waiting.indexOf(go);
+					if (at >= 0) waiting.splice(at, 1);
+					if (waiting.length === 0) {
+						timer?.abort();
+						timer = undefined;
+					}
+					resolve();
+				};
+				waiting.push(go);
+				signal?.addEventListener('abort', onAbort, { once: true });
+				check();
+			});
 		},
 	};
 }

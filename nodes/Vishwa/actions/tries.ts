@@ -48,6 +48,8 @@ export function triesMemory<T>(ctx: IExecuteFunctions, name: string): Map<number
  */
 export function outcomeUnknown(error: unknown): boolean {
 	if (error instanceof VishwaInputError) return false;
+	// Refused its Concurrency place because another item failed the node (see Batch.fail).
+	if ((error as { notSent?: unknown } | null)?.notSent === true) return false;
 	const httpCode = httpCodeOf(error);
 	if (httpCode !== undefined) return httpCode >= 500 || httpCode < 300;
 	return !/^Could not reach Vishwa /.test(String((error as Error)?.message ?? ''));

@@ -30,7 +30,7 @@ export async function mapWithConcurrency<T, R>(
  * Maximum Wait is running meanwhile).
  */
 export interface Limiter {
-	run<T>(task: () => Promise<T>, priority?: boolean): Promise<T>;
+	run<T>(task: (place: LimiterPlace) => Promise<T>, priority?: boolean): Promise<T>;
 	/** Tasks running now. */
 	readonly active: number;
 	/** Tasks waiting for their turn. */
@@ -44,6 +44,16 @@ export interface Limiter {
 	close(error: Error): void;
 }
 
+/** The place a running task holds. */
+export interface LimiterPlace {
+	/**
+	 * Gives the place back while `wait` runs (a pause, a wait for another request), then takes one
+	 * again in the priority lane, so the task goes before every ordinary task that queued meanwhile.
+	 * Throws the close error, without a place, when the limiter was closed in between.
+	 */
+	away(wait: () => Promise<void>): Promise<void>;
+}
+
 /** A limiter; `Infinity` (or 0 / not a number) means no limit. */
 export function createLimiter(limit: number): Limiter {
 	const max = Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : Infinity;
@@ -53,6 +63,18 @@ export function createLimiter(limit: number): Limiter {
 	let active = 0;
 	let peak = 0;
 	let closedWith: Error | undefined;
+	/** Takes a place: at once when one is free (no promise, so the task starts in the same tick). */
+	const take = (priority: boolean): Promise<void> | undefined => {
+		if (closedWith) throw closedWith;
+		if (active < max) {
+			active++;
+			peak = Math.max(peak, active);
+			return undefined;
+		}
+		return new Promise<void>((start, refuse) => (priority ? waitingFirst : waiting).push({ start, refuse })).then(() => {
+			peak = Math.max(peak, active);
+		});
+	};
 	const release = () => {
 		const next = waitingFirst.shift() ?? waiting.shift();
 		// The freed place goes straight to the next task, so `active` stays within the limit.
@@ -73,15 +95,25 @@ export function createLimiter(limit: number): Limiter {
 			closedWith ??= error;
 			for (const turn of waitingFirst.splice(0).concat(waiting.splice(0))) turn.refuse(closedWith);
 		},
-		async run<T>(task: () => Promise<T>, priority = false): Promise<T> {
-			if (closedWith) throw closedWith;
-			if (active < max) active++;
-			else await new Promise<void>((start, refuse) => (priority ? waitingFirst : waiting).push({ start, refuse }));
-			peak = Math.max(peak, active);
+		async run<T>(task: (place: LimiterPlace) => Promise<T>, priority = false): Promise<T> {
+			const turn = take(priority);
+			if (turn) await turn;
+			let held = true;
+			const place: LimiterPlace = {
+				async away(wait) {
+					if (!held) return await wait();
+					held = false;
+					release();
+					await wait();
+					const turn = take(true);
+					if (turn) await turn;
+					held = true;
+				},
+			};
 			try {
-				return await task();
+				return await task(place);
 			} finally {
-				release();
+				if (held) release();
 			}
 		},
 	};

@@ -25,6 +25,8 @@ export type WaitEnd =
 			waitedMs: number;
 			/** A status request was still unanswered when the Maximum Wait ran out. */
 			requestPending: boolean;
+			/** Intervals scheduled so far: where the run's backoff stood, to go on checking it from there. */
+			backoff: number;
 	  };
 
 /**
@@ -98,11 +100,24 @@ export class WaitScheduler<K> {
 		return this.runs.get(key)?.deadlineMs;
 	}
 
+	/** Intervals scheduled so far for the run (its backoff's position). */
+	backoffOf(key: K): number | undefined {
+		return this.runs.get(key)?.sleeps;
+	}
+
 	/**
 	 * Starts waiting on a run. With `pollImmediately` false (a run started a moment ago is rarely
-	 * finished already) the first status request comes after the first interval.
+	 * finished already) the first status request comes after the first interval; `backoff` goes on
+	 * from where an earlier wait on the run left its backoff (the next interval is that long).
+	 * A `maxWaitMs` of Infinity waits without a deadline.
 	 */
-	add(key: K, settings: Pick<WaitSettings, 'schedule' | 'maxWaitMs' | 'lists'>, nowMs: number, pollImmediately: boolean): void {
+	add(
+		key: K,
+		settings: Pick<WaitSettings, 'schedule' | 'maxWaitMs' | 'lists'>,
+		nowMs: number,
+		pollImmediately: boolean,
+		backoff = 0,
+	): void {
 		if (this.runs.has(key)) throw new Error(`Already waiting on ${String(key)}`);
 		const deadlineMs = nowMs + settings.maxWaitMs;
 		const leadMs = finalPollLeadMs(settings.schedule, settings.maxWaitMs);
@@ -120,8 +135,8 @@ export class WaitScheduler<K> {
 			seq: this.seq++,
 		};
 		if (!pollImmediately) {
-			run.nextPollMs = nextPollAtMs(0, settings.schedule, nowMs, deadlineMs, leadMs);
-			run.sleeps = 1;
+			run.nextPollMs = nextPollAtMs(backoff, settings.schedule, nowMs, deadlineMs, leadMs);
+			run.sleeps = backoff + 1;
 		}
 		this.runs.set(key, run);
 	}
@@ -141,6 +156,7 @@ export class WaitScheduler<K> {
 					polls: run.polls,
 					waitedMs: nowMs - run.startedMs,
 					requestPending: run.inFlight,
+					backoff: run.sleeps,
 				},
 			});
 		}

@@ -23,6 +23,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import { API_KEY_UNSENDABLE, apiKeyFitsHeader } from '../core/apiKey';
 import { credentialNameForMessages } from '../core/credentialName';
 import { answerWithoutKey } from '../core/keyMask';
 import { VishwaInputError } from '../core/errors';
@@ -114,8 +115,19 @@ export interface RateLimitGate {
 	 * release, which the holder calls once answered, or when it gives up.
 	 */
 	hold(ms: number): () => void;
-	/** Resolves once nothing holds the gate (or at once when `signal` is aborted). */
+	/**
+	 * Resolves once nothing holds the gate (or at once when `signal` is aborted); requests held
+	 * together are let go in the order they came.
+	 */
 	passed(signal: AbortSignal | undefined): Promise<void>;
+	/** Nothing holds it now. */
+	readonly open: boolean;
+	/**
+	 * For a request that holds a Concurrency place for all its attempts (an item's upload and
+	 * start-run): runs `wait` (this gate, a pause before a retry) with the place given back, and
+	 * takes one again, first in line, after it. Without it the request waits in its place.
+	 */
+	away?(wait: () => Promise<void>): Promise<void>;
 }
 
 export interface VishwaConnection {
@@ -148,6 +160,13 @@ export function connectionKey(connection: VishwaConnection | undefined): unknown
 export async function getVishwaConnection(ctx: VishwaContext, itemIndex = 0): Promise<VishwaConnection> {
 	const credentials = await ctx.getCredentials(VISHWA_CREDENTIAL, itemIndex);
 	const reference = ctx.getNode().credentials?.[VISHWA_CREDENTIAL];
+	// Before any request: such a key would be sent changed (see apiKeyFitsHeader).
+	if (!apiKeyFitsHeader(String(credentials.apiKey ?? ''))) {
+		throw new NodeOperationError(ctx.getNode(), `The API key in ${credentialLabel(ctx, credentials.apiKey)} ${API_KEY_UNSENDABLE}`, {
+			description: 'Nothing was sent. Vishwa API keys are plain text: copy the key again from Vishwa and paste it alone into the credential.',
+			itemIndex,
+		});
+	}
 	try {
 		return {
 			baseUrl: normalizeBaseUrl(credentials.baseUrl),
@@ -279,8 +298,13 @@ export async function vishwaApiRequest(
 		request.abortSignal && stopSignal ? AbortSignal.any([stopSignal, request.abortSignal]) : (request.abortSignal ?? stopSignal);
 	let lastProblem = '';
 	const timeLeftMs = () => (request.deadlineAt === undefined ? Infinity : request.deadlineAt - Date.now());
+	// Waits between attempts hold no Concurrency place (see RateLimitGate.away): status requests of
+	// started runs and other items' requests go on meanwhile.
+	const gate = request.rateLimit;
+	const away = async (wait: () => Promise<void>) => await (gate?.away ? gate.away(wait) : wait());
 	// A pause before a retry never runs past the deadline (the next attempt then sees it has passed).
-	const pauseBeforeRetry = async (ms: number) => await pause(Math.max(0, Math.min(ms, timeLeftMs())), cancelSignal);
+	const pauseBeforeRetry = async (ms: number) =>
+		await away(async () => await pause(Math.max(0, Math.min(ms, timeLeftMs())), cancelSignal));
 	// After Stop, n8n aborts the request in flight; nothing is retried, and an unsafe request that
 	// was under way may still have been processed.
 	const stopped = (requestUnderWay: boolean) =>
@@ -328,8 +352,11 @@ export async function vishwaApiRequest(
 			let failure: unknown;
 			const slot = request.slot ?? (async <T>(attempt: () => Promise<T>) => await attempt());
 			const sent = await slot(async () => {
-				// The request holding the rate limit goes first; the others wait for its answer.
-				if (!releaseGate) await request.rateLimit?.passed(cancelSignal);
+				// The request holding the rate limit goes first; the others wait for its answer, out of
+				// their place (taken again first in line, so they still go in the order they came).
+				while (!releaseGate && gate && !gate.open && !cancelSignal?.aborted) {
+					await away(async () => await gate.passed(cancelSignal));
+				}
 				// The place may have come late: Stop and the deadline are checked again, and the
 				// attempt gets only the time left now.
 				if (cancelSignal?.aborted || timeLeftMs() <= 0) return false;

@@ -275,14 +275,14 @@ export async function execute(
 	const { timeoutMs } = readCommonOptions(this, itemIndex);
 	const flow = String(flowId).trim();
 
-	// An item's upload and start-run hold one Concurrency place together, pauses included: a
-	// Retry-After on a start-run is the server's rate limit, so other items' start-runs do not go
-	// out meanwhile, and runs start in item order. (Status requests take a place per attempt, in the
-	// limiter's priority lane: see RunWaiter.)
+	// An item's upload and start-run hold one Concurrency place together, given back while they
+	// wait before a retry or at the rate limit (a 429 holds every item's start-run, so runs still
+	// start in item order). Status requests take a place per attempt, in the limiter's priority
+	// lane: see RunWaiter.
 	const start = async () => {
 		const started = await batch.itemRequests(
 			itemIndex,
-			async () =>
+			async (rateLimit) =>
 				await uploadAndStart(this, connection, {
 					itemIndex,
 					flow,
@@ -291,7 +291,7 @@ export async function execute(
 					attach,
 					timeoutMs,
 					slot: undefined,
-					rateLimit: batch.rateLimit,
+					rateLimit,
 					// Another item failed the node while this one's files were being uploaded.
 					stopped: () => batch.failed !== undefined && batch.failed !== itemIndex,
 				}),
@@ -323,27 +323,44 @@ export async function execute(
 		return { json: started };
 	}
 
-	// The place for an unfinished run is taken before starting and given back when the wait ends.
-	return await batch.unfinishedRuns(maxUnfinishedRuns).run(async () => {
-		const { answer, withAttached } = await start();
-		const started = withAttached(toJsonObject(answer, 'response'));
-		const runId = withRunId(answer, started);
-		try {
-			const final = await batch.runWaiter().wait({
-				flowId,
-				runId,
-				itemIndex,
-				settings,
-				timeoutMs,
-				pollImmediately: false,
-			});
-			return { json: { ...started, ...final, ...withAttached({}) } };
-		} catch (error) {
-			// The run exists: its item keeps the run ID and the start answer (under the last status).
-			throw setErrorItemJson(error, { ...started, ...errorItemJson(error), run_id: runId });
-		}
+	// The place for an unfinished run is taken before starting and given back when the run is seen
+	// finished (see UnfinishedRuns), not when the item's wait ends.
+	const place = await batch.unfinishedRuns(maxUnfinishedRuns).take(itemIndex, settings.maxWaitMs);
+	const { answer, withAttached } = await start().catch((error: unknown) => {
+		if (runMayExist.has(error as object)) place.keepForGood();
+		else place.release();
+		throw error;
 	});
+	const started = withAttached(toJsonObject(answer, 'response'));
+	// Without a run ID the run has probably started, and cannot be followed: its place is kept.
+	if (extractRunId(answer) === undefined) place.keepForGood();
+	const runId = withRunId(answer, started);
+	place.startedRun(runId);
+	let waited = false;
+	try {
+		const final = await batch.runWaiter().wait({
+			flowId,
+			runId,
+			itemIndex,
+			settings,
+			timeoutMs,
+			pollImmediately: false,
+			onWaitEnd: (end) => {
+				waited = true;
+				if (end.kind === 'done') place.release();
+				else place.keepWhileRunning({ flowId, runId, itemIndex, settings, timeoutMs }, end.backoff);
+			},
+		});
+		return { json: { ...started, ...final, ...withAttached({}) } };
+	} catch (error) {
+		if (!waited) place.release(); // the wait could not begin (a bad run ID)
+		// The run exists: its item keeps the run ID and the start answer (under the last status).
+		throw setErrorItemJson(error, { ...started, ...errorItemJson(error), run_id: runId });
+	}
 }
+
+/** Start-run failures after which the run may exist (its answer was lost): Max Unfinished Runs counts it. */
+const runMayExist = new WeakSet<object>();
 
 /** Uploads the attached files (if any), then POSTs start-run once; a failed upload starts nothing. */
 async function uploadAndStart(
@@ -406,6 +423,7 @@ async function uploadAndStart(
 			earlier?.set(itemIndex, { kind: 'started', answer, attached });
 		} catch (error) {
 			failure = error;
+			if (outcomeUnknown(error) && typeof error === 'object' && error !== null) runMayExist.add(error);
 		}
 	}
 	if (failure !== undefined) {

@@ -87,7 +87,7 @@ export function waitProperties(show: IDisplayOptions['show'], { startsRuns = fal
 								typeOptions: { minValue: 0 },
 								default: 0,
 								description:
-									"How many of this node's runs may be unfinished at once, for Vishwa plans that limit parallel runs: the next item's run starts when one finishes. 0 means no limit. One setting for the whole node: the first waiting item's value applies to every item.",
+									"How many of this node's runs may be unfinished at once in Vishwa, for plans that limit parallel runs: the next item's run starts when the node sees one finish. A run whose wait ended first (Maximum Wait) keeps its place and is checked on until it finishes. An item waits for a place at most its Maximum Wait, then fails naming the runs holding the places. 0 means no limit. One setting for the whole node: the first waiting item's value applies to every item.",
 							},
 						]
 					: []),
@@ -144,7 +144,16 @@ export interface WaitForRunRequest {
 	timeoutMs?: number;
 	/** false right after starting the run: the first status request comes after one interval. */
 	pollImmediately: boolean;
+	/**
+	 * Told when the wait ends: 'done' when the run was seen finished or the execution ends with the
+	 * wait (Stop, a failing node); 'unseen' when the run may still be running (Maximum Wait, a failed
+	 * status request), with where its backoff stood (see RunWaiter.watch).
+	 */
+	onWaitEnd?: (end: { kind: 'done' } | { kind: 'unseen'; backoff: number }) => void;
 }
+
+/** A run whose wait ended before it was seen finished, checked on (see RunWaiter.watch). */
+export type WatchedRun = Pick<WaitForRunRequest, 'flowId' | 'runId' | 'itemIndex' | 'settings' | 'timeoutMs'>;
 
 /** How one wait ended, as the waiter hands it to the item. */
 /** What really happened to a run's status requests, for a truthful timeout message. */
@@ -157,7 +166,11 @@ interface RequestLog {
 	unanswered: boolean;
 }
 
-type WaitOutcome = WaitEnd | { kind: 'cancelled' } | { kind: 'abandoned'; failedItem: number } | { kind: 'error'; error: unknown };
+type WaitOutcome =
+	| WaitEnd
+	| { kind: 'cancelled' }
+	| { kind: 'abandoned'; failedItem: number }
+	| { kind: 'error'; error: unknown; backoff: number };
 
 interface PendingWait {
 	request: WaitForRunRequest;
@@ -220,7 +233,58 @@ export class RunWaiter {
 					this.wake();
 					if (!this.looping) void this.loop();
 				});
+		request.onWaitEnd?.(
+			outcome.kind === 'timedOut' || outcome.kind === 'error' ? { kind: 'unseen', backoff: outcome.backoff } : { kind: 'done' },
+		);
 		return this.toOutput(request, outcome, log);
+	}
+
+	/**
+	 * Goes on checking a run whose wait ended before it was seen finished (Max Unfinished Runs keeps
+	 * its place meanwhile): status requests on the run's backoff from `backoff` on, with no Maximum
+	 * Wait, through the same Concurrency places, until `onFinished` (the run was seen on a list) or
+	 * the returned stop, which answers where the backoff stood. A failed status request is tried
+	 * again on the backoff; Stop and a failing node end it (unfinished).
+	 */
+	watch(run: WatchedRun, backoff: number, onFinished: () => void): () => number {
+		let position = backoff;
+		let key: number | undefined;
+		let stopped = false;
+		const path = apiPaths.runStatus(run.flowId, run.runId);
+		const request: WaitForRunRequest = { ...run, settings: { ...run.settings, maxWaitMs: Infinity }, pollImmediately: false };
+		const start = () => {
+			if (stopped || this.signal?.aborted || this.abandonedFor !== undefined) return;
+			const own = (key = this.nextKey++);
+			const log: RequestLog = { sent: 0, unanswered: false };
+			this.waits.set(own, {
+				request,
+				path,
+				log,
+				settle: (outcome) => {
+					if (key !== own) return;
+					key = undefined;
+					if (outcome.kind === 'finished') onFinished();
+					else if (outcome.kind === 'error') {
+						position = outcome.backoff;
+						start();
+					}
+				},
+			});
+			this.scheduler.add(own, request.settings, Date.now(), false, position);
+			this.wake();
+			if (!this.looping) void this.loop();
+		};
+		start();
+		return () => {
+			stopped = true;
+			if (key !== undefined) {
+				position = this.scheduler.backoffOf(key) ?? position;
+				this.scheduler.remove(key);
+				this.waits.delete(key);
+				key = undefined;
+			}
+			return position;
+		};
 	}
 
 	/**
@@ -330,8 +394,9 @@ export class RunWaiter {
 					if (deadlineAt === undefined) return; // no longer waited on
 					// Stop and the Maximum Wait are reported by the loop, the same way for every run.
 					if (this.signal?.aborted || Date.now() >= deadlineAt) return;
+					const backoff = this.scheduler.backoffOf(key) ?? 0;
 					this.scheduler.remove(key);
-					this.settle(key, { kind: 'error', error });
+					this.settle(key, { kind: 'error', error, backoff });
 				},
 			)
 			.finally(() => this.wake());
