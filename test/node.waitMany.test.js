@@ -218,6 +218,25 @@ describe('many runs are waited on at once', () => {
 		expect(mostUnfinishedAtServer()).toBe(2);
 	});
 
+	// A queue that keeps moving is not a failure: the wait for a place counts from the last place that
+	// came free, not from the item's start (control: counted from the start, items 6 and 7 waited about
+	// 1.4 s for a place and failed at their Maximum Wait of 1 s).
+	test('Max Unfinished Runs: a long queue that keeps moving runs every item, however long the queue takes', async () => {
+		standin.state.setFlow({ id: 'flow-short', durationMs: 300 });
+		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: 1, maxUnfinishedRuns: 2 } }), {
+			items: itemsOf(8, 'flow-short'),
+			continueOnFail: true,
+		});
+		const out = result.json('Vishwa');
+		expect(out.map((json) => json.error)).toEqual(Array(8).fill(undefined));
+		expect(out.map((json) => json.run_status)).toEqual(Array(8).fill('completed'));
+		expect(apiRuns()).toHaveLength(8);
+		// The last items waited longer than their Maximum Wait for a place, which is what this is about.
+		const starts = requestsTo('/start-run').map((r) => time(r.time));
+		expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThan(1000);
+		expect(mostUnfinishedAtServer()).toBe(2);
+	});
+
 	test('Concurrency bounds the requests in flight (start-runs and status requests), not the runs', async () => {
 		// Every answer of this flow takes 150 ms, so requests pile up unless the node holds them back.
 		standin.state.setFlow({ id: 'flow-slow-answers', durationMs: 600, responseDelayMs: 150 });

@@ -4,7 +4,7 @@
  * ended first (Maximum Wait, a failed status request) keeps its place and, while items wait for a
  * place, is checked on through the execution's waiter (its backoff, its status requests under
  * Concurrency); a start-run whose outcome is unknown (the run may exist, its ID is not known) keeps
- * its place for the rest of the execution. An item waits for a place at most its Maximum Wait.
+ * its place for the rest of the execution. An item fails waiting for a place only when none came free for its Maximum Wait.
  */
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
@@ -49,6 +49,8 @@ export class UnfinishedRuns {
 	private readonly holders = new Set<Holder>();
 	private readonly waiting: Waiting[] = [];
 	private closedWith: Error | undefined;
+	/** When a place last came free: an item's wait for a place counts from then, so a queue that moves never times out. */
+	private lastFreedAt = 0;
 
 	constructor(
 		/** Infinity: no limit. */
@@ -59,8 +61,9 @@ export class UnfinishedRuns {
 	) {}
 
 	/**
-	 * A place for item `itemIndex`'s run, in item order; waits at most `maxWaitMs`, then fails
-	 * naming the runs that hold the places.
+	 * A place for item `itemIndex`'s run, in item order; fails naming the runs that hold the places
+	 * only when no place came free for `maxWaitMs` (a long queue that keeps moving is not a failure:
+	 * 200 items under a limit of 5 all run, however long that takes).
 	 */
 	async take(itemIndex: number, maxWaitMs: number): Promise<RunPlace> {
 		if (this.closedWith) throw this.closedWith;
@@ -81,12 +84,13 @@ export class UnfinishedRuns {
 		};
 		this.waiting.push(entry);
 		this.checkOnUnseenRuns();
-		const deadline = Date.now() + maxWaitMs;
+		const queuedAt = Date.now();
+		const deadline = () => Math.max(queuedAt, this.lastFreedAt) + maxWaitMs;
 		const onStop = () => wake.abort();
 		this.cancelSignal?.addEventListener('abort', onStop, { once: true });
 		try {
-			while (!outcome && !this.cancelSignal?.aborted && Date.now() < deadline) {
-				await sleep(Math.min(SLEEP_SLICE_MS, deadline - Date.now()), wake.signal).catch(() => undefined);
+			while (!outcome && !this.cancelSignal?.aborted && Date.now() < deadline()) {
+				await sleep(Math.min(SLEEP_SLICE_MS, deadline() - Date.now()), wake.signal).catch(() => undefined);
 			}
 		} finally {
 			this.cancelSignal?.removeEventListener('abort', onStop);
@@ -139,6 +143,7 @@ export class UnfinishedRuns {
 	private free(holder: Holder): void {
 		holder.stopWatching?.();
 		this.holders.delete(holder);
+		this.lastFreedAt = Date.now();
 		const next = this.waiting.shift();
 		if (next) next.give(this.placeFor(next.itemIndex));
 		if (this.waiting.length === 0) this.stopCheckingOnRuns();

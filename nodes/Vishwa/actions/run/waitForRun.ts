@@ -87,7 +87,7 @@ export function waitProperties(show: IDisplayOptions['show'], { startsRuns = fal
 								typeOptions: { minValue: 0 },
 								default: 0,
 								description:
-									"How many of this node's runs may be unfinished at once in Vishwa, for plans that limit parallel runs: the next item's run starts when the node sees one finish. A run whose wait ended first (Maximum Wait) keeps its place and is checked on until it finishes. An item waits for a place at most its Maximum Wait, then fails naming the runs holding the places. 0 means no limit. One setting for the whole node: the first waiting item's value applies to every item.",
+									"How many of this node's runs may be unfinished at once in Vishwa, for plans that limit parallel runs: the next item's run starts when the node sees one finish. A run whose wait ended first (Maximum Wait) keeps its place and is checked on until it finishes. If no place comes free for a whole Maximum Wait, the waiting items fail naming the runs holding the places. 0 means no limit. One setting for the whole node: the first waiting item's value applies to every item.",
 							},
 						]
 					: []),
