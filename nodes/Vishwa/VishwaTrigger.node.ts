@@ -24,6 +24,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import { flowIdTextField } from './actions/common';
 import { VishwaInputError } from './core/errors';
 import { apiPaths } from './core/paths';
 import { extractRunList, isJsonObject, summarizeBody } from './core/responses';
@@ -75,13 +76,7 @@ export class VishwaTrigger implements INodeType {
 		credentials: [{ name: 'vishwaApi', required: true }],
 		properties: [
 			{
-				displayName: 'Flow ID',
-				name: 'flowId',
-				type: 'string',
-				required: true,
-				default: '',
-				placeholder: 'e.g. 6650c1f2a9…',
-				description: "The flow's ID, as shown in Vishwa's Integrate panel",
+				...flowIdTextField,
 				hint: "Polls the flow's run listing (GET /v1/workflow/ID/runs), which Vishwa's published API does not document: the server must offer it",
 			},
 			{

@@ -74,7 +74,8 @@ export const waitBusyNotice = (show: NonNullable<INodeProperties['displayOptions
 	displayOptions: { show },
 });
 
-export const flowIdProperty = (operations: string[]): INodeProperties => ({
+/** Flow ID as a text field, the same in the Vishwa node (version 1) and the Vishwa Trigger. */
+export const flowIdTextField: INodeProperties = {
 	displayName: 'Flow ID',
 	name: 'flowId',
 	type: 'string',
@@ -82,6 +83,10 @@ export const flowIdProperty = (operations: string[]): INodeProperties => ({
 	default: '',
 	placeholder: 'e.g. 6650c1f2a9…',
 	description: "The flow's ID, as shown in Vishwa's Integrate panel",
+};
+
+export const flowIdProperty = (operations: string[]): INodeProperties => ({
+	...flowIdTextField,
 	displayOptions: { show: { resource: ['run'], operation: operations } },
 });
 
