@@ -145,7 +145,7 @@ function createRateLimitGate(): RateLimitGate {
 		// Only the end of the Retry-After can open it without a holder's answer: look again then.
 		if (waiting.length > 0 && !timer && Date.now() < until) {
 			const own = (timer = new AbortController());
-			void pauseFor(until - Date.now(), own.signal).then((ranOut) => {
+			void pauseFor(until - Date.now(), own.signal, { signalIsOwn: true }).then((ranOut) => {
 				if (!ranOut || timer !== own) return;
 				timer = undefined;
 				check();

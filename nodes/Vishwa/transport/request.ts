@@ -247,7 +247,7 @@ const ATTEMPT_ENDED = new Error('The attempt ended');
 async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
 	pending.catch(() => undefined);
 	const stopTimer = new AbortController();
-	const expired = pauseFor(ms, stopTimer.signal).then((ranOut) => {
+	const expired = pauseFor(ms, stopTimer.signal, { signalIsOwn: true }).then((ranOut) => {
 		// (Not run out: the timer was stopped, the request settled first.)
 		if (ranOut) throw Object.assign(new Error(`No complete answer within ${ms} ms`), { code: 'ETIMEDOUT' });
 		return undefined as never;

@@ -17,10 +17,19 @@ const abortableSleep: AbortableSleep =
 
 /**
  * Waits `ms` (at most the longest timer Node.js honours), or less when `signal` is aborted (its
- * timer is then cleared). Answers whether the whole time ran; never throws.
+ * timer is then cleared). Answers whether the whole time ran; never throws. `signalIsOwn`: the
+ * signal is this pause's alone (a controller made for it), so it is handed to n8n as it is.
  */
-export async function pauseFor(ms: number, signal?: AbortSignal): Promise<boolean> {
+export async function pauseFor(ms: number, signal?: AbortSignal, { signalIsOwn = false } = {}): Promise<boolean> {
 	if (signal?.aborted) return false;
+	if (signalIsOwn) {
+		try {
+			await abortableSleep(Math.max(0, Math.min(ms, MAX_TIMER_MS)), signal);
+		} catch {
+			return false;
+		}
+		return !signal?.aborted;
+	}
 	// A signal of its own, tied to the caller's by a listener removed afterwards: n8n 1.x's
 	// sleepWithAbort never removes its listener when the time runs out, which on a long-lived signal
 	// (Stop's) would pile up one per pause.

@@ -327,7 +327,7 @@ export class RunWaiter {
 		const timer = new AbortController();
 		const woken = new Promise<void>((resolve) => (this.wakeLoop = resolve));
 		try {
-			await Promise.race([pauseFor(ms, timer.signal), woken]);
+			await Promise.race([pauseFor(ms, timer.signal, { signalIsOwn: true }), woken]);
 		} finally {
 			this.wakeLoop = undefined;
 			timer.abort();
