@@ -200,7 +200,7 @@ function readStartRunBody(ctx: IExecuteFunctions, itemIndex: number): JsonObject
 				defaultType: 'text',
 			});
 
-	const overrideMode = ctx.getNodeParameter('specifyOverrideConfig', itemIndex, 'none');
+	const overrideMode = itemParameter(ctx, 'specifyOverrideConfig', itemIndex, 'none');
 	let overrideConfig: JsonObject | undefined;
 	if (overrideMode === 'json') {
 		overrideConfig = parseJsonObject(
