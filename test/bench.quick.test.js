@@ -13,6 +13,7 @@ const ROOT = path.resolve(__dirname, '..');
 const ISSUE_KEYS = [
 	'startRunRatioVsRaw',
 	'startRunRatioVsHttpRequestNode',
+	'startRunRatioVsHttpRequestNodeSamePeak',
 	'uploadPeakRssGrowthMiB',
 	'uploadThroughputRatioVsRaw',
 	'waitExtraLatencyMs',
@@ -25,7 +26,7 @@ const ISSUE_KEYS = [
 	'waitManyStatusRequestsPerRun',
 ];
 /** Measured against n8n's own HTTP Request node, which needs the e2e n8n install (e2e/install-n8n.sh v2). */
-const NEEDS_N8N_NODES_BASE = ['startRunRatioVsHttpRequestNode'];
+const NEEDS_N8N_NODES_BASE = ['startRunRatioVsHttpRequestNode', 'startRunRatioVsHttpRequestNodeSamePeak'];
 
 let dir;
 let run;

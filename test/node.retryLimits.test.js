@@ -134,7 +134,12 @@ describe('Retry On Fail does not re-send an upload whose outcome is unknown', ()
 		expect(outcomeUnknown(withCode(429))).toBe(false);
 		expect(outcomeUnknown(withCode(404))).toBe(false);
 		expect(outcomeUnknown(withCode(307))).toBe(false); // a redirect answer: not carried out
-		expect(outcomeUnknown(new Error('Could not reach Vishwa at http://x (connection refused)'))).toBe(false);
+		// Never reached Vishwa: the transport's flag, whatever the message became on the way (Attach
+		// Files prefixes it), not the message text.
+		const neverSent = (message) => Object.assign(new Error(message), { notSent: true });
+		expect(outcomeUnknown(neverSent('Could not reach Vishwa at http://x (connection refused)'))).toBe(false);
+		expect(outcomeUnknown(neverSent('Could not upload "a.txt", so no run was started: Could not reach Vishwa at http://x (connection refused)'))).toBe(false);
+		expect(outcomeUnknown(new Error('Could not reach Vishwa at http://x (connection reset)'))).toBe(true); // no flag: may have been sent
 		expect(outcomeUnknown(new VishwaInputError('Binary Properties: no "data"', 'Binary Properties'))).toBe(false);
 	});
 });

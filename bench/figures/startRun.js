@@ -9,7 +9,12 @@
  *     in the same n8n-core, with the key in a Header Auth credential (as n8n recommends for keys).
  *     It has no concurrency setting: by default it sends every item's request at once; its
  *     Batching option (N items per batch, a pause between batches) is the closest to a concurrency
- *     limit, so it runs with batch size = concurrency and pause = the server's delay.
+ *     limit, so it runs with batch size = concurrency and pause = the server's delay. That bounds
+ *     the rate at which requests are sent, not the requests in flight (HttpRequestV3 sends a batch,
+ *     sleeps, sends the next without waiting for answers: n8n-nodes-base 2.x), so the stand-in's
+ *     count of requests open at once is recorded for every configuration, and a like-for-like
+ *     configuration runs the node at a Concurrency equal to the HTTP Request node's peak in flight
+ *     (measured in a full-size run before the repetitions).
  * Node times are the node's own execution time as n8n records it (runData executionTime), so the
  * workflow around it (building 1000 items) is not counted. Every repetition checks that the
  * stand-in started exactly N runs and every item got a run_id. CPU time per item (this process:
@@ -115,6 +120,8 @@ async function main() {
 		]);
 
 	const cpuMs = {};
+	/** The most requests open at once at the stand-in, per configuration and run. */
+	const openMax = {};
 	const cpuWaitMs = {};
 	const addCpu = (key, before, count) => {
 		const used = process.cpuUsage(before.cpu);
@@ -134,8 +141,10 @@ async function main() {
 		if (out.length !== count || out.some((json) => typeof json.run_id !== 'string') || stats.runsCreatedByApi !== count) {
 			throw new Error(`expected ${count} runs, got ${out.length} items and ${stats.runsCreatedByApi} runs`);
 		}
+		lastOpenMax = stats.requestsOpenMax;
 		return result.run.data.resultData.runData.Run[0].executionTime;
 	};
+	let lastOpenMax;
 	const timeRaw = async (count, concurrency, keepAlive) => {
 		await standin.control('POST', '/reset');
 		const ms = await rawClient(startUrl, standin.apiKey, count, concurrency, { keepAlive, bodyOf });
@@ -149,8 +158,10 @@ async function main() {
 		key,
 		run: async (count) => {
 			const before = { cpu: process.cpuUsage(), waitNs: runQueueWaitNs() };
+			lastOpenMax = undefined;
 			const ms = await run(count);
 			addCpu(key, before, count);
+			if (lastOpenMax !== undefined) (openMax[key] = openMax[key] || []).push(lastOpenMax);
 			return ms;
 		},
 	});
@@ -172,6 +183,16 @@ async function main() {
 		for (const config of configs) await config.run(quick ? 5 : 50);
 		for (const key of Object.keys(cpuMs)) delete cpuMs[key];
 		for (const key of Object.keys(cpuWaitMs)) delete cpuWaitMs[key];
+		// Like for like: the HTTP Request node's peak requests in flight at batches of the default
+		// Concurrency, measured at full size, becomes the node's Concurrency in its own configuration.
+		let samePeak;
+		if (httpRequestType) {
+			await timeWorkflow(httpWorkflow(ITEMS, DEFAULT_CONCURRENCY), ITEMS);
+			samePeak = lastOpenMax;
+			configs.push(measured('node@httpPeak', (count) => timeWorkflow(vishwaWorkflow(count, samePeak), count)));
+			log(`start run: the HTTP Request node had up to ${samePeak} requests in flight (batches of ${DEFAULT_CONCURRENCY})`);
+		}
+		for (const key of Object.keys(openMax)) delete openMax[key];
 		const times = Object.fromEntries(configs.map((config) => [config.key, []]));
 		for (let rep = 0; rep < REPS; rep++) {
 			// Rotating the order spreads slow moments of a noisy machine over all configurations.
@@ -187,6 +208,7 @@ async function main() {
 		const perSecond = (key) => (ms[key] === undefined ? undefined : round((ITEMS / ms[key]) * 1000, 1));
 		const cpu = (key) => (cpuMs[key] === undefined ? undefined : round(median(cpuMs[key]), 2));
 		const cpuWait = (key) => (cpuWaitMs[key] === undefined ? undefined : round(median(cpuWaitMs[key]), 2));
+		const openMaxOf = (key) => (openMax[key] === undefined ? undefined : Math.max(...openMax[key]));
 		const whole = (key) => (ms[key] === undefined ? undefined : round(ms[key]));
 		writeResult(args, {
 			figures: {
@@ -194,6 +216,12 @@ async function main() {
 				startRunRatioVsHttpRequestNode: ratio(`node@${d}`, `httpBatched@${d}`),
 				startRunRatioVsRawHighConcurrency: ratio(`node@${HIGH}`, `raw@${HIGH}`),
 				startRunRatioVsHttpRequestNodeHighConcurrency: ratio(`node@${HIGH}`, `httpBatched@${HIGH}`),
+				// The node at the HTTP Request node's peak in flight, against that node (batches of d).
+				startRunRatioVsHttpRequestNodeSamePeak: ratio('node@httpPeak', `httpBatched@${d}`),
+				startRunNodeSamePeakMs: whole('node@httpPeak'),
+				startRunSamePeakConcurrency: samePeak,
+				startRunNodeOpenMax: openMaxOf(`node@${d}`),
+				startRunHttpRequestNodeOpenMax: openMaxOf(`httpBatched@${d}`),
 				startRunNodeMs: whole(`node@${d}`),
 				startRunRawMs: whole(`raw@${d}`),
 				startRunHttpRequestNodeMs: whole(`httpBatched@${d}`),
@@ -222,6 +250,7 @@ async function main() {
 				httpRequestNode: httpRequestType ? `${httpRequestType} v4.2 from ${path.relative(process.cwd(), nodesBase) || nodesBase}` : null,
 				samplesMs: Object.fromEntries(Object.entries(times).map(([key, list]) => [key, list.map((v) => round(v))])),
 				cpuMsPerItem: Object.fromEntries(Object.entries(cpuMs).map(([key, list]) => [key, round(median(list), 2)])),
+				requestsOpenMax: Object.fromEntries(Object.entries(openMax).map(([key, list]) => [key, list])),
 				cpuWaitMsPerItem: Object.fromEntries(Object.entries(cpuWaitMs).map(([key, list]) => [key, round(median(list), 2)])),
 			},
 		});

@@ -78,6 +78,8 @@ async function main() {
 		await n8n.importWorkflows(inst, [vishwa, http]);
 
 		const times = { vishwa: [], http: [] };
+		// The HTTP Request node's batches bound the send rate, not the requests in flight (see startRun.js).
+		const openMax = { vishwa: [], http: [] };
 		for (let rep = 0; rep < REPS; rep++) {
 			for (const [key, wf] of rep % 2 ? [['http', http], ['vishwa', vishwa]] : [['vishwa', vishwa], ['http', http]]) {
 				await standin.control('POST', '/reset');
@@ -88,6 +90,7 @@ async function main() {
 				const stats = await standin.control('GET', '/stats');
 				if (out.length !== ITEMS || stats.runsCreatedByApi !== ITEMS) throw new Error(`${key}: ${out.length} items, ${stats.runsCreatedByApi} runs for ${ITEMS}`);
 				times[key].push(run.executionTime);
+				openMax[key].push(stats.requestsOpenMax);
 				log(`startRunRealN8n ${rep + 1}/${REPS} ${key}: ${run.executionTime} ms`);
 			}
 		}
@@ -98,8 +101,10 @@ async function main() {
 				startRunRealN8nNodeMs: round(vishwaMs),
 				startRunRealN8nHttpRequestNodeMs: round(httpMs),
 				startRunRealN8nRatioVsHttpRequestNode: round(vishwaMs / httpMs, 2),
+				startRunRealN8nNodeOpenMax: Math.max(...openMax.vishwa),
+				startRunRealN8nHttpRequestNodeOpenMax: Math.max(...openMax.http),
 			},
-			details: { items: ITEMS, repetitions: REPS, responseDelayMs: DELAY_MS, concurrency: CONCURRENCY, n8n: 'v2 (e2e install)', timesMs: times },
+			details: { items: ITEMS, repetitions: REPS, responseDelayMs: DELAY_MS, concurrency: CONCURRENCY, n8n: 'v2 (e2e install)', timesMs: times, requestsOpenMax: openMax },
 		});
 	} finally {
 		await standin.stop();

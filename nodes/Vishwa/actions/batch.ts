@@ -1,8 +1,7 @@
-import { sleep } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { createLimiter, type Limiter } from '../core/concurrency';
-import type { RateLimitGate, VishwaConnection } from '../transport';
+import { pauseFor, type RateLimitGate, type VishwaConnection } from '../transport';
 import { UnfinishedRuns } from './run/unfinishedRuns';
 import { RunWaiter } from './run/waitForRun';
 
@@ -32,6 +31,8 @@ export class Batch {
 	private failedItem: number | undefined;
 	/** Aborted when the node fails: ends the status requests still on their way. */
 	private readonly failing = new AbortController();
+	/** Stop, or the node failing: ends every wait of the items' uploads and start-runs (RateLimitGate.waitsEnd). */
+	private readonly itemWaitsEnd: AbortSignal;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -41,6 +42,8 @@ export class Batch {
 		private readonly failFast = false,
 	) {
 		this.requests = createLimiter(concurrency);
+		const stop = ctx.getExecutionCancelSignal?.();
+		this.itemWaitsEnd = stop ? AbortSignal.any([stop, this.failing.signal]) : this.failing.signal;
 	}
 
 	/**
@@ -51,7 +54,9 @@ export class Batch {
 	async itemRequests<T>(itemIndex: number, task: (rateLimit: RateLimitGate) => Promise<T>): Promise<T> {
 		return await this.requests.run(async (place) => {
 			const gate = this.rateLimit;
+			const waitsEnd = this.itemWaitsEnd;
 			const outcome = task({
+				waitsEnd,
 				hold: (ms) => gate.hold(ms),
 				passed: async (signal) => await gate.passed(signal),
 				get open() {
@@ -140,14 +145,11 @@ function createRateLimitGate(): RateLimitGate {
 		// Only the end of the Retry-After can open it without a holder's answer: look again then.
 		if (waiting.length > 0 && !timer && Date.now() < until) {
 			const own = (timer = new AbortController());
-			void sleep(until - Date.now(), own.signal).then(
-				() => {
-					if (timer !== own) return;
-					timer = undefined;
-					check();
-				},
-				() => undefined,
-			);
+			void pauseFor(until - Date.now(), own.signal, { signalIsOwn: true }).then((ranOut) => {
+				if (!ranOut || timer !== own) return;
+				timer = undefined;
+				check();
+			});
 		}
 	};
 	return {

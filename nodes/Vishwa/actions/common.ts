@@ -30,9 +30,32 @@ export const commonOptions: INodeProperties[] = [
 /**
  * Parameters read more than once for an item (checked before the first request, then used by the
  * operation and the router), read once per execution: n8n resolves and copies a parameter on every
- * getNodeParameter call. The values are shared between readers, who never change them.
+ * getNodeParameter call. A parameter that holds no expression has one value for every item, so it
+ * is read once for all of them (1,000 items read it once, not 1,000 times, before the first
+ * request). The values are shared between readers, who never change them.
  */
 const parameterMemos = new WeakMap<object, Map<string, unknown>>();
+
+/** The node's parameters as saved (expressions unresolved), read once per execution. */
+const savedParameters = new WeakMap<object, Record<string, unknown>>();
+
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(holdsExpression);
+	if (value !== null && typeof value === 'object') return Object.values(value).some(holdsExpression);
+	return false;
+}
+
+/** The memo key of a parameter: one for every item when its saved value holds no expression. */
+function memoKey(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
+	let saved = savedParameters.get(ctx);
+	if (!saved) {
+		saved = (ctx.getNode().parameters ?? {}) as Record<string, unknown>;
+		savedParameters.set(ctx, saved);
+	}
+	const sameForEveryItem = !name.includes('.') && !holdsExpression(saved[name]);
+	return sameForEveryItem ? `*:${name}` : `${itemIndex}:${name}`;
+}
 
 export function itemParameter<T = unknown>(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback: unknown): T {
 	let memo = parameterMemos.get(ctx);
@@ -40,7 +63,7 @@ export function itemParameter<T = unknown>(ctx: IExecuteFunctions, name: string,
 		memo = new Map();
 		parameterMemos.set(ctx, memo);
 	}
-	const key = `${itemIndex}:${name}`;
+	const key = memoKey(ctx, name, itemIndex);
 	if (memo.has(key)) return memo.get(key) as T;
 	const value = ctx.getNodeParameter(name, itemIndex, fallback) as T;
 	memo.set(key, value);
@@ -213,7 +236,7 @@ export function readId(ctx: IExecuteFunctions, name: 'flowId' | 'runId', itemInd
 		memo = new Map();
 		parameterMemos.set(ctx, memo);
 	}
-	const key = `${itemIndex}:${name}:id`;
+	const key = `${memoKey(ctx, name, itemIndex)}:id`;
 	if (!memo.has(key)) memo.set(key, ctx.getNodeParameter(name, itemIndex, undefined, { extractValue: true }));
 	const value = memo.get(key);
 	// A locator value n8n could not unwrap (a saved workflow edited by hand, say).

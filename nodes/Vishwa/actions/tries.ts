@@ -43,16 +43,22 @@ export function triesMemory<T>(ctx: IExecuteFunctions, name: string): Map<number
  * Whether a failed request that creates something (a start-run, an upload) may still have been
  * carried out by Vishwa, so that sending it again could create it twice: anything but an input
  * mistake found before sending, a refusal (a redirect or a 4xx answer, a 429 included) or a
- * request that never reached Vishwa (connection refused, TLS failure: no httpCode and a "Could not
- * reach" message). A lost answer, a 5xx and an unreadable 2xx answer are unknown outcomes.
+ * request that was never sent (`notSent`: it never reached Vishwa, such as a connection refused or
+ * a TLS failure, see transport/request.ts; or it was never sent because another item failed the
+ * node first, see Batch.fail). A lost answer, a 5xx and an unreadable 2xx answer are unknown
+ * outcomes. (The flag survives a message changed on the way, as Attach Files does for an upload.)
  */
 export function outcomeUnknown(error: unknown): boolean {
 	if (error instanceof VishwaInputError) return false;
-	// Refused its Concurrency place because another item failed the node (see Batch.fail).
-	if ((error as { notSent?: unknown } | null)?.notSent === true) return false;
+	if (wasNotSent(error)) return false;
 	const httpCode = httpCodeOf(error);
 	if (httpCode !== undefined) return httpCode >= 500 || httpCode < 300;
-	return !/^Could not reach Vishwa /.test(String((error as Error)?.message ?? ''));
+	return true;
+}
+
+/** The error of a request that was never sent (see outcomeUnknown). */
+export function wasNotSent(error: unknown): boolean {
+	return (error as { notSent?: unknown } | null)?.notSent === true;
 }
 
 /**

@@ -4,3 +4,4 @@
  * the streamed multipart body in ./multipart.ts.
  */
 export * from './request';
+export * from './sleep';

@@ -13,7 +13,7 @@
  *
  * Errors never carry the request options or the raw HTTP error: those hold the API key.
  */
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type {
 	ICredentialsDecrypted,
 	IDataObject,
@@ -49,6 +49,7 @@ import {
 	TIMEOUT_CODES,
 	TLS_CODE,
 } from './errors';
+import { pauseFor } from './sleep';
 
 /** Operations, the trigger's polls, and the editor's pick lists (listSearch). */
 export type VishwaContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
@@ -128,6 +129,12 @@ export interface RateLimitGate {
 	 * takes one again, first in line, after it. Without it the request waits in its place.
 	 */
 	away?(wait: () => Promise<void>): Promise<void>;
+	/**
+	 * Ends the waits of such a request (at this gate, and its pauses before a retry) at once: aborted
+	 * by Stop, and when another item fails the node, as nothing held is sent after that (`away` then
+	 * refuses the place). Default: Stop's signal.
+	 */
+	readonly waitsEnd?: AbortSignal;
 }
 
 export interface VishwaConnection {
@@ -240,12 +247,11 @@ const ATTEMPT_ENDED = new Error('The attempt ended');
 async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
 	pending.catch(() => undefined);
 	const stopTimer = new AbortController();
-	const expired = sleep(ms, stopTimer.signal).then(
-		() => {
-			throw Object.assign(new Error(`No complete answer within ${ms} ms`), { code: 'ETIMEDOUT' });
-		},
-		() => undefined as never, // the timer was stopped: the request settled first
-	);
+	const expired = pauseFor(ms, stopTimer.signal, { signalIsOwn: true }).then((ranOut) => {
+		// (Not run out: the timer was stopped, the request settled first.)
+		if (ranOut) throw Object.assign(new Error(`No complete answer within ${ms} ms`), { code: 'ETIMEDOUT' });
+		return undefined as never;
+	});
 	try {
 		return await Promise.race([pending, expired]);
 	} finally {
@@ -271,11 +277,7 @@ function executionCancelSignal(ctx: VishwaContext): AbortSignal | undefined {
 
 /** A wait between attempts that Stop cuts short (the next attempt then sees the signal). */
 async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	try {
-		await sleep(ms, signal);
-	} catch {
-		return; // aborted
-	}
+	await pauseFor(ms, signal);
 }
 
 export async function vishwaApiRequest(
@@ -302,9 +304,10 @@ export async function vishwaApiRequest(
 	// started runs and other items' requests go on meanwhile.
 	const gate = request.rateLimit;
 	const away = async (wait: () => Promise<void>) => await (gate?.away ? gate.away(wait) : wait());
+	const waitsEnd = gate?.waitsEnd ?? cancelSignal;
 	// A pause before a retry never runs past the deadline (the next attempt then sees it has passed).
 	const pauseBeforeRetry = async (ms: number) =>
-		await away(async () => await pause(Math.max(0, Math.min(ms, timeLeftMs())), cancelSignal));
+		await away(async () => await pause(Math.max(0, Math.min(ms, timeLeftMs())), waitsEnd));
 	// After Stop, n8n aborts the request in flight; nothing is retried, and an unsafe request that
 	// was under way may still have been processed.
 	const stopped = (requestUnderWay: boolean) =>
@@ -355,7 +358,7 @@ export async function vishwaApiRequest(
 				// The request holding the rate limit goes first; the others wait for its answer, out of
 				// their place (taken again first in line, so they still go in the order they came).
 				while (!releaseGate && gate && !gate.open && !cancelSignal?.aborted) {
-					await away(async () => await gate.passed(cancelSignal));
+					await away(async () => await gate.passed(waitsEnd));
 				}
 				// The place may have come late: Stop and the deadline are checked again, and the
 				// attempt gets only the time left now.
@@ -428,10 +431,11 @@ export async function vishwaApiRequest(
 				const notSent = NOT_SENT_CODES.has(code);
 				lastProblem = timedOut ? `no answer within ${attemptTimeoutMs} ms` : codeInWords(code);
 				if (TLS_CODE.test(code)) {
-					throw operationError(node(), `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
+					const error = operationError(node(), `Could not reach Vishwa at ${connection.baseUrl} (${codeInWords(code)})`, {
 						description: `Nothing was sent: the secure (TLS) connection failed. If the server speaks plain HTTP, start the Base URL in ${credentialLabel(ctx, connectionKey(connection))} with http://; otherwise check the server's certificate.`,
 						itemIndex,
 					});
+					throw Object.assign(error, NEVER_REACHED_VISHWA);
 				}
 				if (canRetry && (request.idempotency === 'safe' || notSent)) {
 					await pauseBeforeRetry(retryDelayMs(retry, policy));
@@ -448,7 +452,7 @@ export async function vishwaApiRequest(
 					);
 				}
 				const attempts = retry + 1;
-				throw new NodeOperationError(
+				const error = new NodeOperationError(
 					node(),
 					timedOut
 						? `Vishwa did not answer within ${attemptTimeoutMs} ms (${request.action})`
@@ -458,6 +462,9 @@ export async function vishwaApiRequest(
 						itemIndex,
 					},
 				);
+				// An unsafe request gets here only when nothing was sent (see above); a safe one may have
+				// been sent before the connection broke.
+				throw notSent ? Object.assign(error, NEVER_REACHED_VISHWA) : error;
 			}
 
 			const { statusCode } = answer;
@@ -541,6 +548,12 @@ export async function vishwaApiRequest(
 		releaseGate?.();
 	}
 }
+
+/**
+ * Marks an error whose request never reached Vishwa (connection refused, name not found, TLS
+ * handshake failed): nothing was created, so Retry On Fail may send it again (actions/tries.ts).
+ */
+const NEVER_REACHED_VISHWA = { notSent: true } as const;
 
 /** Why a Retry-After was not waited out. */
 function askedTooLong(retryAfterMs: number, policy: RetryPolicy): string {

@@ -28,6 +28,7 @@ import { parseTemporary } from '../../core/upload';
 import type { VishwaConnection } from '../../transport';
 import { readItemFiles, uploadFiles, type UploadFilesRequest } from '../asset/uploadFiles';
 import { refuseFilesInAgentTool } from '../agentTool';
+import { itemParameter } from '../common';
 
 export function attachFilesProperties(show: IDisplayOptions['show']): INodeProperties[] {
 	const attaching = { show: { ...show, attachFiles: [true] } };
@@ -151,7 +152,7 @@ export function readAttachFilesSettings(
 	body: JsonObject,
 	inputsField: string,
 ): AttachFilesSettings | undefined {
-	if (ctx.getNodeParameter('attachFiles', itemIndex, false) !== true) return undefined;
+	if (itemParameter(ctx, 'attachFiles', itemIndex, false) !== true) return undefined;
 	// Refused rather than hidden in the tool variant: n8n drops hidden parameters when it loads a
 	// workflow, so a hidden Attach Files would start the run without its files, silently.
 	refuseFilesInAgentTool(ctx, 'Run > Start with Attach Files', itemIndex);

@@ -200,7 +200,7 @@ function readStartRunBody(ctx: IExecuteFunctions, itemIndex: number): JsonObject
 				defaultType: 'text',
 			});
 
-	const overrideMode = ctx.getNodeParameter('specifyOverrideConfig', itemIndex, 'none');
+	const overrideMode = itemParameter(ctx, 'specifyOverrideConfig', itemIndex, 'none');
 	let overrideConfig: JsonObject | undefined;
 	if (overrideMode === 'json') {
 		overrideConfig = parseJsonObject(
@@ -414,9 +414,13 @@ async function uploadAndStart(
 	if (before?.kind === 'started') {
 		answer = before.answer;
 	} else if (request.stopped()) {
-		failure = new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: no run was started, because another item failed first`, {
-			itemIndex,
-		});
+		// Nothing was sent: a Retry On Fail starts its run normally (tries.ts outcomeUnknown).
+		failure = Object.assign(
+			new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: no run was started, because another item failed first`, {
+				itemIndex,
+			}),
+			{ notSent: true },
+		);
 	} else {
 		try {
 			answer = await startRunRequest(ctx, connection, { path: request.path, body: sentBody, flow, timeoutMs, itemIndex, slot, rateLimit });

@@ -6,10 +6,11 @@
  * Concurrency); a start-run whose outcome is unknown (the run may exist, its ID is not known) keeps
  * its place for the rest of the execution. An item fails waiting for a place only when none came free for its Maximum Wait.
  */
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
 import { formatDuration, WAIT_FIELDS } from '../../core/wait';
+import { pauseFor } from '../../transport';
 import type { RunWaiter, WatchedRun } from './waitForRun';
 
 /** An item's place, from before its run is started until the run is seen finished. */
@@ -40,7 +41,10 @@ interface Waiting {
 	refuse: (error: Error) => void;
 }
 
-/** The waits for a place sleep at most this long at a time (n8n 1.x's sleep ignores its signal). */
+/**
+ * The waits for a place sleep at most this long at a time, then look at their deadline again (it
+ * moves whenever a place comes free).
+ */
 const SLEEP_SLICE_MS = 1000;
 /** How many holders a "waited too long" message names; the rest are counted. */
 const NAMED_HOLDERS = 20;
@@ -90,7 +94,7 @@ export class UnfinishedRuns {
 		this.cancelSignal?.addEventListener('abort', onStop, { once: true });
 		try {
 			while (!outcome && !this.cancelSignal?.aborted && Date.now() < deadline()) {
-				await sleep(Math.min(SLEEP_SLICE_MS, deadline() - Date.now()), wake.signal).catch(() => undefined);
+				await pauseFor(Math.min(SLEEP_SLICE_MS, deadline() - Date.now()), wake.signal);
 			}
 		} finally {
 			this.cancelSignal?.removeEventListener('abort', onStop);

@@ -5,7 +5,7 @@
  * cancel signal and status requests through the transport, sending at most Concurrency status
  * requests at once (through the execution's shared request limiter).
  */
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Limiter } from '../../core/concurrency';
@@ -21,7 +21,7 @@ import {
 	type WaitSettings,
 } from '../../core/wait';
 import { WaitScheduler, type WaitEnd } from '../../core/waitScheduler';
-import { vishwaApiRequest, type VishwaConnection } from '../../transport';
+import { pauseFor, vishwaApiRequest, type VishwaConnection } from '../../transport';
 import { setErrorItemJson } from '../errorItem';
 import { toJsonObject } from './getStatus.operation';
 
@@ -181,8 +181,8 @@ interface PendingWait {
 }
 
 /**
- * The loop sleeps at most this long at a time: n8n 1.x's sleep ignores the abort signal, so a
- * cancel is still noticed within a second there (n8n 2.x wakes it at once).
+ * The loop sleeps at most this long at a time (a run without Maximum Wait has no deadline to wake
+ * for). Stop, an answer and a new run wake it at once (pauseFor clears its timer).
  */
 const SLEEP_SLICE_MS = 1000;
 
@@ -327,7 +327,7 @@ export class RunWaiter {
 		const timer = new AbortController();
 		const woken = new Promise<void>((resolve) => (this.wakeLoop = resolve));
 		try {
-			await Promise.race([sleep(ms, timer.signal).catch(() => undefined), woken]);
+			await Promise.race([pauseFor(ms, timer.signal, { signalIsOwn: true }), woken]);
 		} finally {
 			this.wakeLoop = undefined;
 			timer.abort();

@@ -1,0 +1,50 @@
+/**
+ * The package's one timer: every pause (between attempts, at the rate limit, between status
+ * requests, waiting for a Max Unfinished Runs place) goes through `pauseFor`, so Stop and a failing
+ * node end it and leave no timer running. Community nodes may not call setTimeout themselves, so the
+ * timer is n8n's: n8n-workflow 1.x's `sleep` ignores an abort signal (its timer would run out after
+ * the node ended), its `sleepWithAbort` clears the timer on abort; 2.x's `sleep` takes the signal
+ * (and has no sleepWithAbort).
+ */
+import * as n8nWorkflow from 'n8n-workflow';
+
+import { MAX_TIMER_MS } from '../core/options';
+
+type AbortableSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+const abortableSleep: AbortableSleep =
+	(n8nWorkflow as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ?? n8nWorkflow.sleep;
+
+/**
+ * Waits `ms` (at most the longest timer Node.js honours), or less when `signal` is aborted (its
+ * timer is then cleared). Answers whether the whole time ran; never throws. `signalIsOwn`: the
+ * signal is this pause's alone (a controller made for it), so it is handed to n8n as it is.
+ */
+export async function pauseFor(ms: number, signal?: AbortSignal, { signalIsOwn = false } = {}): Promise<boolean> {
+	if (signal?.aborted) return false;
+	if (signalIsOwn) {
+		try {
+			await abortableSleep(Math.max(0, Math.min(ms, MAX_TIMER_MS)), signal);
+		} catch {
+			return false;
+		}
+		return !signal?.aborted;
+	}
+	// A signal of its own, tied to the caller's by a listener removed afterwards: n8n 1.x's
+	// sleepWithAbort never removes its listener when the time runs out, which on a long-lived signal
+	// (Stop's) would pile up one per pause.
+	const own = new AbortController();
+	const onAbort = () => own.abort(PAUSE_CUT_SHORT);
+	signal?.addEventListener('abort', onAbort, { once: true });
+	try {
+		await abortableSleep(Math.max(0, Math.min(ms, MAX_TIMER_MS)), own.signal);
+	} catch {
+		return false;
+	} finally {
+		signal?.removeEventListener('abort', onAbort);
+	}
+	return !signal?.aborted;
+}
+
+/** One shared reason: abort() without one builds a DOMException with its stack each time. */
+const PAUSE_CUT_SHORT = new Error('The pause was cut short');
