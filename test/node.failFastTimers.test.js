@@ -97,7 +97,10 @@ describe('without Continue On Fail, items held at the rate limit end when anothe
 		// items 2-5 wait at the rate limit (Concurrency 2) when item 0's run is seen failed.
 		standin.state.setFlow({ id: 'flow-fails', durationMs: 300, outcome: 'failed' });
 		standin.state.setFlow({ id: 'flow-long', durationMs: 60000 });
-		standin.state.addFault({ route: 'start-run', kind: 'slow', delayMs: 0, times: 1 });
+		// Item 0's start-run is answered after 400 ms, so the only place that comes free before the
+		// 429 has been handled is the refused item's own (a place freed earlier could send item 2
+		// before the client has seen the 429, on a loaded machine).
+		standin.state.addFault({ route: 'start-run', kind: 'slow', delayMs: 400, times: 1 });
 		standin.state.addFault({ route: 'start-run', kind: '429', retryAfter: 50, times: 1 });
 		const timers = watchPackageTimers();
 		let result;
@@ -123,6 +126,81 @@ describe('without Continue On Fail, items held at the rate limit end when anothe
 		// The Retry-After's timers (the refused request's pause, the gate's) and every other pause
 		// ended with the node.
 		expect(pendingAtEnd).toEqual([]);
+	});
+});
+
+/**
+ * Counts the abort listeners on every AbortSignal while they are attached, and answers the most any
+ * one signal had at once (Node.js warns of a leak past 10 per signal).
+ */
+function watchAbortListeners() {
+	const proto = AbortSignal.prototype;
+	const realAdd = proto.addEventListener;
+	const realRemove = proto.removeEventListener;
+	const live = new Map();
+	let most = 0;
+	const change = (signal, by) => {
+		const count = (live.get(signal) ?? 0) + by;
+		live.set(signal, count);
+		most = Math.max(most, count);
+	};
+	proto.addEventListener = function (type, listener, options) {
+		if (type !== 'abort') return realAdd.call(this, type, listener, options);
+		const signal = this;
+		let attached = true;
+		const wrapped = function (...args) {
+			if (attached && options && typeof options === 'object' && options.once) {
+				attached = false;
+				change(signal, -1);
+			}
+			return typeof listener === 'function' ? listener.apply(this, args) : listener.handleEvent(...args);
+		};
+		listener.__counted ??= new Map();
+		listener.__counted.set(signal, { wrapped, detach: () => attached && ((attached = false), change(signal, -1)) });
+		change(signal, +1);
+		return realAdd.call(this, type, wrapped, options);
+	};
+	proto.removeEventListener = function (type, listener, options) {
+		const counted = type === 'abort' && listener?.__counted?.get(this);
+		if (!counted) return realRemove.call(this, type, listener, options);
+		counted.detach();
+		listener.__counted.delete(this);
+		return realRemove.call(this, type, counted.wrapped, options);
+	};
+	return {
+		most: () => most,
+		restore() {
+			proto.addEventListener = realAdd;
+			proto.removeEventListener = realRemove;
+		},
+	};
+}
+
+describe('many items held at a rate limit share one abort listener', () => {
+	test('60 items behind a 429, Concurrency 2: no signal ever has more than 10 abort listeners (no leak warning in n8n\'s log)', async () => {
+		standin.state.setFlow({ id: 'flow-short', durationMs: 200 });
+		standin.state.addFault({ route: 'start-run', kind: '429', retryAfter: 1, times: 1 });
+		const listeners = watchAbortListeners();
+		const warnings = [];
+		const onWarning = (warning) => warnings.push(warning.name);
+		process.on('warning', onWarning);
+		let result;
+		try {
+			result = await run(startAndWait({ waitOptions: { pollInterval: 0.1 }, options: { concurrency: 2 } }), {
+				items: Array.from({ length: 60 }, (_, n) => ({ flow: 'flow-short', n })),
+				nodeSettings: { continueOnFail: true },
+			});
+		} finally {
+			listeners.restore();
+			process.off('warning', onWarning);
+		}
+		expect(result.status).toBe('success');
+		expect(result.json('Vishwa').map((json) => json.run_status)).toEqual(Array(60).fill('completed'));
+		// The control (the build before whenAborted): every held request added its own listener to
+		// the execution's signal, 50 and more at once.
+		expect(listeners.most()).toBeGreaterThan(0);
+		expect(listeners.most()).toBeLessThanOrEqual(10);
+		expect(warnings).not.toContain('MaxListenersExceededWarning');
 	});
 });
 

@@ -854,7 +854,7 @@ describe('control API', () => {
     expect((await control('GET', '/faults')).json).toEqual([]);
     expect((await control('GET', '/stats')).json).toEqual({
       requests: 0, runsCreated: 0, runsCreatedByApi: 0, uploads: 0, filesStored: 0, faultsServed: 0, keyElsewhere: 0,
-      requestsOpen: 0, requestsOpenMax: 0,
+      requestsOpen: 0, requestsOpenMax: 0, requestsOpenMs: 0, requestsBusyMs: 0,
     });
     expect(fs.existsSync(filePath)).toBe(false);
     expect((await control('GET', '/flows')).json.map((x) => x.id).sort()).toEqual(['flow-fail', 'flow-instant', 'flow-ok', 'flow-slow']);

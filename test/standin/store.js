@@ -111,9 +111,11 @@ class Store {
     this.counters = { run: 0, file: 0, request: 0, fault: 0 };
     this.stats = {
       requests: 0, runsCreated: 0, runsCreatedByApi: 0, uploads: 0, filesStored: 0, faultsServed: 0, keyElsewhere: 0,
-      // Public requests open at once (received, answer not yet finished), now and at most.
-      requestsOpen: 0, requestsOpenMax: 0,
+      // Public requests open at once (received, answer not yet finished), now and at most, and on
+      // average over the time at least one was open (requestsOpenMs / requestsBusyMs).
+      requestsOpen: 0, requestsOpenMax: 0, requestsOpenMs: 0, requestsBusyMs: 0,
     };
+    this.openSince = 0;
     for (const f of DEFAULT_FLOWS) this.setFlow(f);
     for (const f of this.extraFlows) this.setFlow(f);
     this.flowListing = { ...this.flowListingDefault };
@@ -514,6 +516,7 @@ class Store {
   /** A public request was received; the returned function marks it finished (once). */
   openRequest() {
     const stats = this.stats;
+    this.countOpenTime(stats);
     stats.requestsOpen += 1;
     stats.requestsOpenMax = Math.max(stats.requestsOpenMax, stats.requestsOpen);
     let closed = false;
@@ -521,8 +524,21 @@ class Store {
       if (closed) return;
       closed = true;
       // A reset meanwhile starts the count afresh.
-      if (this.stats === stats) stats.requestsOpen -= 1;
+      if (this.stats !== stats) return;
+      this.countOpenTime(stats);
+      stats.requestsOpen -= 1;
     };
+  }
+
+  /** Adds the time since the last change, weighted by the requests open during it. */
+  countOpenTime(stats) {
+    const now = performance.now();
+    if (stats.requestsOpen > 0) {
+      const ms = now - this.openSince;
+      stats.requestsOpenMs += stats.requestsOpen * ms;
+      stats.requestsBusyMs += ms;
+    }
+    this.openSince = now;
   }
 
   logRequest(entry) {

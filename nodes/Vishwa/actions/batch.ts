@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { createLimiter, type Limiter } from '../core/concurrency';
-import { pauseFor, type RateLimitGate, type VishwaConnection } from '../transport';
+import { pauseFor, whenAborted, type RateLimitGate, type VishwaConnection } from '../transport';
 import { UnfinishedRuns } from './run/unfinishedRuns';
 import { RunWaiter } from './run/waitForRun';
 
@@ -171,7 +171,7 @@ function createRateLimitGate(): RateLimitGate {
 			if (isOpen() || signal?.aborted) return;
 			await new Promise<void>((resolve) => {
 				const go = () => {
-					signal?.removeEventListener('abort', onAbort);
+					forget?.();
 					resolve();
 				};
 				const onAbort = () => {
@@ -184,7 +184,8 @@ function createRateLimitGate(): RateLimitGate {
 					resolve();
 				};
 				waiting.push(go);
-				signal?.addEventListener('abort', onAbort, { once: true });
+				// Before check(), which may call go at once.
+				const forget = signal ? whenAborted(signal, onAbort) : undefined;
 				check();
 			});
 		},

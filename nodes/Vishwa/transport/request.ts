@@ -49,7 +49,7 @@ import {
 	TIMEOUT_CODES,
 	TLS_CODE,
 } from './errors';
-import { pauseFor } from './sleep';
+import { pauseFor, whenAborted } from './sleep';
 
 /** Operations, the trigger's polls, and the editor's pick lists (listSearch). */
 export type VishwaContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
@@ -369,12 +369,11 @@ export async function vishwaApiRequest(
 				if (request.json === undefined && request.body) options.body = request.body();
 				request.onSent?.();
 				// Each attempt has its own abort signal, also aborted by Stop, and aborted when the attempt
-				// ends, so a request given up at its timeout or deadline closes its connection. (A listener
-				// on Stop's signal rather than AbortSignal.any, which costs a weak reference and a
-				// finalization registration per attempt.)
+				// ends, so a request given up at its timeout or deadline closes its connection. (Through
+				// whenAborted rather than AbortSignal.any, which costs a weak reference and a finalization
+				// registration per attempt.)
 				const attempt = new AbortController();
-				const onStop = () => attempt.abort(cancelSignal?.reason);
-				cancelSignal?.addEventListener('abort', onStop, { once: true });
+				const forgetStop = cancelSignal ? whenAborted(cancelSignal, () => attempt.abort(cancelSignal.reason)) : undefined;
 				const signal = attempt.signal;
 				options.abortSignal = signal;
 				try {
@@ -395,7 +394,7 @@ export async function vishwaApiRequest(
 					answer = statusFromError(error);
 					if (!answer) failure = error;
 				} finally {
-					cancelSignal?.removeEventListener('abort', onStop);
+					forgetStop?.();
 					attempt.abort(ATTEMPT_ENDED);
 				}
 				return true;

@@ -34,16 +34,47 @@ export async function pauseFor(ms: number, signal?: AbortSignal, { signalIsOwn =
 	// sleepWithAbort never removes its listener when the time runs out, which on a long-lived signal
 	// (Stop's) would pile up one per pause.
 	const own = new AbortController();
-	const onAbort = () => own.abort(PAUSE_CUT_SHORT);
-	signal?.addEventListener('abort', onAbort, { once: true });
+	const forget = signal ? whenAborted(signal, () => own.abort(PAUSE_CUT_SHORT)) : undefined;
 	try {
 		await abortableSleep(Math.max(0, Math.min(ms, MAX_TIMER_MS)), own.signal);
 	} catch {
 		return false;
 	} finally {
-		signal?.removeEventListener('abort', onAbort);
+		forget?.();
 	}
 	return !signal?.aborted;
+}
+
+const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `onAbort` when `signal` (not yet aborted) aborts; answers a function that forgets it. A
+ * signal gets one listener however many wait on it: hundreds of items held at a rate limit or
+ * waiting for a Max Unfinished Runs place share the execution's signal, and a listener each makes
+ * Node.js print a MaxListenersExceededWarning ("possible memory leak") into n8n's log.
+ */
+export function whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
+	let waiters = abortWaiters.get(signal);
+	if (!waiters) {
+		const callbacks = new Set<() => void>();
+		waiters = callbacks;
+		abortWaiters.set(signal, callbacks);
+		signal.addEventListener(
+			'abort',
+			() => {
+				const due = [...callbacks];
+				callbacks.clear();
+				for (const callback of due) callback();
+			},
+			{ once: true },
+		);
+	}
+	const entry = () => onAbort();
+	waiters.add(entry);
+	const registered = waiters;
+	return () => {
+		registered.delete(entry);
+	};
 }
 
 /** One shared reason: abort() without one builds a DOMException with its stack each time. */

@@ -10,7 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
 import { formatDuration, WAIT_FIELDS } from '../../core/wait';
-import { pauseFor } from '../../transport';
+import { pauseFor, whenAborted } from '../../transport';
 import type { RunWaiter, WatchedRun } from './waitForRun';
 
 /** An item's place, from before its run is started until the run is seen finished. */
@@ -90,14 +90,13 @@ export class UnfinishedRuns {
 		this.checkOnUnseenRuns();
 		const queuedAt = Date.now();
 		const deadline = () => Math.max(queuedAt, this.lastFreedAt) + maxWaitMs;
-		const onStop = () => wake.abort();
-		this.cancelSignal?.addEventListener('abort', onStop, { once: true });
+		const forgetStop = this.cancelSignal ? whenAborted(this.cancelSignal, () => wake.abort()) : undefined;
 		try {
 			while (!outcome && !this.cancelSignal?.aborted && Date.now() < deadline()) {
 				await pauseFor(Math.min(SLEEP_SLICE_MS, deadline() - Date.now()), wake.signal);
 			}
 		} finally {
-			this.cancelSignal?.removeEventListener('abort', onStop);
+			forgetStop?.();
 		}
 		if (outcome && 'place' in outcome) return outcome.place;
 		this.leaveQueue(entry);
