@@ -73,6 +73,7 @@ function scenario(seed, forced = {}) {
     saved = res.state;
     maxBytes = Math.max(maxBytes, JSON.stringify(saved).length);
     if (res.runs.length || !lastEmitSave) lastEmitSave = saved;
+    if (process.env.WARN) for (const w of res.warnings) console.log(`poll ${polls} warning: ${w}`);
     emitted.push(...res.runs.map((x) => x.runId));
     lost = saved.lost;
     return res.runs;

@@ -41,6 +41,7 @@ import {
 	MAX_PAGE_SIZE,
 	MAX_STATUS_CHECKS_PER_POLL,
 	MAX_TIE_IDS,
+	MIN_PAGE_SIZE,
 	pageOverlap,
 	runStartMs,
 	STATE_VERSION,
@@ -171,6 +172,15 @@ interface Segment {
 	maxOffset: number;
 	stepBacks: number;
 	overrun: number;
+	/** The start time that ends the last page read in place, with its runs in listing order: the next
+	 * page must show them again in that order (a stable tie order) or they were reordered. */
+	groupStart: number | undefined;
+	groupIds: string[];
+	/** Runs of one start time came in another order on another request (a sort without tiebreaker). */
+	shuffled: boolean;
+	/** Start times that reached a page edge, and whether some page showed that group whole (a newer
+	 * run or the listing's top above it, an older run below it). */
+	edgeGroups: Map<number, boolean>;
 }
 
 interface Candidate {
@@ -209,6 +219,8 @@ export class TriggerPoll {
 	private seq = 0;
 	/** The longest listing page answered this poll. */
 	private longestPage = 0;
+	/** The last page held one run though more were asked (see `checkPageOfOne`). */
+	private pageOfOne: { offset: number; id: string } | undefined;
 	/** The page being answered was refused (see `listRefused`). */
 	private refused = false;
 
@@ -221,13 +233,15 @@ export class TriggerPoll {
 
 	private activationEnded = false;
 	private activationOldest: number | undefined;
+	/** Above the newest tie group activation could not see whole (see `completeSegment`). */
+	private activationFloor: number | undefined;
 	private activationRuns = 0;
 	private testEvent: Candidate | undefined;
 	private readonly testSummary: TestEventSummary = { runsRead: 0, finishedRead: 0, unfinishedStatuses: [] };
 	private readonly stats: PollStats;
 
 	constructor(state: TriggerState | undefined, options: TriggerPollOptions) {
-		const pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(options.pageSize) || DEFAULT_PAGE_SIZE));
+		const pageSize = Math.max(MIN_PAGE_SIZE, Math.min(MAX_PAGE_SIZE, Math.floor(options.pageSize) || DEFAULT_PAGE_SIZE));
 		this.options = {
 			flowId: options.flowId,
 			filter: options.filter,
@@ -398,6 +412,7 @@ export class TriggerPoll {
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
 		if (request.offset === 0) this.checkNewestFirst(entries);
+		this.checkPageOfOne(entries, request);
 		const ids: string[] = [];
 		for (const entry of entries) {
 			const id = extractRunId(entry);
@@ -455,6 +470,7 @@ export class TriggerPoll {
 		segment.seeking = false;
 
 		segment.stepBacks = 0;
+		this.readGroups(segment, entries, request.offset);
 		segment.rowsRead += entries.length;
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
 		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
@@ -507,6 +523,23 @@ export class TriggerPoll {
 	}
 
 	/**
+	 * A listing that serves one run per page, whatever `limit` asks, leaves no overlap between pages:
+	 * a run that moves up between two requests (runs deleted above) hides at the edge, unseen. Told
+	 * by two pages of one run in a row, at offsets one apart, holding different runs (an honest
+	 * listing of one run with a run pushed in above shows the same run again there).
+	 */
+	private checkPageOfOne(entries: readonly unknown[], request: { offset: number; limit: number }): void {
+		const id = entries.length === 1 ? extractRunId(entries[0]) : undefined;
+		const previous = this.pageOfOne;
+		this.pageOfOne = id !== undefined && request.limit > 1 && request.offset < MIN_PROBE_JUMP ? { offset: request.offset, id } : undefined;
+		if (!previous || !this.pageOfOne || request.offset !== previous.offset + 1 || id === previous.id) return;
+		throw new TriggerListingError(
+			`The run listing of flow "${this.options.flowId}" gives one run per page`,
+			`The Vishwa Trigger reads the run listing in overlapping pages, so that a run moving up between two page requests (runs deleted above it) cannot hide at a page edge. This listing answers ${request.limit} asked runs with one, so pages cannot overlap and runs could be missed without the trigger knowing; it stops here. Ask for the run listing to honour "limit".`,
+		);
+	}
+
+	/**
 	 * The listing ended (an empty or refused page) before a scan read any run at or below its
 	 * boundary: the runs between are out of reach (a server that lists only its newest N, or refuses
 	 * deeper offsets). Reported as a loss; the boundary then moves on as after any complete scan.
@@ -521,6 +554,73 @@ export class TriggerPoll {
 		this.lost++;
 		this.warnings.push(
 			`The run listing of flow "${this.options.flowId}" ended at offset ${offset}, before the runs the trigger had read (${this.refused ? 'the server refused that offset' : 'an empty page'}): more runs started since the last poll than the server lists. Runs below that depth that finished were not seen. Poll more often.`,
+		);
+	}
+
+	/**
+	 * Tie groups of this page: whether the group continued from the page before came in the same
+	 * order, and which
+	 * start times reached a page edge without some page showing their group whole.
+	 */
+	private readGroups(segment: Segment, entries: readonly unknown[], offset: number): void {
+		const groups: Array<{ start: number; ids: string[] }> = [];
+		for (const entry of entries) {
+			const id = extractRunId(entry);
+			const start = this.entryStart(entry);
+			if (id === undefined || start === undefined) continue;
+			const group = groups[groups.length - 1];
+			if (group && group.start === start) {
+				if (!group.ids.includes(id)) group.ids.push(id);
+			} else groups.push({ start, ids: [id] });
+		}
+		if (groups.length === 0) return;
+		const continued = segment.groupStart !== undefined ? groups.find((group) => group.start === segment.groupStart) : undefined;
+		let merged: string[] | undefined;
+		if (continued) {
+			// In a stable order the runs shown again are a stretch of those read, in the same order
+			// (shifted by runs pushed in or deleted above; runs pushed into the group may come between).
+			const readBefore = new Set(segment.groupIds);
+			const again = continued.ids.filter((id) => readBefore.has(id));
+			const from = again.length > 0 ? segment.groupIds.indexOf(again[0]) : 0;
+			if (!again.every((id, index) => segment.groupIds[from + index] === id)) segment.shuffled = true;
+			// The group as listed now: this page's stretch of it in place of what it shows again.
+			merged =
+				again.length > 0
+					? [...segment.groupIds.slice(0, from), ...continued.ids, ...segment.groupIds.slice(from + again.length)]
+					: [...segment.groupIds, ...continued.ids];
+			merged = [...new Set(merged)];
+		}
+		groups.forEach((group, index) => {
+			const whole = (index > 0 || offset === 0) && index < groups.length - 1;
+			if (whole) segment.edgeGroups.set(group.start, true);
+			else if (!segment.edgeGroups.has(group.start)) segment.edgeGroups.set(group.start, false);
+		});
+		const last = groups[groups.length - 1];
+		if (groups.length === 1 && merged) {
+			segment.groupIds = merged;
+		} else {
+			segment.groupStart = last.start;
+			segment.groupIds = [...last.ids];
+		}
+	}
+
+	/** Start times whose group no page showed whole (within [low, high]). */
+	private partialGroups(segment: Segment, low: number, high: number): number[] {
+		return [...segment.edgeGroups].filter(([start, whole]) => !whole && start >= low && start <= high).map(([start]) => start);
+	}
+
+	/**
+	 * A scan of a listing that reorders runs of one start time between requests, through groups no
+	 * page showed whole (bigger than a page, or cut at a page edge by runs pushed in or deleted):
+	 * runs of them may never have been listed. Reported once per group.
+	 */
+	private reportPartialGroups(segment: Segment, low: number, high: number): void {
+		if (!segment.shuffled || (segment.kind !== 'top' && segment.kind !== 'resume')) return;
+		const partial = this.partialGroups(segment, low, high);
+		if (partial.length === 0) return;
+		this.lost += partial.length;
+		this.warnings.push(
+			`The run listing of flow "${this.options.flowId}" orders runs that started at the same time differently on each request, and ${partial.length} such group${partial.length === 1 ? ' was' : 's were'} too big for one page (or cut at a page edge): runs of ${partial.length === 1 ? 'it' : 'them'} may not have been listed. Raise Page Size, or ask for the listing to order runs of one start time by run ID.`,
 		);
 	}
 
@@ -670,6 +770,10 @@ export class TriggerPoll {
 			maxOffset: 0,
 			stepBacks: 0,
 			overrun: 0,
+			groupStart: undefined,
+			groupIds: [],
+			shuffled: false,
+			edgeGroups: new Map(),
 		};
 	}
 
@@ -942,19 +1046,39 @@ export class TriggerPoll {
 			this.hwmAll = true;
 			// The top millisecond's runs are all known only if activation read past it (an offset-
 			// ignoring listing may show just part of it): else a run of it read later is not taken as new.
-			const pastTop = endOfListing || (segment.oldestStart !== undefined && segment.top !== undefined && segment.oldestStart < segment.top);
+			let pastTop = endOfListing || (segment.oldestStart !== undefined && segment.top !== undefined && segment.oldestStart < segment.top);
+			// A tie group no page showed whole may hold runs activation never saw: they are history, so
+			// the floor goes above it (else a later scan finding one would emit a run that finished before
+			// activation: attack seed 47). Below the top this costs nothing (no run starts there later).
+			// The top's group is history too when the listing reorders ties per request: a run started in
+			// that same millisecond after activation cannot be told from one of them, reported.
+			const partial = this.partialGroups(segment, -Infinity, Infinity);
+			const top = segment.top;
+			const topPartial = segment.shuffled && top !== undefined && partial.includes(top);
+			const history = partial.filter((start) => top === undefined || start < top || topPartial);
+			if (history.length > 0) this.activationFloor = Math.max(...history) + 1;
+			if (topPartial) {
+				pastTop = false;
+				this.lost++;
+				this.warnings.push(
+					`The run listing of flow "${this.options.flowId}" orders runs that started at the same time differently on each request, and the newest runs at activation share one start time with more runs than one page shows: a run that starts at that same time from now on cannot be told from them and is not emitted. Raise Page Size, or ask for the listing to order runs of one start time by run ID.`,
+				);
+			}
 			this.raiseBoundary(segment.top, segment.topIds, pastTop);
 			return;
 		}
 		if (segment.kind === 'test') return;
+		const low = segment.bottom === null ? -Infinity : segment.bottom + 1;
 		if (segment.kind === 'resume' && segment.scan) {
 			const scan = segment.scan;
+			this.reportPartialGroups(segment, low, scan.anchor);
 			this.scan = null;
 			this.raiseBoundary(scan.top, scan.topIds, scan.topAll);
 			// The scan is finished: read what is new since it began, as far as the budget goes.
 			this.segment = this.newSegment('top');
 			return;
 		}
+		this.reportPartialGroups(segment, low, segment.top ?? Infinity);
 		this.scan = null;
 		this.stats.caughtUp = true;
 		this.raiseBoundary(segment.top, segment.topIds, true);
@@ -991,6 +1115,8 @@ export class TriggerPoll {
 		// Cut inside the top's own millisecond: the runs of it not read yet are unread, not runs pushed
 		// in above the scan since, so the top's ids are not all of them (issue 14 review, attack seed 13).
 		if (!saved && oldest === segment.top) top.topAll = false;
+		// The oldest group is read on by the next poll.
+		this.reportPartialGroups(segment, Math.max(oldest + 1, bottom === null ? -Infinity : bottom + 1), saved ? saved.anchor : (segment.top ?? Infinity));
 		this.scan = { ...top, anchor: oldest, anchorIds: [...new Set(anchorIds)], position: segment.oldestPosition };
 	}
 
@@ -1033,6 +1159,7 @@ export class TriggerPoll {
 			// as the oldest one read may exist unread, so the floor goes just above it.
 			floor = this.activationEnded ? this.activationOldest : this.activationOldest + 1;
 		}
+		if (this.activationFloor !== undefined) floor = Math.max(floor, this.activationFloor);
 		const bounded = boundDone(this.done.entries(), floor, this.limits);
 		const watch = boundPending([...this.pending.entries()], this.limits);
 		if (watch.dropped > 0) {

@@ -46,6 +46,8 @@ export const STATE_VERSION = 2;
 /** The listing's maximum `limit` (the stand-in caps it at 100). */
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 100;
+/** Pages must overlap (a run that moves up between two page requests must not hide at the edge). */
+export const MIN_PAGE_SIZE = 2;
 /** How many runs activation reads to find the runs already running. */
 export const ACTIVATION_SCAN_RUNS = 300;
 /** How many runs "Fetch Test Event" looks through for the newest matching finished run. */
@@ -199,7 +201,7 @@ export function parseTriggerSettings(raw: RawTriggerSettings): TriggerSettings {
 		readNumberOption(raw.pageSize, {
 			field: TRIGGER_FIELDS.pageSize,
 			integer: true,
-			min: 1,
+			min: MIN_PAGE_SIZE,
 			max: MAX_PAGE_SIZE,
 			unit: '',
 		}) ?? DEFAULT_PAGE_SIZE;
@@ -253,7 +255,9 @@ export function runStartMs(entry: unknown): number | undefined {
 /** Listing page overlap: a run that drops out between two page requests cannot hide at a page edge. */
 export function pageOverlap(pageLength: number): number {
 	if (pageLength >= 20) return 2;
-	if (pageLength >= 3) return 1;
+	if (pageLength >= 2) return 1;
+	// A page of one run cannot overlap: Page Size is at least 2, and a listing that serves one run
+	// per page is refused (see TriggerPoll.listed).
 	return 0;
 }
 
