@@ -49,6 +49,7 @@ function scenario(seed, forced = {}) {
   for (let i = r.int(0, 200); i > 0; i--) { const x = world.start({ finished: r.chance(0.9) }); if (x.finished) past.add(x.id); tick(); }
   const finishedAfter = new Set();
   const emitted = [];
+  let refusedLater = '';
   let saved, lastEmitSave, polls = 0, failed = 0, lost = 0, maxBytes = 0, stuck = 0, lastFailure = '';
   const poll = (clean = false) => {
     polls++;
@@ -68,7 +69,7 @@ function scenario(seed, forced = {}) {
       console.log(`poll ${polls}${clean ? ' clean' : ''}: ${res.failed ? 'FAILED ' + res.failed : ''} run ${run ? `start ${run.startMs - b} fin ${run.finished} del ${run.deleted}` : 'none'} lists ${res.reqs.filter((q) => q.kind === 'list').map((q) => q.offset)} ` +
         (sv ? `hwm ${sv.hwm - b} all ${sv.hwmAll} ids ${sv.hwmIds.length} floor ${sv.floor - b} scan ${JSON.stringify(sv.scan && { ...sv.scan, top: sv.scan.top - b, anchor: sv.scan.anchor - b, topIds: sv.scan.topIds.length, anchorIds: sv.scan.anchorIds.length })} inDone ${sv.done.some(([i]) => i === w)} pend ${sv.pending.some(([i]) => i === w)} emitted ${res.runs.some((x) => x.runId === w)} n ${res.runs.length}` : ''));
     }
-    if (res.failed) { failed++; lastFailure = res.failed; if (res.listingError) return 'refused'; stuck++; return []; }
+    if (res.failed) { failed++; lastFailure = res.failed; if (res.listingError) { refusedLater = refusedLater || res.failed; return 'refused'; } stuck++; return []; }
     stuck = 0;
     saved = res.state;
     maxBytes = Math.max(maxBytes, JSON.stringify(saved).length);
@@ -81,6 +82,9 @@ function scenario(seed, forced = {}) {
   for (let i = 0; i < 3 && !saved; i++) if (poll(true) === 'refused') return { seed, spec, options, refused: true };
   if (!saved) return { seed, spec, options, activationFailed: lastFailure };
   for (let step = r.int(100, 300); step > 0; step--) {
+    // A listing error after activation (e.g. pages of one run, told only once the listing had two):
+    // every poll fails with it from then on; the user is told, nothing more to check.
+    if (refusedLater) return { seed, spec, options, refusedLater, problems: [`refused later: ${refusedLater}`] };
     const x = r.next();
     if (x < 0.3) world.start();
     else if (x < 0.4) finishedAfter.add(world.start({ finished: true }).id);
