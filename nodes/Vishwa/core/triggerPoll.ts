@@ -411,7 +411,7 @@ export class TriggerPoll {
 		this.stats.entriesRead += entries.length;
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
-		if (request.offset === 0) this.checkNewestFirst(entries);
+		this.checkNewestFirst(entries);
 		this.checkPageOfOne(entries, request);
 		const ids: string[] = [];
 		for (const entry of entries) {
@@ -512,7 +512,10 @@ export class TriggerPoll {
 		segment.offset = request.offset + Math.max(1, Math.min(entries.length - overlap, this.lastTieIndex(entries)));
 	}
 
-	/** The listing must be newest first: a first page whose first run started before its last is not. */
+	/**
+	 * The listing must be newest first: a page whose first run started before its last is not (any
+	 * page: an oldest-first listing whose first page is one start time shows it further down).
+	 */
 	private checkNewestFirst(entries: readonly unknown[]): void {
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
 		if (starts.length < 2 || starts[0] >= starts[starts.length - 1]) return;
