@@ -494,7 +494,10 @@ export class TriggerPoll {
 			this.lookbackDone(segment, segment.bottom);
 		// Fetch Test Event promises the newest 300 runs: distinct runs, not rows (pages overlap).
 		const enough =
-			(segment.kind === 'activation' && segment.rowsRead >= segment.maxRuns) ||
+			// Distinct runs, not rows: pages overlap and ids may repeat (a run running at activation among
+			// the newest 300 was left unwatched: attack seed 166, pages of 5, read ~200 runs).
+			// (Rows bound it too: a listing that clamps offsets repeats its last page forever.)
+			(segment.kind === 'activation' && (this.activationRuns >= segment.maxRuns || segment.rowsRead >= 3 * segment.maxRuns)) ||
 			(segment.kind === 'test' && this.testSummary.runsRead >= segment.maxRuns);
 		if (endOfListing || reachedBoundary || enough || (segment.kind === 'test' && this.testEvent)) {
 			this.completeSegment(segment, endOfListing);
@@ -553,7 +556,9 @@ export class TriggerPoll {
 		// A short listing whose older runs were deleted also ends above its boundary: that is only
 		// told apart by the page before holding all that was asked (a server capping its pages below
 		// that, and ending early, is not told apart: not reported).
-		if (!this.refused && (segment.previous === undefined || segment.previous.length < this.options.pageSize)) return;
+		// A full page is one as long as the server gives (it may cap pages below what was asked).
+		const full = Math.min(this.options.pageSize, this.longestPage || this.options.pageSize);
+		if (!this.refused && (segment.previous === undefined || segment.previous.length < full)) return;
 		this.lost++;
 		this.warnings.push(
 			`The run listing of flow "${this.options.flowId}" ended at offset ${offset}, before the runs the trigger had read (${this.refused ? 'the server refused that offset' : 'an empty page'}): more runs started since the last poll than the server lists. Runs below that depth that finished were not seen. Poll more often.`,
