@@ -709,6 +709,21 @@ describe('issue 14 review regressions', () => {
 		expect(after.state.lost).toBe(0);
 	});
 
+	test('a state saved by main before this change (dist of main, four runs, one running) loads unchanged and carries on', () => {
+		// Produced by main's built TriggerPoll (commit dbfb46e): activation of run_1..run_3 finished, run_4 running.
+		const at = (s) => Date.parse('2026-01-01T00:00:00.000Z') + s * 1000;
+		const saved = { v: 2, flow: FLOW, hwm: at(4), hwmIds: ['run_4'], hwmAll: true, floor: at(1), done: [['run_1', at(1)], ['run_2', at(2)], ['run_3', at(3)]], pending: [['run_4', at(4)]], scan: null, lost: 0 };
+		expect(readTriggerState(saved, FLOW)).toEqual(saved);
+		const flow = new FakeFlow();
+		for (let i = 1; i <= 4; i++) flow.start({ finished: i < 4, startMs: at(i) });
+		flow.finish(flow.runs.get('run_4'));
+		flow.clockMs = at(5);
+		flow.start({ finished: true });
+		const next = runPoll(flow, saved);
+		expect(ids(next.runs).sort()).toEqual(['run_4', 'run_5']);
+		expect(ids(runPoll(flow, next.state).runs)).toEqual([]);
+	});
+
 	test('a listing that is not newest first is refused on its first page', () => {
 		const poll = new TriggerPoll(undefined, baseOptions());
 		poll.next();
