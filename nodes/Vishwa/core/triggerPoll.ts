@@ -219,6 +219,9 @@ export class TriggerPoll {
 	private seq = 0;
 	/** The longest listing page answered this poll. */
 	private longestPage = 0;
+	/** Pages shorter than asked that more runs followed: the server caps pages at this (0: not seen). */
+	private pageCap = 0;
+	private lastPage: { length: number; limit: number } | undefined;
 	/** The last page held one run though more were asked (see `checkPageOfOne`). */
 	private pageOfOne: { offset: number; id: string } | undefined;
 	/** The page being answered was refused (see `listRefused`). */
@@ -413,6 +416,11 @@ export class TriggerPoll {
 
 		this.checkNewestFirst(entries);
 		this.checkPageOfOne(entries, request);
+		const lastPage = this.lastPage;
+		if (entries.length > 0 && lastPage && lastPage.length > 0 && lastPage.length < lastPage.limit) {
+			this.pageCap = Math.max(this.pageCap, lastPage.length);
+		}
+		this.lastPage = { length: entries.length, limit: request.limit };
 		const ids: string[] = [];
 		for (const entry of entries) {
 			const id = extractRunId(entry);
@@ -556,8 +564,8 @@ export class TriggerPoll {
 		// A short listing whose older runs were deleted also ends above its boundary: that is only
 		// told apart by the page before holding all that was asked (a server capping its pages below
 		// that, and ending early, is not told apart: not reported).
-		// A full page is one as long as the server gives (it may cap pages below what was asked).
-		const full = Math.min(this.options.pageSize, this.longestPage || this.options.pageSize);
+		// A full page holds all that was asked, or as many as a server capping its pages gives.
+		const full = this.pageCap > 0 ? Math.min(this.options.pageSize, this.pageCap) : this.options.pageSize;
 		if (!this.refused && (segment.previous === undefined || segment.previous.length < full)) return;
 		this.lost++;
 		this.warnings.push(
