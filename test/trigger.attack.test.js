@@ -243,6 +243,8 @@ describe('attack scenarios that broke the trigger before the review (seed, force
 		['ties per request, ids repeated, pages of 5: a past run of a tie group activation never saw whole emitted later', 47, { maxTie: 10 }],
 		['pages capped at one run: deletions at the top hid runs at page edges (now refused)', 65, { maxTie: 10 }],
 		['pages capped at one run, offset clamped: a run emitted twice (now refused)', 197, { maxTie: 10 }],
+		['pages of 5 with overlap and repeated ids: activation read ~200 runs, not 300, and never watched a run running deeper', 166, { maxTie: 10 }],
+		['a boundary second not known whole: the look-back stopped inside it and missed a run finished in it since', 136, { maxTie: 10 }],
 	];
 	test.each(cases)('%s (seed %i)', (_name, seed, forced) => {
 		const result = scenario(seed, forced);
