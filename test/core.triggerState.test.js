@@ -714,6 +714,11 @@ describe('issue 14 review regressions', () => {
 		const at = (s) => Date.parse('2026-01-01T00:00:00.000Z') + s * 1000;
 		const saved = { v: 2, flow: FLOW, hwm: at(4), hwmIds: ['run_4'], hwmAll: true, floor: at(1), done: [['run_1', at(1)], ['run_2', at(2)], ['run_3', at(3)]], pending: [['run_4', at(4)]], scan: null, lost: 0 };
 		expect(readTriggerState(saved, FLOW)).toEqual(saved);
+		// A resume point with the count of polls that could not read past it (new, optional) loads too.
+		const scan = { top: at(4), topIds: ['run_4'], topAll: true, anchor: at(2), anchorIds: ['run_2'], position: 3 };
+		expect(readTriggerState({ ...saved, scan: { ...scan, stalls: 7 } }, FLOW).scan).toEqual({ ...scan, stalls: 7 });
+		expect(readTriggerState({ ...saved, scan }, FLOW).scan).toEqual(scan);
+		expect(readTriggerState({ ...saved, scan: { ...scan, stalls: 'x' } }, FLOW)).toBeUndefined();
 		const flow = new FakeFlow();
 		for (let i = 1; i <= 4; i++) flow.start({ finished: i < 4, startMs: at(i) });
 		flow.finish(flow.runs.get('run_4'));

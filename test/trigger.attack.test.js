@@ -245,6 +245,9 @@ describe('attack scenarios that broke the trigger before the review (seed, force
 		['pages capped at one run, offset clamped: a run emitted twice (now refused)', 197, { maxTie: 10 }],
 		['pages of 5 with overlap and repeated ids: activation read ~200 runs, not 300, and never watched a run running deeper', 166, { maxTie: 10 }],
 		['a boundary second not known whole: the look-back stopped inside it and missed a run finished in it since', 136, { maxTie: 10 }],
+		// Bursts up to 150 runs in one millisecond (the sweep's default).
+		['a resumed scan seeking near offsets refused beyond 150 never read on: 654 runs never emitted, nothing reported (now given up, reported)', 91, {}],
+		['the same with offsets emptied beyond 150 and pages capped at 10', 163, {}],
 	];
 	test.each(cases)('%s (seed %i)', (_name, seed, forced) => {
 		const result = scenario(seed, forced);

@@ -40,6 +40,7 @@ import {
 	MAX_LIST_REQUESTS_PER_POLL,
 	MAX_PAGE_SIZE,
 	MAX_STATUS_CHECKS_PER_POLL,
+	MAX_STALLED_POLLS,
 	MAX_TIE_IDS,
 	MIN_PAGE_SIZE,
 	pageOverlap,
@@ -284,6 +285,7 @@ export class TriggerPoll {
 			offsetIgnored: false,
 			caughtUp: false,
 		};
+		if (this.scan && (this.scan.stalls ?? 0) >= MAX_STALLED_POLLS) this.giveUpScan(this.scan);
 		if (this.activation) this.segment = this.newSegment('activation', ACTIVATION_SCAN_RUNS);
 		else if (this.scan) this.segment = this.resumeSegment(this.scan);
 		else this.segment = this.newSegment('top');
@@ -1137,6 +1139,38 @@ export class TriggerPoll {
 		this.scan = { ...top, anchor: oldest, anchorIds: [...new Set(anchorIds)], position: segment.oldestPosition };
 	}
 
+	/**
+	 * A scan resumed by MAX_STALLED_POLLS polls in a row without reading past its anchor (a listing
+	 * that refuses or empties offsets near it, or moves its runs faster than the budget reads) would
+	 * hold the boundary forever, and every run after it would go unemitted, silently (attack sweep
+	 * seeds 91, 163). It is given up: the boundary moves to its top, the runs it had not read are
+	 * reported as a possible loss.
+	 */
+	private giveUpScan(scan: ScanProgress): void {
+		this.scan = null;
+		this.raiseBoundary(scan.top, scan.topIds, scan.topAll);
+		this.lost++;
+		this.warnings.push(
+			`The Vishwa Trigger could not read on past the runs of flow "${this.options.flowId}" that started at ${new Date(scan.anchor).toISOString()} over ${MAX_STALLED_POLLS} polls in a row (the listing refused or emptied those offsets, or moved its runs faster than a poll reads), and moves on: runs below them that finished were not seen. Raise Page Size, or poll more often.`,
+		);
+	}
+
+	/** A resumed scan still unfinished: one more stall when it did not get past its anchor. */
+	private withStalls(scan: ScanProgress | null): ScanProgress | null {
+		if (!scan) return scan;
+		const rest: ScanProgress = { ...scan };
+		delete rest.stalls;
+		const before = this.initial?.scan;
+		const same =
+			before !== null &&
+			before !== undefined &&
+			before.anchor === scan.anchor &&
+			before.top === scan.top &&
+			before.anchorIds.length === scan.anchorIds.length &&
+			before.anchorIds.every((id) => scan.anchorIds.includes(id));
+		return same ? { ...rest, stalls: (before.stalls ?? 0) + 1 } : rest;
+	}
+
 	private topOf(segment: Segment): Pick<ScanProgress, 'top' | 'topIds' | 'topAll'> {
 		const tie = tieIds(segment.topIds);
 		return { top: segment.top ?? null, topIds: tie.ids, topAll: tie.all };
@@ -1194,7 +1228,7 @@ export class TriggerPoll {
 			floor: bounded.floor,
 			done: bounded.done,
 			pending: watch.pending,
-			scan: this.scan,
+			scan: this.withStalls(this.scan),
 			lost: this.lost,
 		};
 	}

@@ -62,6 +62,9 @@ export const MAX_PENDING = 300;
 export const PENDING_BYTES = 16 * 1024;
 /** Runs remembered that started in one millisecond (the boundary's, the top's, the anchor's). */
 export const MAX_TIE_IDS = 50;
+/** Polls in a row a resumed scan may fail to read past its anchor before it is given up (reported):
+ * far more than a legit catch-up takes (21 polls at 2 requests a poll, pages of 5, in the overload test). */
+export const MAX_STALLED_POLLS = 100;
 
 /** Which finished runs the trigger emits. */
 export type RunFilter = 'succeeded' | 'failed' | 'any';
@@ -80,6 +83,8 @@ export interface ScanProgress {
 	anchorIds: string[];
 	/** Listing position near the anchor when last read: where to start looking for it (by start time). */
 	position: number;
+	/** Polls in a row that resumed this scan without reading past its anchor (absent: none). */
+	stalls?: number;
 }
 
 export interface TriggerState {
@@ -283,10 +288,13 @@ function isStringList(value: unknown): value is string[] {
 function readScan(value: unknown): ScanProgress | null | undefined {
 	if (value === null) return null;
 	if (!isJsonObject(value)) return undefined;
-	const { top, topIds, topAll, anchor, anchorIds, position } = value;
+	const { top, topIds, topAll, anchor, anchorIds, position, stalls } = value;
 	if (!(top === null || isFiniteNumber(top)) || !isStringList(topIds) || typeof topAll !== 'boolean') return undefined;
 	if (!isFiniteNumber(anchor) || !isStringList(anchorIds) || !isFiniteNumber(position) || position < 0) return undefined;
-	return { top, topIds: [...topIds], topAll, anchor, anchorIds: [...anchorIds], position };
+	if (stalls !== undefined && !(isFiniteNumber(stalls) && stalls >= 0)) return undefined;
+	const scan: ScanProgress = { top, topIds: [...topIds], topAll, anchor, anchorIds: [...anchorIds], position };
+	if (stalls !== undefined && stalls > 0) scan.stalls = stalls;
+	return scan;
 }
 
 /**
