@@ -336,8 +336,9 @@ describe('numeric options are checked before any request, naming item and field'
 		for (const [options, message] of [
 			[{ timeout: '={{ "abc" }}' }, 'Request Timeout (Ms) must be a whole number of milliseconds from 1 to 2147483647 (got "abc")'],
 			[{ timeout: '={{ -5 }}' }, 'Request Timeout (Ms) must be a whole number of milliseconds from 1 to 2147483647 (got -5)'],
-			[{ pageSize: '={{ 2.5 }}' }, 'Page Size must be a whole number from 1 to 100 (got 2.5)'],
-			[{ pageSize: '={{ 0 }}' }, 'Page Size must be a whole number from 1 to 100 (got 0)'],
+			[{ pageSize: '={{ 2.5 }}' }, 'Page Size must be a whole number from 2 to 100 (got 2.5)'],
+			[{ pageSize: '={{ 0 }}' }, 'Page Size must be a whole number from 2 to 100 (got 0)'],
+			[{ pageSize: '={{ 1 }}' }, 'Page Size must be a whole number from 2 to 100 (got 1)'], // pages must overlap
 		]) {
 			const poller = await harness.createPoller(
 				{ type: TYPES.vishwaTrigger, parameters: { flowId: 'flow-ok', options }, credentials: { vishwaApi: { id: 'c', name: 'c' } } },

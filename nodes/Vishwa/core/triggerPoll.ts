@@ -40,7 +40,9 @@ import {
 	MAX_LIST_REQUESTS_PER_POLL,
 	MAX_PAGE_SIZE,
 	MAX_STATUS_CHECKS_PER_POLL,
+	MAX_STALLED_POLLS,
 	MAX_TIE_IDS,
+	MIN_PAGE_SIZE,
 	pageOverlap,
 	runStartMs,
 	STATE_VERSION,
@@ -171,6 +173,15 @@ interface Segment {
 	maxOffset: number;
 	stepBacks: number;
 	overrun: number;
+	/** The start time that ends the last page read in place, with its runs in listing order: the next
+	 * page must show them again in that order (a stable tie order) or they were reordered. */
+	groupStart: number | undefined;
+	groupIds: string[];
+	/** Runs of one start time came in another order on another request (a sort without tiebreaker). */
+	shuffled: boolean;
+	/** Start times that reached a page edge, and whether some page showed that group whole (a newer
+	 * run or the listing's top above it, an older run below it). */
+	edgeGroups: Map<number, boolean>;
 }
 
 interface Candidate {
@@ -209,6 +220,11 @@ export class TriggerPoll {
 	private seq = 0;
 	/** The longest listing page answered this poll. */
 	private longestPage = 0;
+	/** Pages shorter than asked that more runs followed: the server caps pages at this (0: not seen). */
+	private pageCap = 0;
+	private lastPage: { length: number; limit: number } | undefined;
+	/** The last page held one run though more were asked (see `checkPageOfOne`). */
+	private pageOfOne: { offset: number; id: string } | undefined;
 	/** The page being answered was refused (see `listRefused`). */
 	private refused = false;
 
@@ -221,13 +237,15 @@ export class TriggerPoll {
 
 	private activationEnded = false;
 	private activationOldest: number | undefined;
+	/** Above the newest tie group activation could not see whole (see `completeSegment`). */
+	private activationFloor: number | undefined;
 	private activationRuns = 0;
 	private testEvent: Candidate | undefined;
 	private readonly testSummary: TestEventSummary = { runsRead: 0, finishedRead: 0, unfinishedStatuses: [] };
 	private readonly stats: PollStats;
 
 	constructor(state: TriggerState | undefined, options: TriggerPollOptions) {
-		const pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(options.pageSize) || DEFAULT_PAGE_SIZE));
+		const pageSize = Math.max(MIN_PAGE_SIZE, Math.min(MAX_PAGE_SIZE, Math.floor(options.pageSize) || DEFAULT_PAGE_SIZE));
 		this.options = {
 			flowId: options.flowId,
 			filter: options.filter,
@@ -267,6 +285,7 @@ export class TriggerPoll {
 			offsetIgnored: false,
 			caughtUp: false,
 		};
+		if (this.scan && (this.scan.stalls ?? 0) >= MAX_STALLED_POLLS) this.giveUpScan(this.scan);
 		if (this.activation) this.segment = this.newSegment('activation', ACTIVATION_SCAN_RUNS);
 		else if (this.scan) this.segment = this.resumeSegment(this.scan);
 		else this.segment = this.newSegment('top');
@@ -397,7 +416,13 @@ export class TriggerPoll {
 		this.stats.entriesRead += entries.length;
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
-		if (request.offset === 0) this.checkNewestFirst(entries);
+		this.checkNewestFirst(entries);
+		this.checkPageOfOne(entries, request);
+		const lastPage = this.lastPage;
+		if (entries.length > 0 && lastPage && lastPage.length > 0 && lastPage.length < lastPage.limit) {
+			this.pageCap = Math.max(this.pageCap, lastPage.length);
+		}
+		this.lastPage = { length: entries.length, limit: request.limit };
 		const ids: string[] = [];
 		for (const entry of entries) {
 			const id = extractRunId(entry);
@@ -455,6 +480,7 @@ export class TriggerPoll {
 		segment.seeking = false;
 
 		segment.stepBacks = 0;
+		this.readGroups(segment, entries, request.offset);
 		segment.rowsRead += entries.length;
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
 		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
@@ -478,7 +504,10 @@ export class TriggerPoll {
 			this.lookbackDone(segment, segment.bottom);
 		// Fetch Test Event promises the newest 300 runs: distinct runs, not rows (pages overlap).
 		const enough =
-			(segment.kind === 'activation' && segment.rowsRead >= segment.maxRuns) ||
+			// Distinct runs, not rows: pages overlap and ids may repeat (a run running at activation among
+			// the newest 300 was left unwatched: attack seed 166, pages of 5, read ~200 runs).
+			// (Rows bound it too: a listing that clamps offsets repeats its last page forever.)
+			(segment.kind === 'activation' && (this.activationRuns >= segment.maxRuns || segment.rowsRead >= 3 * segment.maxRuns)) ||
 			(segment.kind === 'test' && this.testSummary.runsRead >= segment.maxRuns);
 		if (endOfListing || reachedBoundary || enough || (segment.kind === 'test' && this.testEvent)) {
 			this.completeSegment(segment, endOfListing);
@@ -496,13 +525,33 @@ export class TriggerPoll {
 		segment.offset = request.offset + Math.max(1, Math.min(entries.length - overlap, this.lastTieIndex(entries)));
 	}
 
-	/** The listing must be newest first: a first page whose first run started before its last is not. */
+	/**
+	 * The listing must be newest first: a page whose first run started before its last is not (any
+	 * page: an oldest-first listing whose first page is one start time shows it further down).
+	 */
 	private checkNewestFirst(entries: readonly unknown[]): void {
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
 		if (starts.length < 2 || starts[0] >= starts[starts.length - 1]) return;
 		throw new TriggerListingError(
 			`The run listing of flow "${this.options.flowId}" is not newest first`,
 			'The Vishwa Trigger reads the run listing from its newest run down (by run_start_time) and stops at the runs it knows. This listing starts with older runs than it ends with, so new runs would be at its far end, and the trigger stops here rather than miss them. Ask for the run listing to be sorted newest first.',
+		);
+	}
+
+	/**
+	 * A listing that serves one run per page, whatever `limit` asks, leaves no overlap between pages:
+	 * a run that moves up between two requests (runs deleted above) hides at the edge, unseen. Told
+	 * by two pages of one run in a row, at offsets one apart, holding different runs (an honest
+	 * listing of one run with a run pushed in above shows the same run again there).
+	 */
+	private checkPageOfOne(entries: readonly unknown[], request: { offset: number; limit: number }): void {
+		const id = entries.length === 1 ? extractRunId(entries[0]) : undefined;
+		const previous = this.pageOfOne;
+		this.pageOfOne = id !== undefined && request.limit > 1 && request.offset < MIN_PROBE_JUMP ? { offset: request.offset, id } : undefined;
+		if (!previous || !this.pageOfOne || request.offset !== previous.offset + 1 || id === previous.id) return;
+		throw new TriggerListingError(
+			`The run listing of flow "${this.options.flowId}" gives one run per page`,
+			`The Vishwa Trigger reads the run listing in overlapping pages, so that a run moving up between two page requests (runs deleted above it) cannot hide at a page edge. This listing answers ${request.limit} asked runs with one, so pages cannot overlap and runs could be missed without the trigger knowing; it stops here. Ask for the run listing to honour "limit".`,
 		);
 	}
 
@@ -517,10 +566,79 @@ export class TriggerPoll {
 		// A short listing whose older runs were deleted also ends above its boundary: that is only
 		// told apart by the page before holding all that was asked (a server capping its pages below
 		// that, and ending early, is not told apart: not reported).
-		if (!this.refused && (segment.previous === undefined || segment.previous.length < this.options.pageSize)) return;
+		// A full page holds all that was asked, or as many as a server capping its pages gives.
+		const full = this.pageCap > 0 ? Math.min(this.options.pageSize, this.pageCap) : this.options.pageSize;
+		if (!this.refused && (segment.previous === undefined || segment.previous.length < full)) return;
 		this.lost++;
 		this.warnings.push(
 			`The run listing of flow "${this.options.flowId}" ended at offset ${offset}, before the runs the trigger had read (${this.refused ? 'the server refused that offset' : 'an empty page'}): more runs started since the last poll than the server lists. Runs below that depth that finished were not seen. Poll more often.`,
+		);
+	}
+
+	/**
+	 * Tie groups of this page: whether the group continued from the page before came in the same
+	 * order, and which
+	 * start times reached a page edge without some page showing their group whole.
+	 */
+	private readGroups(segment: Segment, entries: readonly unknown[], offset: number): void {
+		const groups: Array<{ start: number; ids: string[] }> = [];
+		for (const entry of entries) {
+			const id = extractRunId(entry);
+			const start = this.entryStart(entry);
+			if (id === undefined || start === undefined) continue;
+			const group = groups[groups.length - 1];
+			if (group && group.start === start) {
+				if (!group.ids.includes(id)) group.ids.push(id);
+			} else groups.push({ start, ids: [id] });
+		}
+		if (groups.length === 0) return;
+		const continued = segment.groupStart !== undefined ? groups.find((group) => group.start === segment.groupStart) : undefined;
+		let merged: string[] | undefined;
+		if (continued) {
+			// In a stable order the runs shown again are a stretch of those read, in the same order
+			// (shifted by runs pushed in or deleted above; runs pushed into the group may come between).
+			const readBefore = new Set(segment.groupIds);
+			const again = continued.ids.filter((id) => readBefore.has(id));
+			const from = again.length > 0 ? segment.groupIds.indexOf(again[0]) : 0;
+			if (!again.every((id, index) => segment.groupIds[from + index] === id)) segment.shuffled = true;
+			// The group as listed now: this page's stretch of it in place of what it shows again.
+			merged =
+				again.length > 0
+					? [...segment.groupIds.slice(0, from), ...continued.ids, ...segment.groupIds.slice(from + again.length)]
+					: [...segment.groupIds, ...continued.ids];
+			merged = [...new Set(merged)];
+		}
+		groups.forEach((group, index) => {
+			const whole = (index > 0 || offset === 0) && index < groups.length - 1;
+			if (whole) segment.edgeGroups.set(group.start, true);
+			else if (!segment.edgeGroups.has(group.start)) segment.edgeGroups.set(group.start, false);
+		});
+		const last = groups[groups.length - 1];
+		if (groups.length === 1 && merged) {
+			segment.groupIds = merged;
+		} else {
+			segment.groupStart = last.start;
+			segment.groupIds = [...last.ids];
+		}
+	}
+
+	/** Start times whose group no page showed whole (within [low, high]). */
+	private partialGroups(segment: Segment, low: number, high: number): number[] {
+		return [...segment.edgeGroups].filter(([start, whole]) => !whole && start >= low && start <= high).map(([start]) => start);
+	}
+
+	/**
+	 * A scan of a listing that reorders runs of one start time between requests, through groups no
+	 * page showed whole (bigger than a page, or cut at a page edge by runs pushed in or deleted):
+	 * runs of them may never have been listed. Reported once per group.
+	 */
+	private reportPartialGroups(segment: Segment, low: number, high: number): void {
+		if (!segment.shuffled || (segment.kind !== 'top' && segment.kind !== 'resume')) return;
+		const partial = this.partialGroups(segment, low, high);
+		if (partial.length === 0) return;
+		this.lost += partial.length;
+		this.warnings.push(
+			`The run listing of flow "${this.options.flowId}" orders runs that started at the same time differently on each request, and ${partial.length} such group${partial.length === 1 ? ' was' : 's were'} too big for one page (or cut at a page edge): runs of ${partial.length === 1 ? 'it' : 'them'} may not have been listed. Raise Page Size, or ask for the listing to order runs of one start time by run ID.`,
 		);
 	}
 
@@ -670,6 +788,10 @@ export class TriggerPoll {
 			maxOffset: 0,
 			stepBacks: 0,
 			overrun: 0,
+			groupStart: undefined,
+			groupIds: [],
+			shuffled: false,
+			edgeGroups: new Map(),
 		};
 	}
 
@@ -704,9 +826,10 @@ export class TriggerPoll {
 		const wanted = lookbackRuns(Math.min(this.options.pageSize, this.longestPage || this.options.pageSize));
 		if (segment.below.size + segment.atBottom.size < wanted) return false;
 		const oldest = segment.oldestStart;
-		if (oldest === undefined || segment.oldestIds.size > MAX_TIE_IDS || (oldest === bottom && !segment.bottomAll)) {
-			return true;
-		}
+		// A boundary millisecond not known whole (its runs were more than can be remembered, or a scan was
+		// cut inside it) is read past too, unless it is itself too big to remember: a run finished in it
+		// since, listed below the look-back's first runs, was missed (attack seed 136, maxTie 10).
+		if (oldest === undefined || segment.oldestIds.size > MAX_TIE_IDS) return true;
 		let newer = oldest < bottom ? segment.atBottom.size : 0;
 		for (const start of segment.below.values()) if (start > oldest) newer++;
 		return newer >= wanted;
@@ -942,19 +1065,39 @@ export class TriggerPoll {
 			this.hwmAll = true;
 			// The top millisecond's runs are all known only if activation read past it (an offset-
 			// ignoring listing may show just part of it): else a run of it read later is not taken as new.
-			const pastTop = endOfListing || (segment.oldestStart !== undefined && segment.top !== undefined && segment.oldestStart < segment.top);
+			let pastTop = endOfListing || (segment.oldestStart !== undefined && segment.top !== undefined && segment.oldestStart < segment.top);
+			// A tie group no page showed whole may hold runs activation never saw: they are history, so
+			// the floor goes above it (else a later scan finding one would emit a run that finished before
+			// activation: attack seed 47). Below the top this costs nothing (no run starts there later).
+			// The top's group is history too when the listing reorders ties per request: a run started in
+			// that same millisecond after activation cannot be told from one of them, reported.
+			const partial = this.partialGroups(segment, -Infinity, Infinity);
+			const top = segment.top;
+			const topPartial = segment.shuffled && top !== undefined && partial.includes(top);
+			const history = partial.filter((start) => top === undefined || start < top || topPartial);
+			if (history.length > 0) this.activationFloor = Math.max(...history) + 1;
+			if (topPartial) {
+				pastTop = false;
+				this.lost++;
+				this.warnings.push(
+					`The run listing of flow "${this.options.flowId}" orders runs that started at the same time differently on each request, and the newest runs at activation share one start time with more runs than one page shows: a run that starts at that same time from now on cannot be told from them and is not emitted. Raise Page Size, or ask for the listing to order runs of one start time by run ID.`,
+				);
+			}
 			this.raiseBoundary(segment.top, segment.topIds, pastTop);
 			return;
 		}
 		if (segment.kind === 'test') return;
+		const low = segment.bottom === null ? -Infinity : segment.bottom + 1;
 		if (segment.kind === 'resume' && segment.scan) {
 			const scan = segment.scan;
+			this.reportPartialGroups(segment, low, scan.anchor);
 			this.scan = null;
 			this.raiseBoundary(scan.top, scan.topIds, scan.topAll);
 			// The scan is finished: read what is new since it began, as far as the budget goes.
 			this.segment = this.newSegment('top');
 			return;
 		}
+		this.reportPartialGroups(segment, low, segment.top ?? Infinity);
 		this.scan = null;
 		this.stats.caughtUp = true;
 		this.raiseBoundary(segment.top, segment.topIds, true);
@@ -991,7 +1134,41 @@ export class TriggerPoll {
 		// Cut inside the top's own millisecond: the runs of it not read yet are unread, not runs pushed
 		// in above the scan since, so the top's ids are not all of them (issue 14 review, attack seed 13).
 		if (!saved && oldest === segment.top) top.topAll = false;
+		// The oldest group is read on by the next poll.
+		this.reportPartialGroups(segment, Math.max(oldest + 1, bottom === null ? -Infinity : bottom + 1), saved ? saved.anchor : (segment.top ?? Infinity));
 		this.scan = { ...top, anchor: oldest, anchorIds: [...new Set(anchorIds)], position: segment.oldestPosition };
+	}
+
+	/**
+	 * A scan resumed by MAX_STALLED_POLLS polls in a row without reading past its anchor (a listing
+	 * that refuses or empties offsets near it, or moves its runs faster than the budget reads) would
+	 * hold the boundary forever, and every run after it would go unemitted, silently (attack sweep
+	 * seeds 91, 163). It is given up: the boundary moves to its top, the runs it had not read are
+	 * reported as a possible loss.
+	 */
+	private giveUpScan(scan: ScanProgress): void {
+		this.scan = null;
+		this.raiseBoundary(scan.top, scan.topIds, scan.topAll);
+		this.lost++;
+		this.warnings.push(
+			`The Vishwa Trigger could not read on past the runs of flow "${this.options.flowId}" that started at ${new Date(scan.anchor).toISOString()} over ${MAX_STALLED_POLLS} polls in a row (the listing refused or emptied those offsets, or moved its runs faster than a poll reads), and moves on: runs below them that finished were not seen. Raise Page Size, or poll more often.`,
+		);
+	}
+
+	/** A resumed scan still unfinished: one more stall when it did not get past its anchor. */
+	private withStalls(scan: ScanProgress | null): ScanProgress | null {
+		if (!scan) return scan;
+		const rest: ScanProgress = { ...scan };
+		delete rest.stalls;
+		const before = this.initial?.scan;
+		const same =
+			before !== null &&
+			before !== undefined &&
+			before.anchor === scan.anchor &&
+			before.top === scan.top &&
+			before.anchorIds.length === scan.anchorIds.length &&
+			before.anchorIds.every((id) => scan.anchorIds.includes(id));
+		return same ? { ...rest, stalls: (before.stalls ?? 0) + 1 } : rest;
 	}
 
 	private topOf(segment: Segment): Pick<ScanProgress, 'top' | 'topIds' | 'topAll'> {
@@ -1033,6 +1210,7 @@ export class TriggerPoll {
 			// as the oldest one read may exist unread, so the floor goes just above it.
 			floor = this.activationEnded ? this.activationOldest : this.activationOldest + 1;
 		}
+		if (this.activationFloor !== undefined) floor = Math.max(floor, this.activationFloor);
 		const bounded = boundDone(this.done.entries(), floor, this.limits);
 		const watch = boundPending([...this.pending.entries()], this.limits);
 		if (watch.dropped > 0) {
@@ -1050,7 +1228,7 @@ export class TriggerPoll {
 			floor: bounded.floor,
 			done: bounded.done,
 			pending: watch.pending,
-			scan: this.scan,
+			scan: this.withStalls(this.scan),
 			lost: this.lost,
 		};
 	}

@@ -46,6 +46,8 @@ export const STATE_VERSION = 2;
 /** The listing's maximum `limit` (the stand-in caps it at 100). */
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 100;
+/** Pages must overlap (a run that moves up between two page requests must not hide at the edge). */
+export const MIN_PAGE_SIZE = 2;
 /** How many runs activation reads to find the runs already running. */
 export const ACTIVATION_SCAN_RUNS = 300;
 /** How many runs "Fetch Test Event" looks through for the newest matching finished run. */
@@ -60,6 +62,9 @@ export const MAX_PENDING = 300;
 export const PENDING_BYTES = 16 * 1024;
 /** Runs remembered that started in one millisecond (the boundary's, the top's, the anchor's). */
 export const MAX_TIE_IDS = 50;
+/** Polls in a row a resumed scan may fail to read past its anchor before it is given up (reported):
+ * far more than a legit catch-up takes (21 polls at 2 requests a poll, pages of 5, in the overload test). */
+export const MAX_STALLED_POLLS = 100;
 
 /** Which finished runs the trigger emits. */
 export type RunFilter = 'succeeded' | 'failed' | 'any';
@@ -78,6 +83,8 @@ export interface ScanProgress {
 	anchorIds: string[];
 	/** Listing position near the anchor when last read: where to start looking for it (by start time). */
 	position: number;
+	/** Polls in a row that resumed this scan without reading past its anchor (absent: none). */
+	stalls?: number;
 }
 
 export interface TriggerState {
@@ -199,7 +206,7 @@ export function parseTriggerSettings(raw: RawTriggerSettings): TriggerSettings {
 		readNumberOption(raw.pageSize, {
 			field: TRIGGER_FIELDS.pageSize,
 			integer: true,
-			min: 1,
+			min: MIN_PAGE_SIZE,
 			max: MAX_PAGE_SIZE,
 			unit: '',
 		}) ?? DEFAULT_PAGE_SIZE;
@@ -253,7 +260,9 @@ export function runStartMs(entry: unknown): number | undefined {
 /** Listing page overlap: a run that drops out between two page requests cannot hide at a page edge. */
 export function pageOverlap(pageLength: number): number {
 	if (pageLength >= 20) return 2;
-	if (pageLength >= 3) return 1;
+	if (pageLength >= 2) return 1;
+	// A page of one run cannot overlap: Page Size is at least 2, and a listing that serves one run
+	// per page is refused (see TriggerPoll.listed).
 	return 0;
 }
 
@@ -279,10 +288,13 @@ function isStringList(value: unknown): value is string[] {
 function readScan(value: unknown): ScanProgress | null | undefined {
 	if (value === null) return null;
 	if (!isJsonObject(value)) return undefined;
-	const { top, topIds, topAll, anchor, anchorIds, position } = value;
+	const { top, topIds, topAll, anchor, anchorIds, position, stalls } = value;
 	if (!(top === null || isFiniteNumber(top)) || !isStringList(topIds) || typeof topAll !== 'boolean') return undefined;
 	if (!isFiniteNumber(anchor) || !isStringList(anchorIds) || !isFiniteNumber(position) || position < 0) return undefined;
-	return { top, topIds: [...topIds], topAll, anchor, anchorIds: [...anchorIds], position };
+	if (stalls !== undefined && !(isFiniteNumber(stalls) && stalls >= 0)) return undefined;
+	const scan: ScanProgress = { top, topIds: [...topIds], topAll, anchor, anchorIds: [...anchorIds], position };
+	if (stalls !== undefined && stalls > 0) scan.stalls = stalls;
+	return scan;
 }
 
 /**
