@@ -8,19 +8,13 @@ const http = require('http');
 const net = require('net');
 
 const { createHarness, linearWorkflow, TYPES, PACKAGE_ROOT } = require('./harness');
-const { startStandin } = require('./standin/server');
+const { useStandin } = require('./support/standinSuite');
 const { collectText } = require('./support/secretScan');
 
 const API_KEY = 'credential-name-key-7a6b5c';
 const NAME = 'Vishwa – production (ops team)';
 const harness = createHarness();
-let standin;
-
-beforeAll(async () => {
-	standin = await startStandin({ apiKey: API_KEY });
-});
-afterAll(async () => standin.close());
-beforeEach(() => standin.reset());
+const standin = useStandin({ apiKey: API_KEY });
 
 /** Run > Get Status with the node's credential reference named `name`. */
 async function getStatus({ name = NAME, apiKey = API_KEY, baseUrl = standin.url } = {}) {

@@ -10,17 +10,11 @@
 // - Integers JSON cannot hold exactly are refused, naming item and field.
 const http = require('http');
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
-const { startStandin } = require('./standin/server');
+const { useStandin } = require('./support/standinSuite');
 
 const API_KEY = 'errors-test-key-1d2e3f';
 const harness = createHarness();
-let standin;
-
-beforeAll(async () => {
-	standin = await startStandin({ apiKey: API_KEY });
-});
-afterAll(async () => standin.close());
-beforeEach(() => standin.reset());
+const standin = useStandin({ apiKey: API_KEY });
 
 const credentials = (baseUrl = standin.url) => ({ vishwaApi: { apiKey: API_KEY, baseUrl } });
 

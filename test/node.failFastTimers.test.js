@@ -11,17 +11,11 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
-const { startStandin } = require('./standin/server');
+const { useStandin } = require('./support/standinSuite');
 
 const API_KEY = 'fail-fast-timers-key-71c2';
 const harness = createHarness();
-let standin;
-
-beforeAll(async () => {
-	standin = await startStandin({ apiKey: API_KEY });
-});
-afterAll(async () => standin.close());
-beforeEach(() => standin.reset());
+const standin = useStandin({ apiKey: API_KEY });
 
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const time = (iso) => Date.parse(iso);

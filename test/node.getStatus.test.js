@@ -2,17 +2,11 @@
 // Run > Get Status through n8n's WorkflowExecute against the stand-in: fields passed through
 // untouched, ids encoded, the read retry policy, and the error classes a user sees.
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
-const { startStandin } = require('./standin/server');
+const { useStandin } = require('./support/standinSuite');
 
 const API_KEY = 'status-test-key-9f8e7d';
 const harness = createHarness();
-let standin;
-
-beforeAll(async () => {
-	standin = await startStandin({ apiKey: API_KEY });
-});
-afterAll(async () => standin.close());
-beforeEach(() => standin.reset());
+const standin = useStandin({ apiKey: API_KEY });
 
 function getStatus(params, { items, options } = {}) {
 	const nodes = [];

@@ -10,17 +10,11 @@
 //    time, naming item and field, before any request.
 // Each group has a control: the assertion that fails on the code before this change is marked.
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
-const { startStandin } = require('./standin/server');
+const { useStandin } = require('./support/standinSuite');
 
 const API_KEY = 'retry-limits-key-5a6b7c';
 const harness = createHarness();
-let standin;
-
-beforeAll(async () => {
-	standin = await startStandin({ apiKey: API_KEY });
-});
-afterAll(async () => standin.close());
-beforeEach(() => standin.reset());
+const standin = useStandin({ apiKey: API_KEY });
 
 const credentials = () => ({ vishwaApi: { apiKey: API_KEY, baseUrl: standin.url } });
 const oneFile = [{ data: { fileName: 'a.txt', mimeType: 'text/plain', text: 'hello' } }];

@@ -9,17 +9,11 @@
 const http = require('http');
 
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
-const { startStandin } = require('./standin/server');
+const { useStandin } = require('./support/standinSuite');
 
 const API_KEY = 'retry-review-key-9x8y7z';
 const harness = createHarness();
-let standin;
-
-beforeAll(async () => {
-	standin = await startStandin({ apiKey: API_KEY });
-});
-afterAll(async () => standin.close());
-beforeEach(() => standin.reset());
+const standin = useStandin({ apiKey: API_KEY });
 
 const oneFilePer = (n) => Array.from({ length: n }, () => ({ data: { fileName: 'a.txt', mimeType: 'text/plain', text: 'hello' } }));
 

@@ -4,17 +4,11 @@
 // item whatever goes wrong, Wait for Completion (success, failure, maximum wait, status case,
 // backoff), input errors before any request, Continue On Fail and ordered concurrency.
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
-const { startStandin } = require('./standin/server');
+const { useStandin } = require('./support/standinSuite');
 
 const API_KEY = 'start-test-key-4c3b2a';
 const harness = createHarness();
-let standin;
-
-beforeAll(async () => {
-	standin = await startStandin({ apiKey: API_KEY });
-});
-afterAll(async () => standin.close());
-beforeEach(() => standin.reset());
+const standin = useStandin({ apiKey: API_KEY });
 
 /** Runs Manual Trigger -> [Items] -> Vishwa (Run > Start) and returns the workflow result. */
 function start(params, { items, continueOnFail } = {}) {

@@ -4,18 +4,12 @@
 // both ways, maximum wait, a run finishing while waited on, 404, status case, Continue On Fail,
 // ordered concurrency, and stopping promptly when the execution is cancelled.
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
-const { startStandin } = require('./standin/server');
+const { useStandin } = require('./support/standinSuite');
 
 const API_KEY = 'wait-test-key-8d7c6b';
 const harness = createHarness();
 const credentials = () => ({ vishwaApi: { apiKey: API_KEY, baseUrl: standin.url } });
-let standin;
-
-beforeAll(async () => {
-	standin = await startStandin({ apiKey: API_KEY });
-});
-afterAll(async () => standin.close());
-beforeEach(() => standin.reset());
+const standin = useStandin({ apiKey: API_KEY });
 
 function waitNodes(params, { items, continueOnFail } = {}) {
 	const nodes = [];

@@ -7,18 +7,12 @@
 // bounding a stalled status request (issue 13, point 5), Stop ending everything at once.
 // Assertions are on what the stand-in saw (request times, runs, requests open at once), not on speed.
 const { createHarness, linearWorkflow, TYPES } = require('./harness');
-const { startStandin } = require('./standin/server');
+const { useStandin } = require('./support/standinSuite');
 
 const API_KEY = 'many-test-key-5e4d3c';
 const harness = createHarness();
 const credentials = () => ({ vishwaApi: { apiKey: API_KEY, baseUrl: standin.url } });
-let standin;
-
-beforeAll(async () => {
-	standin = await startStandin({ apiKey: API_KEY });
-});
-afterAll(async () => standin.close());
-beforeEach(() => standin.reset());
+const standin = useStandin({ apiKey: API_KEY });
 
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const requestsTo = (suffix) => standin.state.requests.filter((r) => r.path.endsWith(suffix));
