@@ -203,9 +203,6 @@ describe('Stop leaves none of the package\'s timers running', () => {
 		standin.state.setFlow({ id: 'flow-long', durationMs: 60000 });
 		standin.state.addFault({ route: 'start-run', kind: 'slow', delayMs: 0, times: 2 });
 		standin.state.addFault({ route: 'start-run', kind: '429', retryAfter: 40, times: 1 });
-		const { nodeTypes, credentialTypes } = await harness.load();
-		const { Workflow } = harness.workflowLib;
-		const { WorkflowExecute, ExecutionLifecycleHooks } = harness.core;
 		const workflowJson = workflowOf(
 			startAndWait({ waitOptions: { pollInterval: 0.2, maxUnfinishedRuns: 3 }, options: { concurrency: 2 } }),
 			{ items: [0, 1, 2, 3, 4, 5].map((n) => ({ flow: 'flow-long', n })) },
@@ -213,33 +210,23 @@ describe('Stop leaves none of the package\'s timers running', () => {
 		const timers = watchPackageTimers();
 		let runData;
 		let pendingAtEnd;
+		let restoreNode;
 		try {
-			const workflow = new Workflow({
-				id: 'stop-timers',
-				name: 'stop timers',
-				nodes: workflowJson.nodes,
-				connections: workflowJson.connections,
-				active: false,
-				nodeTypes: harness.nodeTypesRegistry(nodeTypes),
-				settings: {},
+			const { stop, done, restore } = await harness.startStoppable(workflowJson, {
+				credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: standin.url } },
 			});
-			const hooks = new ExecutionLifecycleHooks('manual', 'exec-stop-timers', workflowJson);
-			const done = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', resolve));
-			const credentialsHelper = harness.credentialsHelper({ vishwaApi: { apiKey: API_KEY, baseUrl: standin.url } }, credentialTypes);
-			const execution = new WorkflowExecute(harness.additionalData(credentialsHelper, hooks), 'manual').run({
-				workflow,
-				startNode: workflowJson.nodes[0],
-			});
+			restoreNode = restore;
 			// Two runs started and polled, the third start-run refused (items 3-5 wait for a place
 			// under Max Unfinished Runs 3, item 2 waits out the Retry-After).
 			while (!standin.state.requests.some((r) => r.status === 429) || requestsTo('/status').length < 4) await delay(20);
-			execution.cancel();
+			stop();
 			runData = await done;
 			// (n8n reports the cancelled execution while the node's own ending is still in microtasks.)
 			await new Promise((resolve) => setImmediate(resolve));
 			pendingAtEnd = timers.pending();
 		} finally {
 			timers.restore();
+			restoreNode?.();
 		}
 		expect(runData.status).toBe('canceled');
 		expect(apiRuns()).toHaveLength(2);

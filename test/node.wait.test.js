@@ -238,49 +238,15 @@ test('stops promptly when the execution is cancelled, and makes no more status r
 		runId: run.run_id,
 		waitOptions: { pollInterval: 0.2, maxPollInterval: 5, maxWait: 60 },
 	});
-	// As harness.runWorkflow, but keeping the cancelable run to cancel it, as n8n's Stop button does.
-	const { nodeTypes, credentialTypes } = await harness.load();
-	const { Workflow } = harness.workflowLib;
-	const { WorkflowExecute, ExecutionLifecycleHooks } = harness.core;
-	// n8n reports a cancelled execution at once, whatever the node still does: watch the node itself.
-	const vishwa = nodeTypes[TYPES.vishwa];
-	let nodeSettled;
-	const nodeDone = new Promise((resolve) => (nodeSettled = resolve));
-	vishwa.execute = async function (...args) {
-		try {
-			return await Object.getPrototypeOf(vishwa).execute.apply(this, args);
-		} catch (error) {
-			nodeSettled({ at: Date.now(), error });
-			throw error;
-		} finally {
-			nodeSettled({ at: Date.now() });
-		}
-	};
+	const { stop, done, nodeDone, requestLog, restore } = await harness.startStoppable(workflowJson, { credentials: credentials() });
 	try {
-		const workflow = new Workflow({
-			id: 'cancel-workflow',
-			name: 'cancel',
-			nodes: workflowJson.nodes,
-			connections: workflowJson.connections,
-			active: false,
-			nodeTypes: harness.nodeTypesRegistry(nodeTypes),
-			settings: {},
-		});
-		const hooks = new ExecutionLifecycleHooks('manual', 'exec-cancel', workflowJson);
-		let finished;
-		const done = new Promise((resolve) => (finished = resolve));
-		hooks.addHandler('workflowExecuteAfter', (runData) => finished(runData));
-		const credentialsHelper = harness.credentialsHelper(credentials(), credentialTypes);
-		const additionalData = harness.additionalData(credentialsHelper, hooks);
-		const execution = new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: workflowJson.nodes[0] });
-
 		// By 1.5 s the node sleeps between polls (0.2, 0.3, 0.45, 0.675 s...).
 		await delay(1500);
-		const attempts = () => credentialsHelper.requestLog.filter((entry) => entry.url.endsWith('/status')).length;
+		const attempts = () => requestLog.filter((entry) => entry.url.endsWith('/status')).length;
 		const attemptsBeforeCancel = attempts();
 		expect(attemptsBeforeCancel).toBeGreaterThanOrEqual(3);
 		const cancelledAt = Date.now();
-		execution.cancel();
+		stop();
 		expect((await done).status).toBe('canceled');
 		const settled = await nodeDone;
 		expect(settled.at - cancelledAt).toBeLessThan(300);
@@ -292,7 +258,7 @@ test('stops promptly when the execution is cancelled, and makes no more status r
 		// Only the waiting stopped: the run itself is untouched.
 		expect(standin.state.getRun(run.run_id).run_status).toBe('running');
 	} finally {
-		delete vishwa.execute;
+		restore();
 	}
 });
 

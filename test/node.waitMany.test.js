@@ -517,46 +517,13 @@ describe("Vishwa's rate limit on start-runs", () => {
 describe('Stop', () => {
 	/** Runs the workflow as n8n's Stop button would see it; resolves with the node's own end. */
 	async function runAndStop(workflowJson, stopWhen) {
-		const { nodeTypes, credentialTypes } = await harness.load();
-		const { Workflow } = harness.workflowLib;
-		const { WorkflowExecute, ExecutionLifecycleHooks } = harness.core;
-		const vishwa = nodeTypes[TYPES.vishwa];
-		let nodeSettled;
-		const nodeDone = new Promise((resolve) => (nodeSettled = resolve));
-		vishwa.execute = async function (...args) {
-			try {
-				return await Object.getPrototypeOf(vishwa).execute.apply(this, args);
-			} catch (error) {
-				nodeSettled({ at: Date.now(), error });
-				throw error;
-			} finally {
-				nodeSettled({ at: Date.now() });
-			}
-		};
+		const { stop, done, nodeDone, requestLog, restore } = await harness.startStoppable(workflowJson, { credentials: credentials() });
 		try {
-			const workflow = new Workflow({
-				id: 'stop-many',
-				name: 'stop many',
-				nodes: workflowJson.nodes,
-				connections: workflowJson.connections,
-				active: false,
-				nodeTypes: harness.nodeTypesRegistry(nodeTypes),
-				settings: {},
-			});
-			const hooks = new ExecutionLifecycleHooks('manual', 'exec-stop-many', workflowJson);
-			let finished;
-			const done = new Promise((resolve) => (finished = resolve));
-			hooks.addHandler('workflowExecuteAfter', (runData) => finished(runData));
-			const credentialsHelper = harness.credentialsHelper(credentials(), credentialTypes);
-			const execution = new WorkflowExecute(harness.additionalData(credentialsHelper, hooks), 'manual').run({
-				workflow,
-				startNode: workflowJson.nodes[0],
-			});
 			await stopWhen();
 			const requestsAtStop = standin.state.requests.length;
-			const attemptsAtStop = credentialsHelper.requestLog.length;
+			const attemptsAtStop = requestLog.length;
 			const stoppedAt = Date.now();
-			execution.cancel();
+			stop();
 			const runData = await done;
 			const settled = await nodeDone;
 			await delay(1200);
@@ -567,10 +534,10 @@ describe('Stop', () => {
 				requestsAtStop,
 				requestsAfter: standin.state.requests.length,
 				attemptsAtStop,
-				attempts: credentialsHelper.requestLog,
+				attempts: requestLog,
 			};
 		} finally {
-			delete vishwa.execute;
+			restore();
 		}
 	}
 

@@ -154,44 +154,14 @@ test('Start with Wait for Completion: the run starts once, then stalled polls en
 
 test('Stop during a stalled request ends the node at once, without further attempts', async () => {
 	const workflowJson = vishwa({ resource: 'run', operation: 'getStatus', flowId: 'f', runId: 'r', options: { timeout: 60000 } });
-	// As harness.runWorkflow, but keeping the cancelable run to cancel it, as n8n's Stop button does.
-	const { nodeTypes, credentialTypes } = await harness.load();
-	const { Workflow } = harness.workflowLib;
-	const { WorkflowExecute, ExecutionLifecycleHooks } = harness.core;
-	// n8n reports a cancelled execution at once, whatever the node still does: watch the node itself.
-	const node = nodeTypes[TYPES.vishwa];
-	let nodeSettled;
-	const nodeDone = new Promise((resolve) => (nodeSettled = resolve));
-	node.execute = async function (...args) {
-		try {
-			return await Object.getPrototypeOf(node).execute.apply(this, args);
-		} catch (error) {
-			nodeSettled({ at: Date.now(), error });
-			throw error;
-		} finally {
-			nodeSettled({ at: Date.now() });
-		}
-	};
+	const { stop, done, nodeDone, restore } = await harness.startStoppable(workflowJson, {
+		credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: silent.url } },
+	});
 	try {
-		const workflow = new Workflow({
-			id: 'stop-workflow',
-			name: 'stop',
-			nodes: workflowJson.nodes,
-			connections: workflowJson.connections,
-			active: false,
-			nodeTypes: harness.nodeTypesRegistry(nodeTypes),
-			settings: {},
-		});
-		const hooks = new ExecutionLifecycleHooks('manual', 'exec-stop', workflowJson);
-		let finished;
-		const done = new Promise((resolve) => (finished = resolve));
-		hooks.addHandler('workflowExecuteAfter', (runData) => finished(runData));
-		const credentialsHelper = harness.credentialsHelper({ vishwaApi: { apiKey: API_KEY, baseUrl: silent.url } }, credentialTypes);
-		const execution = new WorkflowExecute(harness.additionalData(credentialsHelper, hooks), 'manual').run({ workflow, startNode: workflowJson.nodes[0] });
 		await delay(500);
 		expect(silent.connections).toBe(1);
 		const stoppedAt = Date.now();
-		execution.cancel();
+		stop();
 		expect((await done).status).toBe('canceled');
 		const settled = await nodeDone;
 		expect(settled.at - stoppedAt).toBeLessThan(300);
@@ -199,6 +169,6 @@ test('Stop during a stalled request ends the node at once, without further attem
 		await delay(800);
 		expect(silent.connections).toBe(1);
 	} finally {
-		delete node.execute;
+		restore();
 	}
 });

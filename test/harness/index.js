@@ -236,6 +236,56 @@ class Harness {
 	}
 
 	/**
+	 * Starts a workflow as runWorkflow does, but answers at once with what Stop needs: `stop()` (n8n's
+	 * Stop button: cancels the execution), `done` (the run data n8n reports), `nodeDone` (when the
+	 * Vishwa node's own execute settled, `{ at, error }`: n8n reports a cancelled execution at once,
+	 * whatever the node still does), the credential helper's `requestLog`, and `restore()` (call it
+	 * in a finally: the Vishwa node type is watched until then).
+	 */
+	async startStoppable(workflowJson, { credentials = {}, mode = 'manual' } = {}) {
+		const { nodeTypes, credentialTypes } = await this.load();
+		const { Workflow } = this.workflowLib;
+		const { WorkflowExecute, ExecutionLifecycleHooks } = this.core;
+		const vishwa = nodeTypes[TYPES.vishwa];
+		let nodeSettled;
+		const nodeDone = new Promise((resolve) => (nodeSettled = resolve));
+		vishwa.execute = async function (...args) {
+			try {
+				return await Object.getPrototypeOf(vishwa).execute.apply(this, args);
+			} catch (error) {
+				nodeSettled({ at: Date.now(), error });
+				throw error;
+			} finally {
+				nodeSettled({ at: Date.now() });
+			}
+		};
+		const workflow = new Workflow({
+			id: 'stoppable-workflow',
+			name: workflowJson.name || 'stoppable',
+			nodes: workflowJson.nodes,
+			connections: workflowJson.connections || {},
+			active: false,
+			nodeTypes: this.nodeTypesRegistry(nodeTypes),
+			settings: workflowJson.settings || {},
+		});
+		const hooks = new ExecutionLifecycleHooks(mode, `exec-stoppable-${Date.now()}`, workflowJson);
+		const done = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', resolve));
+		const credentialsHelper = this.credentialsHelper(credentials, credentialTypes);
+		const startNode = workflowJson.nodes.find((node) => node.type === TYPES.manualTrigger) || workflowJson.nodes[0];
+		const execution = new WorkflowExecute(this.additionalData(credentialsHelper, hooks), mode).run({ workflow, startNode });
+		return {
+			stop: () => execution.cancel(),
+			done: done.then((run) => {
+				secretScan().record(run);
+				return run;
+			}),
+			nodeDone,
+			requestLog: credentialsHelper.requestLog,
+			restore: () => delete vishwa.execute,
+		};
+	}
+
+	/**
 	 * A polling trigger as an active workflow runs it: each `poll()` builds a fresh PollContext (as n8n
 	 * does for every scheduled poll) over the same workflow static data, so state persists exactly as
 	 * n8n persists it. `restart()` rebuilds the Workflow from a JSON round-trip of the saved static
