@@ -852,7 +852,9 @@ async function quickStart(baseUrl) {
   // The output as JSON, so the picture shows every field (the table view cuts flow_id off).
   if (outputShown) {
     await ndv.getByText('JSON', { exact: true }).last().click().catch(() => {});
-    await page.waitForTimeout(500);
+    // The JSON view renders after the click: on a busy machine later than any fixed pause.
+    await visible(ndv.getByText('"flow_id"').first(), 20000);
+    await page.waitForTimeout(300);
   }
   const ndvText = normalize(await ndv.innerText());
   const picture = await screenshot('quick-start-start-and-wait');
