@@ -257,3 +257,31 @@ describe('attack scenarios that broke the trigger before the review (seed, force
 		else expect(result.emitted).toBeGreaterThan(0);
 	});
 });
+
+describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => {
+	test('a watched run in the boundary millisecond, emitted through its status, is not emitted again once `done` lets it go (v14c defect 2, run.js seed 504)', async () => {
+		// Start times null while a run is going: run X (running) shares its millisecond with run Y
+		// (finished), which becomes the boundary. X finishes, then a backlog bigger than `done` (500)
+		// is pushed in above: the poll reads only the top of it, so X is found finished through its
+		// status and emitted; the backlog's scan evicts X from `done` and then reaches X's millisecond.
+		const t = await setup({ startTimes: 'null-while-running' }, { parameters: { options: { pageSize: 10 } } });
+		try {
+			finishedRuns(t.world, 20);
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1000;
+			const x = t.world.start({ at: t.world.clock });
+			const y = t.world.start({ finished: true, at: t.world.clock });
+			expect(await t.poll()).toEqual([y.id]);
+			expect(t.state().hwm).toBe(y.startMs);
+			t.world.finish(x);
+			const backlog = finishedRuns(t.world, 900, 3);
+			for (let round = 0; round < 12; round++) await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.filter((id) => id === x.id)).toEqual([x.id]);
+			expect(backlog.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(t.state().lost).toBe(0);
+		} finally {
+			await t.server.close();
+		}
+	});
+});

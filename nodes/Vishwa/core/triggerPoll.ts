@@ -1204,6 +1204,15 @@ export class TriggerPoll {
 	}
 
 	private buildState(): TriggerState {
+		// A run found finished in the boundary's millisecond (through its status: it had no start time
+		// while listed running) is remembered among the boundary's runs: `done` may let it go before the
+		// scan whose look-back reads that millisecond comes, and there an unknown run is new (v14c
+		// defect 2: emitted at poll 10 and again at poll 16, after a backlog evicted it from `done`).
+		const hwm = this.hwm;
+		if (hwm !== null) {
+			const inBoundary = this.candidates.filter((candidate) => candidate !== this.testEvent && !candidate.deferred && candidate.run.startMs === hwm);
+			this.raiseBoundary(hwm, inBoundary.map((candidate) => candidate.run.runId), true);
+		}
 		let floor = this.floor;
 		if (this.activation && this.activationOldest !== undefined) {
 			// Activation read every run (the listing ended) or only the newest ones: then runs as old
