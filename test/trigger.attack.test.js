@@ -284,4 +284,42 @@ describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => 
 			await t.server.close();
 		}
 	});
+
+	test('a resumed scan that cannot step past a tie group reordered on every request (pages of 2) is given up and reported within a poll; later runs keep coming (v14c defect 1)', async () => {
+		const t = await setup({ startTimes: 'iso-seconds', ties: 'per-request', total: 'none' }, { parameters: { options: { pageSize: 2 } } });
+		const warnings = captureWarnings();
+		const requests = () => t.world.requestNo;
+		try {
+			finishedRuns(t.world, 30, 1500);
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1500;
+			const at = t.world.clock;
+			const batch = [];
+			for (let i = 0; i < 40; i++) batch.push(t.world.start({ finished: true, at }).id);
+			const singles = finishedRuns(t.world, 120, 1500);
+			for (let round = 0; round < 15; round++) await t.poll();
+			const later = [];
+			const lastPollRequests = [];
+			for (let round = 0; round < 10; round++) {
+				later.push(...finishedRuns(t.world, 1, 1500));
+				const before = requests();
+				await t.poll();
+				lastPollRequests.push(requests() - before);
+			}
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.filter((id) => !batch.includes(id) && !singles.includes(id) && !later.includes(id))).toEqual([]);
+			expect(later.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(singles.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(t.state().scan).toBeNull();
+			expect(Math.max(...lastPollRequests)).toBeLessThan(10);
+			// Runs of the batch never listed are reported.
+			if (batch.some((id) => !t.emitted.includes(id))) {
+				expect(t.state().lost).toBeGreaterThan(0);
+				expect(warnings.lines.some((line) => line.includes('could not read on past'))).toBe(true);
+			}
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
 });

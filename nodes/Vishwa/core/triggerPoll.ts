@@ -182,6 +182,9 @@ interface Segment {
 	/** Start times that reached a page edge, and whether some page showed that group whole (a newer
 	 * run or the listing's top above it, an older run below it). */
 	edgeGroups: Map<number, boolean>;
+	/** For `resume`: runs read in place that the scan had not read before (below its anchor, or in
+	 * the anchor's millisecond and not among its runs). */
+	fresh: number;
 }
 
 interface Candidate {
@@ -792,6 +795,7 @@ export class TriggerPoll {
 			groupIds: [],
 			shuffled: false,
 			edgeGroups: new Map(),
+			fresh: 0,
 		};
 	}
 
@@ -913,6 +917,10 @@ export class TriggerPoll {
 			if (above) return;
 		}
 
+		const scanOf = segment.kind === 'resume' ? segment.scan : undefined;
+		if (scanOf && parsedStart !== undefined && firstInSegment) {
+			if (parsedStart < scanOf.anchor || (parsedStart === scanOf.anchor && !scanOf.anchorIds.includes(id))) segment.fresh++;
+		}
 		if (parsedStart !== undefined) {
 			segment.lastStart = parsedStart;
 			if (!segment.topFixed && (segment.top === undefined || parsedStart > segment.top)) {
@@ -1106,6 +1114,23 @@ export class TriggerPoll {
 	/** The budget is spent: what is left of this scan is resumed by the next poll. */
 	private cutShort(segment: Segment): void {
 		this.segment = undefined;
+		// A resumed scan that reached its anchor's millisecond and read on over a whole poll's budget
+		// and the overrun pages without one run it had not read before cannot progress (a listing
+		// reordering that tie group on every request, pages too small to step past it: v14c defect 1,
+		// 150 requests a poll for good, nothing emitted again, unreported). It is given up now: the
+		// boundary moves to its top, the runs it had not read are reported.
+		if (
+			segment.kind === 'resume' &&
+			segment.scan &&
+			!segment.seeking &&
+			segment.oldestStart !== undefined &&
+			segment.oldestStart <= segment.scan.anchor &&
+			segment.fresh === 0 &&
+			segment.overrun >= MAX_TIE_OVERRUN_PAGES
+		) {
+			this.giveUpScan(segment.scan, 'in a whole poll');
+			return;
+		}
 		const oldest = segment.oldestStart;
 		const bottom = segment.bottom;
 		// Nothing read in place yet (still seeking, or no start time read): keep what was saved.
@@ -1146,12 +1171,12 @@ export class TriggerPoll {
 	 * seeds 91, 163). It is given up: the boundary moves to its top, the runs it had not read are
 	 * reported as a possible loss.
 	 */
-	private giveUpScan(scan: ScanProgress): void {
+	private giveUpScan(scan: ScanProgress, over = `over ${MAX_STALLED_POLLS} polls in a row`): void {
 		this.scan = null;
 		this.raiseBoundary(scan.top, scan.topIds, scan.topAll);
 		this.lost++;
 		this.warnings.push(
-			`The Vishwa Trigger could not read on past the runs of flow "${this.options.flowId}" that started at ${new Date(scan.anchor).toISOString()} over ${MAX_STALLED_POLLS} polls in a row (the listing refused or emptied those offsets, or moved its runs faster than a poll reads), and moves on: runs below them that finished were not seen. Raise Page Size, or poll more often.`,
+			`The Vishwa Trigger could not read on past the runs of flow "${this.options.flowId}" that started at ${new Date(scan.anchor).toISOString()} ${over} (the listing refused or emptied those offsets, reordered runs of one start time on each request, or moved its runs faster than a poll reads), and moves on: runs below them that finished were not seen. Raise Page Size, or poll more often.`,
 		);
 	}
 
