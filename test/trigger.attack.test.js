@@ -322,4 +322,41 @@ describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => 
 			await t.server.close();
 		}
 	});
+
+	test('a new flow whose listed runs are all still running, without start times while they run, activates and emits them when they finish (v14c defect 5)', async () => {
+		const t = await setup({ startTimes: 'null-while-running', total: 'none' });
+		try {
+			const going = [];
+			for (let i = 0; i < 3; i++) {
+				t.world.clock += 1000;
+				going.push(t.world.start());
+			}
+			expect(await t.poll()).toEqual([]);
+			expect(t.state().pending.map(([id]) => id).sort()).toEqual(going.map((run) => run.id).sort());
+			for (const run of going) t.world.finish(run);
+			t.world.clock += 1000;
+			expect((await t.poll()).sort()).toEqual(going.map((run) => run.id).sort());
+			const later = finishedRuns(t.world, 2);
+			expect(await t.poll()).toEqual(later);
+			await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.state().lost).toBe(0);
+		} finally {
+			await t.server.close();
+		}
+	});
+
+	test('listed runs all running without start times, more than activation reads: refused, saying the start times are missing for running runs', async () => {
+		const t = await setup({ startTimes: 'null-while-running', total: 'none' });
+		try {
+			for (let i = 0; i < 320; i++) {
+				t.world.clock += 10;
+				t.world.start();
+			}
+			await expect(t.poller.poll()).rejects.toThrow(`The run listing of flow "${FLOW}" gives no start times for running runs`);
+			expect(t.poller.savedStaticData()['node:Vishwa Trigger']).toBeUndefined();
+		} finally {
+			await t.server.close();
+		}
+	});
 });

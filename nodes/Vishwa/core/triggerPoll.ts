@@ -1062,7 +1062,19 @@ export class TriggerPoll {
 		this.segment = undefined;
 		if (segment.kind === 'activation') {
 			this.activationEnded = endOfListing;
-			if (this.activationRuns > 0 && this.activationOldest === undefined) {
+			// Every run listed still running, none with a start time, and the listing read to its end (a
+			// new flow whose first runs are going, in a listing that gives start times once a run ends):
+			// there is no history to tell from new runs; they are watched (v14c defect 5: refused).
+			// Activated with no boundary then: the next scan reads the listing to its end.
+			const noStartTimes = this.activationRuns > 0 && this.activationOldest === undefined;
+			const onlyRunning = this.done.size === 0;
+			if (noStartTimes && onlyRunning && !endOfListing) {
+				throw new TriggerListingError(
+					`The run listing of flow "${this.options.flowId}" gives no start times for running runs, and lists more running runs than activation reads`,
+					`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. The ${this.activationRuns} newest runs are all still running and none has one, so the trigger cannot tell where the runs before activation end, and stops here. Activate again once one of them has finished, or ask for the run listing to include run_start_time for running runs.`,
+				);
+			}
+			if (noStartTimes && !onlyRunning) {
 				throw new TriggerListingError(
 					`The run listing of flow "${this.options.flowId}" gives no start times`,
 					'The Vishwa Trigger tells new runs from old ones by each entry\'s run_start_time (or start_time, started_at) in the newest-first run listing. None of the runs listed has one, so the trigger cannot tell which runs are new without guessing, and stops here. Ask for the run listing to include run_start_time.',
