@@ -359,4 +359,54 @@ describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => 
 			await t.server.close();
 		}
 	});
+
+	// A listing sorted by creation, each run's start time being when it left a queue: a run created
+	// later may have started earlier (v14c defect 4: activation passed, then polls failed at random).
+	const byCreation = (world, delays) => {
+		world.ordered = () => world.visible().sort((a, b) => b.seq - a.seq);
+		return (count) => {
+			const made = [];
+			for (let i = 0; i < count; i++) {
+				world.clock += 1000;
+				const run = world.start({ finished: true });
+				run.startMs += delays[(run.seq - 1) % delays.length];
+				made.push(run.id);
+			}
+			return made;
+		};
+	};
+
+	test('a listing by creation whose start times are out of order anywhere on a page is refused at activation, not only when a page starts older than it ends (v14c defect 4)', async () => {
+		const t = await setup({ total: 'none' });
+		try {
+			// Start offsets 0, 0, 2.5 s, 0, 0 a run a second: the third run started after the fourth and fifth.
+			byCreation(t.world, [0, 0, 2500, 0, 0])(5);
+			await expect(t.poller.poll()).rejects.toThrow(`The run listing of flow "${FLOW}" is not newest first`);
+			expect(t.poller.savedStaticData()['node:Vishwa Trigger']).toBeUndefined();
+		} finally {
+			await t.server.close();
+		}
+	});
+
+	test('start times out of order after activation: the poll does not fail, the run out of place is emitted once and the possible loss reported (v14c defect 4)', async () => {
+		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 4 } } });
+		const warnings = captureWarnings();
+		try {
+			const make = byCreation(t.world, [0]);
+			make(6);
+			expect(await t.poll()).toEqual([]);
+			// Now one run in four waits 2.5 s in the queue: pages like [5, 9, 3, 7] (a page starting older than it ends).
+			t.world.clock += 1000;
+			const later = byCreation(t.world, [0, 2500, 0, 0])(8);
+			for (let round = 0; round < 3; round++) await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.filter((id) => !later.includes(id))).toEqual([]);
+			expect(t.emitted.length).toBeGreaterThan(0);
+			expect(t.state().lost).toBeGreaterThan(0);
+			expect(warnings.lines.some((line) => line.includes('listed a run below runs that started before it'))).toBe(true);
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
 });

@@ -230,6 +230,8 @@ export class TriggerPoll {
 	private pageOfOne: { offset: number; id: string } | undefined;
 	/** The page being answered was refused (see `listRefused`). */
 	private refused = false;
+	/** A page listed a run below one that started before it (see `checkNewestFirst`). */
+	private outOfOrder = false;
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -534,11 +536,21 @@ export class TriggerPoll {
 	 */
 	private checkNewestFirst(entries: readonly unknown[]): void {
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
-		if (starts.length < 2 || starts[0] >= starts[starts.length - 1]) return;
-		throw new TriggerListingError(
-			`The run listing of flow "${this.options.flowId}" is not newest first`,
-			'The Vishwa Trigger reads the run listing from its newest run down (by run_start_time) and stops at the runs it knows. This listing starts with older runs than it ends with, so new runs would be at its far end, and the trigger stops here rather than miss them. Ask for the run listing to be sorted newest first.',
-		);
+		const rising = starts.filter((start, index) => index > 0 && start > starts[index - 1]).length;
+		if (rising === 0) return;
+		const falling = starts.filter((start, index) => index > 0 && start < starts[index - 1]).length;
+		// At activation any run listed below one that started before it refuses the listing (sorted
+		// oldest first, or by another time such as creation, with start = when a run left a queue):
+		// the same listing then fails every time, not at random weeks later (v14c defect 4). Later,
+		// a page sorted oldest first still fails the poll; a run out of place among newest-first runs
+		// is read where it is, and reported: runs below where the scan stopped may have been missed.
+		if (this.activation || falling === 0) {
+			throw new TriggerListingError(
+				`The run listing of flow "${this.options.flowId}" is not newest first`,
+				'The Vishwa Trigger reads the run listing from its newest run down (by run_start_time) and stops at the runs it knows. This listing lists runs below runs that started before them (sorted oldest first, or by another time such as when a run was created), so new runs could be further down than the trigger reads, and the trigger stops here rather than miss them. Ask for the run listing to be sorted by run_start_time, newest first.',
+			);
+		}
+		this.outOfOrder = true;
 	}
 
 	/**
@@ -1249,6 +1261,12 @@ export class TriggerPoll {
 		if (hwm !== null) {
 			const inBoundary = this.candidates.filter((candidate) => candidate !== this.testEvent && !candidate.deferred && candidate.run.startMs === hwm);
 			this.raiseBoundary(hwm, inBoundary.map((candidate) => candidate.run.runId), true);
+		}
+		if (this.outOfOrder) {
+			this.lost++;
+			this.warnings.push(
+				`The run listing of flow "${this.options.flowId}" listed a run below runs that started before it (it is not sorted by start time, newest first): runs listed further down than the trigger read may have been missed. Ask for the run listing to be sorted by run_start_time, newest first.`,
+			);
 		}
 		let floor = this.floor;
 		if (this.activation && this.activationOldest !== undefined) {
