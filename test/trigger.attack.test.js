@@ -257,3 +257,156 @@ describe('attack scenarios that broke the trigger before the review (seed, force
 		else expect(result.emitted).toBeGreaterThan(0);
 	});
 });
+
+describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => {
+	test('a watched run in the boundary millisecond, emitted through its status, is not emitted again once `done` lets it go (v14c defect 2, run.js seed 504)', async () => {
+		// Start times null while a run is going: run X (running) shares its millisecond with run Y
+		// (finished), which becomes the boundary. X finishes, then a backlog bigger than `done` (500)
+		// is pushed in above: the poll reads only the top of it, so X is found finished through its
+		// status and emitted; the backlog's scan evicts X from `done` and then reaches X's millisecond.
+		const t = await setup({ startTimes: 'null-while-running' }, { parameters: { options: { pageSize: 10 } } });
+		try {
+			finishedRuns(t.world, 20);
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1000;
+			const x = t.world.start({ at: t.world.clock });
+			const y = t.world.start({ finished: true, at: t.world.clock });
+			expect(await t.poll()).toEqual([y.id]);
+			expect(t.state().hwm).toBe(y.startMs);
+			t.world.finish(x);
+			const backlog = finishedRuns(t.world, 900, 3);
+			for (let round = 0; round < 12; round++) await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.filter((id) => id === x.id)).toEqual([x.id]);
+			expect(backlog.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(t.state().lost).toBe(0);
+		} finally {
+			await t.server.close();
+		}
+	});
+
+	test('a resumed scan that cannot step past a tie group reordered on every request (pages of 2) is given up and reported within a poll; later runs keep coming (v14c defect 1)', async () => {
+		const t = await setup({ startTimes: 'iso-seconds', ties: 'per-request', total: 'none' }, { parameters: { options: { pageSize: 2 } } });
+		const warnings = captureWarnings();
+		const requests = () => t.world.requestNo;
+		try {
+			finishedRuns(t.world, 30, 1500);
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1500;
+			const at = t.world.clock;
+			const batch = [];
+			for (let i = 0; i < 40; i++) batch.push(t.world.start({ finished: true, at }).id);
+			const singles = finishedRuns(t.world, 120, 1500);
+			for (let round = 0; round < 15; round++) await t.poll();
+			const later = [];
+			const lastPollRequests = [];
+			for (let round = 0; round < 10; round++) {
+				later.push(...finishedRuns(t.world, 1, 1500));
+				const before = requests();
+				await t.poll();
+				lastPollRequests.push(requests() - before);
+			}
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.filter((id) => !batch.includes(id) && !singles.includes(id) && !later.includes(id))).toEqual([]);
+			expect(later.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(singles.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(t.state().scan).toBeNull();
+			expect(Math.max(...lastPollRequests)).toBeLessThan(10);
+			// Runs of the batch never listed are reported.
+			if (batch.some((id) => !t.emitted.includes(id))) {
+				expect(t.state().lost).toBeGreaterThan(0);
+				expect(warnings.lines.some((line) => line.includes('could not read on past'))).toBe(true);
+			}
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
+
+	test('a new flow whose listed runs are all still running, without start times while they run, activates and emits them when they finish (v14c defect 5)', async () => {
+		const t = await setup({ startTimes: 'null-while-running', total: 'none' });
+		try {
+			const going = [];
+			for (let i = 0; i < 3; i++) {
+				t.world.clock += 1000;
+				going.push(t.world.start());
+			}
+			expect(await t.poll()).toEqual([]);
+			expect(t.state().pending.map(([id]) => id).sort()).toEqual(going.map((run) => run.id).sort());
+			for (const run of going) t.world.finish(run);
+			t.world.clock += 1000;
+			expect((await t.poll()).sort()).toEqual(going.map((run) => run.id).sort());
+			const later = finishedRuns(t.world, 2);
+			expect(await t.poll()).toEqual(later);
+			await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.state().lost).toBe(0);
+		} finally {
+			await t.server.close();
+		}
+	});
+
+	test('listed runs all running without start times, more than activation reads: refused, saying the start times are missing for running runs', async () => {
+		const t = await setup({ startTimes: 'null-while-running', total: 'none' });
+		try {
+			for (let i = 0; i < 320; i++) {
+				t.world.clock += 10;
+				t.world.start();
+			}
+			await expect(t.poller.poll()).rejects.toThrow(`The run listing of flow "${FLOW}" gives no start times for running runs`);
+			expect(t.poller.savedStaticData()['node:Vishwa Trigger']).toBeUndefined();
+		} finally {
+			await t.server.close();
+		}
+	});
+
+	// A listing sorted by creation, each run's start time being when it left a queue: a run created
+	// later may have started earlier (v14c defect 4: activation passed, then polls failed at random).
+	const byCreation = (world, delays) => {
+		world.ordered = () => world.visible().sort((a, b) => b.seq - a.seq);
+		return (count) => {
+			const made = [];
+			for (let i = 0; i < count; i++) {
+				world.clock += 1000;
+				const run = world.start({ finished: true });
+				run.startMs += delays[(run.seq - 1) % delays.length];
+				made.push(run.id);
+			}
+			return made;
+		};
+	};
+
+	test('a listing by creation whose start times are out of order anywhere on a page is refused at activation, not only when a page starts older than it ends (v14c defect 4)', async () => {
+		const t = await setup({ total: 'none' });
+		try {
+			// Start offsets 0, 0, 2.5 s, 0, 0 a run a second: the third run started after the fourth and fifth.
+			byCreation(t.world, [0, 0, 2500, 0, 0])(5);
+			await expect(t.poller.poll()).rejects.toThrow(`The run listing of flow "${FLOW}" is not newest first`);
+			expect(t.poller.savedStaticData()['node:Vishwa Trigger']).toBeUndefined();
+		} finally {
+			await t.server.close();
+		}
+	});
+
+	test('start times out of order after activation: the poll does not fail, the run out of place is emitted once and the possible loss reported (v14c defect 4)', async () => {
+		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 4 } } });
+		const warnings = captureWarnings();
+		try {
+			const make = byCreation(t.world, [0]);
+			make(6);
+			expect(await t.poll()).toEqual([]);
+			// Now one run in four waits 2.5 s in the queue: pages like [5, 9, 3, 7] (a page starting older than it ends).
+			t.world.clock += 1000;
+			const later = byCreation(t.world, [0, 2500, 0, 0])(8);
+			for (let round = 0; round < 3; round++) await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.filter((id) => !later.includes(id))).toEqual([]);
+			expect(t.emitted.length).toBeGreaterThan(0);
+			expect(t.state().lost).toBeGreaterThan(0);
+			expect(warnings.lines.some((line) => line.includes('listed a run below runs that started before it'))).toBe(true);
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
+});

@@ -182,6 +182,9 @@ interface Segment {
 	/** Start times that reached a page edge, and whether some page showed that group whole (a newer
 	 * run or the listing's top above it, an older run below it). */
 	edgeGroups: Map<number, boolean>;
+	/** For `resume`: runs read in place that the scan had not read before (below its anchor, or in
+	 * the anchor's millisecond and not among its runs). */
+	fresh: number;
 }
 
 interface Candidate {
@@ -227,6 +230,8 @@ export class TriggerPoll {
 	private pageOfOne: { offset: number; id: string } | undefined;
 	/** The page being answered was refused (see `listRefused`). */
 	private refused = false;
+	/** A page listed a run below one that started before it (see `checkNewestFirst`). */
+	private outOfOrder = false;
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -531,11 +536,21 @@ export class TriggerPoll {
 	 */
 	private checkNewestFirst(entries: readonly unknown[]): void {
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
-		if (starts.length < 2 || starts[0] >= starts[starts.length - 1]) return;
-		throw new TriggerListingError(
-			`The run listing of flow "${this.options.flowId}" is not newest first`,
-			'The Vishwa Trigger reads the run listing from its newest run down (by run_start_time) and stops at the runs it knows. This listing starts with older runs than it ends with, so new runs would be at its far end, and the trigger stops here rather than miss them. Ask for the run listing to be sorted newest first.',
-		);
+		const rising = starts.filter((start, index) => index > 0 && start > starts[index - 1]).length;
+		if (rising === 0) return;
+		const falling = starts.filter((start, index) => index > 0 && start < starts[index - 1]).length;
+		// At activation any run listed below one that started before it refuses the listing (sorted
+		// oldest first, or by another time such as creation, with start = when a run left a queue):
+		// the same listing then fails every time, not at random weeks later (v14c defect 4). Later,
+		// a page sorted oldest first still fails the poll; a run out of place among newest-first runs
+		// is read where it is, and reported: runs below where the scan stopped may have been missed.
+		if (this.activation || falling === 0) {
+			throw new TriggerListingError(
+				`The run listing of flow "${this.options.flowId}" is not newest first`,
+				'The Vishwa Trigger reads the run listing from its newest run down (by run_start_time) and stops at the runs it knows. This listing lists runs below runs that started before them (sorted oldest first, or by another time such as when a run was created), so new runs could be further down than the trigger reads, and the trigger stops here rather than miss them. Ask for the run listing to be sorted by run_start_time, newest first.',
+			);
+		}
+		this.outOfOrder = true;
 	}
 
 	/**
@@ -792,6 +807,7 @@ export class TriggerPoll {
 			groupIds: [],
 			shuffled: false,
 			edgeGroups: new Map(),
+			fresh: 0,
 		};
 	}
 
@@ -913,6 +929,10 @@ export class TriggerPoll {
 			if (above) return;
 		}
 
+		const scanOf = segment.kind === 'resume' ? segment.scan : undefined;
+		if (scanOf && parsedStart !== undefined && firstInSegment) {
+			if (parsedStart < scanOf.anchor || (parsedStart === scanOf.anchor && !scanOf.anchorIds.includes(id))) segment.fresh++;
+		}
 		if (parsedStart !== undefined) {
 			segment.lastStart = parsedStart;
 			if (!segment.topFixed && (segment.top === undefined || parsedStart > segment.top)) {
@@ -1054,7 +1074,19 @@ export class TriggerPoll {
 		this.segment = undefined;
 		if (segment.kind === 'activation') {
 			this.activationEnded = endOfListing;
-			if (this.activationRuns > 0 && this.activationOldest === undefined) {
+			// Every run listed still running, none with a start time, and the listing read to its end (a
+			// new flow whose first runs are going, in a listing that gives start times once a run ends):
+			// there is no history to tell from new runs; they are watched (v14c defect 5: refused).
+			// Activated with no boundary then: the next scan reads the listing to its end.
+			const noStartTimes = this.activationRuns > 0 && this.activationOldest === undefined;
+			const onlyRunning = this.done.size === 0;
+			if (noStartTimes && onlyRunning && !endOfListing) {
+				throw new TriggerListingError(
+					`The run listing of flow "${this.options.flowId}" gives no start times for running runs, and lists more running runs than activation reads`,
+					`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. The ${this.activationRuns} newest runs are all still running and none has one, so the trigger cannot tell where the runs before activation end, and stops here. Activate again once one of them has finished, or ask for the run listing to include run_start_time for running runs.`,
+				);
+			}
+			if (noStartTimes && !onlyRunning) {
 				throw new TriggerListingError(
 					`The run listing of flow "${this.options.flowId}" gives no start times`,
 					'The Vishwa Trigger tells new runs from old ones by each entry\'s run_start_time (or start_time, started_at) in the newest-first run listing. None of the runs listed has one, so the trigger cannot tell which runs are new without guessing, and stops here. Ask for the run listing to include run_start_time.',
@@ -1106,6 +1138,23 @@ export class TriggerPoll {
 	/** The budget is spent: what is left of this scan is resumed by the next poll. */
 	private cutShort(segment: Segment): void {
 		this.segment = undefined;
+		// A resumed scan that reached its anchor's millisecond and read on over a whole poll's budget
+		// and the overrun pages without one run it had not read before cannot progress (a listing
+		// reordering that tie group on every request, pages too small to step past it: v14c defect 1,
+		// 150 requests a poll for good, nothing emitted again, unreported). It is given up now: the
+		// boundary moves to its top, the runs it had not read are reported.
+		if (
+			segment.kind === 'resume' &&
+			segment.scan &&
+			!segment.seeking &&
+			segment.oldestStart !== undefined &&
+			segment.oldestStart <= segment.scan.anchor &&
+			segment.fresh === 0 &&
+			segment.overrun >= MAX_TIE_OVERRUN_PAGES
+		) {
+			this.giveUpScan(segment.scan, 'in a whole poll');
+			return;
+		}
 		const oldest = segment.oldestStart;
 		const bottom = segment.bottom;
 		// Nothing read in place yet (still seeking, or no start time read): keep what was saved.
@@ -1146,12 +1195,12 @@ export class TriggerPoll {
 	 * seeds 91, 163). It is given up: the boundary moves to its top, the runs it had not read are
 	 * reported as a possible loss.
 	 */
-	private giveUpScan(scan: ScanProgress): void {
+	private giveUpScan(scan: ScanProgress, over = `over ${MAX_STALLED_POLLS} polls in a row`): void {
 		this.scan = null;
 		this.raiseBoundary(scan.top, scan.topIds, scan.topAll);
 		this.lost++;
 		this.warnings.push(
-			`The Vishwa Trigger could not read on past the runs of flow "${this.options.flowId}" that started at ${new Date(scan.anchor).toISOString()} over ${MAX_STALLED_POLLS} polls in a row (the listing refused or emptied those offsets, or moved its runs faster than a poll reads), and moves on: runs below them that finished were not seen. Raise Page Size, or poll more often.`,
+			`The Vishwa Trigger could not read on past the runs of flow "${this.options.flowId}" that started at ${new Date(scan.anchor).toISOString()} ${over} (the listing refused or emptied those offsets, reordered runs of one start time on each request, or moved its runs faster than a poll reads), and moves on: runs below them that finished were not seen. Raise Page Size, or poll more often.`,
 		);
 	}
 
@@ -1204,6 +1253,21 @@ export class TriggerPoll {
 	}
 
 	private buildState(): TriggerState {
+		// A run found finished in the boundary's millisecond (through its status: it had no start time
+		// while listed running) is remembered among the boundary's runs: `done` may let it go before the
+		// scan whose look-back reads that millisecond comes, and there an unknown run is new (v14c
+		// defect 2: emitted at poll 10 and again at poll 16, after a backlog evicted it from `done`).
+		const hwm = this.hwm;
+		if (hwm !== null) {
+			const inBoundary = this.candidates.filter((candidate) => candidate !== this.testEvent && !candidate.deferred && candidate.run.startMs === hwm);
+			this.raiseBoundary(hwm, inBoundary.map((candidate) => candidate.run.runId), true);
+		}
+		if (this.outOfOrder) {
+			this.lost++;
+			this.warnings.push(
+				`The run listing of flow "${this.options.flowId}" listed a run below runs that started before it (it is not sorted by start time, newest first): runs listed further down than the trigger read may have been missed. Ask for the run listing to be sorted by run_start_time, newest first.`,
+			);
+		}
 		let floor = this.floor;
 		if (this.activation && this.activationOldest !== undefined) {
 			// Activation read every run (the listing ended) or only the newest ones: then runs as old
