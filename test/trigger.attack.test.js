@@ -409,4 +409,30 @@ describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => 
 			await t.server.close();
 		}
 	});
+
+	test('whole seconds, runs of one second listed oldest first: a run started after a batch of 150 in that same second is emitted once (v14d defect A, tie_late.js 150)', async () => {
+		// The boundary's second holds more runs than it remembers (50 ids): the look-back stopped half a
+		// page into it, and the new run, listed after all 150, was never read (lost 0, no warning).
+		const t = await setup({ startTimes: 'iso-seconds', ties: 'stable-oldest-first', total: 'none' }, { parameters: { options: { pageSize: 100 } } });
+		const warnings = captureWarnings();
+		try {
+			finishedRuns(t.world, 5);
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1000;
+			const batch = [];
+			for (let i = 0; i < 150; i++) batch.push(t.world.start({ finished: true, at: t.world.clock }).id);
+			t.world.clock += 100;
+			expect((await t.poll()).slice().sort()).toEqual(batch.slice().sort());
+			t.world.clock += 300; // same second, 400 ms after the batch
+			const late = t.world.start({ finished: true }).id;
+			expect(await t.poll()).toEqual([late]);
+			expect(await t.poll()).toEqual([]);
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.state().lost).toBe(0);
+			expect(warnings.lines).toEqual([]);
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
 });

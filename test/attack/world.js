@@ -50,6 +50,8 @@ class World {
   ordered() {
     const tieKey = (run) => {
       if (this.spec.ties === 'stable') return -run.seq;
+      // Runs of one start time oldest first (creation order), same on every request (v14d defect A).
+      if (this.spec.ties === 'stable-oldest-first') return run.seq;
       const salt = this.spec.ties === 'per-poll' ? this.pollNo : this.requestNo;
       let h = 2166136261 ^ salt;
       for (const c of run.id) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
