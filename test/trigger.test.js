@@ -111,7 +111,7 @@ test('runs finishing one by one are emitted once each, with the server fields an
 test('a run already running at activation is emitted when it finishes, even deep in the listing', async () => {
 	const flow = newFlow();
 	const long = running(flow);
-	for (let i = 0; i < 150; i++) finished(flow);
+	for (let i = 0; i < 150; i++) finishedAlone(flow);
 	const poller = await createPoller(flow);
 	expect(await poller.poll()).toBeNull();
 
