@@ -275,10 +275,6 @@ function executionCancelSignal(ctx: VishwaContext): AbortSignal | undefined {
 	return typeof get === 'function' ? get.call(ctx) : undefined;
 }
 
-/** A wait between attempts that Stop cuts short (the next attempt then sees the signal). */
-async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	await pauseFor(ms, signal);
-}
 
 export async function vishwaApiRequest(
 	ctx: VishwaContext,
@@ -305,9 +301,12 @@ export async function vishwaApiRequest(
 	const gate = request.rateLimit;
 	const away = async (wait: () => Promise<void>) => await (gate?.away ? gate.away(wait) : wait());
 	const waitsEnd = gate?.waitsEnd ?? cancelSignal;
-	// A pause before a retry never runs past the deadline (the next attempt then sees it has passed).
+	// A pause before a retry never runs past the deadline, and Stop or the node failing cuts it short
+	// (the next attempt then sees either).
 	const pauseBeforeRetry = async (ms: number) =>
-		await away(async () => await pause(Math.max(0, Math.min(ms, timeLeftMs())), waitsEnd));
+		await away(async () => {
+			await pauseFor(Math.max(0, Math.min(ms, timeLeftMs())), waitsEnd);
+		});
 	// After Stop, n8n aborts the request in flight; nothing is retried, and an unsafe request that
 	// was under way may still have been processed.
 	const stopped = (requestUnderWay: boolean) =>
