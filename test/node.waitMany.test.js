@@ -216,7 +216,9 @@ describe('many runs are waited on at once', () => {
 	// came free, not from the item's start (control: counted from the start, items 6 and 7 waited about
 	// 1.4 s for a place and failed at their Maximum Wait of 1 s).
 	test('Max Unfinished Runs: a long queue that keeps moving runs every item, however long the queue takes', async () => {
-		standin.state.setFlow({ id: 'flow-short', durationMs: 300 });
+		// Runs of 400 ms: 8 items 2 at a time are 4 rounds, so the last start is at least 3 × 400 ms after the
+		// first whatever the timing (300 ms gave a floor of 900 ms, under the 1 s asserted below: 969 ms in CI).
+		standin.state.setFlow({ id: 'flow-short', durationMs: 400 });
 		const result = await run(startAndWait({ waitOptions: { pollInterval: 0.1, maxWait: 1, maxUnfinishedRuns: 2 } }), {
 			items: itemsOf(8, 'flow-short'),
 			continueOnFail: true,
