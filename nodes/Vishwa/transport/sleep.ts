@@ -22,21 +22,13 @@ const abortableSleep: AbortableSleep =
  */
 export async function pauseFor(ms: number, signal?: AbortSignal, { signalIsOwn = false } = {}): Promise<boolean> {
 	if (signal?.aborted) return false;
-	if (signalIsOwn) {
-		try {
-			await abortableSleep(Math.max(0, Math.min(ms, MAX_TIMER_MS)), signal);
-		} catch {
-			return false;
-		}
-		return !signal?.aborted;
-	}
-	// A signal of its own, tied to the caller's by a listener removed afterwards: n8n 1.x's
-	// sleepWithAbort never removes its listener when the time runs out, which on a long-lived signal
-	// (Stop's) would pile up one per pause.
-	const own = new AbortController();
-	const forget = signal ? whenAborted(signal, () => own.abort(PAUSE_CUT_SHORT)) : undefined;
+	// Unless the signal is the pause's own, a signal of its own, tied to the caller's by a listener
+	// removed afterwards: n8n 1.x's sleepWithAbort never removes its listener when the time runs out,
+	// which on a long-lived signal (Stop's) would pile up one per pause.
+	const own = signal && !signalIsOwn ? new AbortController() : undefined;
+	const forget = own ? whenAborted(signal!, () => own.abort(PAUSE_CUT_SHORT)) : undefined;
 	try {
-		await abortableSleep(Math.max(0, Math.min(ms, MAX_TIMER_MS)), own.signal);
+		await abortableSleep(Math.max(0, Math.min(ms, MAX_TIMER_MS)), own?.signal ?? signal);
 	} catch {
 		return false;
 	} finally {
