@@ -439,7 +439,7 @@ export class TriggerPoll {
 			const probe = segment.probe;
 			segment.probe = undefined;
 			if (ids.some((id) => segment.listedAt.has(id))) {
-				this.offsetIgnored(segment);
+				this.offsetIgnored(segment, request.offset);
 				return;
 			}
 			// An honest listing: the shift was runs pushed in. Carry on (this page is far down).
@@ -1283,7 +1283,7 @@ export class TriggerPoll {
 			rows: `its pages repeated runs (${3 * ACTIVATION_SCAN_RUNS} rows read)`,
 			refused: `the server refused offset ${stop.offset}`,
 			emptied: `the server answered offset ${stop.offset} with an empty page, within runs it had listed`,
-			ignored: 'the listing ignores "offset", so only its first page can be read',
+			ignored: `the listing ignores "offset" (or caps it): offset ${stop.offset} was answered with runs already listed`,
 		}[stop.why];
 		const since = this.activationOldest === undefined ? '' : ` (started since ${new Date(this.activationOldest).toISOString()})`;
 		const flow = `flow "${this.options.flowId}"`;
@@ -1297,9 +1297,9 @@ export class TriggerPoll {
 		this.warnings.push(warning);
 	}
 
-	private offsetIgnored(segment: Segment): void {
+	private offsetIgnored(segment: Segment, probeOffset: number): void {
 		this.stats.offsetIgnored = true;
-		if (segment.kind === 'activation') this.activationStop = { why: 'ignored', offset: 0 };
+		if (segment.kind === 'activation') this.activationStop = { why: 'ignored', offset: probeOffset };
 		// Reached: the first page holds the new runs and the look-back (a run missing from the last
 		// listing is among the newest of the look-back; further down it is out of reach).
 		const reached =
