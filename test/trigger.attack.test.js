@@ -436,3 +436,128 @@ describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => 
 		}
 	});
 });
+
+describe('issue 14: activation that stops before the listing ends says so, and counts `lost` only when runs may be running below it', () => {
+	/** `count` runs a second apart, newest last; the runs at `runningDepths` (0: the newest) still running. */
+	const history = (world, count, runningDepths) => {
+		const runs = [];
+		for (let i = 0; i < count; i++) {
+			world.clock += 1000;
+			runs.push(world.start({ finished: !runningDepths.includes(count - 1 - i) }));
+		}
+		return (depth) => runs[count - 1 - depth];
+	};
+	const activationLines = (warnings) => warnings.lines.filter((line) => line.startsWith('Vishwa Trigger: Activation read the newest'));
+
+	/** Activates, finishes every running run, polls twice: the saved `lost` after activation and its warnings. */
+	const activateAndFinish = async (t, warnings) => {
+		expect(await t.poll()).toEqual([]);
+		const lostAtActivation = t.state().lost;
+		const lines = activationLines(warnings);
+		for (const run of t.world.runs.values()) if (!run.finished) t.world.finish(run);
+		t.world.clock += 1000;
+		await t.poll();
+		await t.poll();
+		expect(repeats(t.emitted)).toEqual([]);
+		expect(activationLines(warnings)).toEqual(lines); // said once, at activation
+		return { lostAtActivation, lines };
+	};
+
+	test('(a) a run running deeper than the newest 300, with runs still running among the oldest read: warned at activation, lost 1', async () => {
+		const t = await setup({});
+		const warnings = captureWarnings();
+		try {
+			// Pages of 100 at offsets 0, 98, 196, 294: the newest 394 runs.
+			const at = history(t.world, 500, [1, 350, 450]);
+			const { lostAtActivation, lines } = await activateAndFinish(t, warnings);
+			expect(lines).toHaveLength(1);
+			expect(lines[0]).toContain(`Activation read the newest 394 runs of flow "${FLOW}"`);
+			expect(lines[0]).toContain('activation reads the newest 300 runs');
+			expect(lines[0]).toContain('are not watched, and are not emitted when they finish');
+			expect(lostAtActivation).toBe(1);
+			expect(t.state().lost).toBe(1);
+			// What is emitted is unchanged: the runs watched are, the one below what activation read is not.
+			expect(t.emitted.slice().sort()).toEqual([at(1).id, at(350).id].sort());
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
+
+	test('(b) a listing that ignores offset: activation reads its first page; a run running below it, with one running among the oldest of that page: warned, lost 1', async () => {
+		const t = await setup({ offset: 'ignored' }, { parameters: { options: { pageSize: 10 } } });
+		const warnings = captureWarnings();
+		try {
+			const at = history(t.world, 30, [9, 15]);
+			const { lostAtActivation, lines } = await activateAndFinish(t, warnings);
+			expect(lines).toHaveLength(1);
+			expect(lines[0]).toContain('Activation read the newest 10 runs');
+			expect(lines[0]).toContain('the listing ignores "offset"');
+			expect(lostAtActivation).toBe(1);
+			expect(t.state().lost).toBe(1);
+			expect(t.emitted).toEqual([at(9).id]);
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
+
+	for (const offset of ['reject', 'empty']) {
+		test(`(c) offsets beyond 150 ${offset === 'reject' ? 'refused (HTTP 400)' : 'answered with an empty page'}: a run running below that depth, with one running among the oldest read: warned, lost 1`, async () => {
+			const t = await setup({ offset, offsetMax: 150 });
+			const warnings = captureWarnings();
+			try {
+				// Pages of 100 at offsets 0 and 98, then 196: refused or empty.
+				const at = history(t.world, 250, [180, 220]);
+				const { lostAtActivation, lines } = await activateAndFinish(t, warnings);
+				expect(lines).toHaveLength(1);
+				expect(lines[0]).toContain('Activation read the newest 198 runs');
+				expect(lines[0]).toContain(offset === 'reject' ? 'the server refused offset 196' : 'the server answered offset 196 with an empty page');
+				expect(lostAtActivation).toBe(1);
+				expect(t.state().lost).toBe(1);
+				expect(t.emitted).toEqual([at(180).id]);
+			} finally {
+				warnings.restore();
+				await t.server.close();
+			}
+		});
+	}
+
+	test('control: a big flow whose old runs are all finished (only newer runs running): warned at activation, no lost', async () => {
+		for (const spec of [{}, { offset: 'empty', offsetMax: 150 }, { offset: 'ignored' }]) {
+			const t = await setup(spec);
+			const warnings = captureWarnings();
+			try {
+				const at = history(t.world, 450, [0, 2, 40]);
+				const { lostAtActivation, lines } = await activateAndFinish(t, warnings);
+				expect(lines).toHaveLength(1);
+				expect(lines[0]).toContain('None of the oldest runs read is still running');
+				expect(lostAtActivation).toBe(0);
+				expect(t.state().lost).toBe(0);
+				expect(t.emitted.slice().sort()).toEqual([at(0).id, at(2).id, at(40).id].sort());
+			} finally {
+				warnings.restore();
+				await t.server.close();
+			}
+		}
+	});
+
+	test('control: flows activation reads to their end (140 runs with offsets emptied beyond 150; 360 runs, the last page short) say nothing', async () => {
+		for (const [spec, count] of [
+			[{ offset: 'empty', offsetMax: 150 }, 140],
+			[{}, 360],
+		]) {
+			const t = await setup(spec);
+			const warnings = captureWarnings();
+			try {
+				history(t.world, count, [100, count - 1]);
+				const { lostAtActivation } = await activateAndFinish(t, warnings);
+				expect(lostAtActivation).toBe(0);
+				expect(warnings.lines).toEqual([]);
+			} finally {
+				warnings.restore();
+				await t.server.close();
+			}
+		}
+	});
+});

@@ -79,8 +79,8 @@ function scenario(seed, forced = {}) {
     lost = saved.lost;
     return res.runs;
   };
-  // Runs running at activation deeper than the listing lets activation read (documented, not
-  // reported): below offsetMax where deeper offsets are refused, emptied or clamped; below the first
+  // Runs running at activation deeper than the listing lets activation read (documented; warned at
+  // activation, in `lost` when a run among the oldest quarter read is still running): below offsetMax where deeper offsets are refused, emptied or clamped; below the first
   // page where offset is ignored; below the newest 300.
   const rows = world.ordered();
   const reach = spec.offset === 'ignored' ? Math.min(pageSize, spec.pageCap || pageSize) : ['reject', 'empty', 'clamp'].includes(spec.offset) ? spec.offsetMax : 300;

@@ -245,6 +245,8 @@ export class TriggerPoll {
 	/** Above the newest tie group activation could not see whole (see `completeSegment`). */
 	private activationFloor: number | undefined;
 	private activationRuns = 0;
+	/** Why activation stopped before the listing's end (see `reportActivationReach`); unset: it read to the end. */
+	private activationStop: { why: 'reach' | 'rows' | 'refused' | 'emptied' | 'ignored'; offset: number } | undefined;
 	private testEvent: Candidate | undefined;
 	private readonly testSummary: TestEventSummary = { runsRead: 0, finishedRead: 0, unfinishedStatuses: [] };
 	private readonly stats: PollStats;
@@ -437,7 +439,7 @@ export class TriggerPoll {
 			const probe = segment.probe;
 			segment.probe = undefined;
 			if (ids.some((id) => segment.listedAt.has(id))) {
-				this.offsetIgnored(segment);
+				this.offsetIgnored(segment, request.offset);
 				return;
 			}
 			// An honest listing: the shift was runs pushed in. Carry on (this page is far down).
@@ -461,6 +463,9 @@ export class TriggerPoll {
 		if (segment.seeking && segment.scan && request.offset > 0) {
 			if (this.seek(segment, segment.scan, request.offset, entries)) return;
 		} else if (ids.length === 0) {
+			if (segment.kind === 'activation' && (this.refused || this.emptiedBelow(segment, request.offset))) {
+				this.activationStop = { why: this.refused ? 'refused' : 'emptied', offset: request.offset };
+			}
 			this.endedAbove(segment, request.offset);
 			this.completeSegment(segment, !this.refused);
 			return;
@@ -515,6 +520,10 @@ export class TriggerPoll {
 			(segment.kind === 'activation' && (this.activationRuns >= segment.maxRuns || segment.rowsRead >= 3 * segment.maxRuns)) ||
 			(segment.kind === 'test' && this.testSummary.runsRead >= segment.maxRuns);
 		if (endOfListing || reachedBoundary || enough || (segment.kind === 'test' && this.testEvent)) {
+			// Not when this page was shorter than the server gave before: that is the listing's end.
+			if (enough && segment.kind === 'activation' && entries.length >= this.longestPage) {
+				this.activationStop = { why: this.activationRuns >= segment.maxRuns ? 'reach' : 'rows', offset: request.offset + entries.length };
+			}
 			this.completeSegment(segment, endOfListing);
 			return;
 		}
@@ -588,6 +597,16 @@ export class TriggerPoll {
 		this.warnings.push(
 			`The run listing of flow "${this.options.flowId}" ended at offset ${offset}, before the runs the trigger had read (${this.refused ? 'the server refused that offset' : 'an empty page'}): more runs started since the last poll than the server lists. Runs below that depth that finished were not seen. Poll more often.`,
 		);
+	}
+
+	/**
+	 * An empty page asked within the page before (pages overlap): an honest listing shows again the
+	 * runs that page showed there, so it empties offsets beyond some depth (or runs were deleted
+	 * above meanwhile, which is not told apart). An empty page right after a page's last run is the end.
+	 */
+	private emptiedBelow(segment: Segment, offset: number): boolean {
+		const previous = segment.previous;
+		return previous !== undefined && offset > previous.offset && offset < previous.offset + previous.length;
 	}
 
 	/**
@@ -1126,6 +1145,7 @@ export class TriggerPoll {
 				);
 			}
 			this.raiseBoundary(segment.top, segment.topIds, pastTop);
+			this.reportActivationReach();
 			return;
 		}
 		if (segment.kind === 'test') return;
@@ -1243,8 +1263,43 @@ export class TriggerPoll {
 		return { top: segment.top ?? null, topIds: tie.ids, topAll: tie.all };
 	}
 
-	private offsetIgnored(segment: Segment): void {
+	/**
+	 * Activation stopped before the listing's end (its reach ran out, or offsets were ignored, refused
+	 * or emptied): a run started below what it read and still running is never watched, so it is not
+	 * emitted when it finishes. Said once, here. Counted in `lost` only when such runs may exist: a run
+	 * still running among the oldest quarter of the runs read (by start time) shows that runs of this
+	 * flow outlive most of the history read (or stay "running" for good), so older ones may be running
+	 * too; when only newer runs are running (an ordinary big flow), the older ones are taken as finished.
+	 */
+	private reportActivationReach(): void {
+		const stop = this.activationStop;
+		if (!stop) return;
+		const read = [...this.done.values(), ...this.pending.values()].sort((a, b) => a - b);
+		const oldestQuarter = read[Math.max(1, Math.ceil(read.length / 4)) - 1];
+		const runningOld =
+			oldestQuarter === undefined ? 0 : [...this.pending.values()].filter((start) => start <= oldestQuarter).length;
+		const why = {
+			reach: `activation reads the newest ${ACTIVATION_SCAN_RUNS} runs (to the end of the page that reaches them)`,
+			rows: `its pages repeated runs (${3 * ACTIVATION_SCAN_RUNS} rows read)`,
+			refused: `the server refused offset ${stop.offset}`,
+			emptied: `the server answered offset ${stop.offset} with an empty page, within runs it had listed`,
+			ignored: `the listing ignores "offset" (or caps it): offset ${stop.offset} was answered with runs already listed`,
+		}[stop.why];
+		const since = this.activationOldest === undefined ? '' : ` (started since ${new Date(this.activationOldest).toISOString()})`;
+		const flow = `flow "${this.options.flowId}"`;
+		let warning = `Activation read the newest ${this.activationRuns} runs of ${flow}${since} and stopped before the end of its run listing: ${why}. Runs of ${flow} that started before those and are still running are not watched, and are not emitted when they finish.`;
+		if (runningOld > 0) {
+			this.lost++;
+			warning += ` ${runningOld} of the oldest runs read ${runningOld === 1 ? 'is' : 'are'} still running, so such runs may exist (counted as lost).`;
+		} else {
+			warning += ' None of the oldest runs read is still running, so none is expected (not counted as lost).';
+		}
+		this.warnings.push(warning);
+	}
+
+	private offsetIgnored(segment: Segment, probeOffset: number): void {
 		this.stats.offsetIgnored = true;
+		if (segment.kind === 'activation') this.activationStop = { why: 'ignored', offset: probeOffset };
 		// Reached: the first page holds the new runs and the look-back (a run missing from the last
 		// listing is among the newest of the look-back; further down it is out of reach).
 		const reached =
