@@ -197,6 +197,23 @@ interface Candidate {
 	deferred?: boolean;
 }
 
+/**
+ * Where each entry of a page sits among the page's runs: the number of distinct runs before it (a run
+ * listed twice on one page takes one place; the repeat takes the place of its first listing).
+ */
+function runPlaces(entries: readonly unknown[]): number[] {
+	const placeOf = new Map<string, number>();
+	let runs = 0;
+	return entries.map((entry) => {
+		const id = extractRunId(entry);
+		if (id === undefined) return runs++;
+		const known = placeOf.get(id);
+		if (known !== undefined) return known;
+		placeOf.set(id, runs);
+		return runs++;
+	});
+}
+
 export class TriggerPoll {
 	private readonly options: Required<Omit<TriggerPollOptions, 'limits'>>;
 	private readonly limits: StateLimits;
@@ -492,12 +509,15 @@ export class TriggerPoll {
 		segment.stepBacks = 0;
 		this.readGroups(segment, entries, request.offset);
 		segment.rowsRead += entries.length;
-		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
+		// Positions count distinct runs: a listing repeating a run within a page still places the runs
+		// after it one place further down each, not one per row (see `runsBefore`).
+		const places = runPlaces(entries);
+		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + places[index]));
 		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
 		// without one (still running) would else end with no top and leave the boundary where it was,
 		// so the next scan would read again what this one read (issue 14 review, attack seed 22).
 		if ((segment.kind === 'top' || segment.kind === 'activation') && segment.top !== undefined) segment.topFixed = true;
-		const overlap = pageOverlap(entries.length);
+		const overlap = pageOverlap(ids.length);
 		segment.previous = { offset: request.offset, ids: new Set(ids), overlap, length: entries.length };
 
 		// A short page is not the end (servers cap pages below `limit`), nor is a short page of runs
@@ -532,11 +552,21 @@ export class TriggerPoll {
 		// the next page, where a plain overlap could miss its members that moved (issue 14 review).
 		// A page shorter than the server gave before is the listing's end as it was then: what comes
 		// next is asked without overlap (usually an empty page, now that `total` does not end a scan).
-		if (entries.length < this.longestPage && request.offset < MIN_PROBE_JUMP) {
-			segment.offset = request.offset + entries.length;
+		// The next offset counts the page's distinct runs, not its rows: a listing that repeats a run
+		// within a page and still cuts it at `limit` serves fewer runs than rows, and a step by rows
+		// jumped over the runs the repeats pushed out (v14d defect B: every next page shared no run with
+		// its page, was asked again further up, for good: a backlog stalled and was given up). Where the
+		// offsets count rows instead (repeats are rows of the listing), this only overlaps more.
+		// The page's fullness (`longestPage`, `endedAbove`) stays on rows: as many rows as asked is full.
+		// A page of as many rows as asked is full, whatever came before (a listing adding repeats to a
+		// page of `limit` runs serves more rows than asked: a page without repeats is not short).
+		if (entries.length < Math.min(this.longestPage, request.limit) && request.offset < MIN_PROBE_JUMP) {
+			segment.offset = request.offset + ids.length;
 			return;
 		}
-		segment.offset = request.offset + Math.max(1, Math.min(entries.length - overlap, this.lastTieIndex(entries)));
+		const lastTie = this.lastTieIndex(entries);
+		const runsToLastTie = lastTie >= entries.length ? ids.length : places[lastTie];
+		segment.offset = request.offset + Math.max(1, Math.min(ids.length - overlap, runsToLastTie));
 	}
 
 	/**
@@ -898,7 +928,9 @@ export class TriggerPoll {
 		const starts = entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
 		const first = starts[0];
 		const last = starts[starts.length - 1];
-		const pageStep = Math.max(1, entries.length || this.options.pageSize);
+		// Runs, not rows: a page repeating a run ends fewer places down than it has rows (see `listed`).
+		const runs = new Set(entries.map((entry) => extractRunId(entry))).size;
+		const pageStep = Math.max(1, runs || this.options.pageSize);
 		if (first === undefined || first <= scan.anchor) {
 			// At or below the anchor (or past the end): the anchor is further up.
 			segment.seekBelow = Math.min(segment.seekBelow, offset);
@@ -916,12 +948,12 @@ export class TriggerPoll {
 			}
 			return true;
 		}
-		if (segment.seekSettle || last === undefined || last <= scan.anchor || entries.length < 2) {
+		if (segment.seekSettle || last === undefined || last <= scan.anchor || runs < 2) {
 			// This page starts above the anchor and reaches it: read in place from here.
 			return false;
 		}
 		// Wholly above the anchor: skip it.
-		const above = offset + entries.length - 1;
+		const above = offset + runs - 1;
 		segment.seekAbove = Math.max(segment.seekAbove, above);
 		if (segment.seekBelow === Infinity) {
 			segment.seekStep = Math.max(pageStep, segment.seekStep * 2);
