@@ -185,6 +185,12 @@ interface Segment {
 	/** For `resume`: runs read in place that the scan had not read before (below its anchor, or in
 	 * the anchor's millisecond and not among its runs). */
 	fresh: number;
+	/** The page being read has listed a run at or below the boundary (see `newBelowOld`). Within one
+	 * page: across pages, runs pushed in or deleted between requests move places. */
+	pageReachedBottom: boolean;
+	/** The first page held only old runs, oldest first: a next page with runs means the listing is
+	 * oldest first (see `checkNewestFirst`). */
+	oldFirstPage: boolean;
 }
 
 interface Candidate {
@@ -195,6 +201,23 @@ interface Candidate {
 	watched?: boolean;
 	/** Left to a later scan (see `deferUnread`). */
 	deferred?: boolean;
+}
+
+/**
+ * Where each entry of a page sits among the page's runs: the number of distinct runs before it (a run
+ * listed twice on one page takes one place; the repeat takes the place of its first listing).
+ */
+function runPlaces(entries: readonly unknown[]): number[] {
+	const placeOf = new Map<string, number>();
+	let runs = 0;
+	return entries.map((entry) => {
+		const id = extractRunId(entry);
+		if (id === undefined) return runs++;
+		const known = placeOf.get(id);
+		if (known !== undefined) return known;
+		placeOf.set(id, runs);
+		return runs++;
+	});
 }
 
 export class TriggerPoll {
@@ -230,8 +253,9 @@ export class TriggerPoll {
 	private pageOfOne: { offset: number; id: string } | undefined;
 	/** The page being answered was refused (see `listRefused`). */
 	private refused = false;
-	/** A page listed a run below one that started before it (see `checkNewestFirst`). */
-	private outOfOrder = false;
+	/** A run new to the trigger, newer than the boundary, was listed below runs at or below it (see
+	 * `observe`): new runs may be listed further down than the look-back reads. */
+	private newBelowOld = false;
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -423,7 +447,7 @@ export class TriggerPoll {
 		this.stats.entriesRead += entries.length;
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
-		this.checkNewestFirst(entries);
+		this.checkNewestFirst(entries, request.offset, segment);
 		this.checkPageOfOne(entries, request);
 		const lastPage = this.lastPage;
 		if (entries.length > 0 && lastPage && lastPage.length > 0 && lastPage.length < lastPage.limit) {
@@ -492,12 +516,16 @@ export class TriggerPoll {
 		segment.stepBacks = 0;
 		this.readGroups(segment, entries, request.offset);
 		segment.rowsRead += entries.length;
-		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + index));
+		// Positions count distinct runs: a listing repeating a run within a page still places the runs
+		// after it one place further down each, not one per row (see `runsBefore`).
+		const places = runPlaces(entries);
+		segment.pageReachedBottom = false;
+		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + places[index]));
 		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
 		// without one (still running) would else end with no top and leave the boundary where it was,
 		// so the next scan would read again what this one read (issue 14 review, attack seed 22).
 		if ((segment.kind === 'top' || segment.kind === 'activation') && segment.top !== undefined) segment.topFixed = true;
-		const overlap = pageOverlap(entries.length);
+		const overlap = pageOverlap(ids.length);
 		segment.previous = { offset: request.offset, ids: new Set(ids), overlap, length: entries.length };
 
 		// A short page is not the end (servers cap pages below `limit`), nor is a short page of runs
@@ -509,6 +537,7 @@ export class TriggerPoll {
 		const endOfListing = false;
 		const reachedBoundary =
 			(segment.kind === 'top' || segment.kind === 'resume') &&
+			!segment.oldFirstPage &&
 			segment.bottom !== null &&
 			(segment.below.size > 0 || !segment.bottomAll) &&
 			this.lookbackDone(segment, segment.bottom);
@@ -532,34 +561,70 @@ export class TriggerPoll {
 		// the next page, where a plain overlap could miss its members that moved (issue 14 review).
 		// A page shorter than the server gave before is the listing's end as it was then: what comes
 		// next is asked without overlap (usually an empty page, now that `total` does not end a scan).
-		if (entries.length < this.longestPage && request.offset < MIN_PROBE_JUMP) {
-			segment.offset = request.offset + entries.length;
+		// The next offset counts the page's distinct runs, not its rows: a listing that repeats a run
+		// within a page and still cuts it at `limit` serves fewer runs than rows, and a step by rows
+		// jumped over the runs the repeats pushed out (v14d defect B: every next page shared no run with
+		// its page, was asked again further up, for good: a backlog stalled and was given up). Where the
+		// offsets count rows instead (repeats are rows of the listing), this only overlaps more.
+		// The page's fullness (`longestPage`, `endedAbove`) stays on rows: as many rows as asked is full.
+		// A page of as many rows as asked is full, whatever came before (a listing adding repeats to a
+		// page of `limit` runs serves more rows than asked: a page without repeats is not short).
+		if (entries.length < Math.min(this.longestPage, request.limit) && request.offset < MIN_PROBE_JUMP) {
+			segment.offset = request.offset + ids.length;
 			return;
 		}
-		segment.offset = request.offset + Math.max(1, Math.min(entries.length - overlap, this.lastTieIndex(entries)));
+		const lastTie = this.lastTieIndex(entries);
+		const runsToLastTie = lastTie >= entries.length ? ids.length : places[lastTie];
+		segment.offset = request.offset + Math.max(1, Math.min(ids.length - overlap, runsToLastTie));
 	}
 
 	/**
-	 * The listing must be newest first: a page whose first run started before its last is not (any
-	 * page: an oldest-first listing whose first page is one start time shows it further down).
+	 * The listing must be newest first. At activation (and for Fetch Test Event) any run listed below
+	 * one that started before it refuses the listing: sorted oldest first, or by another time such as
+	 * creation, with start = when a run left a queue; the same listing then fails every time, not at
+	 * random later (v14c defect 4).
+	 * After activation the order of a page alone cannot tell an oldest-first listing from one sorted
+	 * by creation with queue delays (runs created one after the other may start in any order): failing
+	 * the poll on such a page failed polls at random on a new, empty flow listed by creation (v14d
+	 * defect C: 1-8 polls in 45), although every run was read. What tells: the listing's first page
+	 * holds only old runs, oldest first (see `oldRunsOldestFirst`), and the listing goes on below it.
+	 * Then the runs to emit are further down than a scan reads, on every poll: the poll fails, the same
+	 * way each time. A listing by creation shows its newest-created runs there (queued, running, or new
+	 * since the last poll). Any other run out of place is read where it is (see `newBelowOld`).
 	 */
-	private checkNewestFirst(entries: readonly unknown[]): void {
+	private checkNewestFirst(entries: readonly unknown[], offset: number, segment: Segment): void {
+		if (segment.oldFirstPage && offset > 0 && entries.length > 0) this.notNewestFirst();
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
 		const rising = starts.filter((start, index) => index > 0 && start > starts[index - 1]).length;
 		if (rising === 0) return;
 		const falling = starts.filter((start, index) => index > 0 && start < starts[index - 1]).length;
-		// At activation any run listed below one that started before it refuses the listing (sorted
-		// oldest first, or by another time such as creation, with start = when a run left a queue):
-		// the same listing then fails every time, not at random weeks later (v14c defect 4). Later,
-		// a page sorted oldest first still fails the poll; a run out of place among newest-first runs
-		// is read where it is, and reported: runs below where the scan stopped may have been missed.
-		if (this.activation || falling === 0) {
-			throw new TriggerListingError(
-				`The run listing of flow "${this.options.flowId}" is not newest first`,
-				'The Vishwa Trigger reads the run listing from its newest run down (by run_start_time) and stops at the runs it knows. This listing lists runs below runs that started before them (sorted oldest first, or by another time such as when a run was created), so new runs could be further down than the trigger reads, and the trigger stops here rather than miss them. Ask for the run listing to be sorted by run_start_time, newest first.',
-			);
+		if (this.activation || (falling === 0 && segment.kind === 'test')) this.notNewestFirst();
+		// Decided by the next page: a listing that ends on this page was read whole.
+		if (falling === 0 && offset === 0 && segment.kind === 'top' && this.oldRunsOldestFirst(entries, starts)) {
+			segment.oldFirstPage = true;
 		}
-		this.outOfOrder = true;
+	}
+
+	private notNewestFirst(): never {
+		throw new TriggerListingError(
+			`The run listing of flow "${this.options.flowId}" is not newest first`,
+			'The Vishwa Trigger reads the run listing from its newest run down (by run_start_time) and stops at the runs it knows. This listing lists runs below runs that started before them (sorted oldest first, or by another time such as when a run was created), so new runs could be further down than the trigger reads, and the trigger stops here rather than miss them. Ask for the run listing to be sorted by run_start_time, newest first.',
+		);
+	}
+
+	/**
+	 * A page (ascending start times) of old runs only: each finished and seen by an earlier poll, or
+	 * older than the floor; none newer than the boundary.
+	 */
+	private oldRunsOldestFirst(entries: readonly unknown[], starts: readonly number[]): boolean {
+		const hwm = this.hwmBefore;
+		if (hwm === null || starts.some((start) => start > hwm)) return false;
+		const doneBefore = new Set((this.initial?.done ?? []).map(([id]) => id));
+		return entries.every((entry) => {
+			const id = extractRunId(entry);
+			const start = runStartMs(entry);
+			return id !== undefined && start !== undefined && (doneBefore.has(id) || start < this.floor);
+		});
 	}
 
 	/**
@@ -827,6 +892,8 @@ export class TriggerPoll {
 			shuffled: false,
 			edgeGroups: new Map(),
 			fresh: 0,
+			pageReachedBottom: false,
+			oldFirstPage: false,
 		};
 	}
 
@@ -898,7 +965,9 @@ export class TriggerPoll {
 		const starts = entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
 		const first = starts[0];
 		const last = starts[starts.length - 1];
-		const pageStep = Math.max(1, entries.length || this.options.pageSize);
+		// Runs, not rows: a page repeating a run ends fewer places down than it has rows (see `listed`).
+		const runs = new Set(entries.map((entry) => extractRunId(entry))).size;
+		const pageStep = Math.max(1, runs || this.options.pageSize);
 		if (first === undefined || first <= scan.anchor) {
 			// At or below the anchor (or past the end): the anchor is further up.
 			segment.seekBelow = Math.min(segment.seekBelow, offset);
@@ -916,12 +985,12 @@ export class TriggerPoll {
 			}
 			return true;
 		}
-		if (segment.seekSettle || last === undefined || last <= scan.anchor || entries.length < 2) {
+		if (segment.seekSettle || last === undefined || last <= scan.anchor || runs < 2) {
 			// This page starts above the anchor and reaches it: read in place from here.
 			return false;
 		}
 		// Wholly above the anchor: skip it.
-		const above = offset + entries.length - 1;
+		const above = offset + runs - 1;
 		segment.seekAbove = Math.max(segment.seekAbove, above);
 		if (segment.seekBelow === Infinity) {
 			segment.seekStep = Math.max(pageStep, segment.seekStep * 2);
@@ -958,6 +1027,26 @@ export class TriggerPoll {
 			if (above) return;
 		}
 
+		// A run the trigger never saw, newer than the boundary, listed below a run at or below it: in a
+		// listing newest first by start time new runs are above the old ones, where every scan reads.
+		// Here one came after them on one page (a listing sorted by another time, e.g. creation, whose new runs were
+		// not all on top), so another may lie below the look-back's end: a possible loss, reported once
+		// a poll. A run out of place above the old runs, or one already watched (seen queued at the top
+		// earlier, now started: creation order with queue delays), is no such sign (v14d defect C: a
+		// loss was reported on every poll though none was missed).
+		if (
+			(segment.kind === 'top' || segment.kind === 'resume') &&
+			parsedStart !== undefined &&
+			segment.bottom !== null &&
+			parsedStart > segment.bottom &&
+			segment.pageReachedBottom &&
+			!this.knownAtStart.has(id) &&
+			!this.done.has(id)
+		) {
+			this.newBelowOld = true;
+		}
+		if (parsedStart !== undefined && segment.bottom !== null && parsedStart <= segment.bottom) segment.pageReachedBottom = true;
+
 		const scanOf = segment.kind === 'resume' ? segment.scan : undefined;
 		if (scanOf && parsedStart !== undefined && firstInSegment) {
 			if (parsedStart < scanOf.anchor || (parsedStart === scanOf.anchor && !scanOf.anchorIds.includes(id))) segment.fresh++;
@@ -969,6 +1058,13 @@ export class TriggerPoll {
 				segment.topIds = new Set([id]);
 			} else if (parsedStart === segment.top) {
 				segment.topIds.add(id);
+			} else if (segment.kind === 'top' && segment.top !== undefined && parsedStart > segment.top && this.pending.has(id) && this.knownAtStart.has(id)) {
+				// A run watched since an earlier poll, listed below the first page with a newer start time
+				// (a listing by creation: it waited in a queue) was not pushed in since: the top takes it.
+				// Else, found finished, it was left to a later scan as newer than the boundary, which a scan
+				// stopping at its look-back never reached: never emitted (created_queue_new.js 25 60 10).
+				segment.top = parsedStart;
+				segment.topIds = new Set([id]);
 			}
 			if (segment.oldestStart === undefined || parsedStart < segment.oldestStart) {
 				segment.oldestStart = parsedStart;
@@ -1182,7 +1278,10 @@ export class TriggerPoll {
 			segment.fresh === 0 &&
 			segment.overrun >= MAX_TIE_OVERRUN_PAGES
 		) {
-			this.giveUpScan(segment.scan, 'in a whole poll');
+			this.giveUpScan(
+				segment.scan,
+				`in a whole poll: ${this.stats.listRequests} pages showed only runs of that start time it had read before (the listing orders them differently on each request, and pages are too small to step past them)`,
+			);
 			return;
 		}
 		const oldest = segment.oldestStart;
@@ -1233,12 +1332,17 @@ export class TriggerPoll {
 	 * seeds 91, 163). It is given up: the boundary moves to its top, the runs it had not read are
 	 * reported as a possible loss.
 	 */
-	private giveUpScan(scan: ScanProgress, over = `over ${MAX_STALLED_POLLS} polls in a row`): void {
+	private giveUpScan(
+		scan: ScanProgress,
+		why = `over ${MAX_STALLED_POLLS} polls in a row (the listing refused or emptied those offsets, reordered runs of one start time on each request, or moved its runs faster than a poll reads)`,
+	): void {
 		this.scan = null;
 		this.raiseBoundary(scan.top, scan.topIds, scan.topAll);
 		this.lost++;
+		// The in-poll case names what was seen (v14d defect B: a stall of another cause was put down to
+		// runs moving faster than a poll reads); across polls, what each poll saw is not kept.
 		this.warnings.push(
-			`The Vishwa Trigger could not read on past the runs of flow "${this.options.flowId}" that started at ${new Date(scan.anchor).toISOString()} ${over} (the listing refused or emptied those offsets, reordered runs of one start time on each request, or moved its runs faster than a poll reads), and moves on: runs below them that finished were not seen. Raise Page Size, or poll more often.`,
+			`The Vishwa Trigger could not read on past the runs of flow "${this.options.flowId}" that started at ${new Date(scan.anchor).toISOString()} ${why}, and moves on: runs below them that finished were not seen. Raise Page Size, or poll more often.`,
 		);
 	}
 
@@ -1335,10 +1439,10 @@ export class TriggerPoll {
 			const inBoundary = this.candidates.filter((candidate) => candidate !== this.testEvent && !candidate.deferred && candidate.run.startMs === hwm);
 			this.raiseBoundary(hwm, inBoundary.map((candidate) => candidate.run.runId), true);
 		}
-		if (this.outOfOrder) {
+		if (this.newBelowOld) {
 			this.lost++;
 			this.warnings.push(
-				`The run listing of flow "${this.options.flowId}" listed a run below runs that started before it (it is not sorted by start time, newest first): runs listed further down than the trigger read may have been missed. Ask for the run listing to be sorted by run_start_time, newest first.`,
+				`The run listing of flow "${this.options.flowId}" listed a new run below runs the trigger had already read (it is not sorted by start time, newest first): new runs listed further down than the trigger read may have been missed. Ask for the run listing to be sorted by run_start_time, newest first.`,
 			);
 		}
 		let floor = this.floor;
