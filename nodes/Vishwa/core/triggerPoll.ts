@@ -1314,8 +1314,14 @@ export class TriggerPoll {
 		// was read, so the scan is resumed there, anchored in that millisecond, unless more of its runs
 		// were read than an anchor remembers. Completing it moved the boundary over them, unreported
 		// (attack seed 66: a burst of 79 runs in the boundary's second, 3 pages a poll, 41 missed).
+		// Only when the scan read runs newer than the boundary (its top is then the next boundary): with
+		// none, the resumed scan would leave the boundary where it was and the next scan would cut and
+		// resume again, re-reading the group poll after poll (seed 28). Not where the listing was seen
+		// reordering runs of one start time on each request: no poll reads such a group exactly (seed 92).
 		const boundaryCut = bottom !== null && oldest === bottom && this.boundaryGroupUnread(segment, bottom);
-		if (bottom !== null && (oldest < bottom || (oldest === bottom && !segment.bottomAll && !(boundaryCut && segment.oldestIds.size <= MAX_TIE_IDS)))) {
+		const resumeInBoundary =
+			boundaryCut && segment.top !== undefined && segment.top > bottom && !segment.shuffled && segment.oldestIds.size <= MAX_TIE_IDS;
+		if (bottom !== null && (oldest < bottom || (oldest === bottom && !segment.bottomAll && !resumeInBoundary))) {
 			// Cut inside a boundary millisecond too big to remember, before its end: a run started in it
 			// since the last scan may be listed below what was read (see `lookbackDone`): reported.
 			if (segment.oldestIds.size > MAX_TIE_IDS && boundaryCut) {
