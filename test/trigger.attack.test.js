@@ -7,7 +7,7 @@
 const { createHarness, TYPES } = require('./harness');
 const { World } = require('./attack/world');
 const { startWorldServer } = require('./attack/http');
-const { scenario } = require('./attack/sweep');
+const { scenario, runPoll } = require('./attack/sweep');
 
 const API_KEY = 'attack-test-key-9d8e7f';
 
@@ -782,5 +782,42 @@ describe('s14g: misses the default attack sweep found unreported (seeds 32, 59, 
 			warnings.restore();
 			await t.server.close();
 		}
+	});
+
+	test('whole seconds, status in milliseconds: a watched run found finished through its status in the second a scan is inside is emitted once (sweep seed 18 of a build in between)', () => {
+		// Planner level, from a saved state: a scan reading down from second 12 (hwm at second 2) watches
+		// r4, listed at second 10 below six runs of that second. The poll reads two pages, stops inside
+		// second 10 before r4 and asks for r4's status: finished, started 10.471 s. Taken as "after the
+		// anchor, so read" it was emitted, `done` (3) let it go, and the next poll met it listed in second
+		// 10, not among the anchor's runs: emitted again.
+		const world = new World({ startTimes: 'epoch-seconds', ties: 'stable', total: 'none' });
+		const base = world.clock;
+		for (let i = 0; i < 3; i++) world.start({ finished: true, at: base + i * 1000 });
+		const watched = world.start({ at: base + 10471 });
+		for (let i = 0; i < 6; i++) world.start({ finished: true, at: base + 10100 + i });
+		const read = [];
+		for (let i = 0; i < 3; i++) read.push(world.start({ finished: true, at: base + 12200 }).id);
+		let saved = {
+			v: 2, flow: 'f1', hwm: base + 2000, hwmIds: ['r3'], hwmAll: true, floor: base,
+			done: [['r1', base], ['r2', base + 1000], ['r3', base + 2000], ...read.map((id) => [id, base + 12000])],
+			pending: [[watched.id, base + 10000]],
+			scan: { top: base + 12000, topIds: read, topAll: true, anchor: base + 12000, anchorIds: read, position: 2 },
+			lost: 0,
+		};
+		world.finish(watched);
+		const emitted = [];
+		const statusChecked = [];
+		for (let round = 0; round < 3; round++) {
+			const result = runPoll(world, saved, { pageSize: 5, maxListRequests: 2, limits: { maxDone: 3 } });
+			expect(result.failed).toBeUndefined();
+			statusChecked.push(...result.reqs.filter((request) => request.kind === 'status').map((request) => request.runId));
+			emitted.push(...result.runs.map((run) => run.runId));
+			saved = result.state;
+		}
+		// The situation arose: the first poll stopped before r4 and checked its status.
+		expect(statusChecked).toContain(watched.id);
+		expect(repeats(emitted)).toEqual([]);
+		expect(emitted.slice().sort()).toEqual(['r10', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9']);
+		expect(saved.lost).toBe(0);
 	});
 });
