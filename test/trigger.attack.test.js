@@ -253,6 +253,7 @@ describe('attack scenarios that broke the trigger before the review (seed, force
 		['the same at the boundary\'s second, offsets clamped, ids repeated', 32, {}],
 		['the same, pages of 5 capped at 50', 131, {}],
 		['a burst of 79 in the boundary\'s second, 3 pages a poll: the look-back cut inside it ended the scan, 44 runs never read', 66, {}],
+		['a watched run at the boundary\'s second, found finished through its status (ms), left out of the boundary\'s ids: emitted again once `done` let it go', 279, {}],
 	];
 	test.each(cases)('%s (seed %i)', (_name, seed, forced) => {
 		const result = scenario(seed, forced);

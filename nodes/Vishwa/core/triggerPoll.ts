@@ -1478,7 +1478,11 @@ export class TriggerPoll {
 		// defect 2: emitted at poll 10 and again at poll 16, after a backlog evicted it from `done`).
 		const hwm = this.hwm;
 		if (hwm !== null) {
-			const inBoundary = this.candidates.filter((candidate) => candidate !== this.testEvent && !candidate.deferred && candidate.run.startMs === hwm);
+			// Also one whose status gave milliseconds in the boundary's listed second (attack seed 279).
+			const inBoundary = this.candidates.filter(
+				(candidate) =>
+					candidate !== this.testEvent && !candidate.deferred && (candidate.run.startMs === hwm || candidate.watchedStart === hwm),
+			);
 			this.raiseBoundary(hwm, inBoundary.map((candidate) => candidate.run.runId), true);
 		}
 		if (this.newBelowOld) {
