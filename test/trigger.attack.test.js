@@ -7,7 +7,7 @@
 const { createHarness, TYPES } = require('./harness');
 const { World } = require('./attack/world');
 const { startWorldServer } = require('./attack/http');
-const { scenario } = require('./attack/sweep');
+const { scenario, runPoll } = require('./attack/sweep');
 
 const API_KEY = 'attack-test-key-9d8e7f';
 
@@ -248,6 +248,12 @@ describe('attack scenarios that broke the trigger before the review (seed, force
 		// Bursts up to 150 runs in one millisecond (the sweep's default).
 		['a resumed scan seeking near offsets refused beyond 150 never read on: 654 runs never emitted, nothing reported (now given up, reported)', 91, {}],
 		['the same with offsets emptied beyond 150 and pages capped at 10', 163, {}],
+		// Misses nobody reported (s14g): `done` lowered to 100, bursts of 100+ runs in one whole second.
+		['100+ runs in the scan top\'s second, `done` 100: runs started in that second later taken for history, unreported', 59, {}],
+		['the same at the boundary\'s second, offsets clamped, ids repeated', 32, {}],
+		['the same, pages of 5 capped at 50', 131, {}],
+		['a burst of 79 in the boundary\'s second, 3 pages a poll: the look-back cut inside it ended the scan, 44 runs never read', 66, {}],
+		['a watched run at the boundary\'s second, found finished through its status (ms), left out of the boundary\'s ids: emitted again once `done` let it go', 279, {}],
 	];
 	test.each(cases)('%s (seed %i)', (_name, seed, forced) => {
 		const result = scenario(seed, forced);
@@ -716,5 +722,103 @@ describe('issue 14, fourth review (v14d): runs repeated within a page, listings 
 			warnings.restore();
 			await t.server.close();
 		}
+	});
+});
+
+describe('s14g: misses the default attack sweep found unreported (seeds 32, 59, 66, 131)', () => {
+	test('whole seconds: more runs in the boundary\'s second than `done` holds (500), then one more in it: reported, never repeated', async () => {
+		// `done` lets go of all 600 (a millisecond goes whole), the boundary's second is not known whole
+		// (600 ids > 50): a run that starts in that second later is unknown at the boundary under the floor,
+		// taken for history. The trigger cannot tell it from the 600; it says so (before: lost 0, no warning).
+		const t = await setup({ startTimes: 'iso-seconds', total: 'none' });
+		const warnings = captureWarnings();
+		try {
+			finishedRuns(t.world, 5);
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1000;
+			const batch = [];
+			for (let i = 0; i < 600; i++) batch.push(t.world.start({ finished: true, at: t.world.clock }).id);
+			t.world.clock += 100;
+			expect((await t.poll()).slice().sort()).toEqual(batch.slice().sort());
+			expect(t.state().lost).toBe(1);
+			expect(warnings.lines.filter((line) => line.includes('than the trigger remembers (500)'))).toHaveLength(1);
+			t.world.clock += 300; // the same second
+			const late = t.world.start({ finished: true }).id;
+			await t.poll();
+			await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.filter((id) => id !== late && !batch.includes(id))).toEqual([]);
+			// Reported once, not at every poll.
+			expect(t.state().lost).toBe(1);
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
+
+	test('whole seconds, pages of 2: runs pushed into the boundary\'s second beyond one poll\'s pages are read by the next poll, not skipped (attack seed 66)', async () => {
+		// The boundary's second holds 60 runs (not known whole: more than 50 ids). 70 more start in it and
+		// one in the next second: one poll's 50 pages of 2 stop inside the boundary's second. That scan
+		// was taken as complete and the boundary moved over the ~20 new runs below (lost 0, no warning).
+		const t = await setup({ startTimes: 'iso-seconds', total: 'none' }, { parameters: { options: { pageSize: 2 } } });
+		const warnings = captureWarnings();
+		try {
+			finishedRuns(t.world, 3);
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1000;
+			const first = [];
+			for (let i = 0; i < 60; i++) first.push(t.world.start({ finished: true, at: t.world.clock }).id);
+			for (let round = 0; round < 4; round++) await t.poll();
+			expect(t.emitted.slice().sort()).toEqual(first.slice().sort());
+			const second = Math.floor(t.world.clock / 1000) * 1000;
+			const more = [];
+			for (let i = 0; i < 70; i++) more.push(t.world.start({ finished: true, at: second + 200 }).id);
+			const next = t.world.start({ finished: true, at: second + 1000 }).id;
+			for (let round = 0; round < 6; round++) await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.slice().sort()).toEqual([...first, ...more, next].sort());
+			expect(t.state().lost).toBe(0);
+			expect(warnings.lines).toEqual([]);
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
+
+	test('whole seconds, status in milliseconds: a watched run found finished through its status in the second a scan is inside is emitted once (sweep seed 18 of a build in between)', () => {
+		// Planner level, from a saved state: a scan reading down from second 12 (hwm at second 2) watches
+		// r4, listed at second 10 below six runs of that second. The poll reads two pages, stops inside
+		// second 10 before r4 and asks for r4's status: finished, started 10.471 s. Taken as "after the
+		// anchor, so read" it was emitted, `done` (3) let it go, and the next poll met it listed in second
+		// 10, not among the anchor's runs: emitted again.
+		const world = new World({ startTimes: 'epoch-seconds', ties: 'stable', total: 'none' });
+		const base = world.clock;
+		for (let i = 0; i < 3; i++) world.start({ finished: true, at: base + i * 1000 });
+		const watched = world.start({ at: base + 10471 });
+		for (let i = 0; i < 6; i++) world.start({ finished: true, at: base + 10100 + i });
+		const read = [];
+		for (let i = 0; i < 3; i++) read.push(world.start({ finished: true, at: base + 12200 }).id);
+		let saved = {
+			v: 2, flow: 'f1', hwm: base + 2000, hwmIds: ['r3'], hwmAll: true, floor: base,
+			done: [['r1', base], ['r2', base + 1000], ['r3', base + 2000], ...read.map((id) => [id, base + 12000])],
+			pending: [[watched.id, base + 10000]],
+			scan: { top: base + 12000, topIds: read, topAll: true, anchor: base + 12000, anchorIds: read, position: 2 },
+			lost: 0,
+		};
+		world.finish(watched);
+		const emitted = [];
+		const statusChecked = [];
+		for (let round = 0; round < 3; round++) {
+			const result = runPoll(world, saved, { pageSize: 5, maxListRequests: 2, limits: { maxDone: 3 } });
+			expect(result.failed).toBeUndefined();
+			statusChecked.push(...result.reqs.filter((request) => request.kind === 'status').map((request) => request.runId));
+			emitted.push(...result.runs.map((run) => run.runId));
+			saved = result.state;
+		}
+		// The situation arose: the first poll stopped before r4 and checked its status.
+		expect(statusChecked).toContain(watched.id);
+		expect(repeats(emitted)).toEqual([]);
+		expect(emitted.slice().sort()).toEqual(['r10', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9']);
+		expect(saved.lost).toBe(0);
 	});
 });

@@ -201,6 +201,9 @@ interface Candidate {
 	watched?: boolean;
 	/** Left to a later scan (see `deferUnread`). */
 	deferred?: boolean;
+	/** For a watched run found finished through its status: the start time it was watched under (the
+	 * listing's, which may be coarser than the status answer's: whole seconds against milliseconds). */
+	watchedStart?: number;
 }
 
 /**
@@ -651,7 +654,10 @@ export class TriggerPoll {
 	 */
 	private endedAbove(segment: Segment, offset: number): void {
 		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
-		if (segment.bottom === null || offset === 0 || segment.below.size > 0 || segment.atBottom.size > 0) return;
+		if (segment.bottom === null || offset === 0) return;
+		// Reached the boundary, but ended inside its look-back (a boundary millisecond deeper than the
+		// listing reads: attack seed 28, 147 runs in one second, pages emptied past offset 150) is the same.
+		if ((segment.below.size > 0 || segment.atBottom.size > 0) && this.lookbackDone(segment, segment.bottom)) return;
 		// A short listing whose older runs were deleted also ends above its boundary: that is only
 		// told apart by the page before holding all that was asked (a server capping its pages below
 		// that, and ending early, is not told apart: not reported).
@@ -801,7 +807,7 @@ export class TriggerPoll {
 			return;
 		}
 		this.pending.delete(runId);
-		this.finish(runId, runStartMs(body) ?? start, outcome, body, false, true);
+		this.finish(runId, runStartMs(body) ?? start, outcome, body, false, true, start);
 	}
 
 	/** Whether a run that started at `start` is in the part of the listing a later scan reads. */
@@ -822,10 +828,15 @@ export class TriggerPoll {
 	private deferUnread(): void {
 		for (const candidate of this.candidates) {
 			const { runId, startMs } = candidate.run;
-			if (!candidate.watched || candidate.deferred || !this.unreadAt(runId, startMs)) continue;
+			if (!candidate.watched || candidate.deferred) continue;
+			// Where the listing puts it counts too: a status answer in milliseconds places a run listed in
+			// whole seconds after its second, as read, while the listing has it in a second still being
+			// read (emitted now, the scan met it there again, not among the anchor's runs: attack seed 18).
+			const listed = candidate.watchedStart;
+			if (!this.unreadAt(runId, startMs) && (listed === undefined || !this.unreadAt(runId, listed))) continue;
 			candidate.deferred = true;
 			this.done.delete(runId);
-			this.pending.set(runId, startMs);
+			this.pending.set(runId, listed ?? startMs);
 		}
 	}
 
@@ -1155,10 +1166,11 @@ export class TriggerPoll {
 		body: Record<string, unknown>,
 		fromList: boolean,
 		watched = false,
+		watchedStart?: number,
 	): void {
 		this.finishedThisPoll.add(id);
 		this.done.set(id, start);
-		this.candidates.push({ run: { runId: id, startMs: start, outcome, body }, seq: this.seq++, fromList, watched });
+		this.candidates.push({ run: { runId: id, startMs: start, outcome, body }, seq: this.seq++, fromList, watched, watchedStart });
 	}
 
 	private considerTestEvent(id: string, start: number, entry: Record<string, unknown>): void {
@@ -1297,10 +1309,22 @@ export class TriggerPoll {
 		}
 		// Only the look-back was cut short (a run strictly below the boundary was read, so the whole
 		// group of the boundary's millisecond was): the scan is complete.
-		if (bottom !== null && (oldest < bottom || (oldest === bottom && !segment.bottomAll))) {
+		// Cut inside the boundary's millisecond when its runs are not all known but `done` holds those
+		// seen (floor at or below it): runs started in it since the last scan may be listed below what
+		// was read, so the scan is resumed there, anchored in that millisecond, unless more of its runs
+		// were read than an anchor remembers. Completing it moved the boundary over them, unreported
+		// (attack seed 66: a burst of 79 runs in the boundary's second, 3 pages a poll, 41 missed).
+		// Only when the scan read runs newer than the boundary (its top is then the next boundary): with
+		// none, the resumed scan would leave the boundary where it was and the next scan would cut and
+		// resume again, re-reading the group poll after poll (seed 28). Not where the listing was seen
+		// reordering runs of one start time on each request: no poll reads such a group exactly (seed 92).
+		const boundaryCut = bottom !== null && oldest === bottom && this.boundaryGroupUnread(segment, bottom);
+		const resumeInBoundary =
+			boundaryCut && segment.top !== undefined && segment.top > bottom && !segment.shuffled && segment.oldestIds.size <= MAX_TIE_IDS;
+		if (bottom !== null && (oldest < bottom || (oldest === bottom && !segment.bottomAll && !resumeInBoundary))) {
 			// Cut inside a boundary millisecond too big to remember, before its end: a run started in it
 			// since the last scan may be listed below what was read (see `lookbackDone`): reported.
-			if (segment.oldestIds.size > MAX_TIE_IDS && this.boundaryGroupUnread(segment, bottom)) {
+			if (segment.oldestIds.size > MAX_TIE_IDS && boundaryCut) {
 				this.lost++;
 				this.warnings.push(
 					`More runs of flow "${this.options.flowId}" started at ${new Date(bottom).toISOString()} than one poll reads: a run that started at that same time since the last poll and is listed below them may have been missed. Raise Page Size.`,
@@ -1429,6 +1453,24 @@ export class TriggerPoll {
 		this.statusQueue = unseen.slice(0, this.options.maxStatusChecks);
 	}
 
+	/**
+	 * `done` let go of every run of the newest millisecond read (more of its runs finished than it
+	 * holds) while that millisecond is not known whole (`hwmAll` or the scan's `topAll` false): a run
+	 * that starts in it from now on, or is listed below the runs read there, is unknown at or below the
+	 * boundary and under the floor, so it is taken for history. Reported once, when the floor passes it
+	 * (attack seeds 32, 59, 131: 100+ runs in one whole second with `done` lowered to 100, then more in
+	 * that second).
+	 */
+	private reportFloorOverNewest(floorBefore: number, floorAfter: number): void {
+		const newest = this.scan ? this.scan.top : this.hwm;
+		const whole = this.scan ? this.scan.topAll : this.hwmAll;
+		if (newest === null || whole || floorAfter <= newest || floorBefore > newest) return;
+		this.lost++;
+		this.warnings.push(
+			`More runs of flow "${this.options.flowId}" started at ${new Date(newest).toISOString()} than the trigger remembers (${this.limits.maxDone}): a run that starts at that same time from now on, or is listed below them, cannot be told from them and is not emitted.`,
+		);
+	}
+
 	private buildState(): TriggerState {
 		// A run found finished in the boundary's millisecond (through its status: it had no start time
 		// while listed running) is remembered among the boundary's runs: `done` may let it go before the
@@ -1436,7 +1478,11 @@ export class TriggerPoll {
 		// defect 2: emitted at poll 10 and again at poll 16, after a backlog evicted it from `done`).
 		const hwm = this.hwm;
 		if (hwm !== null) {
-			const inBoundary = this.candidates.filter((candidate) => candidate !== this.testEvent && !candidate.deferred && candidate.run.startMs === hwm);
+			// Also one whose status gave milliseconds in the boundary's listed second (attack seed 279).
+			const inBoundary = this.candidates.filter(
+				(candidate) =>
+					candidate !== this.testEvent && !candidate.deferred && (candidate.run.startMs === hwm || candidate.watchedStart === hwm),
+			);
 			this.raiseBoundary(hwm, inBoundary.map((candidate) => candidate.run.runId), true);
 		}
 		if (this.newBelowOld) {
@@ -1453,6 +1499,7 @@ export class TriggerPoll {
 		}
 		if (this.activationFloor !== undefined) floor = Math.max(floor, this.activationFloor);
 		const bounded = boundDone(this.done.entries(), floor, this.limits);
+		this.reportFloorOverNewest(floor, bounded.floor);
 		const watch = boundPending([...this.pending.entries()], this.limits);
 		if (watch.dropped > 0) {
 			this.lost += watch.dropped;
