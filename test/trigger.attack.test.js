@@ -822,3 +822,65 @@ describe('s14g: misses the default attack sweep found unreported (seeds 32, 59, 
 		expect(saved.lost).toBe(0);
 	});
 });
+
+describe('s14j: a tie group at a page edge on a busy flow; creation order at higher rates (v14e defects 2, 3)', () => {
+	// A stable listing (ties by seq, newest first, never reordered), nothing deleted: each step adds a
+	// group of `group` runs in one millisecond and 3 single runs, and while a poll reads, one more run
+	// starts before every page request below the first (a busy flow, in lockstep with the trigger).
+	const busyTieEdge = async (pageSize, group) => {
+		let armed = false;
+		const pushed = [];
+		const t = await setup({ total: 'none', startTimes: 'epoch-ms' }, {
+			parameters: { options: { pageSize } },
+			fault: (request) => {
+				if (armed && request.kind === 'list' && request.offset > 0) {
+					t.world.clock += 1;
+					pushed.push(t.world.start({ finished: true }).id);
+				}
+				return undefined;
+			},
+		});
+		const warnings = captureWarnings();
+		try {
+			finishedRuns(t.world, 30);
+			expect(await t.poll()).toEqual([]);
+			const made = [];
+			armed = true;
+			for (let step = 0; step < 8; step++) {
+				t.world.clock += 1000;
+				const at = t.world.clock;
+				for (let i = 0; i < group; i++) made.push(t.world.start({ finished: true, at }).id);
+				made.push(...finishedRuns(t.world, 3, 7));
+				await t.poll();
+			}
+			armed = false;
+			for (let round = 0; round < 3; round++) await t.poll();
+			const requests = t.server.requests.filter((r) => r.kind === 'list').length;
+			return { emitted: t.emitted, expected: [...made, ...pushed], lost: t.state().lost, warnings: [...warnings.lines], requests };
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	};
+
+	test.each([
+		[5, 4],
+		[10, 9],
+	])('pages of %i, groups of %i runs in one millisecond, one run started before every page request: every run once, nothing reported (v14e defect 2, cutedge.js)', async (pageSize, group) => {
+		// Before: a page ending in the group sent the next page back to the group's first run, one place
+		// down, and the run started meanwhile moved the listing down by exactly that: the same page for
+		// good, the scan given up (lost, "could not read on past the runs"), every run after it missed.
+		const run = await busyTieEdge(pageSize, group);
+		expect(repeats(run.emitted)).toEqual([]);
+		expect(run.emitted.slice().sort()).toEqual(run.expected.slice().sort());
+		expect(run.lost).toBe(0);
+		expect(run.warnings).toEqual([]);
+	});
+
+	test('control: groups of one less than that (pages of 10, groups of 8) were read before too, the same way', async () => {
+		const run = await busyTieEdge(10, 8);
+		expect(repeats(run.emitted)).toEqual([]);
+		expect(run.emitted.slice().sort()).toEqual(run.expected.slice().sort());
+		expect(run.lost).toBe(0);
+	});
+});

@@ -484,6 +484,7 @@ export class TriggerPoll {
 			return;
 		}
 		segment.maxOffset = Math.max(segment.maxOffset, request.offset);
+		const newRuns = ids.filter((id) => !segment.listedAt.has(id)).length;
 		ids.forEach((id, index) => {
 			if (!segment.listedAt.has(id)) segment.listedAt.set(id, request.offset + index);
 		});
@@ -576,7 +577,13 @@ export class TriggerPoll {
 			segment.offset = request.offset + ids.length;
 			return;
 		}
-		const lastTie = this.lastTieIndex(entries);
+		// A page that listed no run new to this scan made no progress: a step back to its last start
+		// time's first run, with runs started above meanwhile moving the listing down by as much, would
+		// show the same page again, for good (v14e defect 2: pages of 5, a group of 4 runs in one
+		// millisecond after one newer run, one run started before every page request: the scan was
+		// given up, 1,854 runs missed). The plain overlap steps past it; a group it cuts at the page
+		// edge is still shown again by the overlap, and reported if the listing reorders it.
+		const lastTie = newRuns === 0 ? entries.length : this.lastTieIndex(entries);
 		const runsToLastTie = lastTie >= entries.length ? ids.length : places[lastTie];
 		segment.offset = request.offset + Math.max(1, Math.min(ids.length - overlap, runsToLastTie));
 	}
