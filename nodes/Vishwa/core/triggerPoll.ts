@@ -179,6 +179,9 @@ interface Segment {
 	groupIds: string[];
 	/** Runs of one start time came in another order on another request (a sort without tiebreaker). */
 	shuffled: boolean;
+	/** The offset of the page being read was stepped back to the first run of the page before's last
+	 * start time (fewer places than the plain overlap). */
+	tieStepped: boolean;
 	/** Start times that reached a page edge, and whether some page showed that group whole (a newer
 	 * run or the listing's top above it, an older run below it). */
 	edgeGroups: Map<number, boolean>;
@@ -512,6 +515,7 @@ export class TriggerPoll {
 		) {
 			segment.stepBacks++;
 			segment.offset = Math.max(0, request.offset - previous.length);
+			segment.tieStepped = false;
 			return;
 		}
 
@@ -575,17 +579,21 @@ export class TriggerPoll {
 		// page of `limit` runs serves more rows than asked: a page without repeats is not short).
 		if (entries.length < Math.min(this.longestPage, request.limit) && request.offset < MIN_PROBE_JUMP) {
 			segment.offset = request.offset + ids.length;
+			segment.tieStepped = false;
 			return;
 		}
-		// A page that listed no run new to this scan made no progress: a step back to its last start
-		// time's first run, with runs started above meanwhile moving the listing down by as much, would
-		// show the same page again, for good (v14e defect 2: pages of 5, a group of 4 runs in one
+		// A page reached by such a step that listed no run new to this scan made no progress: another
+		// step back to its last start time's first run, with runs started above meanwhile moving the
+		// listing down by as much, would show the same page again, for good (v14e defect 2: pages of 5, a group of 4 runs in one
 		// millisecond after one newer run, one run started before every page request: the scan was
 		// given up, 1,854 runs missed). The plain overlap steps past it; a group it cuts at the page
 		// edge is still shown again by the overlap, and reported if the listing reorders it.
-		const lastTie = newRuns === 0 ? entries.length : this.lastTieIndex(entries);
+		const stepBack = segment.tieStepped && newRuns === 0;
+		const lastTie = stepBack ? entries.length : this.lastTieIndex(entries);
 		const runsToLastTie = lastTie >= entries.length ? ids.length : places[lastTie];
-		segment.offset = request.offset + Math.max(1, Math.min(ids.length - overlap, runsToLastTie));
+		const step = Math.max(1, Math.min(ids.length - overlap, runsToLastTie));
+		segment.tieStepped = step < ids.length - overlap;
+		segment.offset = request.offset + step;
 	}
 
 	/**
@@ -908,6 +916,7 @@ export class TriggerPoll {
 			groupStart: undefined,
 			groupIds: [],
 			shuffled: false,
+			tieStepped: false,
 			edgeGroups: new Map(),
 			fresh: 0,
 			pageReachedBottom: false,
