@@ -884,3 +884,59 @@ describe('s14j: a tie group at a page edge on a busy flow; creation order at hig
 		expect(run.lost).toBe(0);
 	});
 });
+
+describe('s14j: a listing by creation, a run that waited in a queue listed below the first page (v14e defect 3)', () => {
+	// Listed by creation (newest created first), start times shown: a run created first and started
+	// last (it waited in a queue) is listed below runs that started before it.
+	const byCreation = (world) => {
+		world.ordered = () => world.visible().sort((a, b) => b.seq - a.seq);
+		return (count, delay = 0) => {
+			const made = [];
+			for (let i = 0; i < count; i++) {
+				world.clock += 1000;
+				made.push(world.start({ finished: true, at: world.clock + delay }).id);
+			}
+			return made;
+		};
+	};
+
+	const queuedBelowFirstPage = async (newRunsAfter) => {
+		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 10 } } });
+		const warnings = captureWarnings();
+		try {
+			const create = byCreation(t.world);
+			create(30);
+			expect(await t.poll()).toEqual([]);
+			// Created first, started 12 s later, after the 10 runs created after it: the poll lists it on
+			// its second page, started after every run of its first page.
+			const [queued] = create(1, 12000);
+			const quick = create(10);
+			t.world.clock += 3000;
+			const first = await t.poll();
+			expect(first.slice().sort()).toEqual(quick.slice().sort());
+			const later = create(newRunsAfter);
+			const second = await t.poll();
+			await t.poll();
+			return { queued, second, later, emitted: t.emitted, lost: t.state().lost, warnings: [...warnings.lines] };
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	};
+
+	test('the next poll lists it below runs it had read: emitted once, no loss reported (before: lost 1, "listed a new run below runs the trigger had already read")', async () => {
+		const run = await queuedBelowFirstPage(7);
+		expect(run.second.slice().sort()).toEqual([...run.later, run.queued].sort());
+		expect(repeats(run.emitted)).toEqual([]);
+		expect(run.lost).toBe(0);
+		expect(run.warnings).toEqual([]);
+	});
+
+	test('the next poll stops above it (its look-back is read first): emitted once all the same (before: never emitted, nothing reported)', async () => {
+		const run = await queuedBelowFirstPage(1);
+		expect(run.emitted.filter((id) => id === run.queued)).toHaveLength(1);
+		expect(run.emitted).toEqual(expect.arrayContaining(run.later));
+		expect(repeats(run.emitted)).toEqual([]);
+		expect(run.lost).toBe(0);
+	});
+});

@@ -1051,7 +1051,18 @@ export class TriggerPoll {
 		// scan reads it. Processing it now could make its top jump over runs this scan never read.
 		if (segment.topFixed && segment.top !== undefined && segment.kind !== 'test' && !this.pending.has(id)) {
 			const above = parsedStart !== undefined ? parsedStart > segment.top : segment.lastStart === undefined || segment.lastStart > segment.top;
-			if (above) return;
+			if (above) {
+				// It is watched all the same, finished or not, like a watched run found finished where a
+				// later scan reads (see `deferUnread`): that scan emits it, once. In a listing by creation
+				// with queue delays such a run is no run pushed in: it waited in the queue and is listed
+				// below the first page. Left unknown, the next scan met it below runs it had read and
+				// reported a possible loss, though it was the previous scan's to know (v14e defect 3:
+				// createdq, 20 runs a poll: 6 of 8 new flows, 10 of 10 existing ones).
+				if (segment.kind === 'top' && !this.done.has(id) && !this.finishedThisPoll.has(id)) {
+					this.pending.set(id, parsedStart ?? start);
+				}
+				return;
+			}
 		}
 
 		// A run the trigger never saw, newer than the boundary, listed below a run at or below it: in a
