@@ -1058,8 +1058,11 @@ export class TriggerPoll {
 				// below the first page. Left unknown, the next scan met it below runs it had read and
 				// reported a possible loss, though it was the previous scan's to know (v14e defect 3:
 				// createdq, 20 runs a poll: 6 of 8 new flows, 10 of 10 existing ones).
-				if (segment.kind === 'top' && !this.done.has(id) && !this.finishedThisPoll.has(id)) {
-					this.pending.set(id, parsedStart ?? start);
+				// Only a run with its own start time: one without is placed by its neighbours, so it is no
+				// sign of where it was listed (watching those too filled the watch list with long runs: model
+				// seed 591, start times null while running).
+				if (segment.kind === 'top' && parsedStart !== undefined && !this.done.has(id) && !this.finishedThisPoll.has(id)) {
+					this.pending.set(id, parsedStart);
 				}
 				return;
 			}
