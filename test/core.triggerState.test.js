@@ -762,7 +762,7 @@ function scenario(seed, forced = {}) {
 	const lookback = lookbackRuns(Math.min(pageSize, listing.pageCap || pageSize)); // half a page as served
 	const limits = { maxDone: rng.pick([100, 200, 500]) };
 	const options = { pageSize, filter, maxListRequests, limits };
-	const stats = { runs: 0, polls: 0, failedPolls: 0, faults: 0, shifts: 0, deletions: 0, hidden: 0, restarts: 0, rollbacks: 0, deleted: 0, scans: 0, requests: 0, warnings: 0, listingErrors: 0 };
+	const stats = { runs: 0, polls: 0, failedPolls: 0, faults: 0, shifts: 0, deletions: 0, hidden: 0, restarts: 0, rollbacks: 0, deleted: 0, scans: 0, requests: 0, warnings: 0, reorderedWarnings: 0, listingErrors: 0 };
 	let maxStateBytes = 0;
 	const tick = () => {
 		flow.clockMs += rng.pick([0, 1, 10, 500, 1000]);
@@ -846,6 +846,14 @@ function scenario(seed, forced = {}) {
 		if (onResult) onResult(result);
 		if (result.state.scan) stats.scans++;
 		stats.warnings += result.warnings.length;
+		// A listing that reorders ties per poll draws a new order at every request from the top: a poll
+		// that asked for the top twice (a page asked again further up after runs were deleted above) saw
+		// ties reordered between two of its requests, the per-request limit (s14j: seed 271 on a path
+		// the v14e defect 2 fix took, lists 0,4,0,4,8,10).
+		const topRequests = result.requests.filter((request) => request.kind === 'list' && request.offset === 0).length;
+		if (listing.reorderTies === true && topRequests > 1) {
+			stats.reorderedWarnings += result.warnings.filter((line) => line.includes('started at the same time differently on each request')).length;
+		}
 		maxStateBytes = Math.max(maxStateBytes, JSON.stringify(result.state).length);
 		if (process.env.TRIGGER_WATCH) console.log(`watch poll ${stats.polls}: pending ${result.state.pending.some(([id]) => id === process.env.TRIGGER_WATCH)} done ${result.state.done.some(([id]) => id === process.env.TRIGGER_WATCH)} finished ${flow.runs.get(process.env.TRIGGER_WATCH)?.finished}`);
 		if (process.env.TRIGGER_TRACE_ALL) console.log(`poll ${stats.polls}: hwm ${result.state.hwm - BASE_MS} floor ${result.state.floor - BASE_MS} scan ${JSON.stringify(result.state.scan && { ...result.state.scan, top: result.state.scan.top - BASE_MS, anchor: result.state.scan.anchor - BASE_MS })} emitted ${ids(result.runs)} lists ${result.requests.filter((r) => r.kind === 'list').map((r) => r.offset)}`);
@@ -951,7 +959,8 @@ function judge(result) {
 		// Ties in a new order on every request: a group bigger than a page may hide runs, reported (the
 		// trigger cannot tell whether it did), like an ignored offset.
 		const mayReport = listing.ignoreOffset || listing.reorderTies === 'per-request';
-		if (!mayReport && stats.warnings > 0) problems.push(`${stats.warnings} loss warnings without a limit exceeded`);
+		const unexcused = stats.warnings - stats.reorderedWarnings;
+		if (!mayReport && unexcused > 0) problems.push(`${unexcused} loss warnings without a limit exceeded`);
 		if (quiet.length) problems.push(`a quiet poll emitted ${quiet.length}`);
 	}
 	if (maxStateBytes >= 48 * 1024) problems.push(`state of ${maxStateBytes} bytes`);

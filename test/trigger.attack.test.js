@@ -822,3 +822,121 @@ describe('s14g: misses the default attack sweep found unreported (seeds 32, 59, 
 		expect(saved.lost).toBe(0);
 	});
 });
+
+describe('s14j: a tie group at a page edge on a busy flow; creation order at higher rates (v14e defects 2, 3)', () => {
+	// A stable listing (ties by seq, newest first, never reordered), nothing deleted: each step adds a
+	// group of `group` runs in one millisecond and 3 single runs, and while a poll reads, one more run
+	// starts before every page request below the first (a busy flow, in lockstep with the trigger).
+	const busyTieEdge = async (pageSize, group) => {
+		let armed = false;
+		const pushed = [];
+		const t = await setup({ total: 'none', startTimes: 'epoch-ms' }, {
+			parameters: { options: { pageSize } },
+			fault: (request) => {
+				if (armed && request.kind === 'list' && request.offset > 0) {
+					t.world.clock += 1;
+					pushed.push(t.world.start({ finished: true }).id);
+				}
+				return undefined;
+			},
+		});
+		const warnings = captureWarnings();
+		try {
+			finishedRuns(t.world, 30);
+			expect(await t.poll()).toEqual([]);
+			const made = [];
+			armed = true;
+			for (let step = 0; step < 8; step++) {
+				t.world.clock += 1000;
+				const at = t.world.clock;
+				for (let i = 0; i < group; i++) made.push(t.world.start({ finished: true, at }).id);
+				made.push(...finishedRuns(t.world, 3, 7));
+				await t.poll();
+			}
+			armed = false;
+			for (let round = 0; round < 3; round++) await t.poll();
+			const requests = t.server.requests.filter((r) => r.kind === 'list').length;
+			return { emitted: t.emitted, expected: [...made, ...pushed], lost: t.state().lost, warnings: [...warnings.lines], requests };
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	};
+
+	test.each([
+		[5, 4],
+		[10, 9],
+	])('pages of %i, groups of %i runs in one millisecond, one run started before every page request: every run once, nothing reported (v14e defect 2, cutedge.js)', async (pageSize, group) => {
+		// Before: a page ending in the group sent the next page back to the group's first run, one place
+		// down, and the run started meanwhile moved the listing down by exactly that: the same page for
+		// good, the scan given up (lost, "could not read on past the runs"), every run after it missed.
+		const run = await busyTieEdge(pageSize, group);
+		expect(repeats(run.emitted)).toEqual([]);
+		expect(run.emitted.slice().sort()).toEqual(run.expected.slice().sort());
+		expect(run.lost).toBe(0);
+		expect(run.warnings).toEqual([]);
+	});
+
+	test('control: groups of one less than that (pages of 10, groups of 8) were read before too, the same way', async () => {
+		const run = await busyTieEdge(10, 8);
+		expect(repeats(run.emitted)).toEqual([]);
+		expect(run.emitted.slice().sort()).toEqual(run.expected.slice().sort());
+		expect(run.lost).toBe(0);
+	});
+});
+
+describe('s14j: a listing by creation, a run that waited in a queue listed below the first page (v14e defect 3)', () => {
+	// Listed by creation (newest created first), start times shown: a run created first and started
+	// last (it waited in a queue) is listed below runs that started before it.
+	const byCreation = (world) => {
+		world.ordered = () => world.visible().sort((a, b) => b.seq - a.seq);
+		return (count, delay = 0) => {
+			const made = [];
+			for (let i = 0; i < count; i++) {
+				world.clock += 1000;
+				made.push(world.start({ finished: true, at: world.clock + delay }).id);
+			}
+			return made;
+		};
+	};
+
+	const queuedBelowFirstPage = async (newRunsAfter) => {
+		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 10 } } });
+		const warnings = captureWarnings();
+		try {
+			const create = byCreation(t.world);
+			create(30);
+			expect(await t.poll()).toEqual([]);
+			// Created first, started 12 s later, after the 10 runs created after it: the poll lists it on
+			// its second page, started after every run of its first page.
+			const [queued] = create(1, 12000);
+			const quick = create(10);
+			t.world.clock += 3000;
+			const first = await t.poll();
+			expect(first.slice().sort()).toEqual(quick.slice().sort());
+			const later = create(newRunsAfter);
+			const second = await t.poll();
+			await t.poll();
+			return { queued, second, later, emitted: t.emitted, lost: t.state().lost, warnings: [...warnings.lines] };
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	};
+
+	test('the next poll lists it below runs it had read: emitted once, no loss reported (before: lost 1, "listed a new run below runs the trigger had already read")', async () => {
+		const run = await queuedBelowFirstPage(7);
+		expect(run.second.slice().sort()).toEqual([...run.later, run.queued].sort());
+		expect(repeats(run.emitted)).toEqual([]);
+		expect(run.lost).toBe(0);
+		expect(run.warnings).toEqual([]);
+	});
+
+	test('the next poll stops above it (its look-back is read first): emitted once all the same (before: never emitted, nothing reported)', async () => {
+		const run = await queuedBelowFirstPage(1);
+		expect(run.emitted.filter((id) => id === run.queued)).toHaveLength(1);
+		expect(run.emitted).toEqual(expect.arrayContaining(run.later));
+		expect(repeats(run.emitted)).toEqual([]);
+		expect(run.lost).toBe(0);
+	});
+});
