@@ -762,7 +762,7 @@ function scenario(seed, forced = {}) {
 	const lookback = lookbackRuns(Math.min(pageSize, listing.pageCap || pageSize)); // half a page as served
 	const limits = { maxDone: rng.pick([100, 200, 500]) };
 	const options = { pageSize, filter, maxListRequests, limits };
-	const stats = { runs: 0, polls: 0, failedPolls: 0, faults: 0, shifts: 0, deletions: 0, hidden: 0, restarts: 0, rollbacks: 0, deleted: 0, scans: 0, requests: 0, warnings: 0, reorderedWarnings: 0, listingErrors: 0 };
+	const stats = { runs: 0, polls: 0, failedPolls: 0, faults: 0, shifts: 0, deletions: 0, hidden: 0, restarts: 0, rollbacks: 0, deleted: 0, scans: 0, requests: 0, warnings: 0, reorderedWarnings: 0, warningTexts: [], listingErrors: 0 };
 	let maxStateBytes = 0;
 	const tick = () => {
 		flow.clockMs += rng.pick([0, 1, 10, 500, 1000]);
@@ -851,9 +851,12 @@ function scenario(seed, forced = {}) {
 		// ties reordered between two of its requests, the per-request limit (s14j: seed 271 on a path
 		// the v14e defect 2 fix took, lists 0,4,0,4,8,10).
 		const topRequests = result.requests.filter((request) => request.kind === 'list' && request.offset === 0).length;
-		if (listing.reorderTies === true && topRequests > 1) {
-			stats.reorderedWarnings += result.warnings.filter((line) => line.includes('started at the same time differently on each request')).length;
+		const reorderedInPoll = listing.reorderTies === true && topRequests > 1;
+		for (const line of result.warnings) {
+			if (reorderedInPoll && line.includes('started at the same time differently on each request')) stats.reorderedWarnings++;
+			else stats.warningTexts.push(line);
 		}
+		if (process.env.TRIGGER_TRACE_WARN) for (const warning of result.warnings) console.log(`poll ${stats.polls}: ${warning}`);
 		maxStateBytes = Math.max(maxStateBytes, JSON.stringify(result.state).length);
 		if (process.env.TRIGGER_WATCH) console.log(`watch poll ${stats.polls}: pending ${result.state.pending.some(([id]) => id === process.env.TRIGGER_WATCH)} done ${result.state.done.some(([id]) => id === process.env.TRIGGER_WATCH)} finished ${flow.runs.get(process.env.TRIGGER_WATCH)?.finished}`);
 		if (process.env.TRIGGER_TRACE_ALL) console.log(`poll ${stats.polls}: hwm ${result.state.hwm - BASE_MS} floor ${result.state.floor - BASE_MS} scan ${JSON.stringify(result.state.scan && { ...result.state.scan, top: result.state.scan.top - BASE_MS, anchor: result.state.scan.anchor - BASE_MS })} emitted ${ids(result.runs)} lists ${result.requests.filter((r) => r.kind === 'list').map((r) => r.offset)}`);
@@ -961,6 +964,17 @@ function judge(result) {
 		const mayReport = listing.ignoreOffset || listing.reorderTies === 'per-request';
 		const unexcused = stats.warnings - stats.reorderedWarnings;
 		if (!mayReport && unexcused > 0) problems.push(`${unexcused} loss warnings without a limit exceeded`);
+		// Each limit's report only where that limit is: a listing with a stable tie order (or one that
+		// reorders only from poll to poll, in polls that asked for the top once) is never reported as
+		// reordering on each request, whatever else it does (churn, repeats, an ignored offset: v14e
+		// defect 1), nor an honest offset as ignored.
+		const reportedAs = (pattern) => stats.warningTexts.filter((text) => pattern.test(text)).length;
+		const reorderReports = reportedAs(/orders runs that started at the same time differently on each request/);
+		if (mayReport && listing.reorderTies !== 'per-request' && reorderReports > 0) {
+			problems.push(`${reorderReports} reports of a tie order changing on each request, from a listing that does not`);
+		}
+		const offsetReports = reportedAs(/ignores "offset"/);
+		if (mayReport && !listing.ignoreOffset && offsetReports > 0) problems.push(`${offsetReports} reports of an ignored offset, from a listing that honours it`);
 		if (quiet.length) problems.push(`a quiet poll emitted ${quiet.length}`);
 	}
 	if (maxStateBytes >= 48 * 1024) problems.push(`state of ${maxStateBytes} bytes`);
@@ -976,6 +990,13 @@ const MODEL_SEEDS = Number(process.env.TRIGGER_MODEL_SEEDS || 300);
  */
 const KNOWN_MODEL_FAILURES = [];
 
+test('v14e defect 1: a listing with a stable tie order, or one new only at each listing from the top, is never reported as reordering on each request (seeds 339, 834, 966)', () => {
+	// Seeds beyond the default 300 that failed before: runs deleted at the top between two page
+	// requests (and an ignored offset in 339 and 834) made a group shown again without a deleted run
+	// look reordered, reported as "orders runs ... differently on each request" with nothing missed.
+	for (const seed of [339, 834, 966]) expect(judge(scenario(seed))).toBeUndefined();
+});
+
 test('randomized model: every run finishing after activation is emitted exactly once, whatever the listing does', () => {
 	const totals = { scenarios: 0, runs: 0, emitted: 0, missingReported: 0 };
 	const quirkCounts = {};
@@ -990,7 +1011,7 @@ test('randomized model: every run finishing after activation is emitted exactly 
 		totals.scenarios++;
 		totals.emitted += result.emitted.length;
 		totals.missingReported += result.expected.filter((id) => !result.emitted.includes(id)).length;
-		for (const key of Object.keys(result.stats)) totals[key] = (totals[key] || 0) + result.stats[key];
+		for (const key of Object.keys(result.stats)) if (typeof result.stats[key] === 'number') totals[key] = (totals[key] || 0) + result.stats[key];
 		for (const [name, value] of Object.entries(result.listing)) {
 			if (value !== DEFAULT_LISTING[name]) quirkCounts[name] = (quirkCounts[name] || 0) + 1;
 		}

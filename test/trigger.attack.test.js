@@ -940,3 +940,153 @@ describe('s14j: a listing by creation, a run that waited in a queue listed below
 		expect(run.lost).toBe(0);
 	});
 });
+
+describe('s14i: no loss reported from a listing whose tie order is stable (v14e defect 1)', () => {
+	// A listing hooked to change between two page requests of a poll: `before(request number)` runs
+	// before each listing request is answered.
+	const hookRequests = (world, before) => {
+		const honest = world.list.bind(world);
+		let request = 0;
+		world.list = (offset, limit) => {
+			before(++request, offset);
+			return honest(offset, limit);
+		};
+	};
+	// Repeats some runs once more, as a row of their own (offsets count rows), `gap` rows further down
+	// but still among the runs of their own start time (a join without a tiebreaker; v14e `tiedup`):
+	// the same rows on every request.
+	const repeatsInGroup = (world, chosen, gap) => {
+		world.list = (offset, limit) => {
+			world.requestNo++;
+			const rows = world.ordered();
+			for (const run of rows.filter((r) => chosen(r))) {
+				const at = rows.indexOf(run);
+				let end = at + 1;
+				while (end < rows.length && world.shown(rows[end].startMs) === world.shown(run.startMs)) end++;
+				rows.splice(Math.min(end, at + 1 + gap(run)), 0, run);
+			}
+			return { status: 200, body: { runs: rows.slice(offset, offset + limit).map((run) => world.view(run)) } };
+		};
+	};
+
+	test('ms stamps, stable ties, a run of a group bigger than a page deleted between two page requests: nothing reported, all the rest emitted (v14e 1a, run.js 1419)', async () => {
+		// Before: the next page shared no run with the first (the group moved up), the first page was
+		// asked again, and the group shown again without the deleted run was taken for a reordering:
+		// lost 1 and "orders runs ... differently on each request" though nothing was missed.
+		const t = await setup({ startTimes: 'iso' }, { parameters: { options: { pageSize: 5 } } });
+		const warnings = captureWarnings();
+		try {
+			finishedRuns(t.world, 10);
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1000;
+			const group = [];
+			for (let i = 0; i < 8; i++) group.push(t.world.start({ finished: true, at: t.world.clock }));
+			// Listed newest first, ties by seq descending: group[7] .. group[0]; the first page holds
+			// group[7..3]. Before the second request, group[5] (in the middle of it) is deleted.
+			hookRequests(t.world, (request) => {
+				if (request === 2) group[5].deleted = true;
+			});
+			const first = await t.poll();
+			for (let round = 0; round < 2; round++) await t.poll();
+			const kept = group.filter((run) => run !== group[5]).map((run) => run.id);
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(kept.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(t.emitted.filter((id) => !kept.includes(id) && id !== group[5].id)).toEqual([]);
+			expect(first.length).toBeGreaterThanOrEqual(7);
+			expect(t.state().lost).toBe(0);
+			expect(warnings.lines).toEqual([]);
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
+
+	test('whole seconds, stable ties, runs repeated further down among the runs of their second: nothing reported, every run once (v14e 1b, tiedup)', async () => {
+		// Before: a page starting after a run's first row showed its repeat below runs it was listed
+		// above, taken for a reordering: lost 6-37 over such runs, nothing missed.
+		for (const pageSize of [5, 10]) {
+			const t = await setup({ startTimes: 'iso-seconds' }, { parameters: { options: { pageSize } } });
+			repeatsInGroup(t.world, (run) => run.seq % 3 === 1, (run) => 1 + (run.seq % 5));
+			const warnings = captureWarnings();
+			try {
+				const expected = [];
+				for (let round = 0; round < 12; round++) {
+					for (let i = 0; i < 12; i++) {
+						t.world.clock += 130;
+						const id = t.world.start({ finished: true }).id;
+						if (round > 0) expected.push(id);
+					}
+					t.world.clock += 100;
+					await t.poll();
+				}
+				for (let round = 0; round < 2; round++) await t.poll();
+				expect(repeats(t.emitted)).toEqual([]);
+				expect(t.emitted.slice().sort()).toEqual(expected.slice().sort());
+				expect({ pageSize, lost: t.state().lost, warnings: warnings.lines }).toEqual({ pageSize, lost: 0, warnings: [] });
+			} finally {
+				warnings.restore();
+				await t.server.close();
+			}
+		}
+	});
+
+	test('control: the same runs with ties in a new order on every request are still reported', async () => {
+		const t = await setup({ startTimes: 'iso-seconds', ties: 'per-request' }, { parameters: { options: { pageSize: 5 } } });
+		const warnings = captureWarnings();
+		try {
+			for (let round = 0; round < 12; round++) {
+				for (let i = 0; i < 12; i++) {
+					t.world.clock += 130;
+					t.world.start({ finished: true });
+				}
+				t.world.clock += 100;
+				await t.poll();
+			}
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.state().lost).toBeGreaterThan(0);
+			expect(warnings.lines.some((line) => line.includes('differently on each request'))).toBe(true);
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
+
+	test('a run repeated a few rows further down, below older runs: activation accepts the listing, nothing is reported, every run once (v14e 1c, rowdup)', async () => {
+		// Before: on an existing flow, activation refused the listing as "not newest first" (the order
+		// check did not skip a run already listed); on a new flow, the repeat below old runs was taken
+		// for a new run listed below them: lost counted with nothing missed.
+		for (const history of [40, 0]) {
+			const t = await setup({ startTimes: 'iso' }, { parameters: { options: { pageSize: 10 } } });
+			t.world.list = (offset, limit) => {
+				t.world.requestNo++;
+				const runs = t.world.ordered();
+				const rows = [];
+				const later = [];
+				runs.forEach((run, index) => {
+					rows.push(run);
+					if (run.seq % 4 === 0) later.push({ run, at: index + 1 + (run.seq % 3) });
+					while (later.length && later[0].at <= index) rows.push(later.shift().run);
+				});
+				rows.push(...later.map((entry) => entry.run));
+				return { status: 200, body: { runs: rows.slice(offset, offset + limit).map((run) => t.world.view(run)) } };
+			};
+			const warnings = captureWarnings();
+			try {
+				finishedRuns(t.world, history);
+				expect(await t.poll()).toEqual([]);
+				const expected = [];
+				for (let round = 0; round < 8; round++) {
+					expected.push(...finishedRuns(t.world, 7, 400));
+					await t.poll();
+				}
+				await t.poll();
+				expect(repeats(t.emitted)).toEqual([]);
+				expect(t.emitted.slice().sort()).toEqual(expected.slice().sort());
+				expect({ history, lost: t.state().lost, warnings: warnings.lines }).toEqual({ history, lost: 0, warnings: [] });
+			} finally {
+				warnings.restore();
+				await t.server.close();
+			}
+		}
+	});
+});

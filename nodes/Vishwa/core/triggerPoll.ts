@@ -177,11 +177,17 @@ interface Segment {
 	 * page must show them again in that order (a stable tie order) or they were reordered. */
 	groupStart: number | undefined;
 	groupIds: string[];
+	/** That group's rows on the last page (a run listed twice apart is there twice; see `reordered`). */
+	groupRows: string[];
+	/** The last page read in place: its offset and its rows' run ids, in order (see `samePlaces`). */
+	lastRows: { offset: number; ids: Array<string | undefined> } | undefined;
 	/** Runs of one start time came in another order on another request (a sort without tiebreaker). */
 	shuffled: boolean;
 	/** The offset of the page being read was stepped back to the first run of the page before's last
 	 * start time (fewer places than the plain overlap). */
 	tieStepped: boolean;
+	/** The same, in an order no repeat of a run cut at a page edge explains (see `reordered`). */
+	shuffledDespiteRepeats: boolean;
 	/** Start times that reached a page edge, and whether some page showed that group whole (a newer
 	 * run or the listing's top above it, an older run below it). */
 	edgeGroups: Map<number, boolean>;
@@ -226,6 +232,34 @@ function runPlaces(entries: readonly unknown[]): number[] {
 	});
 }
 
+/**
+ * Whether `again` (rows shown again, in the order now listed) begins with the last rows of `before`
+ * (as read before), in that order: the stretch both pages show, the rows outside it explained by
+ * repeats of runs listed apart.
+ */
+function endsAsBegins(before: readonly string[], again: readonly string[]): boolean {
+	for (let k = Math.min(before.length, again.length); k >= 1; k--) {
+		if (again.slice(0, k).every((id, index) => before[before.length - k + index] === id)) return true;
+	}
+	return false;
+}
+
+/**
+ * Whether a page at `offset` lists the same run as the page before (`last`) at every offset both
+ * read, and they share at least one.
+ */
+function samePlaces(last: { offset: number; ids: ReadonlyArray<string | undefined> } | undefined, offset: number, entries: readonly unknown[]): boolean {
+	if (!last) return false;
+	let shared = 0;
+	for (let index = 0; index < entries.length; index++) {
+		const at = offset + index - last.offset;
+		if (at < 0 || at >= last.ids.length) continue;
+		if (last.ids[at] !== extractRunId(entries[index])) return false;
+		shared++;
+	}
+	return shared > 0;
+}
+
 export class TriggerPoll {
 	private readonly options: Required<Omit<TriggerPollOptions, 'limits'>>;
 	private readonly limits: StateLimits;
@@ -262,6 +296,8 @@ export class TriggerPoll {
 	/** A run new to the trigger, newer than the boundary, was listed below runs at or below it (see
 	 * `observe`): new runs may be listed further down than the look-back reads. */
 	private newBelowOld = false;
+	/** A page of this poll listed a run twice, not in a row (see `reordered`). */
+	private scatteredRepeats = false;
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -610,8 +646,19 @@ export class TriggerPoll {
 	 * way each time. A listing by creation shows its newest-created runs there (queued, running, or new
 	 * since the last poll). Any other run out of place is read where it is (see `newBelowOld`).
 	 */
-	private checkNewestFirst(entries: readonly unknown[], offset: number, segment: Segment): void {
-		if (segment.oldFirstPage && offset > 0 && entries.length > 0) this.notNewestFirst();
+	private checkNewestFirst(listedEntries: readonly unknown[], offset: number, segment: Segment): void {
+		if (segment.oldFirstPage && offset > 0 && listedEntries.length > 0) this.notNewestFirst();
+		// A run listed again (further down this page, or below the page that listed it) is a repeat, not
+		// a run out of order (v14e defect 1c: a listing repeating runs a few rows further down was
+		// refused at activation as not newest first).
+		const listedHere = new Set<string>();
+		const entries = listedEntries.filter((entry) => {
+			const id = extractRunId(entry);
+			if (id === undefined) return true;
+			const repeat = listedHere.has(id) || (offset > 0 && segment.listedAt.has(id));
+			listedHere.add(id);
+			return !repeat;
+		});
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
 		const rising = starts.filter((start, index) => index > 0 && start > starts[index - 1]).length;
 		if (rising === 0) return;
@@ -701,26 +748,49 @@ export class TriggerPoll {
 	 * start times reached a page edge without some page showing their group whole.
 	 */
 	private readGroups(segment: Segment, entries: readonly unknown[], offset: number): void {
-		const groups: Array<{ start: number; ids: string[] }> = [];
+		const groups: Array<{ start: number; ids: string[]; rows: string[] }> = [];
+		const rows: string[] = [];
 		for (const entry of entries) {
 			const id = extractRunId(entry);
+			if (id === undefined) continue;
+			// A run listed twice in a row is one place; twice apart, a repeat a page edge can cut.
+			const again = rows[rows.length - 1] === id;
+			if (!again) {
+				if (rows.includes(id)) this.scatteredRepeats = true;
+				rows.push(id);
+			}
 			const start = this.entryStart(entry);
-			if (id === undefined || start === undefined) continue;
+			if (start === undefined) continue;
 			const group = groups[groups.length - 1];
 			if (group && group.start === start) {
 				if (!group.ids.includes(id)) group.ids.push(id);
-			} else groups.push({ start, ids: [id] });
+				if (!again) group.rows.push(id);
+			} else groups.push({ start, ids: [id], rows: [id] });
 		}
 		if (groups.length === 0) return;
 		const continued = segment.groupStart !== undefined ? groups.find((group) => group.start === segment.groupStart) : undefined;
 		let merged: string[] | undefined;
 		if (continued) {
-			// In a stable order the runs shown again are a stretch of those read, in the same order
-			// (shifted by runs pushed in or deleted above; runs pushed into the group may come between).
+			// In a stable order the runs shown again come in the order they were read. Only runs listed
+			// both times are compared: runs deleted between the two requests are gone from this page,
+			// runs pushed into the group are new to it (v14e defect 1a: a run of the group deleted
+			// between two requests, churn, read as a reordering: lost counted with nothing missed).
+			const shownNow = new Set(continued.ids);
 			const readBefore = new Set(segment.groupIds);
+			const before = segment.groupIds.filter((id) => shownNow.has(id));
 			const again = continued.ids.filter((id) => readBefore.has(id));
+			// Not where this page lists the same runs as the page before at every offset both read: the
+			// listing gave the same answer twice (the order differs through a repeat of a run beyond
+			// one page's edge: v14e defect 1b, lost counted with nothing missed); a reordering shows
+			// the same run at the same place again only by chance.
+			const stable = samePlaces(segment.lastRows, offset, entries);
+			if (!stable && !again.every((id, index) => before[index] === id)) segment.shuffled = true;
+			// The same compared row by row, for a listing that repeats runs apart (see `reordered`).
+			const lastRead = new Set(segment.groupRows);
+			const rowsBefore = segment.groupRows.filter((id) => shownNow.has(id));
+			const rowsAgain = continued.rows.filter((id) => lastRead.has(id));
+			if (!stable && rowsAgain.length > 0 && !endsAsBegins(rowsBefore, rowsAgain)) segment.shuffledDespiteRepeats = true;
 			const from = again.length > 0 ? segment.groupIds.indexOf(again[0]) : 0;
-			if (!again.every((id, index) => segment.groupIds[from + index] === id)) segment.shuffled = true;
 			// The group as listed now: this page's stretch of it in place of what it shows again.
 			merged =
 				again.length > 0
@@ -740,6 +810,20 @@ export class TriggerPoll {
 			segment.groupStart = last.start;
 			segment.groupIds = [...last.ids];
 		}
+		segment.groupRows = last.rows;
+		segment.lastRows = { offset, ids: entries.map((entry) => extractRunId(entry)) };
+	}
+
+	/**
+	 * Whether the segment's pages showed runs of one start time in another order on another request.
+	 * A listing that repeats a run apart from its first listing (a join without a tiebreaker: the
+	 * repeat anywhere in its group, or further down) shows it above or below the runs next to it
+	 * depending on where a page edge cuts, in a stable order too (v14e defect 1b: lost counted with
+	 * nothing missed). Where a page of this poll showed such a repeat, only an order that no repeat
+	 * explains counts: the runs shown again do not begin with the runs read last, in that order.
+	 */
+	private reordered(segment: Segment): boolean {
+		return this.scatteredRepeats ? segment.shuffledDespiteRepeats : segment.shuffled;
 	}
 
 	/** Start times whose group no page showed whole (within [low, high]). */
@@ -753,7 +837,7 @@ export class TriggerPoll {
 	 * runs of them may never have been listed. Reported once per group.
 	 */
 	private reportPartialGroups(segment: Segment, low: number, high: number): void {
-		if (!segment.shuffled || (segment.kind !== 'top' && segment.kind !== 'resume')) return;
+		if (!this.reordered(segment) || (segment.kind !== 'top' && segment.kind !== 'resume')) return;
 		const partial = this.partialGroups(segment, low, high);
 		if (partial.length === 0) return;
 		this.lost += partial.length;
@@ -915,8 +999,11 @@ export class TriggerPoll {
 			overrun: 0,
 			groupStart: undefined,
 			groupIds: [],
+			groupRows: [],
+			lastRows: undefined,
 			shuffled: false,
 			tieStepped: false,
+			shuffledDespiteRepeats: false,
 			edgeGroups: new Map(),
 			fresh: 0,
 			pageReachedBottom: false,
@@ -1074,9 +1161,11 @@ export class TriggerPoll {
 		// not all on top), so another may lie below the look-back's end: a possible loss, reported once
 		// a poll. A run out of place above the old runs, or one already watched (seen queued at the top
 		// earlier, now started: creation order with queue delays), is no such sign (v14d defect C: a
-		// loss was reported on every poll though none was missed).
+		// loss was reported on every poll though none was missed). Nor is a run this scan listed before:
+		// a repeat of it further down (v14e defect 1c).
 		if (
 			(segment.kind === 'top' || segment.kind === 'resume') &&
+			firstInSegment &&
 			parsedStart !== undefined &&
 			segment.bottom !== null &&
 			parsedStart > segment.bottom &&
@@ -1272,7 +1361,7 @@ export class TriggerPoll {
 			// that same millisecond after activation cannot be told from one of them, reported.
 			const partial = this.partialGroups(segment, -Infinity, Infinity);
 			const top = segment.top;
-			const topPartial = segment.shuffled && top !== undefined && partial.includes(top);
+			const topPartial = this.reordered(segment) && top !== undefined && partial.includes(top);
 			const history = partial.filter((start) => top === undefined || start < top || topPartial);
 			if (history.length > 0) this.activationFloor = Math.max(...history) + 1;
 			if (topPartial) {
@@ -1350,7 +1439,7 @@ export class TriggerPoll {
 		// reordering runs of one start time on each request: no poll reads such a group exactly (seed 92).
 		const boundaryCut = bottom !== null && oldest === bottom && this.boundaryGroupUnread(segment, bottom);
 		const resumeInBoundary =
-			boundaryCut && segment.top !== undefined && segment.top > bottom && !segment.shuffled && segment.oldestIds.size <= MAX_TIE_IDS;
+			boundaryCut && segment.top !== undefined && segment.top > bottom && !this.reordered(segment) && segment.oldestIds.size <= MAX_TIE_IDS;
 		if (bottom !== null && (oldest < bottom || (oldest === bottom && !segment.bottomAll && !resumeInBoundary))) {
 			// Cut inside a boundary millisecond too big to remember, before its end: a run started in it
 			// since the last scan may be listed below what was read (see `lookbackDone`): reported.
