@@ -931,7 +931,11 @@ export class TriggerPoll {
 			// Where the listing puts it counts too: a status answer in milliseconds places a run listed in
 			// whole seconds after its second, as read, while the listing has it in a second still being
 			// read (emitted now, the scan met it there again, not among the anchor's runs: attack seed 18).
-			const listed = candidate.watchedStart;
+			// Only a listed start at or before the status answer's (the same run, coarser): a start placed by
+			// the neighbours of a run listed without one is later than its own, and deferring the run to it
+			// left it to scans that never read where it is listed once finished, poll after poll (attack
+			// sweep seeds 1417, 1436, 1438: start times null while running; never emitted, not reported).
+			const listed = candidate.watchedStart !== undefined && candidate.watchedStart <= startMs ? candidate.watchedStart : undefined;
 			if (!this.unreadAt(runId, startMs) && (listed === undefined || !this.unreadAt(runId, listed))) continue;
 			candidate.deferred = true;
 			this.done.delete(runId);
