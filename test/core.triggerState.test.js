@@ -976,6 +976,13 @@ const MODEL_SEEDS = Number(process.env.TRIGGER_MODEL_SEEDS || 300);
  */
 const KNOWN_MODEL_FAILURES = [];
 
+// Model seeds beyond the default 300 that failed, replayed by name (each failed before its fix).
+describe('model seed replays', () => {
+	test('seed 665: a finished run missing from a scan\'s first page, back above its anchor on the resumed pages, is emitted (pages of 7, whole seconds, budget 3)', () => {
+		expect(judge(scenario(665))).toBeUndefined();
+	});
+});
+
 test('randomized model: every run finishing after activation is emitted exactly once, whatever the listing does', () => {
 	const totals = { scenarios: 0, runs: 0, emitted: 0, missingReported: 0 };
 	const quirkCounts = {};

@@ -1016,7 +1016,8 @@ export class TriggerPoll {
 			// This page starts above the anchor and reaches it: read in place from here.
 			return false;
 		}
-		// Wholly above the anchor: skip it.
+		// Wholly above the anchor: skip it, but not a finished run that was missing when this part was read.
+		this.catchReturned(segment, scan, entries);
 		const above = offset + runs - 1;
 		segment.seekAbove = Math.max(segment.seekAbove, above);
 		if (segment.seekBelow === Infinity) {
@@ -1167,6 +1168,25 @@ export class TriggerPoll {
 		if (this.isNew(id, start, segment)) this.finish(id, start, outcome, entry, true);
 	}
 
+	/**
+	 * A page a resumed scan skips (wholly above its anchor, read on an earlier poll) may list a finished
+	 * run that was missing from the listing then: one unknown is emitted (see `isNew`), else only the
+	 * next scan's look-back could find it, and a poll's budget may cut that short (model seed 665).
+	 */
+	private catchReturned(segment: Segment, scan: ScanProgress, entries: readonly unknown[]): void {
+		if (this.activation) return;
+		for (const entry of entries) {
+			if (!isJsonObject(entry)) continue;
+			const id = extractRunId(entry);
+			const start = runStartMs(entry);
+			if (id === undefined || start === undefined) continue;
+			if (this.finishedThisPoll.has(id) || this.done.has(id) || this.pending.has(id)) continue;
+			if (this.aboveTop(segment, scan, id, start)) continue;
+			const outcome = classifyStatus(extractRunStatus(entry), this.options.lists);
+			if (outcome !== 'running' && this.isNew(id, start, segment)) this.finish(id, start, outcome, entry, true);
+		}
+	}
+
 	private aboveTop(segment: Segment, scan: ScanProgress, id: string, parsedStart: number | undefined): boolean {
 		if (scan.top === null) return false;
 		if (parsedStart === undefined) return segment.lastStart === undefined || segment.lastStart > scan.top;
@@ -1176,9 +1196,12 @@ export class TriggerPoll {
 	/** Whether an unknown finished run found by a scan finished after activation. */
 	private isNew(id: string, start: number, segment: Segment): boolean {
 		const scan = segment.scan;
-		// Read by the scan being finished, on an earlier poll (or pushed in above it since: the next
-		// scan reads it).
-		if (scan && (start > scan.anchor || (start === scan.anchor && scan.anchorIds.includes(id)))) return false;
+		// Between the anchor and the top of the scan being finished: read by it on an earlier poll, so a
+		// finished run seen there is in `done` (at or above the floor). One unknown there was missing from
+		// the listing when that part was read, and is back: it is new (at or above the floor, not in `done`,
+		// so never emitted). Left to the next scan's look-back, it was missed when a poll's budget cut that
+		// look-back short (model seed 665: hidden on a scan's first page, back on its resumed pages).
+		if (scan && (start > scan.anchor || (start === scan.anchor && scan.anchorIds.includes(id)))) return start >= this.floor;
 		const bottom = segment.bottom;
 		if (bottom === null || start > bottom) return true;
 		// In the boundary's millisecond: new unless read before (when all its runs are remembered), or,
