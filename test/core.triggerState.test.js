@@ -981,6 +981,9 @@ describe('model seed replays', () => {
 	test('seed 665: a finished run missing from a scan\'s first page, back above its anchor on the resumed pages, is emitted (pages of 7, whole seconds, budget 3)', () => {
 		expect(judge(scenario(665))).toBeUndefined();
 	});
+	test('seed 1290: a look-back cut short by the budget is resumed below the boundary, where a run missing from the scan\'s first page is back (null start times while running, budget 3)', () => {
+		expect(judge(scenario(1290))).toBeUndefined();
+	});
 });
 
 test('randomized model: every run finishing after activation is emitted exactly once, whatever the listing does', () => {
