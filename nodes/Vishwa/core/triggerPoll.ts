@@ -1544,6 +1544,20 @@ export class TriggerPoll {
 			);
 			this.raiseBoundary(hwm, inBoundary.map((candidate) => candidate.run.runId), true);
 		}
+		// The same for the top of a scan left to resume (the next boundary): a watched run found finished
+		// through its status in the top's millisecond, left out of its ids, was emitted again by the scan
+		// after it once `done` let it go (attack seed 13, null start times, after the look-back resume).
+		const scan = this.scan;
+		if (scan && scan.top !== null) {
+			const inTop = this.candidates.filter(
+				(candidate) =>
+					candidate !== this.testEvent && !candidate.deferred && (candidate.run.startMs === scan.top || candidate.watchedStart === scan.top),
+			);
+			if (inTop.length > 0) {
+				const tie = tieIds([...scan.topIds, ...inTop.map((candidate) => candidate.run.runId)]);
+				this.scan = { ...scan, topIds: tie.ids, topAll: scan.topAll && tie.all };
+			}
+		}
 		if (this.newBelowOld) {
 			this.lost++;
 			this.warnings.push(
