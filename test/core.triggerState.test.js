@@ -997,6 +997,16 @@ test('v14e defect 1: a listing with a stable tie order, or one new only at each 
 	for (const seed of [339, 834, 966]) expect(judge(scenario(seed))).toBeUndefined();
 });
 
+// Model seeds beyond the default 300 that failed, replayed by name (each failed before its fix).
+describe('model seed replays', () => {
+	test('seed 665: a finished run missing from a scan\'s first page, back above its anchor on the resumed pages, is emitted (pages of 7, whole seconds, budget 3)', () => {
+		expect(judge(scenario(665))).toBeUndefined();
+	});
+	test('seed 1290: a look-back cut short by the budget is resumed below the boundary, where a run missing from the scan\'s first page is back (null start times while running, budget 3)', () => {
+		expect(judge(scenario(1290))).toBeUndefined();
+	});
+});
+
 test('randomized model: every run finishing after activation is emitted exactly once, whatever the listing does', () => {
 	const totals = { scenarios: 0, runs: 0, emitted: 0, missingReported: 0 };
 	const quirkCounts = {};

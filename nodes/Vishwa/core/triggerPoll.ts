@@ -1107,7 +1107,8 @@ export class TriggerPoll {
 			// This page starts above the anchor and reaches it: read in place from here.
 			return false;
 		}
-		// Wholly above the anchor: skip it.
+		// Wholly above the anchor: skip it, but not a finished run that was missing when this part was read.
+		this.catchReturned(segment, scan, entries);
 		const above = offset + runs - 1;
 		segment.seekAbove = Math.max(segment.seekAbove, above);
 		if (segment.seekBelow === Infinity) {
@@ -1260,6 +1261,25 @@ export class TriggerPoll {
 		if (this.isNew(id, start, segment)) this.finish(id, start, outcome, entry, true);
 	}
 
+	/**
+	 * A page a resumed scan skips (wholly above its anchor, read on an earlier poll) may list a finished
+	 * run that was missing from the listing then: one unknown is emitted (see `isNew`), else only the
+	 * next scan's look-back could find it, and a poll's budget may cut that short (model seed 665).
+	 */
+	private catchReturned(segment: Segment, scan: ScanProgress, entries: readonly unknown[]): void {
+		if (this.activation) return;
+		for (const entry of entries) {
+			if (!isJsonObject(entry)) continue;
+			const id = extractRunId(entry);
+			const start = runStartMs(entry);
+			if (id === undefined || start === undefined) continue;
+			if (this.finishedThisPoll.has(id) || this.done.has(id) || this.pending.has(id)) continue;
+			if (this.aboveTop(segment, scan, id, start)) continue;
+			const outcome = classifyStatus(extractRunStatus(entry), this.options.lists);
+			if (outcome !== 'running' && this.isNew(id, start, segment)) this.finish(id, start, outcome, entry, true);
+		}
+	}
+
 	private aboveTop(segment: Segment, scan: ScanProgress, id: string, parsedStart: number | undefined): boolean {
 		if (scan.top === null) return false;
 		if (parsedStart === undefined) return segment.lastStart === undefined || segment.lastStart > scan.top;
@@ -1269,9 +1289,12 @@ export class TriggerPoll {
 	/** Whether an unknown finished run found by a scan finished after activation. */
 	private isNew(id: string, start: number, segment: Segment): boolean {
 		const scan = segment.scan;
-		// Read by the scan being finished, on an earlier poll (or pushed in above it since: the next
-		// scan reads it).
-		if (scan && (start > scan.anchor || (start === scan.anchor && scan.anchorIds.includes(id)))) return false;
+		// Between the anchor and the top of the scan being finished: read by it on an earlier poll, so a
+		// finished run seen there is in `done` (at or above the floor). One unknown there was missing from
+		// the listing when that part was read, and is back: it is new (at or above the floor, not in `done`,
+		// so never emitted). Left to the next scan's look-back, it was missed when a poll's budget cut that
+		// look-back short (model seed 665: hidden on a scan's first page, back on its resumed pages).
+		if (scan && (start > scan.anchor || (start === scan.anchor && scan.anchorIds.includes(id)))) return start >= this.floor;
 		const bottom = segment.bottom;
 		if (bottom === null || start > bottom) return true;
 		// In the boundary's millisecond: new unless read before (when all its runs are remembered), or,
@@ -1444,7 +1467,13 @@ export class TriggerPoll {
 		const boundaryCut = bottom !== null && oldest === bottom && this.boundaryGroupUnread(segment, bottom);
 		const resumeInBoundary =
 			boundaryCut && segment.top !== undefined && segment.top > bottom && !this.reordered(segment) && segment.oldestIds.size <= MAX_TIE_IDS;
-		if (bottom !== null && (oldest < bottom || (oldest === bottom && !segment.bottomAll && !resumeInBoundary))) {
+		// The look-back itself cut short by the budget (fewer than half a page read at or below the
+		// boundary) is resumed below the boundary, not taken as read: a run missing from the listing
+		// when the scan read it is back there, and neither this scan nor the next would read it (model
+		// seed 1290: a run hidden on a scan's first page, the resumed pages started below it, and the
+		// next scan's look-back was cut after 2 of 5 runs; unreported miss).
+		const lookbackCut = bottom !== null && oldest < bottom && !this.lookbackDone(segment, bottom);
+		if (bottom !== null && !lookbackCut && (oldest < bottom || (oldest === bottom && !segment.bottomAll && !resumeInBoundary))) {
 			// Cut inside a boundary millisecond too big to remember, before its end: a run started in it
 			// since the last scan may be listed below what was read (see `lookbackDone`): reported.
 			if (segment.oldestIds.size > MAX_TIE_IDS && boundaryCut) {
@@ -1607,6 +1636,20 @@ export class TriggerPoll {
 					candidate !== this.testEvent && !candidate.deferred && (candidate.run.startMs === hwm || candidate.watchedStart === hwm),
 			);
 			this.raiseBoundary(hwm, inBoundary.map((candidate) => candidate.run.runId), true);
+		}
+		// The same for the top of a scan left to resume (the next boundary): a watched run found finished
+		// through its status in the top's millisecond, left out of its ids, was emitted again by the scan
+		// after it once `done` let it go (attack seed 13, null start times, after the look-back resume).
+		const scan = this.scan;
+		if (scan && scan.top !== null) {
+			const inTop = this.candidates.filter(
+				(candidate) =>
+					candidate !== this.testEvent && !candidate.deferred && (candidate.run.startMs === scan.top || candidate.watchedStart === scan.top),
+			);
+			if (inTop.length > 0) {
+				const tie = tieIds([...scan.topIds, ...inTop.map((candidate) => candidate.run.runId)]);
+				this.scan = { ...scan, topIds: tie.ids, topAll: scan.topAll && tie.all };
+			}
 		}
 		if (this.newBelowOld) {
 			this.lost++;
