@@ -1,0 +1,33 @@
+'use strict';
+// Seeds of the reviewers' own listing (test/attack/review) that broke the built trigger, replayed
+// through n8n-core's PollContext over HTTP. Each failed on the build named before its fix.
+const { scenario, verdict } = require('./attack/review/scenario');
+
+jest.setTimeout(120000);
+
+/** Verdicts the issue forbids: a repeat, a run from before activation, a loss not reported, a poll error, state over 48 KiB. */
+const serious = (result) => verdict(result).filter((v) => !v.startsWith('reported miss'));
+
+const HONEST_WITH_CHURN = { ts: 'ms', ties: 'seqDesc', cap: null, offsetMax: null, churn: true, steps: 30, history: 30, burst: 8, restarts: true, rollbacks: true };
+const WHOLE_SECONDS_OLDEST_FIRST_TIES = { ts: 'sec', ties: 'seqAsc', burst: 150, churn: false, cap: null, offsetMax: null, steps: 20, restarts: false, rollbacks: false, dupes: false };
+
+describe('review listing: start times null while running', () => {
+	// Since the status answer's start time could defer a watched run to where the listing had put it
+	// (f361cb4), a run listed without a start time while running, placed by its neighbours, was deferred
+	// to a later start than its own, to scans that never read it where it was listed once finished: never
+	// emitted, not reported (the drain ran its 300 polls).
+	test.each([
+		[1417, HONEST_WITH_CHURN],
+		[1436, HONEST_WITH_CHURN],
+		[1438, HONEST_WITH_CHURN],
+		[1300, {}],
+		[1314, {}],
+		[1208, WHOLE_SECONDS_OLDEST_FIRST_TIES],
+		[1212, WHOLE_SECONDS_OLDEST_FIRST_TIES],
+	])('seed %i: every run that finished after activation emitted once, or its loss reported', async (seed, spec) => {
+		const result = await scenario(seed, spec);
+		expect(result.spec.nullWhileRunning).toBe(true);
+		expect(serious(result)).toEqual([]);
+		expect(result.polls).toBeLessThan(100);
+	});
+});
