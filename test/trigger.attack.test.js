@@ -45,6 +45,18 @@ async function setup(spec, { fault, parameters = {} } = {}) {
 	return { world, server, poller, state, poll, emitted };
 }
 
+/** Runs `body` against a trigger on a world of `spec` with n8n's warnings captured; closes both after. */
+async function withTrigger([spec, options], body) {
+	const t = await setup(spec, options);
+	const warnings = captureWarnings();
+	try {
+		return await body(t, warnings);
+	} finally {
+		warnings.restore();
+		await t.server.close();
+	}
+}
+
 const finishedRuns = (world, count, stepMs = 1000) => {
 	const made = [];
 	for (let i = 0; i < count; i++) {
@@ -190,9 +202,7 @@ describe('issue 14, second review: tie order per request, pages of one run', () 
 	});
 
 	test('new tie groups bigger than a page, order per request: a run never listed is reported (lost, warning), none repeated or extra', async () => {
-		const t = await setup({ startTimes: 'iso-seconds', ties: 'per-request' }, { parameters: { options: { pageSize: 5 } } });
-		const warnings = captureWarnings();
-		try {
+		await withTrigger([{ startTimes: 'iso-seconds', ties: 'per-request' }, { parameters: { options: { pageSize: 5 } } }], async (t, warnings) => {
 			finishedRuns(t.world, 10);
 			expect(await t.poll()).toEqual([]);
 			const expected = [];
@@ -207,10 +217,7 @@ describe('issue 14, second review: tie order per request, pages of one run', () 
 			expect(missed.length).toBeGreaterThan(0); // the control: this listing does hide runs
 			expect(t.state().lost).toBeGreaterThan(0);
 			expect(warnings.lines.some((line) => line.includes('differently on each request'))).toBe(true);
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	});
 
 	test('a listing that serves one run per page (whatever limit asks) fails with a clear error, and saves nothing', async () => {
@@ -397,9 +404,7 @@ describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => 
 	test('start times out of order after activation (new runs all above the runs read before): the poll does not fail, every run once, no loss reported (v14c defect 4, v14d defect C)', async () => {
 		// v14d: a run out of place among the new runs was reported as a possible loss on every poll,
 		// though none can be missed: new runs of a listing by creation are all on top, where each scan reads.
-		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 4 } } });
-		const warnings = captureWarnings();
-		try {
+		await withTrigger([{ total: 'none' }, { parameters: { options: { pageSize: 4 } } }], async (t, warnings) => {
 			const make = byCreation(t.world, [0]);
 			make(6);
 			expect(await t.poll()).toEqual([]);
@@ -411,18 +416,13 @@ describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => 
 			expect(repeats(t.emitted)).toEqual([]);
 			expect(t.state().lost).toBe(0);
 			expect(warnings.lines).toEqual([]);
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	});
 
 	test('whole seconds, runs of one second listed oldest first: a run started after a batch of 150 in that same second is emitted once (v14d defect A, tie_late.js 150)', async () => {
 		// The boundary's second holds more runs than it remembers (50 ids): the look-back stopped half a
 		// page into it, and the new run, listed after all 150, was never read (lost 0, no warning).
-		const t = await setup({ startTimes: 'iso-seconds', ties: 'stable-oldest-first', total: 'none' }, { parameters: { options: { pageSize: 100 } } });
-		const warnings = captureWarnings();
-		try {
+		await withTrigger([{ startTimes: 'iso-seconds', ties: 'stable-oldest-first', total: 'none' }, { parameters: { options: { pageSize: 100 } } }], async (t, warnings) => {
 			finishedRuns(t.world, 5);
 			expect(await t.poll()).toEqual([]);
 			t.world.clock += 1000;
@@ -437,10 +437,7 @@ describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => 
 			expect(repeats(t.emitted)).toEqual([]);
 			expect(t.state().lost).toBe(0);
 			expect(warnings.lines).toEqual([]);
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	});
 });
 
@@ -471,9 +468,7 @@ describe('issue 14: activation that stops before the listing ends says so, and c
 	};
 
 	test('(a) a run running deeper than the newest 300, with runs still running among the oldest read: warned at activation, lost 1', async () => {
-		const t = await setup({});
-		const warnings = captureWarnings();
-		try {
+		await withTrigger([{}], async (t, warnings) => {
 			// Pages of 100 at offsets 0, 98, 196, 294: the newest 394 runs.
 			const at = history(t.world, 500, [1, 350, 450]);
 			const { lostAtActivation, lines } = await activateAndFinish(t, warnings);
@@ -485,16 +480,11 @@ describe('issue 14: activation that stops before the listing ends says so, and c
 			expect(t.state().lost).toBe(1);
 			// What is emitted is unchanged: the runs watched are, the one below what activation read is not.
 			expect(t.emitted.slice().sort()).toEqual([at(1).id, at(350).id].sort());
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	});
 
 	test('(b) a listing that ignores offset: activation reads its first page; a run running below it, with one running among the oldest of that page: warned, lost 1', async () => {
-		const t = await setup({ offset: 'ignored' }, { parameters: { options: { pageSize: 10 } } });
-		const warnings = captureWarnings();
-		try {
+		await withTrigger([{ offset: 'ignored' }, { parameters: { options: { pageSize: 10 } } }], async (t, warnings) => {
 			const at = history(t.world, 30, [9, 15]);
 			const { lostAtActivation, lines } = await activateAndFinish(t, warnings);
 			expect(lines).toHaveLength(1);
@@ -503,17 +493,12 @@ describe('issue 14: activation that stops before the listing ends says so, and c
 			expect(lostAtActivation).toBe(1);
 			expect(t.state().lost).toBe(1);
 			expect(t.emitted).toEqual([at(9).id]);
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	});
 
 	for (const offset of ['reject', 'empty']) {
 		test(`(c) offsets beyond 150 ${offset === 'reject' ? 'refused (HTTP 400)' : 'answered with an empty page'}: a run running below that depth, with one running among the oldest read: warned, lost 1`, async () => {
-			const t = await setup({ offset, offsetMax: 150 });
-			const warnings = captureWarnings();
-			try {
+			await withTrigger([{ offset, offsetMax: 150 }], async (t, warnings) => {
 				// Pages of 100 at offsets 0 and 98, then 196: refused or empty.
 				const at = history(t.world, 250, [180, 220]);
 				const { lostAtActivation, lines } = await activateAndFinish(t, warnings);
@@ -523,18 +508,13 @@ describe('issue 14: activation that stops before the listing ends says so, and c
 				expect(lostAtActivation).toBe(1);
 				expect(t.state().lost).toBe(1);
 				expect(t.emitted).toEqual([at(180).id]);
-			} finally {
-				warnings.restore();
-				await t.server.close();
-			}
+			});
 		});
 	}
 
 	test('control: a big flow whose old runs are all finished (only newer runs running): warned at activation, no lost', async () => {
 		for (const spec of [{}, { offset: 'empty', offsetMax: 150 }, { offset: 'ignored' }]) {
-			const t = await setup(spec);
-			const warnings = captureWarnings();
-			try {
+			await withTrigger([spec], async (t, warnings) => {
 				const at = history(t.world, 450, [0, 2, 40]);
 				const { lostAtActivation, lines } = await activateAndFinish(t, warnings);
 				expect(lines).toHaveLength(1);
@@ -542,10 +522,7 @@ describe('issue 14: activation that stops before the listing ends says so, and c
 				expect(lostAtActivation).toBe(0);
 				expect(t.state().lost).toBe(0);
 				expect(t.emitted.slice().sort()).toEqual([at(0).id, at(2).id, at(40).id].sort());
-			} finally {
-				warnings.restore();
-				await t.server.close();
-			}
+			});
 		}
 	});
 
@@ -554,17 +531,12 @@ describe('issue 14: activation that stops before the listing ends says so, and c
 			[{ offset: 'empty', offsetMax: 150 }, 140],
 			[{}, 360],
 		]) {
-			const t = await setup(spec);
-			const warnings = captureWarnings();
-			try {
+			await withTrigger([spec], async (t, warnings) => {
 				history(t.world, count, [100, count - 1]);
 				const { lostAtActivation } = await activateAndFinish(t, warnings);
 				expect(lostAtActivation).toBe(0);
 				expect(warnings.lines).toEqual([]);
-			} finally {
-				warnings.restore();
-				await t.server.close();
-			}
+			});
 		}
 	});
 });
@@ -699,9 +671,7 @@ describe('issue 14, fourth review (v14d): runs repeated within a page, listings 
 	});
 
 	test('control: a listing by creation that lists a run it had not shown before below runs already read reports a possible loss once, and emits the run', async () => {
-		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 10 } } });
-		const warnings = captureWarnings();
-		try {
+		await withTrigger([{ total: 'none' }, { parameters: { options: { pageSize: 10 } } }], async (t, warnings) => {
 			const create = queuedByCreation(t.world);
 			const early = create([0, 0, 0]);
 			expect(await t.poll()).toEqual([]);
@@ -718,10 +688,7 @@ describe('issue 14, fourth review (v14d): runs repeated within a page, listings 
 			expect(t.state().lost).toBe(1);
 			expect(warnings.lines.filter((line) => line.includes('listed a new run below runs the trigger had already read'))).toHaveLength(1);
 			expect(early.every((run) => !t.emitted.includes(run.id))).toBe(true);
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	});
 });
 
@@ -730,9 +697,7 @@ describe('s14g: misses the default attack sweep found unreported (seeds 32, 59, 
 		// `done` lets go of all 600 (a millisecond goes whole), the boundary's second is not known whole
 		// (600 ids > 50): a run that starts in that second later is unknown at the boundary under the floor,
 		// taken for history. The trigger cannot tell it from the 600; it says so (before: lost 0, no warning).
-		const t = await setup({ startTimes: 'iso-seconds', total: 'none' });
-		const warnings = captureWarnings();
-		try {
+		await withTrigger([{ startTimes: 'iso-seconds', total: 'none' }], async (t, warnings) => {
 			finishedRuns(t.world, 5);
 			expect(await t.poll()).toEqual([]);
 			t.world.clock += 1000;
@@ -750,19 +715,14 @@ describe('s14g: misses the default attack sweep found unreported (seeds 32, 59, 
 			expect(t.emitted.filter((id) => id !== late && !batch.includes(id))).toEqual([]);
 			// Reported once, not at every poll.
 			expect(t.state().lost).toBe(1);
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	});
 
 	test('whole seconds, pages of 2: runs pushed into the boundary\'s second beyond one poll\'s pages are read by the next poll, not skipped (attack seed 66)', async () => {
 		// The boundary's second holds 60 runs (not known whole: more than 50 ids). 70 more start in it and
 		// one in the next second: one poll's 50 pages of 2 stop inside the boundary's second. That scan
 		// was taken as complete and the boundary moved over the ~20 new runs below (lost 0, no warning).
-		const t = await setup({ startTimes: 'iso-seconds', total: 'none' }, { parameters: { options: { pageSize: 2 } } });
-		const warnings = captureWarnings();
-		try {
+		await withTrigger([{ startTimes: 'iso-seconds', total: 'none' }, { parameters: { options: { pageSize: 2 } } }], async (t, warnings) => {
 			finishedRuns(t.world, 3);
 			expect(await t.poll()).toEqual([]);
 			t.world.clock += 1000;
@@ -779,10 +739,7 @@ describe('s14g: misses the default attack sweep found unreported (seeds 32, 59, 
 			expect(t.emitted.slice().sort()).toEqual([...first, ...more, next].sort());
 			expect(t.state().lost).toBe(0);
 			expect(warnings.lines).toEqual([]);
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	});
 
 	test('whole seconds, status in milliseconds: a watched run found finished through its status in the second a scan is inside is emitted once (sweep seed 18 of a build in between)', () => {
@@ -901,9 +858,7 @@ describe('s14j: a listing by creation, a run that waited in a queue listed below
 	};
 
 	const queuedBelowFirstPage = async (newRunsAfter) => {
-		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 10 } } });
-		const warnings = captureWarnings();
-		try {
+		return await withTrigger([{ total: 'none' }, { parameters: { options: { pageSize: 10 } } }], async (t, warnings) => {
 			const create = byCreation(t.world);
 			create(30);
 			expect(await t.poll()).toEqual([]);
@@ -918,10 +873,7 @@ describe('s14j: a listing by creation, a run that waited in a queue listed below
 			const second = await t.poll();
 			await t.poll();
 			return { queued, second, later, emitted: t.emitted, lost: t.state().lost, warnings: [...warnings.lines] };
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	};
 
 	test('the next poll lists it below runs it had read: emitted once, no loss reported (before: lost 1, "listed a new run below runs the trigger had already read")', async () => {
@@ -973,9 +925,7 @@ describe('s14i: no loss reported from a listing whose tie order is stable (v14e 
 		// Before: the next page shared no run with the first (the group moved up), the first page was
 		// asked again, and the group shown again without the deleted run was taken for a reordering:
 		// lost 1 and "orders runs ... differently on each request" though nothing was missed.
-		const t = await setup({ startTimes: 'iso' }, { parameters: { options: { pageSize: 5 } } });
-		const warnings = captureWarnings();
-		try {
+		await withTrigger([{ startTimes: 'iso' }, { parameters: { options: { pageSize: 5 } } }], async (t, warnings) => {
 			finishedRuns(t.world, 10);
 			expect(await t.poll()).toEqual([]);
 			t.world.clock += 1000;
@@ -995,10 +945,7 @@ describe('s14i: no loss reported from a listing whose tie order is stable (v14e 
 			expect(first.length).toBeGreaterThanOrEqual(7);
 			expect(t.state().lost).toBe(0);
 			expect(warnings.lines).toEqual([]);
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	});
 
 	test('whole seconds, stable ties, runs repeated further down among the runs of their second: nothing reported, every run once (v14e 1b, tiedup)', async () => {
@@ -1031,9 +978,7 @@ describe('s14i: no loss reported from a listing whose tie order is stable (v14e 
 	});
 
 	test('control: the same runs with ties in a new order on every request are still reported', async () => {
-		const t = await setup({ startTimes: 'iso-seconds', ties: 'per-request' }, { parameters: { options: { pageSize: 5 } } });
-		const warnings = captureWarnings();
-		try {
+		await withTrigger([{ startTimes: 'iso-seconds', ties: 'per-request' }, { parameters: { options: { pageSize: 5 } } }], async (t, warnings) => {
 			for (let round = 0; round < 12; round++) {
 				for (let i = 0; i < 12; i++) {
 					t.world.clock += 130;
@@ -1045,10 +990,7 @@ describe('s14i: no loss reported from a listing whose tie order is stable (v14e 
 			expect(repeats(t.emitted)).toEqual([]);
 			expect(t.state().lost).toBeGreaterThan(0);
 			expect(warnings.lines.some((line) => line.includes('differently on each request'))).toBe(true);
-		} finally {
-			warnings.restore();
-			await t.server.close();
-		}
+		});
 	});
 
 	test('a run repeated a few rows further down, below older runs: activation accepts the listing, nothing is reported, every run once (v14e 1c, rowdup)', async () => {
