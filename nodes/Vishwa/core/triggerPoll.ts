@@ -523,9 +523,11 @@ export class TriggerPoll {
 			return;
 		}
 		segment.maxOffset = Math.max(segment.maxOffset, request.offset);
-		const newRuns = ids.filter((id) => !segment.listedAt.has(id)).length;
+		let newRuns = 0;
 		ids.forEach((id, index) => {
-			if (!segment.listedAt.has(id)) segment.listedAt.set(id, request.offset + index);
+			if (segment.listedAt.has(id)) return;
+			segment.listedAt.set(id, request.offset + index);
+			newRuns++;
 		});
 		if (segment.seeking && segment.scan && request.offset > 0) {
 			if (this.seek(segment, segment.scan, request.offset, entries)) return;
@@ -610,9 +612,9 @@ export class TriggerPoll {
 		// jumped over the runs the repeats pushed out (v14d defect B: every next page shared no run with
 		// its page, was asked again further up, for good: a backlog stalled and was given up). Where the
 		// offsets count rows instead (repeats are rows of the listing), this only overlaps more.
-		// The page's fullness (`longestPage`, `endedAbove`) stays on rows: as many rows as asked is full.
-		// A page of as many rows as asked is full, whatever came before (a listing adding repeats to a
-		// page of `limit` runs serves more rows than asked: a page without repeats is not short).
+		// The page's fullness (`longestPage`, `endedAbove`) stays on rows: a page of as many rows as asked
+		// is full, whatever came before (a listing adding repeats to a page of `limit` runs serves more
+		// rows than asked: a page without repeats is not short).
 		if (entries.length < Math.min(this.longestPage, request.limit) && request.offset < MIN_PROBE_JUMP) {
 			segment.offset = request.offset + ids.length;
 			segment.tieStepped = false;
@@ -1623,6 +1625,13 @@ export class TriggerPoll {
 		);
 	}
 
+	/** Runs this poll emits that started in millisecond `ms`, by the status answer or as listed (see `watchedStart`). */
+	private emittedIn(ms: number): string[] {
+		return this.candidates
+			.filter((candidate) => candidate !== this.testEvent && !candidate.deferred && (candidate.run.startMs === ms || candidate.watchedStart === ms))
+			.map((candidate) => candidate.run.runId);
+	}
+
 	private buildState(): TriggerState {
 		// A run found finished in the boundary's millisecond (through its status: it had no start time
 		// while listed running) is remembered among the boundary's runs: `done` may let it go before the
@@ -1631,23 +1640,16 @@ export class TriggerPoll {
 		const hwm = this.hwm;
 		if (hwm !== null) {
 			// Also one whose status gave milliseconds in the boundary's listed second (attack seed 279).
-			const inBoundary = this.candidates.filter(
-				(candidate) =>
-					candidate !== this.testEvent && !candidate.deferred && (candidate.run.startMs === hwm || candidate.watchedStart === hwm),
-			);
-			this.raiseBoundary(hwm, inBoundary.map((candidate) => candidate.run.runId), true);
+			this.raiseBoundary(hwm, this.emittedIn(hwm), true);
 		}
 		// The same for the top of a scan left to resume (the next boundary): a watched run found finished
 		// through its status in the top's millisecond, left out of its ids, was emitted again by the scan
 		// after it once `done` let it go (attack seed 13, null start times, after the look-back resume).
 		const scan = this.scan;
 		if (scan && scan.top !== null) {
-			const inTop = this.candidates.filter(
-				(candidate) =>
-					candidate !== this.testEvent && !candidate.deferred && (candidate.run.startMs === scan.top || candidate.watchedStart === scan.top),
-			);
+			const inTop = this.emittedIn(scan.top);
 			if (inTop.length > 0) {
-				const tie = tieIds([...scan.topIds, ...inTop.map((candidate) => candidate.run.runId)]);
+				const tie = tieIds([...scan.topIds, ...inTop]);
 				this.scan = { ...scan, topIds: tie.ids, topAll: scan.topAll && tie.all };
 			}
 		}

@@ -275,7 +275,6 @@ function executionCancelSignal(ctx: VishwaContext): AbortSignal | undefined {
 	return typeof get === 'function' ? get.call(ctx) : undefined;
 }
 
-
 export async function vishwaApiRequest(
 	ctx: VishwaContext,
 	connection: VishwaConnection,

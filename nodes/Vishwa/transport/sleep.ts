@@ -26,7 +26,7 @@ export async function pauseFor(ms: number, signal?: AbortSignal, { signalIsOwn =
 	// removed afterwards: n8n 1.x's sleepWithAbort never removes its listener when the time runs out,
 	// which on a long-lived signal (Stop's) would pile up one per pause.
 	const own = signal && !signalIsOwn ? new AbortController() : undefined;
-	const forget = own ? whenAborted(signal!, () => own.abort(PAUSE_CUT_SHORT)) : undefined;
+	const forget = own && signal ? whenAborted(signal, () => own.abort(PAUSE_CUT_SHORT)) : undefined;
 	try {
 		await abortableSleep(Math.max(0, Math.min(ms, MAX_TIMER_MS)), own?.signal ?? signal);
 	} catch {
