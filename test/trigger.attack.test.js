@@ -271,6 +271,27 @@ describe('attack scenarios that broke the trigger before the review (seed, force
 	});
 });
 
+describe('s14l: a look-back resumed below the boundary, pages capped below Page Size, 5 requests a poll (v14f defect 1)', () => {
+	// An honest listing (ms stamps, stable ties) whose pages are capped at 50 below Page Size 100, and
+	// 5 listing requests a poll. Before: a scan from the top that read no run newer than the boundary
+	// and was cut inside its look-back (a resumed scan had used 4 requests first) was saved as a scan
+	// anchored below the boundary; the next poll finished it and started over from the top, cut again
+	// in the same place: the same scan each poll, counted as a stall, given up after 100 polls with a
+	// loss reported and nothing missed (seed 486: polls 61-160 asked offsets 39, 0, 17, 58, 0).
+	const capped = { pageCap: 50, pageSize: 100, maxListRequests: 5, offset: 'honest', ties: 'stable', startTimes: 'epoch-ms' };
+	test.each([
+		[486, 'its own draw', {}],
+		[8, 'runs repeated within a page', { ...capped, repeat: true }],
+		[10, 'runs repeated within a page', { ...capped, repeat: true }],
+		[30, 'no repeats', { ...capped, repeat: false }],
+		[39, 'no repeats', { ...capped, repeat: false }],
+	])('attack seed %i (%s): every run once, no loss reported', (seed, _label, forced) => {
+		const result = scenario(seed, forced);
+		expect(result.problems).toEqual([]);
+		expect(result.emitted).toBeGreaterThan(0);
+	});
+});
+
 describe('issue 14, third review (v14c): repeats, stuck scans, refusals', () => {
 	test('a watched run in the boundary millisecond, emitted through its status, is not emitted again once `done` lets it go (v14c defect 2, run.js seed 504)', async () => {
 		// Start times null while a run is going: run X (running) shares its millisecond with run Y
@@ -827,6 +848,21 @@ describe('s14j: a tie group at a page edge on a busy flow; creation order at hig
 		// Before: a page ending in the group sent the next page back to the group's first run, one place
 		// down, and the run started meanwhile moved the listing down by exactly that: the same page for
 		// good, the scan given up (lost, "could not read on past the runs"), every run after it missed.
+		const run = await busyTieEdge(pageSize, group);
+		expect(repeats(run.emitted)).toEqual([]);
+		expect(run.emitted.slice().sort()).toEqual(run.expected.slice().sort());
+		expect(run.lost).toBe(0);
+		expect(run.warnings).toEqual([]);
+	});
+
+	test.each([
+		[100, 99],
+		[100, 101],
+	])('pages of %i, groups of %i: every run once, nothing reported; a page shorter than the server gave, reaching the boundary, ends the look-back (v14f defect 2)', async (pageSize, group) => {
+		// Before: the look-back wanted 50 runs below the boundary, the listing had 30, so the scan asked
+		// on for an empty page after its short last page; the run started before each request showed the
+		// listing's last run again one place further down, for a whole poll. Resumed there, the scan
+		// could not get past that run and was given up within a poll: lost 1, nothing missed.
 		const run = await busyTieEdge(pageSize, group);
 		expect(repeats(run.emitted)).toEqual([]);
 		expect(run.emitted.slice().sort()).toEqual(run.expected.slice().sort());

@@ -581,12 +581,19 @@ export class TriggerPoll {
 		// and a scan ended early would raise the boundary over runs it never read (issue 14 review).
 		// The end is an empty page: one request more, only where a scan reads to the very end.
 		const endOfListing = false;
+		// A page shorter than the server gave before ends the listing as it was then (see below): one that
+		// listed a run at or below the boundary leaves no look-back to read under it. Asking on for an
+		// empty page instead chased the listing's last run down for good while runs were pushed in above
+		// before every request (each next page showed it again, one place further down), and the scan,
+		// resumed there, was given up with a loss reported and nothing missed (v14f defect 2: cutedge,
+		// Page Size 100, a look-back of 50 runs with 30 below the boundary, one run pushed in per request).
+		const shortPage = entries.length < Math.min(this.longestPage, request.limit) && request.offset < MIN_PROBE_JUMP;
 		const reachedBoundary =
 			(segment.kind === 'top' || segment.kind === 'resume') &&
 			!segment.oldFirstPage &&
 			segment.bottom !== null &&
-			(segment.below.size > 0 || !segment.bottomAll) &&
-			this.lookbackDone(segment, segment.bottom);
+			((shortPage && segment.pageReachedBottom) ||
+				((segment.below.size > 0 || !segment.bottomAll) && this.lookbackDone(segment, segment.bottom)));
 		// Fetch Test Event promises the newest 300 runs: distinct runs, not rows (pages overlap).
 		const enough =
 			// Distinct runs, not rows: pages overlap and ids may repeat (a run running at activation among
@@ -615,7 +622,7 @@ export class TriggerPoll {
 		// The page's fullness (`longestPage`, `endedAbove`) stays on rows: a page of as many rows as asked
 		// is full, whatever came before (a listing adding repeats to a page of `limit` runs serves more
 		// rows than asked: a page without repeats is not short).
-		if (entries.length < Math.min(this.longestPage, request.limit) && request.offset < MIN_PROBE_JUMP) {
+		if (shortPage) {
 			segment.offset = request.offset + ids.length;
 			segment.tieStepped = false;
 			return;
@@ -1475,6 +1482,14 @@ export class TriggerPoll {
 		// seed 1290: a run hidden on a scan's first page, the resumed pages started below it, and the
 		// next scan's look-back was cut after 2 of 5 runs; unreported miss).
 		const lookbackCut = bottom !== null && oldest < bottom && !this.lookbackDone(segment, bottom);
+		// A scan from the top that read no run newer than the boundary has nothing to resume: the next
+		// poll reads that look-back again from the top, with its whole budget. Saved as a scan anchored
+		// below the boundary whose top is the boundary, it was the same scan poll after poll when a
+		// resumed scan used most of the budget first: each poll finished it (the boundary stays), started
+		// over from the top, was cut again after one page in the same place, and that counted as a stall
+		// until the scan was given up with a loss reported and nothing missed (v14f defect 1, attack sweep
+		// seed 486: pages capped at 50 below Page Size 100, 5 requests a poll, an unchanging listing).
+		if (lookbackCut && segment.kind === 'top' && segment.top !== undefined && segment.top <= bottom) return;
 		if (bottom !== null && !lookbackCut && (oldest < bottom || (oldest === bottom && !segment.bottomAll && !resumeInBoundary))) {
 			// Cut inside a boundary millisecond too big to remember, before its end: a run started in it
 			// since the last scan may be listed below what was read (see `lookbackDone`): reported.
