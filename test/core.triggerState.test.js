@@ -1002,6 +1002,9 @@ describe('model seed replays', () => {
 	test('seed 665: a finished run missing from a scan\'s first page, back above its anchor on the resumed pages, is emitted (pages of 7, whole seconds, budget 3)', () => {
 		expect(judge(scenario(665))).toBeUndefined();
 	});
+	test('seed 610: an empty page inside a full page before, after runs were deleted at the top between the two requests, is asked once more and taken for the listing\'s end, not reported (pages of 5, whole seconds, repeats)', () => {
+		expect(judge(scenario(610))).toBeUndefined();
+	});
 	test('seed 1290: a look-back cut short by the budget is resumed below the boundary, where a run missing from the scan\'s first page is back (null start times while running, budget 3)', () => {
 		expect(judge(scenario(1290))).toBeUndefined();
 	});
