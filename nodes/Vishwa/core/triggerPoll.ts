@@ -172,6 +172,8 @@ interface Segment {
 	listedAt: Map<string, number>;
 	maxOffset: number;
 	stepBacks: number;
+	/** An empty page inside a full page before led to asking that page once more (see `listed`). */
+	emptyAskedAgain: boolean;
 	overrun: number;
 	/** The start time that ends the last page read in place, with its runs in listing order: the next
 	 * page must show them again in that order (a stable tie order) or they were reordered. */
@@ -288,6 +290,9 @@ export class TriggerPoll {
 	private longestPage = 0;
 	/** Pages shorter than asked that more runs followed: the server caps pages at this (0: not seen). */
 	private pageCap = 0;
+	/** A page held as many distinct runs as asked: the server caps nothing (the short pages behind
+	 * `pageCap` were the listing's end, which runs pushed in or deleted between requests moved). */
+	private servedAllAsked = false;
 	private lastPage: { length: number; limit: number } | undefined;
 	/** The last page held one run though more were asked (see `checkPageOfOne`). */
 	private pageOfOne: { offset: number; id: string } | undefined;
@@ -501,6 +506,7 @@ export class TriggerPoll {
 			const id = extractRunId(entry);
 			if (id !== undefined && !ids.includes(id)) ids.push(id);
 		}
+		if (ids.length >= request.limit) this.servedAllAsked = true;
 		if (segment.probe) {
 			const probe = segment.probe;
 			segment.probe = undefined;
@@ -532,6 +538,16 @@ export class TriggerPoll {
 		if (segment.seeking && segment.scan && request.offset > 0) {
 			if (this.seek(segment, segment.scan, request.offset, entries)) return;
 		} else if (ids.length === 0) {
+			// Inside a full page before: the listing empties deeper offsets, or runs deleted above between
+			// the two requests moved its end up past this offset (model seed 610: a false loss report).
+			// The page before, asked once more, tells: a listing that ended shows it short (or runs again
+			// below it), one that empties deeper offsets shows it full again and this offset empty again.
+			if (!this.refused && !segment.emptyAskedAgain && segment.previous && this.emptiedBelow(segment, request.offset) && segment.previous.length >= this.fullPage()) {
+				segment.emptyAskedAgain = true;
+				segment.offset = segment.previous.offset;
+				segment.tieStepped = false;
+				return;
+			}
 			if (segment.kind === 'activation' && (this.refused || this.emptiedBelow(segment, request.offset))) {
 				this.activationStop = { why: this.refused ? 'refused' : 'emptied', offset: request.offset };
 			}
@@ -732,9 +748,7 @@ export class TriggerPoll {
 		// A short listing whose older runs were deleted also ends above its boundary: that is only
 		// told apart by the page before holding all that was asked (a server capping its pages below
 		// that, and ending early, is not told apart: not reported).
-		// A full page holds all that was asked, or as many as a server capping its pages gives.
-		const full = this.pageCap > 0 ? Math.min(this.options.pageSize, this.pageCap) : this.options.pageSize;
-		if (!this.refused && (segment.previous === undefined || segment.previous.length < full)) return;
+		if (!this.refused && (segment.previous === undefined || segment.previous.length < this.fullPage())) return;
 		this.lost++;
 		this.warnings.push(
 			`The run listing of flow "${this.options.flowId}" ended at offset ${offset}, before the runs the trigger had read (${this.refused ? 'the server refused that offset' : 'an empty page'}): more runs started since the last poll than the server lists. Runs below that depth that finished were not seen. Poll more often.`,
@@ -742,9 +756,20 @@ export class TriggerPoll {
 	}
 
 	/**
+	 * A full page: all that was asked, or as many as a server capping its pages gives. A cap is taken
+	 * from short pages that more runs followed, unless some page gave all that was asked (v14f seed
+	 * 1718: the listing's end, then runs pushed in, read as a cap of 4 runs on pages of 5, so a page of
+	 * 4 at the end counted as full and the empty page after it as deeper offsets emptied).
+	 */
+	private fullPage(): number {
+		return this.pageCap > 0 && !this.servedAllAsked ? Math.min(this.options.pageSize, this.pageCap) : this.options.pageSize;
+	}
+
+	/**
 	 * An empty page asked within the page before (pages overlap): an honest listing shows again the
 	 * runs that page showed there, so it empties offsets beyond some depth (or runs were deleted
-	 * above meanwhile, which is not told apart). An empty page right after a page's last run is the end.
+	 * above meanwhile: told apart by asking the page before once more, see `listed`). An empty page
+	 * right after a page's last run is the end.
 	 */
 	private emptiedBelow(segment: Segment, offset: number): boolean {
 		const previous = segment.previous;
@@ -1009,6 +1034,7 @@ export class TriggerPoll {
 			listedAt: new Map(),
 			maxOffset: 0,
 			stepBacks: 0,
+			emptyAskedAgain: false,
 			overrun: 0,
 			groupStart: undefined,
 			groupIds: [],
