@@ -6,7 +6,7 @@ const dist = process.env.ATTACK_DIST || path.resolve(__dirname, '../../dist/node
 const { readTriggerState } = require(`${dist}/triggerState`);
 const { TriggerPoll } = require(`${dist}/triggerPoll`);
 const { DEFAULT_STATUS_LISTS } = require(`${dist}/status`);
-const { World, rng, SPEC_CHOICES } = require('./world');
+const { World, rng, SPEC_CHOICES, SPEC_CHOICES_LATER } = require('./world');
 
 const FLOW = 'f1';
 
@@ -39,6 +39,8 @@ function scenario(seed, forced = {}) {
   const r = rng(seed);
   const spec = {};
   for (const [k, v] of Object.entries(SPEC_CHOICES)) spec[k] = k in forced ? forced[k] : r.pick(v);
+  const later = rng(seed * 31 + 17);
+  for (const [k, v] of Object.entries(SPEC_CHOICES_LATER)) spec[k] = k in forced ? forced[k] : later.pick(v);
   const world = new World(spec, seed);
   const pageSize = forced.pageSize ?? r.pick([5, 10, 20, 100]);
   const maxListRequests = forced.maxListRequests ?? r.pick([3, 5, 50]);

@@ -26,11 +26,17 @@ const SPEC_CHOICES = {
   ties: ['stable', 'per-poll', 'per-request'],
   repeat: [false, true],
 };
+// Drawn after SPEC_CHOICES with a stream of their own, so a seed's other draws stay what they were.
+const SPEC_CHOICES_LATER = {
+  pageCapVaries: [false, true],
+};
 
 class World {
   constructor(spec, seed = 1) {
     this.spec = { startTimes: 'iso', pageCap: null, total: 'right', offset: 'honest', offsetMax: 1000, order: 'desc', ties: 'stable', repeat: false, ...spec };
     this.r = rng(seed * 7919 + 13);
+    // Its own stream: drawing a per-request cap must not change what an older seed's world does.
+    this.capR = rng(seed * 104729 + 7);
     this.runs = new Map();
     this.seq = 0;
     this.clock = BASE;
@@ -91,7 +97,10 @@ class World {
       rows.push(run);
       if (s.repeat && run.seq % 6 === 0) rows.push(run);
     }
-    const count = Math.min(limit, s.pageCap || limit);
+    // `pageCapVaries`: each request gets the cap or a smaller one (a byte- or load-limited page), so
+    // a page short against the one before is not the listing's end (v14g D1).
+    const cap = s.pageCap && s.pageCapVaries ? this.capR.pick([s.pageCap, Math.max(1, s.pageCap - 1), Math.ceil(s.pageCap / 2)]) : s.pageCap;
+    const count = Math.min(limit, cap || limit);
     const page = s.offset === 'empty' && offset > s.offsetMax ? [] : rows.slice(first, first + count);
     const runs = page.map((run) => this.view(run));
     const body = { runs };
@@ -108,4 +117,4 @@ class World {
   }
 }
 
-module.exports = { World, rng, SPEC_CHOICES, BASE };
+module.exports = { World, rng, SPEC_CHOICES, SPEC_CHOICES_LATER, BASE };

@@ -162,7 +162,7 @@ interface Segment {
 	oldestPosition: number;
 	/** Start time of the last entry with one, for entries that carry none. */
 	lastStart: number | undefined;
-	previous: { offset: number; ids: Set<string>; overlap: number; length: number } | undefined;
+	previous: { offset: number; ids: Set<string>; overlap: number; length: number; short?: boolean } | undefined;
 	/** A request asked far down to tell an ignored `offset` from runs pushed in: the page it must not
 	 * show again, and where to carry on if it does not. */
 	probe: { carryOn: number } | undefined;
@@ -567,8 +567,13 @@ export class TriggerPoll {
 			segment.stepBacks < MAX_STEP_BACKS &&
 			!ids.some((id) => previous.ids.has(id))
 		) {
+			const backByOverlap = previous.short && segment.stepBacks === 0;
 			segment.stepBacks++;
-			segment.offset = Math.max(0, request.offset - previous.length);
+			// After a short page's step without overlap, back by the overlap only: back to the short page
+			// itself, a cap varying per request (10 rows, then 9) showed it short again and the next page
+			// sharing no run again, the same two offsets for the whole poll (v14g D1: the boundary's
+			// millisecond never read to its end).
+			segment.offset = Math.max(0, request.offset - (backByOverlap ? Math.max(1, previous.overlap) : previous.length));
 			segment.tieStepped = false;
 			return;
 		}
@@ -608,7 +613,7 @@ export class TriggerPoll {
 			(segment.kind === 'top' || segment.kind === 'resume') &&
 			!segment.oldFirstPage &&
 			segment.bottom !== null &&
-			((shortPage && segment.pageReachedBottom) ||
+			((shortPage && segment.pageReachedBottom && segment.oldestStart !== undefined && segment.oldestStart < segment.bottom) ||
 				((segment.below.size > 0 || !segment.bottomAll) && this.lookbackDone(segment, segment.bottom)));
 		// Fetch Test Event promises the newest 300 runs: distinct runs, not rows (pages overlap).
 		const enough =
@@ -639,6 +644,7 @@ export class TriggerPoll {
 		// is full, whatever came before (a listing adding repeats to a page of `limit` runs serves more
 		// rows than asked: a page without repeats is not short).
 		if (shortPage) {
+			segment.previous.short = true;
 			segment.offset = request.offset + ids.length;
 			segment.tieStepped = false;
 			return;
