@@ -1016,6 +1016,15 @@ describe('model seed replays', () => {
 	test('seed 1290: a look-back cut short by the budget is resumed below the boundary, where a run missing from the scan\'s first page is back (null start times while running, budget 3)', () => {
 		expect(judge(scenario(1290))).toBeUndefined();
 	});
+	test('seed 1613: an oldest-first listing in whole seconds whose next page begins with a run of the first page (second 0) above runs of second 1 is refused at activation, no past run emitted (ties reordered on each request)', () => {
+		expect(judge(scenario(1613))).toBeUndefined();
+	});
+	test('seed 1639: an oldest-first listing whose first page is one second is refused at activation once the next page lists a later run below runs of that page, no run missed silently', () => {
+		expect(judge(scenario(1639))).toBeUndefined();
+	});
+	test('seed 1386: a listing with no start times at all, activated as a new flow (all runs running), fails its polls once a finished run is listed without a start time: nothing emitted, no silent miss', () => {
+		expect(judge(scenario(1386))).toBeUndefined();
+	});
 });
 
 test('randomized model: every run finishing after activation is emitted exactly once, whatever the listing does', () => {

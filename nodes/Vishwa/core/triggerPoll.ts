@@ -495,6 +495,7 @@ export class TriggerPoll {
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
 		this.checkNewestFirst(entries, request.offset, segment);
+		if (segment.kind !== 'activation' && segment.kind !== 'test') this.checkFinishedHaveStarts(entries);
 		this.checkPageOfOne(entries, request);
 		const lastPage = this.lastPage;
 		if (entries.length > 0 && lastPage && lastPage.length > 0 && lastPage.length < lastPage.limit) {
@@ -690,6 +691,7 @@ export class TriggerPoll {
 			listedHere.add(id);
 			return !repeat;
 		});
+		if (this.activation) this.checkNewRunsBelowOlder(listedEntries, entries);
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
 		const rising = starts.filter((start, index) => index > 0 && start > starts[index - 1]).length;
 		if (rising === 0) return;
@@ -698,6 +700,25 @@ export class TriggerPoll {
 		// Decided by the next page: a listing that ends on this page was read whole.
 		if (falling === 0 && offset === 0 && segment.kind === 'top' && this.oldRunsOldestFirst(entries, starts)) {
 			segment.oldFirstPage = true;
+		}
+	}
+
+	/**
+	 * At activation, a run first listed on this page that started after any row above it on the same
+	 * page (a run listed by an earlier page or a repeat included) is out of order. Leaving out the
+	 * runs listed before missed an oldest-first listing in whole seconds whose first page was one
+	 * second and whose next page began with a run of that page above the next second's runs (model
+	 * seed 1613: activated, past runs emitted later). A repeat cannot cause this: it lies below its
+	 * run's own row, so every run first listed below it started no later than it.
+	 */
+	private checkNewRunsBelowOlder(listedEntries: readonly unknown[], newEntries: readonly unknown[]): void {
+		const isNew = new Set(newEntries);
+		let lowestAbove: number | undefined;
+		for (const entry of listedEntries) {
+			const start = runStartMs(entry);
+			if (start === undefined) continue;
+			if (isNew.has(entry) && lowestAbove !== undefined && start > lowestAbove) this.notNewestFirst();
+			if (lowestAbove === undefined || start < lowestAbove) lowestAbove = start;
 		}
 	}
 
@@ -1394,6 +1415,26 @@ export class TriggerPoll {
 		}
 	}
 
+	/**
+	 * A finished run listed without a start time: the listing gives none at all (a new flow whose runs
+	 * were all running activated, see `completeSegment`). Such runs cannot be placed against the
+	 * boundary, nor a group of them told apart when the listing reorders them (model seed 1386: 48 runs
+	 * missed, no warning). The poll fails as activation does for such a listing, every time.
+	 */
+	private checkFinishedHaveStarts(entries: readonly unknown[]): void {
+		const undated = entries.some(
+			(entry) => extractRunId(entry) !== undefined && runStartMs(entry) === undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running',
+		);
+		if (undated) this.noStartTimes();
+	}
+
+	private noStartTimes(): never {
+		throw new TriggerListingError(
+			`The run listing of flow "${this.options.flowId}" gives no start times`,
+			'The Vishwa Trigger tells new runs from old ones by each entry\'s run_start_time (or start_time, started_at) in the newest-first run listing. None of the runs listed has one, so the trigger cannot tell which runs are new without guessing, and stops here. Ask for the run listing to include run_start_time.',
+		);
+	}
+
 	private completeSegment(segment: Segment, endOfListing: boolean): void {
 		this.segment = undefined;
 		if (segment.kind === 'activation') {
@@ -1410,12 +1451,7 @@ export class TriggerPoll {
 					`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. The ${this.activationRuns} newest runs are all still running and none has one, so the trigger cannot tell where the runs before activation end, and stops here. Activate again once one of them has finished, or ask for the run listing to include run_start_time for running runs.`,
 				);
 			}
-			if (noStartTimes && !onlyRunning) {
-				throw new TriggerListingError(
-					`The run listing of flow "${this.options.flowId}" gives no start times`,
-					'The Vishwa Trigger tells new runs from old ones by each entry\'s run_start_time (or start_time, started_at) in the newest-first run listing. None of the runs listed has one, so the trigger cannot tell which runs are new without guessing, and stops here. Ask for the run listing to include run_start_time.',
-				);
-			}
+			if (noStartTimes && !onlyRunning) this.noStartTimes();
 			this.hwm = null;
 			this.hwmIds = [];
 			this.hwmAll = true;
