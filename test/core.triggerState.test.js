@@ -737,6 +737,44 @@ describe('issue 14 review regressions', () => {
 		expect(ids(runPoll(flow, next.state).runs)).toEqual([]);
 	});
 
+	test('an oldest-first listing activated while all its runs shared one second: new runs listed below its old first page are reported or refused, never missed silently (model seed 1639 after activation)', () => {
+		const outcome = (size, fresh) => {
+			const flow = new FakeFlow({ order: 'oldest-first', startTimes: 'iso-seconds' });
+			for (let i = 0; i < 6; i++) flow.start({ finished: true });
+			const activation = runPoll(flow, undefined, { pageSize: size, maxListRequests: 3 });
+			expect(activation.failed).toBeUndefined();
+			flow.clockMs += 2000;
+			const runs = [];
+			for (let i = 0; i < fresh; i++) runs.push(flow.start({ finished: true }));
+			let state = activation.state;
+			const emitted = [];
+			let warnings = 0;
+			let refused = 0;
+			const polls = (count) => {
+				for (let i = 0; i < count; i++) {
+					const result = runPoll(flow, state, { pageSize: size, maxListRequests: 3 });
+					if (result.failed) {
+						refused++;
+						continue;
+					}
+					emitted.push(...ids(result.runs));
+					warnings += result.warnings.length;
+					state = result.state;
+				}
+			};
+			polls(5);
+			// Then newer runs again, below the old first page (now older than the boundary).
+			flow.clockMs += 2000;
+			for (let i = 0; i < fresh; i++) runs.push(flow.start({ finished: true }));
+			polls(5);
+			expect(new Set(emitted).size).toBe(emitted.length);
+			return { missed: runs.filter((run) => !emitted.includes(run.id)).length, warnings, refused };
+		};
+		for (const [size, fresh] of [[5, 20], [5, 3], [10, 40], [5, 200]]) {
+			const { missed, warnings, refused } = outcome(size, fresh);
+			if (missed > 0) expect(warnings + refused).toBeGreaterThan(0);
+		}
+	});
 	test('a listing that is not newest first is refused on its first page', () => {
 		const poll = new TriggerPoll(undefined, baseOptions());
 		poll.next();

@@ -694,7 +694,26 @@ export class TriggerPoll {
 		if (this.activation) this.checkNewRunsBelowOlder(listedEntries, entries);
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
 		const rising = starts.filter((start, index) => index > 0 && start > starts[index - 1]).length;
-		if (rising === 0) return;
+		if (rising === 0) {
+			// A first page of old runs all older than the boundary: the boundary's own runs are not on
+			// top, so the newer runs are further down (an oldest-first listing in whole seconds whose
+			// first page is one second shows no order: model seed 1639, where every later scan stopped
+			// under that page and about 200 runs were missed, no warning) or were all deleted. Decided
+			// by the next page as above.
+			const hwm = this.hwmBefore;
+			if (
+				offset === 0 &&
+				segment.kind === 'top' &&
+				hwm !== null &&
+				starts.length > 0 &&
+				starts.length === entries.length &&
+				starts.every((start) => start < hwm) &&
+				this.oldRunsOldestFirst(entries, starts)
+			) {
+				segment.oldFirstPage = true;
+			}
+			return;
+		}
 		const falling = starts.filter((start, index) => index > 0 && start < starts[index - 1]).length;
 		if (this.activation || (falling === 0 && segment.kind === 'test')) this.notNewestFirst();
 		// Decided by the next page: a listing that ends on this page was read whole.
