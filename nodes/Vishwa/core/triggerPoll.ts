@@ -202,6 +202,10 @@ interface Segment {
 	/** The first page held only old runs, oldest first: a next page with runs means the listing is
 	 * oldest first (see `checkNewestFirst`). */
 	oldFirstPage: boolean;
+	/** The first page held only old runs of one start time, older than the boundary: the next pages
+	 * tell an oldest-first listing from a newest-first one whose newer runs were deleted (see
+	 * `checkNewestFirst`). */
+	oldTopStart: number | undefined;
 }
 
 interface Candidate {
@@ -613,6 +617,7 @@ export class TriggerPoll {
 		const reachedBoundary =
 			(segment.kind === 'top' || segment.kind === 'resume') &&
 			!segment.oldFirstPage &&
+			segment.oldTopStart === undefined &&
 			segment.bottom !== null &&
 			((shortPage && segment.pageReachedBottom && segment.oldestStart !== undefined && segment.oldestStart < segment.bottom) ||
 				((segment.below.size > 0 || !segment.bottomAll) && this.lookbackDone(segment, segment.bottom)));
@@ -680,6 +685,7 @@ export class TriggerPoll {
 	 */
 	private checkNewestFirst(listedEntries: readonly unknown[], offset: number, segment: Segment): void {
 		if (segment.oldFirstPage && offset > 0 && listedEntries.length > 0) this.notNewestFirst();
+		if (segment.oldTopStart !== undefined && offset > 0) this.checkOldTop(listedEntries, segment, segment.oldTopStart);
 		// A run listed again (further down this page, or below the page that listed it) is a repeat, not
 		// a run out of order (v14e defect 1c: a listing repeating runs a few rows further down was
 		// refused at activation as not newest first).
@@ -695,11 +701,12 @@ export class TriggerPoll {
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
 		const rising = starts.filter((start, index) => index > 0 && start > starts[index - 1]).length;
 		if (rising === 0) {
-			// A first page of old runs all older than the boundary: the boundary's own runs are not on
-			// top, so the newer runs are further down (an oldest-first listing in whole seconds whose
-			// first page is one second shows no order: model seed 1639, where every later scan stopped
-			// under that page and about 200 runs were missed, no warning) or were all deleted. Decided
-			// by the next page as above.
+			// A first page of old runs of one start time, older than the boundary: the boundary's own
+			// runs are not on top, so the newer runs are further down (an oldest-first listing in whole
+			// seconds whose first page is one second shows no order: model seed 1639, where every later
+			// scan stopped under that page and about 200 runs were missed, no warning), or were all
+			// deleted. The next pages tell (see `checkOldTop`); refusing on any next page stalled a
+			// newest-first listing whose newest runs were deleted, watched runs unemitted (model seed 381).
 			const hwm = this.hwmBefore;
 			if (
 				offset === 0 &&
@@ -707,10 +714,10 @@ export class TriggerPoll {
 				hwm !== null &&
 				starts.length > 0 &&
 				starts.length === entries.length &&
-				starts.every((start) => start < hwm) &&
+				starts.every((start) => start === starts[0] && start < hwm) &&
 				this.oldRunsOldestFirst(entries, starts)
 			) {
-				segment.oldFirstPage = true;
+				segment.oldTopStart = starts[0];
 			}
 			return;
 		}
@@ -738,6 +745,23 @@ export class TriggerPoll {
 			if (start === undefined) continue;
 			if (isNew.has(entry) && lowestAbove !== undefined && start > lowestAbove) this.notNewestFirst();
 			if (lowestAbove === undefined || start < lowestAbove) lowestAbove = start;
+		}
+	}
+
+	/**
+	 * A page below a first page of old runs of one start time (`oldTopStart`): a run that started
+	 * after that time listed below one that started at or before it is an oldest-first listing
+	 * (refused); a run that started before it is a newest-first listing whose newer runs were deleted
+	 * (read on as usual). A page of that time only says nothing yet: read on.
+	 */
+	private checkOldTop(entries: readonly unknown[], segment: Segment, topStart: number): void {
+		let oldAbove = false;
+		for (const entry of entries) {
+			const start = runStartMs(entry);
+			if (start === undefined) continue;
+			if (start > topStart && oldAbove) this.notNewestFirst();
+			if (start <= topStart) oldAbove = true;
+			if (start < topStart) segment.oldTopStart = undefined;
 		}
 	}
 
@@ -1093,6 +1117,7 @@ export class TriggerPoll {
 			fresh: 0,
 			pageReachedBottom: false,
 			oldFirstPage: false,
+			oldTopStart: undefined,
 		};
 	}
 
