@@ -276,6 +276,8 @@ export class TriggerPoll {
 	private readonly done = new Map<string, number>();
 	private readonly pending = new Map<string, number>();
 	private readonly hwmBefore: number | null;
+	/** A page of this poll listed a run with a start time (see `checkFinishedHaveStarts`). */
+	private listingGaveStartTime = false;
 	private readonly hwmIdsBefore: string[];
 	private readonly hwmAllBefore: boolean;
 	private hwm: number | null;
@@ -1460,14 +1462,22 @@ export class TriggerPoll {
 	}
 
 	/**
-	 * A finished run listed without a start time: the listing gives none at all (a new flow whose runs
-	 * were all running activated, see `completeSegment`). Such runs cannot be placed against the
-	 * boundary, nor a group of them told apart when the listing reorders them (model seed 1386: 48 runs
-	 * missed, no warning). The poll fails as activation does for such a listing, every time.
+	 * A finished run listed without a start time in a listing that has given none yet (a new flow whose
+	 * runs were all running activated, see `completeSegment`, and no boundary since): the listing gives
+	 * none at all. Such runs cannot be placed against the boundary, nor a group of them told apart when
+	 * the listing reorders them (model seed 1386: 48 runs missed, no warning). The poll fails as
+	 * activation does for such a listing, every time. In a listing that does give start times, one
+	 * finished run without one (e.g. a run that failed before it started) is placed by its neighbours:
+	 * failing there stopped the trigger for good over a single run.
 	 */
 	private checkFinishedHaveStarts(entries: readonly unknown[]): void {
+		if (this.hwmBefore !== null || this.listingGaveStartTime) return;
+		if (entries.some((entry) => runStartMs(entry) !== undefined)) {
+			this.listingGaveStartTime = true;
+			return;
+		}
 		const undated = entries.some(
-			(entry) => extractRunId(entry) !== undefined && runStartMs(entry) === undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running',
+			(entry) => extractRunId(entry) !== undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running',
 		);
 		if (undated) this.noStartTimes();
 	}
