@@ -737,6 +737,44 @@ describe('issue 14 review regressions', () => {
 		expect(ids(runPoll(flow, next.state).runs)).toEqual([]);
 	});
 
+	test('an oldest-first listing activated while all its runs shared one second: new runs listed below its old first page are reported or refused, never missed silently (model seed 1639 after activation)', () => {
+		const outcome = (size, fresh) => {
+			const flow = new FakeFlow({ order: 'oldest-first', startTimes: 'iso-seconds' });
+			for (let i = 0; i < 6; i++) flow.start({ finished: true });
+			const activation = runPoll(flow, undefined, { pageSize: size, maxListRequests: 3 });
+			expect(activation.failed).toBeUndefined();
+			flow.clockMs += 2000;
+			const runs = [];
+			for (let i = 0; i < fresh; i++) runs.push(flow.start({ finished: true }));
+			let state = activation.state;
+			const emitted = [];
+			let warnings = 0;
+			let refused = 0;
+			const polls = (count) => {
+				for (let i = 0; i < count; i++) {
+					const result = runPoll(flow, state, { pageSize: size, maxListRequests: 3 });
+					if (result.failed) {
+						refused++;
+						continue;
+					}
+					emitted.push(...ids(result.runs));
+					warnings += result.warnings.length;
+					state = result.state;
+				}
+			};
+			polls(5);
+			// Then newer runs again, below the old first page (now older than the boundary).
+			flow.clockMs += 2000;
+			for (let i = 0; i < fresh; i++) runs.push(flow.start({ finished: true }));
+			polls(5);
+			expect(new Set(emitted).size).toBe(emitted.length);
+			return { missed: runs.filter((run) => !emitted.includes(run.id)).length, warnings, refused };
+		};
+		for (const [size, fresh] of [[5, 20], [5, 3], [10, 40], [5, 200]]) {
+			const { missed, warnings, refused } = outcome(size, fresh);
+			if (missed > 0) expect(warnings + refused).toBeGreaterThan(0);
+		}
+	});
 	test('a listing that is not newest first is refused on its first page', () => {
 		const poll = new TriggerPoll(undefined, baseOptions());
 		poll.next();
@@ -1015,6 +1053,15 @@ describe('model seed replays', () => {
 	});
 	test('seed 1290: a look-back cut short by the budget is resumed below the boundary, where a run missing from the scan\'s first page is back (null start times while running, budget 3)', () => {
 		expect(judge(scenario(1290))).toBeUndefined();
+	});
+	test('seed 1613: an oldest-first listing in whole seconds whose next page begins with a run of the first page (second 0) above runs of second 1 is refused at activation, no past run emitted (ties reordered on each request)', () => {
+		expect(judge(scenario(1613))).toBeUndefined();
+	});
+	test('seed 1639: an oldest-first listing whose first page is one second is refused at activation once the next page lists a later run below runs of that page, no run missed silently', () => {
+		expect(judge(scenario(1639))).toBeUndefined();
+	});
+	test('seed 1386: a listing with no start times at all, activated as a new flow (all runs running), fails its polls once a finished run is listed without a start time: nothing emitted, no silent miss', () => {
+		expect(judge(scenario(1386))).toBeUndefined();
 	});
 });
 

@@ -1110,3 +1110,31 @@ describe('s14n: a page cap that varies per request, a tie group at the boundary 
 		});
 	});
 });
+
+describe('a listing with start times, one finished run listed without one (e.g. failed before it started)', () => {
+	// s14o's first fix for model seed 1386 failed every poll that listed a finished run without a start
+	// time: in a listing that gives start times, one such run stopped the trigger for good (the poll
+	// saves nothing, so the same run was listed again on every poll). Such a run is placed by its
+	// neighbours, as before; only a listing that has given no start time at all fails (seed 1386).
+	test('the trigger keeps working: every run emitted once, the undated one too, nothing reported', async () => {
+		await withTrigger([{ startTimes: 'epoch-ms', ties: 'stable', offset: 'honest', total: 'right' }, { parameters: { options: { pageSize: 20 } } }], async (t, warnings) => {
+			let undated;
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (run.id === undated ? { ...view(run), run_start_time: null } : view(run));
+			finishedRuns(t.world, 30);
+			expect(await t.poll()).toEqual([]);
+			const expected = [];
+			for (let round = 0; round < 4; round++) {
+				const made = finishedRuns(t.world, 3, 7);
+				if (round === 1) undated = made[1];
+				expected.push(...made);
+				t.world.clock += 1000;
+				await t.poll();
+			}
+			expect(repeats(t.emitted)).toEqual([]);
+			expect([...t.emitted].sort()).toEqual([...expected].sort());
+			expect(t.state().lost ?? 0).toBe(0);
+			expect(warnings.lines).toEqual([]);
+		});
+	});
+});

@@ -202,6 +202,10 @@ interface Segment {
 	/** The first page held only old runs, oldest first: a next page with runs means the listing is
 	 * oldest first (see `checkNewestFirst`). */
 	oldFirstPage: boolean;
+	/** The first page held only old runs of one start time, older than the boundary: the next pages
+	 * tell an oldest-first listing from a newest-first one whose newer runs were deleted (see
+	 * `checkNewestFirst`). */
+	oldTopStart: number | undefined;
 }
 
 interface Candidate {
@@ -272,6 +276,8 @@ export class TriggerPoll {
 	private readonly done = new Map<string, number>();
 	private readonly pending = new Map<string, number>();
 	private readonly hwmBefore: number | null;
+	/** A page of this poll listed a run with a start time (see `checkFinishedHaveStarts`). */
+	private listingGaveStartTime = false;
 	private readonly hwmIdsBefore: string[];
 	private readonly hwmAllBefore: boolean;
 	private hwm: number | null;
@@ -495,6 +501,7 @@ export class TriggerPoll {
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
 		this.checkNewestFirst(entries, request.offset, segment);
+		if (segment.kind !== 'activation' && segment.kind !== 'test') this.checkFinishedHaveStarts(entries);
 		this.checkPageOfOne(entries, request);
 		const lastPage = this.lastPage;
 		if (entries.length > 0 && lastPage && lastPage.length > 0 && lastPage.length < lastPage.limit) {
@@ -612,6 +619,7 @@ export class TriggerPoll {
 		const reachedBoundary =
 			(segment.kind === 'top' || segment.kind === 'resume') &&
 			!segment.oldFirstPage &&
+			segment.oldTopStart === undefined &&
 			segment.bottom !== null &&
 			((shortPage && segment.pageReachedBottom && segment.oldestStart !== undefined && segment.oldestStart < segment.bottom) ||
 				((segment.below.size > 0 || !segment.bottomAll) && this.lookbackDone(segment, segment.bottom)));
@@ -679,6 +687,7 @@ export class TriggerPoll {
 	 */
 	private checkNewestFirst(listedEntries: readonly unknown[], offset: number, segment: Segment): void {
 		if (segment.oldFirstPage && offset > 0 && listedEntries.length > 0) this.notNewestFirst();
+		if (segment.oldTopStart !== undefined && offset > 0) this.checkOldTop(listedEntries, segment, segment.oldTopStart);
 		// A run listed again (further down this page, or below the page that listed it) is a repeat, not
 		// a run out of order (v14e defect 1c: a listing repeating runs a few rows further down was
 		// refused at activation as not newest first).
@@ -690,14 +699,71 @@ export class TriggerPoll {
 			listedHere.add(id);
 			return !repeat;
 		});
+		if (this.activation) this.checkNewRunsBelowOlder(listedEntries, entries);
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
 		const rising = starts.filter((start, index) => index > 0 && start > starts[index - 1]).length;
-		if (rising === 0) return;
+		if (rising === 0) {
+			// A first page of old runs of one start time, older than the boundary: the boundary's own
+			// runs are not on top, so the newer runs are further down (an oldest-first listing in whole
+			// seconds whose first page is one second shows no order: model seed 1639, where every later
+			// scan stopped under that page and about 200 runs were missed, no warning), or were all
+			// deleted. The next pages tell (see `checkOldTop`); refusing on any next page stalled a
+			// newest-first listing whose newest runs were deleted, watched runs unemitted (model seed 381).
+			const hwm = this.hwmBefore;
+			if (
+				offset === 0 &&
+				segment.kind === 'top' &&
+				hwm !== null &&
+				starts.length > 0 &&
+				starts.length === entries.length &&
+				starts.every((start) => start === starts[0] && start < hwm) &&
+				this.oldRunsOldestFirst(entries, starts)
+			) {
+				segment.oldTopStart = starts[0];
+			}
+			return;
+		}
 		const falling = starts.filter((start, index) => index > 0 && start < starts[index - 1]).length;
 		if (this.activation || (falling === 0 && segment.kind === 'test')) this.notNewestFirst();
 		// Decided by the next page: a listing that ends on this page was read whole.
 		if (falling === 0 && offset === 0 && segment.kind === 'top' && this.oldRunsOldestFirst(entries, starts)) {
 			segment.oldFirstPage = true;
+		}
+	}
+
+	/**
+	 * At activation, a run first listed on this page that started after any row above it on the same
+	 * page (a run listed by an earlier page or a repeat included) is out of order. Leaving out the
+	 * runs listed before missed an oldest-first listing in whole seconds whose first page was one
+	 * second and whose next page began with a run of that page above the next second's runs (model
+	 * seed 1613: activated, past runs emitted later). A repeat cannot cause this: it lies below its
+	 * run's own row, so every run first listed below it started no later than it.
+	 */
+	private checkNewRunsBelowOlder(listedEntries: readonly unknown[], newEntries: readonly unknown[]): void {
+		const isNew = new Set(newEntries);
+		let lowestAbove: number | undefined;
+		for (const entry of listedEntries) {
+			const start = runStartMs(entry);
+			if (start === undefined) continue;
+			if (isNew.has(entry) && lowestAbove !== undefined && start > lowestAbove) this.notNewestFirst();
+			if (lowestAbove === undefined || start < lowestAbove) lowestAbove = start;
+		}
+	}
+
+	/**
+	 * A page below a first page of old runs of one start time (`oldTopStart`): a run that started
+	 * after that time listed below one that started at or before it is an oldest-first listing
+	 * (refused); a run that started before it is a newest-first listing whose newer runs were deleted
+	 * (read on as usual). A page of that time only says nothing yet: read on.
+	 */
+	private checkOldTop(entries: readonly unknown[], segment: Segment, topStart: number): void {
+		let oldAbove = false;
+		for (const entry of entries) {
+			const start = runStartMs(entry);
+			if (start === undefined) continue;
+			if (start > topStart && oldAbove) this.notNewestFirst();
+			if (start <= topStart) oldAbove = true;
+			if (start < topStart) segment.oldTopStart = undefined;
 		}
 	}
 
@@ -1053,6 +1119,7 @@ export class TriggerPoll {
 			fresh: 0,
 			pageReachedBottom: false,
 			oldFirstPage: false,
+			oldTopStart: undefined,
 		};
 	}
 
@@ -1394,6 +1461,34 @@ export class TriggerPoll {
 		}
 	}
 
+	/**
+	 * A finished run listed without a start time in a listing that has given none yet (a new flow whose
+	 * runs were all running activated, see `completeSegment`, and no boundary since): the listing gives
+	 * none at all. Such runs cannot be placed against the boundary, nor a group of them told apart when
+	 * the listing reorders them (model seed 1386: 48 runs missed, no warning). The poll fails as
+	 * activation does for such a listing, every time. In a listing that does give start times, one
+	 * finished run without one (e.g. a run that failed before it started) is placed by its neighbours:
+	 * failing there stopped the trigger for good over a single run.
+	 */
+	private checkFinishedHaveStarts(entries: readonly unknown[]): void {
+		if (this.hwmBefore !== null || this.listingGaveStartTime) return;
+		if (entries.some((entry) => runStartMs(entry) !== undefined)) {
+			this.listingGaveStartTime = true;
+			return;
+		}
+		const undated = entries.some(
+			(entry) => extractRunId(entry) !== undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running',
+		);
+		if (undated) this.noStartTimes();
+	}
+
+	private noStartTimes(): never {
+		throw new TriggerListingError(
+			`The run listing of flow "${this.options.flowId}" gives no start times`,
+			'The Vishwa Trigger tells new runs from old ones by each entry\'s run_start_time (or start_time, started_at) in the newest-first run listing. None of the runs listed has one, so the trigger cannot tell which runs are new without guessing, and stops here. Ask for the run listing to include run_start_time.',
+		);
+	}
+
 	private completeSegment(segment: Segment, endOfListing: boolean): void {
 		this.segment = undefined;
 		if (segment.kind === 'activation') {
@@ -1410,12 +1505,7 @@ export class TriggerPoll {
 					`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. The ${this.activationRuns} newest runs are all still running and none has one, so the trigger cannot tell where the runs before activation end, and stops here. Activate again once one of them has finished, or ask for the run listing to include run_start_time for running runs.`,
 				);
 			}
-			if (noStartTimes && !onlyRunning) {
-				throw new TriggerListingError(
-					`The run listing of flow "${this.options.flowId}" gives no start times`,
-					'The Vishwa Trigger tells new runs from old ones by each entry\'s run_start_time (or start_time, started_at) in the newest-first run listing. None of the runs listed has one, so the trigger cannot tell which runs are new without guessing, and stops here. Ask for the run listing to include run_start_time.',
-				);
-			}
+			if (noStartTimes && !onlyRunning) this.noStartTimes();
 			this.hwm = null;
 			this.hwmIds = [];
 			this.hwmAll = true;
