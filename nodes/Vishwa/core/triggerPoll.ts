@@ -441,7 +441,11 @@ export class TriggerPoll {
 						!segment.seeking &&
 						segment.oldestStart !== undefined &&
 						segment.oldestStart >= segment.scan.anchor;
-					if ((!inBigTie && !noProgress) || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
+					// Only finished runs without a start time read so far, in a listing that has given none: a
+					// poll cut here would emit them (model seed 1386); it reads on until a dated run or the scan's
+					// end decides (see `refuseIfNoStartTimes`).
+					const undatedSoFar = this.finishedWithoutStart && !this.listingGaveStartTime && this.hwmBefore === null;
+					if ((!inBigTie && !noProgress && !undatedSoFar) || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
 						this.cutShort(segment);
 						continue;
 					}
@@ -505,9 +509,8 @@ export class TriggerPoll {
 		this.checkNewestFirst(entries, request.offset, segment);
 		if (segment.kind !== 'activation' && segment.kind !== 'test') {
 			this.checkFinishedHaveStarts(entries);
-			// The poll's last page: what it read decides (a poll cut short would otherwise emit runs of a
-			// listing that gives no start times: model seed 1386).
-			if (this.stats.listRequests >= this.options.maxListRequests) this.refuseIfNoStartTimes();
+			// The last page past the budget (see `next`): what the poll read decides.
+			if (segment.overrun >= MAX_TIE_OVERRUN_PAGES) this.refuseIfNoStartTimes();
 		}
 		this.checkPageOfOne(entries, request);
 		const lastPage = this.lastPage;
