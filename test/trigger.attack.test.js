@@ -1138,3 +1138,102 @@ describe('a listing with start times, one finished run listed without one (e.g. 
 		});
 	});
 });
+
+describe('v14h: rows without a start time on top of a new flow, repeats under an old first page', () => {
+	// A new flow: every run was running at activation (null start times while running), so there is no
+	// boundary yet. Then those runs finish (with start times), newer runs start and keep running, and one
+	// run fails before it started (never a start time). Page Size 5: the first page holds only rows
+	// without a start time (the running ones and the failed one); the dated finished runs are on the
+	// next page. Before: the poll failed on that first page with "gives no start times", every poll,
+	// until the running runs finished (and for good where such rows sort first).
+	test('D1: the poll reads on to the dated runs: every run emitted once, no poll fails', async () => {
+		await withTrigger([{ startTimes: 'null-while-running', ties: 'stable', offset: 'honest', total: 'right' }, { parameters: { options: { pageSize: 5 } } }], async (t, warnings) => {
+			const undated = new Set();
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+			const first = [];
+			for (let i = 0; i < 6; i++) {
+				first.push(t.world.start());
+				t.world.clock += 1000;
+			}
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1000;
+			for (const run of first) t.world.finish(run);
+			for (let i = 0; i < 4; i++) {
+				t.world.clock += 1000;
+				t.world.start();
+			}
+			t.world.clock += 1000;
+			const failedEarly = t.world.start({ finished: true, outcome: 'failed' });
+			undated.add(failedEarly.id);
+			for (let round = 0; round < 3; round++) {
+				t.world.clock += 1000;
+				await t.poll();
+			}
+			for (const run of t.world.runs.values()) if (!run.finished) t.world.finish(run);
+			t.world.clock += 1000;
+			await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect([...t.emitted].sort()).toEqual([...t.world.runs.keys()].sort());
+			expect(warnings.lines).toEqual([]);
+		});
+	});
+
+	// A newest-first listing in whole seconds that repeats the first run of each page two rows further
+	// down. Its newest runs were deleted, so the first page is old runs of one second, older than the
+	// boundary, and new runs start between the poll's page requests: the next page lists a new run on
+	// top and again under old rows. Before: that repeat was taken for a later run listed below older
+	// ones, and the poll failed as "not newest first" (the next poll went on).
+	test('D4: a repeat under old rows is not a run out of order: no poll fails, every run emitted once', async () => {
+		await withTrigger([{ startTimes: 'epoch-seconds', ties: 'stable', offset: 'honest', total: 'right' }, { parameters: { options: { pageSize: 5 } } }], async (t, warnings) => {
+			const list = t.world.list.bind(t.world);
+			let insertOnRequest = -1;
+			let requests = 0;
+			t.world.list = (offset, limit) => {
+				if (requests++ === insertOnRequest) {
+					for (let i = 0; i < 4; i++) {
+						t.world.clock += 1000;
+						t.world.start({ finished: true });
+					}
+				}
+				const answer = list(offset, limit);
+				const runs = answer.body.runs;
+				if (runs.length > 3) {
+					runs.splice(3, 0, { ...runs[0] });
+					runs.length = Math.min(runs.length, limit);
+				}
+				return answer;
+			};
+			finishedRuns(t.world, 20);
+			t.world.clock += 1000;
+			const second = t.world.clock;
+			for (let i = 0; i < 30; i++) t.world.start({ finished: true, at: second + i });
+			const newer = [];
+			for (let i = 0; i < 3; i++) {
+				t.world.clock += 1000;
+				newer.push(t.world.start({ finished: true }));
+			}
+			expect(await t.poll()).toEqual([]);
+			for (const run of newer) run.deleted = true;
+			t.world.clock += 5000;
+			await t.poll();
+			t.world.clock += 1000;
+			insertOnRequest = requests + 1;
+			const before = t.emitted.length;
+			const failures = [];
+			try {
+				await t.poll();
+			} catch (error) {
+				failures.push(error.message);
+			}
+			expect(failures).toEqual([]);
+			for (let i = 0; i < 2; i++) {
+				t.world.clock += 1000;
+				await t.poll();
+			}
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.length - before).toBe(4);
+			expect(warnings.lines).toEqual([]);
+		});
+	});
+});

@@ -278,6 +278,8 @@ export class TriggerPoll {
 	private readonly hwmBefore: number | null;
 	/** A page of this poll listed a run with a start time (see `checkFinishedHaveStarts`). */
 	private listingGaveStartTime = false;
+	/** A page of this poll listed a finished run without a start time (see `checkFinishedHaveStarts`). */
+	private finishedWithoutStart = false;
 	private readonly hwmIdsBefore: string[];
 	private readonly hwmAllBefore: boolean;
 	private hwm: number | null;
@@ -439,7 +441,11 @@ export class TriggerPoll {
 						!segment.seeking &&
 						segment.oldestStart !== undefined &&
 						segment.oldestStart >= segment.scan.anchor;
-					if ((!inBigTie && !noProgress) || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
+					// Only finished runs without a start time read so far, in a listing that has given none: a
+					// poll cut here would emit them (model seed 1386); it reads on until a dated run or the scan's
+					// end decides (see `refuseIfNoStartTimes`).
+					const undatedSoFar = this.finishedWithoutStart && !this.listingGaveStartTime && this.hwmBefore === null;
+					if ((!inBigTie && !noProgress && !undatedSoFar) || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
 						this.cutShort(segment);
 						continue;
 					}
@@ -501,7 +507,11 @@ export class TriggerPoll {
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
 		this.checkNewestFirst(entries, request.offset, segment);
-		if (segment.kind !== 'activation' && segment.kind !== 'test') this.checkFinishedHaveStarts(entries);
+		if (segment.kind !== 'activation' && segment.kind !== 'test') {
+			this.checkFinishedHaveStarts(entries);
+			// The last page past the budget (see `next`): what the poll read decides.
+			if (segment.overrun >= MAX_TIE_OVERRUN_PAGES) this.refuseIfNoStartTimes();
+		}
 		this.checkPageOfOne(entries, request);
 		const lastPage = this.lastPage;
 		if (entries.length > 0 && lastPage && lastPage.length > 0 && lastPage.length < lastPage.limit) {
@@ -758,10 +768,18 @@ export class TriggerPoll {
 	 */
 	private checkOldTop(entries: readonly unknown[], segment: Segment, topStart: number): void {
 		let oldAbove = false;
+		const listedHere = new Set<string>();
 		for (const entry of entries) {
 			const start = runStartMs(entry);
+			const id = extractRunId(entry);
+			// A later run listed before (higher on this page, or by an earlier page of the scan) is a repeat,
+			// not a run out of order (v14h D4: a newest-first listing repeating a run two rows further down
+			// its page refused for a poll). Old rows count even when listed before: the overlap shows the
+			// order (model seed 1639).
+			const repeat = id !== undefined && (listedHere.has(id) || segment.listedAt.has(id));
+			if (id !== undefined) listedHere.add(id);
 			if (start === undefined) continue;
-			if (start > topStart && oldAbove) this.notNewestFirst();
+			if (start > topStart && oldAbove && !repeat) this.notNewestFirst();
 			if (start <= topStart) oldAbove = true;
 			if (start < topStart) segment.oldTopStart = undefined;
 		}
@@ -1476,10 +1494,19 @@ export class TriggerPoll {
 			this.listingGaveStartTime = true;
 			return;
 		}
-		const undated = entries.some(
-			(entry) => extractRunId(entry) !== undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running',
-		);
-		if (undated) this.noStartTimes();
+		if (entries.some((entry) => extractRunId(entry) !== undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running')) {
+			this.finishedWithoutStart = true;
+		}
+	}
+
+	/**
+	 * Decided when a scan ends or on the poll's last page, not on each page: rows without a start time
+	 * may come first (runs still running, runs that failed before they started, sorted on top as
+	 * PostgreSQL sorts nulls in a descending order) with dated runs below them (v14h D1: such a listing
+	 * failed on its first page, every poll, for good).
+	 */
+	private refuseIfNoStartTimes(): void {
+		if (this.finishedWithoutStart && !this.listingGaveStartTime && this.hwmBefore === null) this.noStartTimes();
 	}
 
 	private noStartTimes(): never {
@@ -1534,6 +1561,7 @@ export class TriggerPoll {
 			return;
 		}
 		if (segment.kind === 'test') return;
+		this.refuseIfNoStartTimes();
 		const low = segment.bottom === null ? -Infinity : segment.bottom + 1;
 		if (segment.kind === 'resume' && segment.scan) {
 			const scan = segment.scan;
