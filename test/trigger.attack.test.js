@@ -66,6 +66,13 @@ const finishedRuns = (world, count, stepMs = 1000) => {
 	return made;
 };
 const repeats = (ids) => ids.filter((id, index) => ids.indexOf(id) !== index);
+/** Every expected run emitted exactly once, no loss counted and no warning logged. */
+const expectEachOnceNothingReported = (t, expected, warnings) => {
+	expect(repeats(t.emitted)).toEqual([]);
+	expect([...t.emitted].sort()).toEqual([...expected].sort());
+	expect(t.state().lost ?? 0).toBe(0);
+	expect(warnings.lines).toEqual([]);
+};
 
 describe('through PollContext, against listings the stand-in did not have', () => {
 	test('pages refused beyond offset 150 (HTTP 400): the poll does not fail, the runs out of reach are reported once, nothing repeats', async () => {
@@ -1103,10 +1110,7 @@ describe('s14n: a page cap that varies per request, a tie group at the boundary 
 				expected.push(...finishedRuns(t.world, newPerPoll, 1));
 				await t.poll();
 			}
-			expect(repeats(t.emitted)).toEqual([]);
-			expect([...t.emitted].sort()).toEqual([...expected].sort());
-			expect(t.state().lost ?? 0).toBe(0);
-			expect(warnings.lines).toEqual([]);
+			expectEachOnceNothingReported(t, expected, warnings);
 		});
 	});
 });
@@ -1131,10 +1135,7 @@ describe('a listing with start times, one finished run listed without one (e.g. 
 				t.world.clock += 1000;
 				await t.poll();
 			}
-			expect(repeats(t.emitted)).toEqual([]);
-			expect([...t.emitted].sort()).toEqual([...expected].sort());
-			expect(t.state().lost ?? 0).toBe(0);
-			expect(warnings.lines).toEqual([]);
+			expectEachOnceNothingReported(t, expected, warnings);
 		});
 	});
 });
