@@ -444,8 +444,7 @@ export class TriggerPoll {
 					// Only finished runs without a start time read so far, in a listing that has given none: a
 					// poll cut here would emit them (model seed 1386); it reads on until a dated run or the scan's
 					// end decides (see `refuseIfNoStartTimes`).
-					const undatedSoFar = this.finishedWithoutStart && !this.listingGaveStartTime && this.hwmBefore === null;
-					if ((!inBigTie && !noProgress && !undatedSoFar) || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
+					if ((!inBigTie && !noProgress && !this.readOnlyUndatedFinished()) || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
 						this.cutShort(segment);
 						continue;
 					}
@@ -697,19 +696,20 @@ export class TriggerPoll {
 	 */
 	private checkNewestFirst(listedEntries: readonly unknown[], offset: number, segment: Segment): void {
 		if (segment.oldFirstPage && offset > 0 && listedEntries.length > 0) this.notNewestFirst();
-		if (segment.oldTopStart !== undefined && offset > 0) this.checkOldTop(listedEntries, segment, segment.oldTopStart);
 		// A run listed again (further down this page, or below the page that listed it) is a repeat, not
 		// a run out of order (v14e defect 1c: a listing repeating runs a few rows further down was
 		// refused at activation as not newest first).
 		const listedHere = new Set<string>();
-		const entries = listedEntries.filter((entry) => {
+		const repeatRows = listedEntries.map((entry) => {
 			const id = extractRunId(entry);
-			if (id === undefined) return true;
+			if (id === undefined) return false;
 			const repeat = listedHere.has(id) || (offset > 0 && segment.listedAt.has(id));
 			listedHere.add(id);
-			return !repeat;
+			return repeat;
 		});
-		if (this.activation) this.checkNewRunsBelowOlder(listedEntries, entries);
+		if (segment.oldTopStart !== undefined && offset > 0) this.checkOldTop(listedEntries, repeatRows, segment, segment.oldTopStart);
+		const entries = listedEntries.filter((_, index) => !repeatRows[index]);
+		if (this.activation) this.checkNewRunsBelowOlder(listedEntries, repeatRows);
 		const starts = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
 		const rising = starts.filter((start, index) => index > 0 && start > starts[index - 1]).length;
 		if (rising === 0) {
@@ -749,15 +749,14 @@ export class TriggerPoll {
 	 * seed 1613: activated, past runs emitted later). A repeat cannot cause this: it lies below its
 	 * run's own row, so every run first listed below it started no later than it.
 	 */
-	private checkNewRunsBelowOlder(listedEntries: readonly unknown[], newEntries: readonly unknown[]): void {
-		const isNew = new Set(newEntries);
+	private checkNewRunsBelowOlder(listedEntries: readonly unknown[], repeatRows: readonly boolean[]): void {
 		let lowestAbove: number | undefined;
-		for (const entry of listedEntries) {
+		listedEntries.forEach((entry, index) => {
 			const start = runStartMs(entry);
-			if (start === undefined) continue;
-			if (isNew.has(entry) && lowestAbove !== undefined && start > lowestAbove) this.notNewestFirst();
+			if (start === undefined) return;
+			if (!repeatRows[index] && lowestAbove !== undefined && start > lowestAbove) this.notNewestFirst();
 			if (lowestAbove === undefined || start < lowestAbove) lowestAbove = start;
-		}
+		});
 	}
 
 	/**
@@ -766,23 +765,19 @@ export class TriggerPoll {
 	 * (refused); a run that started before it is a newest-first listing whose newer runs were deleted
 	 * (read on as usual). A page of that time only says nothing yet: read on.
 	 */
-	private checkOldTop(entries: readonly unknown[], segment: Segment, topStart: number): void {
+	private checkOldTop(entries: readonly unknown[], repeatRows: readonly boolean[], segment: Segment, topStart: number): void {
 		let oldAbove = false;
-		const listedHere = new Set<string>();
-		for (const entry of entries) {
+		entries.forEach((entry, index) => {
 			const start = runStartMs(entry);
-			const id = extractRunId(entry);
+			if (start === undefined) return;
 			// A later run listed before (higher on this page, or by an earlier page of the scan) is a repeat,
 			// not a run out of order (v14h D4: a newest-first listing repeating a run two rows further down
 			// its page refused for a poll). Old rows count even when listed before: the overlap shows the
 			// order (model seed 1639).
-			const repeat = id !== undefined && (listedHere.has(id) || segment.listedAt.has(id));
-			if (id !== undefined) listedHere.add(id);
-			if (start === undefined) continue;
-			if (start > topStart && oldAbove && !repeat) this.notNewestFirst();
+			if (start > topStart && oldAbove && !repeatRows[index]) this.notNewestFirst();
 			if (start <= topStart) oldAbove = true;
 			if (start < topStart) segment.oldTopStart = undefined;
-		}
+		});
 	}
 
 	private notNewestFirst(): never {
@@ -1506,7 +1501,12 @@ export class TriggerPoll {
 	 * failed on its first page, every poll, for good).
 	 */
 	private refuseIfNoStartTimes(): void {
-		if (this.finishedWithoutStart && !this.listingGaveStartTime && this.hwmBefore === null) this.noStartTimes();
+		if (this.readOnlyUndatedFinished()) this.noStartTimes();
+	}
+
+	/** This poll read finished runs without a start time and none with one, in a listing that has given none. */
+	private readOnlyUndatedFinished(): boolean {
+		return this.finishedWithoutStart && !this.listingGaveStartTime && this.hwmBefore === null;
 	}
 
 	private noStartTimes(): never {
