@@ -1045,25 +1045,18 @@ test('v14e defect 1: a listing with a stable tie order, or one new only at each 
 
 // Model seeds beyond the default 300 that failed, replayed by name (each failed before its fix).
 describe('model seed replays', () => {
-	test('seed 665: a finished run missing from a scan\'s first page, back above its anchor on the resumed pages, is emitted (pages of 7, whole seconds, budget 3)', () => {
-		expect(judge(scenario(665))).toBeUndefined();
-	});
-	test('seed 610: an empty page inside a full page before, after runs were deleted at the top between the two requests, is asked once more and taken for the listing\'s end, not reported (pages of 5, whole seconds, repeats)', () => {
-		expect(judge(scenario(610))).toBeUndefined();
-	});
-	test('seed 1290: a look-back cut short by the budget is resumed below the boundary, where a run missing from the scan\'s first page is back (null start times while running, budget 3)', () => {
-		expect(judge(scenario(1290))).toBeUndefined();
-	});
-	test('seed 1613: an oldest-first listing in whole seconds whose next page begins with a run of the first page (second 0) above runs of second 1 is refused at activation, no past run emitted (ties reordered on each request)', () => {
-		expect(judge(scenario(1613))).toBeUndefined();
-	});
-	test('seed 1639: an oldest-first listing whose first page is one second is refused at activation once the next page lists a later run below runs of that page, no run missed silently', () => {
-		expect(judge(scenario(1639))).toBeUndefined();
-	});
-	test('seed 1386: a listing with no start times at all, activated as a new flow (all runs running), fails its polls once a finished run is listed without a start time: nothing emitted, no silent miss', () => {
-		expect(judge(scenario(1386))).toBeUndefined();
+	test.each([
+		[665, 'a finished run missing from a scan\'s first page, back above its anchor on the resumed pages, is emitted (pages of 7, whole seconds, budget 3)'],
+		[610, 'an empty page inside a full page before, after runs were deleted at the top between the two requests, is asked once more and taken for the listing\'s end, not reported (pages of 5, whole seconds, repeats)'],
+		[1290, 'a look-back cut short by the budget is resumed below the boundary, where a run missing from the scan\'s first page is back (null start times while running, budget 3)'],
+		[1613, 'an oldest-first listing in whole seconds whose next page begins with a run of the first page (second 0) above runs of second 1 is refused at activation, no past run emitted (ties reordered on each request)'],
+		[1639, 'an oldest-first listing whose first page is one second is refused at activation once the next page lists a later run below runs of that page, no run missed silently'],
+		[1386, 'a listing with no start times at all, activated as a new flow (all runs running), fails its polls once a poll has read only finished runs without a start time: nothing emitted, no silent miss'],
+	])('seed %i: %s', (seed) => {
+		expect(judge(scenario(seed))).toBeUndefined();
 	});
 });
+
 
 test('randomized model: every run finishing after activation is emitted exactly once, whatever the listing does', () => {
 	const totals = { scenarios: 0, runs: 0, emitted: 0, missingReported: 0 };
