@@ -312,6 +312,9 @@ export class TriggerPoll {
 	private newBelowOld = false;
 	/** A page of this poll listed a run twice, not in a row (see `reordered`). */
 	private scatteredRepeats = false;
+	/** A page of this poll listed a finished run without a start time above a run with one: the listing
+	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
+	private undatedFirst = false;
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -445,7 +448,14 @@ export class TriggerPoll {
 					// Only finished runs without a start time read so far, in a listing that has given none: a
 					// poll cut here would emit them (model seed 1386); it reads on until a dated run or the scan's
 					// end decides (see `refuseIfNoStartTimes`).
-					if ((!inBigTie && !noProgress && !this.readOnlyUndatedFinished()) || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
+					// A scan from the top that has read only rows without a start time (runs that failed before
+					// they started, or are running, sorted first as PostgreSQL sorts nulls in a descending order)
+					// has nothing to resume from: cut here, the next poll would read the same rows again and never
+					// reach the dated runs below them (v14i E1). It reads on until a dated row (see `undatedOnly`).
+					if (
+						(!inBigTie && !noProgress && !this.readOnlyUndatedFinished() && !this.undatedOnly(segment)) ||
+						segment.overrun >= MAX_TIE_OVERRUN_PAGES
+					) {
 						this.cutShort(segment);
 						continue;
 					}
@@ -506,6 +516,7 @@ export class TriggerPoll {
 		this.stats.entriesRead += entries.length;
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
+		this.noteUndatedFirst(entries);
 		this.checkNewestFirst(entries, request.offset, segment);
 		if (segment.kind !== 'activation' && segment.kind !== 'test') {
 			this.checkFinishedHaveStarts(entries);
@@ -1208,9 +1219,19 @@ export class TriggerPoll {
 	 * stepped back from; once both are known, halved. Returns false when this page is to be read in place.
 	 */
 	private seek(segment: Segment, scan: ScanProgress, offset: number, entries: readonly unknown[]): boolean {
-		const starts = entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
-		const first = starts[0];
-		const last = starts[starts.length - 1];
+		// Rows without a start time place nothing where the page has dated rows: in a listing that sorts
+		// them first (nulls first) they sit above every dated row whatever start the state gave them (a run
+		// running at activation, placed then), and a seek reading that start went back up into them, poll
+		// after poll, never reading in place (v14i E1). In a listing sorted by start time the dated rows
+		// around them tell the same as they would.
+		// Where the listing sorts such rows first (`undatedFirst`), rows without one on top of a page, and
+		// a page of them only, are above the anchor (a dated run): the seek reads in place from there.
+		const dated = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
+		const undatedOnTop = this.undatedFirst && entries.length > 0 && runStartMs(entries[0]) === undefined;
+		const starts =
+			dated.length > 0 || undatedOnTop ? dated : entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
+		const first = undatedOnTop ? Infinity : starts[0];
+		const last = dated.length === 0 && undatedOnTop ? Infinity : starts[starts.length - 1];
 		// Runs, not rows: a page repeating a run ends fewer places down than it has rows (see `listed`).
 		const runs = new Set(entries.map((entry) => extractRunId(entry))).size;
 		const pageStep = Math.max(1, runs || this.options.pageSize);
@@ -1509,6 +1530,29 @@ export class TriggerPoll {
 	 */
 	private refuseIfNoStartTimes(): void {
 		if (this.readOnlyUndatedFinished()) this.noStartTimes();
+	}
+
+	/**
+	 * A scan from the top (or a resumed one reading in place) that has read rows, none with a start
+	 * time: it has no place to be resumed from (see `next`).
+	 */
+	private undatedOnly(segment: Segment): boolean {
+		const reading = segment.kind === 'top' || (segment.kind === 'resume' && !segment.seeking);
+		return reading && segment.rowsRead > 0 && segment.oldestStart === undefined;
+	}
+
+	/** Sets `undatedFirst` when this page lists a finished run without a start time above its first dated row. */
+	private noteUndatedFirst(entries: readonly unknown[]): void {
+		let finishedUndated = false;
+		for (const entry of entries) {
+			if (runStartMs(entry) !== undefined) {
+				if (finishedUndated) this.undatedFirst = true;
+				return;
+			}
+			if (extractRunId(entry) !== undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running') {
+				finishedUndated = true;
+			}
+		}
 	}
 
 	/** This poll read finished runs without a start time and none with one, in a listing that has given none. */
