@@ -521,7 +521,7 @@ export class TriggerPoll {
 		if (segment.kind !== 'activation' && segment.kind !== 'test') {
 			this.checkFinishedHaveStarts(entries);
 			// The last page past the budget (see `next`): what the poll read decides.
-			if (segment.overrun >= MAX_TIE_OVERRUN_PAGES) this.refuseIfNoStartTimes();
+			if (segment.overrun >= MAX_TIE_OVERRUN_PAGES) this.refuseIfNoStartTimes(segment.rowsRead + entries.length);
 		}
 		this.checkPageOfOne(entries, request);
 		const lastPage = this.lastPage;
@@ -1528,8 +1528,8 @@ export class TriggerPoll {
 	 * PostgreSQL sorts nulls in a descending order) with dated runs below them (v14h D1: such a listing
 	 * failed on its first page, every poll, for good).
 	 */
-	private refuseIfNoStartTimes(): void {
-		if (this.readOnlyUndatedFinished()) this.noStartTimes();
+	private refuseIfNoStartTimes(rowsRead?: number): void {
+		if (this.readOnlyUndatedFinished()) this.noStartTimes(rowsRead);
 	}
 
 	/**
@@ -1560,7 +1560,14 @@ export class TriggerPoll {
 		return this.finishedWithoutStart && !this.listingGaveStartTime && this.hwmBefore === null;
 	}
 
-	private noStartTimes(): never {
+	/** `rowsRead`: the poll stopped there, before the listing's end (dated runs may lie below: v14i E2). */
+	private noStartTimes(rowsRead?: number): never {
+		if (rowsRead !== undefined) {
+			throw new TriggerListingError(
+				`The run listing of flow "${this.options.flowId}" gives no start time in its first ${rowsRead} rows`,
+				`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. None of its first ${rowsRead} rows (${this.stats.listRequests} pages, the most one poll reads) has one: runs that failed before they started, or are still running, sorted first. Runs with a start time may be listed below them, out of the trigger's reach, so it stops here rather than guess. Raise Page Size, or ask for the run listing to sort runs without a start time last.`,
+			);
+		}
 		throw new TriggerListingError(
 			`The run listing of flow "${this.options.flowId}" gives no start times`,
 			'The Vishwa Trigger tells new runs from old ones by each entry\'s run_start_time (or start_time, started_at) in the newest-first run listing. None of the runs listed has one, so the trigger cannot tell which runs are new without guessing, and stops here. Ask for the run listing to include run_start_time.',
@@ -1654,6 +1661,14 @@ export class TriggerPoll {
 		}
 		const oldest = segment.oldestStart;
 		const bottom = segment.bottom;
+		// A scan that read only rows without a start time for its budget and the overrun pages: the dated
+		// runs below are out of reach (v14i E1, beyond that bound). Reported on each such poll.
+		if (this.undatedOnly(segment) && segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
+			this.lost++;
+			this.warnings.push(
+				`The run listing of flow "${this.options.flowId}" lists more than ${segment.rowsRead} rows without a start time (runs that failed before they started, or are still running, sorted first) above its dated runs: more than one poll reads (${this.stats.listRequests} pages). Runs below them that finished were not seen. Raise Page Size, or ask for the run listing to sort runs without a start time last.`,
+			);
+		}
 		// Nothing read in place yet (still seeking, or no start time read): keep what was saved.
 		if (segment.seeking || oldest === undefined) {
 			if (segment.kind === 'resume' && segment.scan && segment.seeking) {
