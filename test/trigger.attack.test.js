@@ -1297,4 +1297,41 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 			expectEachOnceNothingReported(t, [...undated, ...dated], warnings);
 		});
 	});
+
+	// The same listing, ten runs failed before they started, then more dated runs finish than `done`
+	// holds (500). Before: those ten were remembered where they were first placed, `done` let them go
+	// once 500 newer runs had finished, and the next scan, reading them on top again, took them for new
+	// runs: all ten emitted twice, no warning.
+	test('more dated runs than `done` holds after runs without a start time: none of those emitted twice', async () => {
+		const spec = { startTimes: 'null-while-running', ties: 'stable', offset: 'honest', total: 'right' };
+		await withTrigger([spec, {}], async (t, warnings) => {
+			t.world.clock = Date.now();
+			const undated = new Set();
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+			const ordered = t.world.ordered.bind(t.world);
+			const isNull = (run) => undated.has(run.id) || !run.finished;
+			t.world.ordered = () => {
+				const rows = ordered();
+				return [...rows.filter(isNull), ...rows.filter((run) => !isNull(run))];
+			};
+			finishedRuns(t.world, 5);
+			expect(await t.poll()).toEqual([]);
+			const expected = [];
+			for (let i = 0; i < 10; i++) {
+				t.world.clock += 1000;
+				const run = t.world.start({ finished: true, outcome: 'failed' });
+				undated.add(run.id);
+				expected.push(run.id);
+			}
+			for (let round = 0; round < 8; round++) {
+				t.world.clock += 1000;
+				expected.push(...finishedRuns(t.world, 80, 10));
+				await t.poll();
+			}
+			t.world.clock += 1000;
+			await t.poll();
+			expectEachOnceNothingReported(t, expected, warnings);
+		});
+	});
 });

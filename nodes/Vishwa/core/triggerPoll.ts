@@ -50,6 +50,7 @@ import {
 	tieIds,
 	TriggerListingError,
 	type RunFilter,
+	type RunMark,
 	type ScanProgress,
 	type StateLimits,
 	type TriggerState,
@@ -315,6 +316,8 @@ export class TriggerPoll {
 	/** A page of this poll listed a finished run without a start time above a run with one: the listing
 	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
 	private undatedFirst = false;
+	/** Finished runs this poll listed without a start time, known or emitted (see `keepUndated`). */
+	private readonly undatedDone = new Set<string>();
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -1377,6 +1380,7 @@ export class TriggerPoll {
 			return;
 		}
 
+		if (parsedStart === undefined && this.done.has(id)) this.undatedDone.add(id);
 		if (this.finishedThisPoll.has(id) || this.done.has(id)) return;
 		const outcome = classifyStatus(extractRunStatus(entry), this.options.lists);
 		const pendingStart = this.pending.get(id);
@@ -1407,7 +1411,10 @@ export class TriggerPoll {
 			this.done.set(id, start);
 			return;
 		}
-		if (this.isNew(id, start, segment)) this.finish(id, start, outcome, entry, true);
+		if (this.isNew(id, start, segment)) {
+			this.finish(id, start, outcome, entry, true);
+			if (parsedStart === undefined) this.undatedDone.add(id);
+		}
 	}
 
 	/**
@@ -1856,6 +1863,41 @@ export class TriggerPoll {
 		);
 	}
 
+	/**
+	 * Finished runs this poll listed without a start time are remembered as of the newest start time
+	 * `done` holds, not where they were first placed: a run that failed before it started stays listed
+	 * for good (on top, in a nulls-first listing), and kept at its first place `done` let it go once
+	 * enough newer runs had finished (in a backlog, before any scan listed it again); then, unknown, it
+	 * was placed at the boundary and emitted again (s14q: 10 such runs emitted twice after 500 dated
+	 * runs; 40 twice in a backlog). Moving a mark up only keeps it longer: nothing is taken for history.
+	 */
+	private keepUndated(): void {
+		if (this.undatedDone.size === 0) return;
+		let newest = -Infinity;
+		for (const start of this.done.values()) newest = Math.max(newest, start);
+		for (const id of this.undatedDone) {
+			const start = this.done.get(id);
+			if (start !== undefined && start < newest) this.done.set(id, newest);
+		}
+	}
+
+	/**
+	 * `done` let go of finished runs this poll listed without a start time (more of them listed than it
+	 * holds): listed again, such a run is unknown and cannot be told from a new one, so it may be emitted
+	 * again, and one that finishes later may be missed. Reported.
+	 */
+	private reportUndatedLetGo(kept: readonly RunMark[]): void {
+		if (this.undatedDone.size === 0) return;
+		const keptIds = new Set(kept.map(([id]) => id));
+		// Not a watched run left to a later scan (see `deferUnread`): it is watched again, not let go.
+		const letGo = [...this.undatedDone].filter((id) => this.done.has(id) && !keptIds.has(id)).length;
+		if (letGo === 0) return;
+		this.lost++;
+		this.warnings.push(
+			`More finished runs of flow "${this.options.flowId}" are listed without a start time than the trigger remembers (${this.limits.maxDone}): ${letGo} of them were let go. Listed again, such a run cannot be told from a new one: it may be emitted again, and one that finishes later may be missed. Ask for the run listing to include run_start_time.`,
+		);
+	}
+
 	/** Runs this poll emits that started in millisecond `ms`, by the status answer or as listed (see `watchedStart`). */
 	private emittedIn(ms: number): string[] {
 		return this.candidates
@@ -1897,8 +1939,10 @@ export class TriggerPoll {
 			floor = this.activationEnded ? this.activationOldest : this.activationOldest + 1;
 		}
 		if (this.activationFloor !== undefined) floor = Math.max(floor, this.activationFloor);
+		this.keepUndated();
 		const bounded = boundDone(this.done.entries(), floor, this.limits);
 		this.reportFloorOverNewest(floor, bounded.floor);
+		this.reportUndatedLetGo(bounded.done);
 		const watch = boundPending([...this.pending.entries()], this.limits);
 		if (watch.dropped > 0) {
 			this.lost += watch.dropped;
