@@ -23,16 +23,16 @@ function captureWarnings() {
 const FLOW = 'attack-flow';
 const harness = createHarness();
 
-async function setup(spec, { fault, parameters = {} } = {}) {
+async function setup(spec, { fault, parameters = {}, delayMs, pollBudgetMs } = {}) {
 	const world = new World(spec);
-	const server = await startWorldServer(world, { apiKey: API_KEY, fault });
+	const server = await startWorldServer(world, { apiKey: API_KEY, fault, delayMs });
 	const poller = await harness.createPoller(
 		{
 			type: TYPES.vishwaTrigger,
 			parameters: { flowId: FLOW, ...parameters },
 			credentials: { vishwaApi: { id: 'cred-1', name: 'Vishwa API' } },
 		},
-		{ credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: server.url } } },
+		{ credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: server.url } }, pollBudgetMs },
 	);
 	const state = () => poller.savedStaticData()['node:Vishwa Trigger'].vishwaTrigger;
 	const emitted = [];
@@ -1236,6 +1236,102 @@ describe('v14h: rows without a start time on top of a new flow, repeats under an
 			expect(repeats(t.emitted)).toEqual([]);
 			expect(t.emitted.length - before).toBe(4);
 			expect(warnings.lines).toEqual([]);
+		});
+	});
+});
+
+describe('v14i E1: rows without a start time sorted first (nulls first), more of them than a poll reads', () => {
+	// PostgreSQL's descending order puts nulls first: runs that failed before they started (never a start
+	// time) and runs still running (null while running) are listed above every dated run. A new flow:
+	// three runs running at activation, then they and more runs fail before they start; then dated runs
+	// finish between polls. n8n's poll time budget is 1 ms and the server answers 5 ms late, so every poll
+	// reads its listing pages past the first one out of time (a slow server). Before: the first poll read on
+	// to the dated rows, left them to a resumed scan, and from then on every poll's seek went back up
+	// into the undated rows (their saved start, placed when they were running, says nothing of where the
+	// listing puts them) or its scan from the top never got past them: the dated runs were never emitted,
+	// with no warning, for good (Page Size 100 and 150 such rows: 21 of 24 missed; Page Size 5 and 40: 21 missed).
+	test.each([
+		[100, 150],
+		[5, 40],
+		[5, 150],
+	])('Page Size %i, %i undated rows on top, polls cut after one page: every run emitted once, nothing reported', async (pageSize, undatedCount) => {
+		const spec = { startTimes: 'null-while-running', ties: 'stable', offset: 'honest', total: 'right' };
+		await withTrigger([spec, { parameters: { options: { pageSize } }, delayMs: 5, pollBudgetMs: 1 }], async (t, warnings) => {
+			// The server's clock is n8n's: a run without a start time is placed by n8n's clock when no
+			// dated row is above it (see the note in docs/trigger.md Limits on clocks apart).
+			t.world.clock = Date.now();
+			const undated = new Set();
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+			const ordered = t.world.ordered.bind(t.world);
+			const isNull = (run) => undated.has(run.id) || !run.finished;
+			t.world.ordered = () => {
+				const rows = ordered();
+				return [...rows.filter(isNull), ...rows.filter((run) => !isNull(run))];
+			};
+			const running = [];
+			for (let i = 0; i < 3; i++) {
+				running.push(t.world.start());
+				t.world.clock += 1000;
+			}
+			expect(await t.poll()).toEqual([]);
+			for (const run of running) {
+				t.world.finish(run, 'failed');
+				undated.add(run.id);
+			}
+			for (let i = running.length; i < undatedCount; i++) {
+				t.world.clock += 1000;
+				undated.add(t.world.start({ finished: true, outcome: 'failed' }).id);
+			}
+			const dated = [];
+			for (let round = 0; round < 8; round++) {
+				t.world.clock += 1000;
+				dated.push(...finishedRuns(t.world, 3, 10));
+				await t.poll();
+			}
+			for (let round = 0; round < 12; round++) {
+				t.world.clock += 1000;
+				await t.poll();
+			}
+			expect(dated.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expectEachOnceNothingReported(t, [...undated, ...dated], warnings);
+		});
+	});
+
+	// The same listing, ten runs failed before they started, then more dated runs finish than `done`
+	// holds (500). Before: those ten were remembered where they were first placed, `done` let them go
+	// once 500 newer runs had finished, and the next scan, reading them on top again, took them for new
+	// runs: all ten emitted twice, no warning.
+	test('more dated runs than `done` holds after runs without a start time: none of those emitted twice', async () => {
+		const spec = { startTimes: 'null-while-running', ties: 'stable', offset: 'honest', total: 'right' };
+		await withTrigger([spec, {}], async (t, warnings) => {
+			t.world.clock = Date.now();
+			const undated = new Set();
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+			const ordered = t.world.ordered.bind(t.world);
+			const isNull = (run) => undated.has(run.id) || !run.finished;
+			t.world.ordered = () => {
+				const rows = ordered();
+				return [...rows.filter(isNull), ...rows.filter((run) => !isNull(run))];
+			};
+			finishedRuns(t.world, 5);
+			expect(await t.poll()).toEqual([]);
+			const expected = [];
+			for (let i = 0; i < 10; i++) {
+				t.world.clock += 1000;
+				const run = t.world.start({ finished: true, outcome: 'failed' });
+				undated.add(run.id);
+				expected.push(run.id);
+			}
+			for (let round = 0; round < 8; round++) {
+				t.world.clock += 1000;
+				expected.push(...finishedRuns(t.world, 80, 10));
+				await t.poll();
+			}
+			t.world.clock += 1000;
+			await t.poll();
+			expectEachOnceNothingReported(t, expected, warnings);
 		});
 	});
 });

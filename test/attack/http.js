@@ -2,13 +2,19 @@
 // ./world.js over real HTTP, for driving the built trigger through n8n-core's PollContext.
 const http = require('http');
 
-function startWorldServer(world, { apiKey, fault } = {}) {
+// `delayMs`: each answer is sent that much later (a slow server: polls cut by n8n's time budget).
+function startWorldServer(world, { apiKey, fault, delayMs = 0 } = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const send = (status, body) => {
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(body));
+      const text = JSON.stringify(body);
+      const write = () => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(text);
+      };
+      if (delayMs > 0) setTimeout(write, delayMs);
+      else write();
     };
     if (req.headers['xp-api-key'] !== apiKey) return send(401, { detail: 'bad key' });
     let m = /^\/v1\/workflow\/([^/]+)\/runs$/.exec(url.pathname);

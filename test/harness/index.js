@@ -298,7 +298,7 @@ class Harness {
 	 */
 	async createPoller(
 		node,
-		{ credentials = {}, staticData = {}, mode = 'trigger', activation = 'activate', cursorStaging = false } = {},
+		{ credentials = {}, staticData = {}, mode = 'trigger', activation = 'activate', cursorStaging = false, pollBudgetMs } = {},
 	) {
 		const { nodeTypes, credentialTypes } = await this.load();
 		const { Workflow } = this.workflowLib;
@@ -344,6 +344,8 @@ class Harness {
 					undefined,
 					undefined,
 					cursorStaging ? () => snapshot : undefined,
+					// n8n 2.x's poll time budget (PollContext.getPollBudgetMs); unset: n8n's default.
+					pollBudgetMs === undefined ? undefined : () => pollBudgetMs,
 				);
 				let result;
 				try {

@@ -50,6 +50,7 @@ import {
 	tieIds,
 	TriggerListingError,
 	type RunFilter,
+	type RunMark,
 	type ScanProgress,
 	type StateLimits,
 	type TriggerState,
@@ -312,6 +313,11 @@ export class TriggerPoll {
 	private newBelowOld = false;
 	/** A page of this poll listed a run twice, not in a row (see `reordered`). */
 	private scatteredRepeats = false;
+	/** A page of this poll listed a finished run without a start time above a run with one: the listing
+	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
+	private undatedFirst = false;
+	/** Finished runs this poll listed without a start time, known or emitted (see `keepUndated`). */
+	private readonly undatedDone = new Set<string>();
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -445,7 +451,14 @@ export class TriggerPoll {
 					// Only finished runs without a start time read so far, in a listing that has given none: a
 					// poll cut here would emit them (model seed 1386); it reads on until a dated run or the scan's
 					// end decides (see `refuseIfNoStartTimes`).
-					if ((!inBigTie && !noProgress && !this.readOnlyUndatedFinished()) || segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
+					// A scan from the top that has read only rows without a start time (runs that failed before
+					// they started, or are running, sorted first as PostgreSQL sorts nulls in a descending order)
+					// has nothing to resume from: cut here, the next poll would read the same rows again and never
+					// reach the dated runs below them (v14i E1). It reads on until a dated row (see `undatedOnly`).
+					if (
+						(!inBigTie && !noProgress && !this.readOnlyUndatedFinished() && !this.undatedOnly(segment)) ||
+						segment.overrun >= MAX_TIE_OVERRUN_PAGES
+					) {
 						this.cutShort(segment);
 						continue;
 					}
@@ -506,11 +519,12 @@ export class TriggerPoll {
 		this.stats.entriesRead += entries.length;
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
+		this.noteUndatedFirst(entries);
 		this.checkNewestFirst(entries, request.offset, segment);
 		if (segment.kind !== 'activation' && segment.kind !== 'test') {
 			this.checkFinishedHaveStarts(entries);
 			// The last page past the budget (see `next`): what the poll read decides.
-			if (segment.overrun >= MAX_TIE_OVERRUN_PAGES) this.refuseIfNoStartTimes();
+			if (segment.overrun >= MAX_TIE_OVERRUN_PAGES) this.refuseIfNoStartTimes(segment.rowsRead + entries.length);
 		}
 		this.checkPageOfOne(entries, request);
 		const lastPage = this.lastPage;
@@ -1208,9 +1222,19 @@ export class TriggerPoll {
 	 * stepped back from; once both are known, halved. Returns false when this page is to be read in place.
 	 */
 	private seek(segment: Segment, scan: ScanProgress, offset: number, entries: readonly unknown[]): boolean {
-		const starts = entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
-		const first = starts[0];
-		const last = starts[starts.length - 1];
+		// Rows without a start time place nothing where the page has dated rows: in a listing that sorts
+		// them first (nulls first) they sit above every dated row whatever start the state gave them (a run
+		// running at activation, placed then), and a seek reading that start went back up into them, poll
+		// after poll, never reading in place (v14i E1). In a listing sorted by start time the dated rows
+		// around them tell the same as they would.
+		// Where the listing sorts such rows first (`undatedFirst`), rows without one on top of a page, and
+		// a page of them only, are above the anchor (a dated run): the seek reads in place from there.
+		const dated = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
+		const undatedOnTop = this.undatedFirst && entries.length > 0 && runStartMs(entries[0]) === undefined;
+		const starts =
+			dated.length > 0 || undatedOnTop ? dated : entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
+		const first = undatedOnTop ? Infinity : starts[0];
+		const last = dated.length === 0 && undatedOnTop ? Infinity : starts[starts.length - 1];
 		// Runs, not rows: a page repeating a run ends fewer places down than it has rows (see `listed`).
 		const runs = new Set(entries.map((entry) => extractRunId(entry))).size;
 		const pageStep = Math.max(1, runs || this.options.pageSize);
@@ -1356,6 +1380,7 @@ export class TriggerPoll {
 			return;
 		}
 
+		if (parsedStart === undefined && this.done.has(id)) this.undatedDone.add(id);
 		if (this.finishedThisPoll.has(id) || this.done.has(id)) return;
 		const outcome = classifyStatus(extractRunStatus(entry), this.options.lists);
 		const pendingStart = this.pending.get(id);
@@ -1386,7 +1411,10 @@ export class TriggerPoll {
 			this.done.set(id, start);
 			return;
 		}
-		if (this.isNew(id, start, segment)) this.finish(id, start, outcome, entry, true);
+		if (this.isNew(id, start, segment)) {
+			this.finish(id, start, outcome, entry, true);
+			if (parsedStart === undefined) this.undatedDone.add(id);
+		}
 	}
 
 	/**
@@ -1507,8 +1535,31 @@ export class TriggerPoll {
 	 * PostgreSQL sorts nulls in a descending order) with dated runs below them (v14h D1: such a listing
 	 * failed on its first page, every poll, for good).
 	 */
-	private refuseIfNoStartTimes(): void {
-		if (this.readOnlyUndatedFinished()) this.noStartTimes();
+	private refuseIfNoStartTimes(rowsRead?: number): void {
+		if (this.readOnlyUndatedFinished()) this.noStartTimes(rowsRead);
+	}
+
+	/**
+	 * A scan from the top (or a resumed one reading in place) that has read rows, none with a start
+	 * time: it has no place to be resumed from (see `next`).
+	 */
+	private undatedOnly(segment: Segment): boolean {
+		const reading = segment.kind === 'top' || (segment.kind === 'resume' && !segment.seeking);
+		return reading && segment.rowsRead > 0 && segment.oldestStart === undefined;
+	}
+
+	/** Sets `undatedFirst` when this page lists a finished run without a start time above its first dated row. */
+	private noteUndatedFirst(entries: readonly unknown[]): void {
+		let finishedUndated = false;
+		for (const entry of entries) {
+			if (runStartMs(entry) !== undefined) {
+				if (finishedUndated) this.undatedFirst = true;
+				return;
+			}
+			if (extractRunId(entry) !== undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running') {
+				finishedUndated = true;
+			}
+		}
 	}
 
 	/** This poll read finished runs without a start time and none with one, in a listing that has given none. */
@@ -1516,7 +1567,14 @@ export class TriggerPoll {
 		return this.finishedWithoutStart && !this.listingGaveStartTime && this.hwmBefore === null;
 	}
 
-	private noStartTimes(): never {
+	/** `rowsRead`: the poll stopped there, before the listing's end (dated runs may lie below: v14i E2). */
+	private noStartTimes(rowsRead?: number): never {
+		if (rowsRead !== undefined) {
+			throw new TriggerListingError(
+				`The run listing of flow "${this.options.flowId}" gives no start time in its first ${rowsRead} rows`,
+				`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. None of its first ${rowsRead} rows (${this.stats.listRequests} pages, the most one poll reads) has one: runs that failed before they started, or are still running, sorted first. Runs with a start time may be listed below them, out of the trigger's reach, so it stops here rather than guess. Raise Page Size, or ask for the run listing to sort runs without a start time last.`,
+			);
+		}
 		throw new TriggerListingError(
 			`The run listing of flow "${this.options.flowId}" gives no start times`,
 			'The Vishwa Trigger tells new runs from old ones by each entry\'s run_start_time (or start_time, started_at) in the newest-first run listing. None of the runs listed has one, so the trigger cannot tell which runs are new without guessing, and stops here. Ask for the run listing to include run_start_time.',
@@ -1610,6 +1668,14 @@ export class TriggerPoll {
 		}
 		const oldest = segment.oldestStart;
 		const bottom = segment.bottom;
+		// A scan that read only rows without a start time for its budget and the overrun pages: the dated
+		// runs below are out of reach (v14i E1, beyond that bound). Reported on each such poll.
+		if (this.undatedOnly(segment) && segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
+			this.lost++;
+			this.warnings.push(
+				`The run listing of flow "${this.options.flowId}" lists more than ${segment.rowsRead} rows without a start time (runs that failed before they started, or are still running, sorted first) above its dated runs: more than one poll reads (${this.stats.listRequests} pages). Runs below them that finished were not seen. Raise Page Size, or ask for the run listing to sort runs without a start time last.`,
+			);
+		}
 		// Nothing read in place yet (still seeking, or no start time read): keep what was saved.
 		if (segment.seeking || oldest === undefined) {
 			if (segment.kind === 'resume' && segment.scan && segment.seeking) {
@@ -1797,6 +1863,41 @@ export class TriggerPoll {
 		);
 	}
 
+	/**
+	 * Finished runs this poll listed without a start time are remembered as of the newest start time
+	 * `done` holds, not where they were first placed: a run that failed before it started stays listed
+	 * for good (on top, in a nulls-first listing), and kept at its first place `done` let it go once
+	 * enough newer runs had finished (in a backlog, before any scan listed it again); then, unknown, it
+	 * was placed at the boundary and emitted again (s14q: 10 such runs emitted twice after 500 dated
+	 * runs; 40 twice in a backlog). Moving a mark up only keeps it longer: nothing is taken for history.
+	 */
+	private keepUndated(): void {
+		if (this.undatedDone.size === 0) return;
+		let newest = -Infinity;
+		for (const start of this.done.values()) newest = Math.max(newest, start);
+		for (const id of this.undatedDone) {
+			const start = this.done.get(id);
+			if (start !== undefined && start < newest) this.done.set(id, newest);
+		}
+	}
+
+	/**
+	 * `done` let go of finished runs this poll listed without a start time (more of them listed than it
+	 * holds): listed again, such a run is unknown and cannot be told from a new one, so it may be emitted
+	 * again, and one that finishes later may be missed. Reported.
+	 */
+	private reportUndatedLetGo(kept: readonly RunMark[]): void {
+		if (this.undatedDone.size === 0) return;
+		const keptIds = new Set(kept.map(([id]) => id));
+		// Not a watched run left to a later scan (see `deferUnread`): it is watched again, not let go.
+		const letGo = [...this.undatedDone].filter((id) => this.done.has(id) && !keptIds.has(id)).length;
+		if (letGo === 0) return;
+		this.lost++;
+		this.warnings.push(
+			`More finished runs of flow "${this.options.flowId}" are listed without a start time than the trigger remembers (${this.limits.maxDone}): ${letGo} of them were let go. Listed again, such a run cannot be told from a new one: it may be emitted again, and one that finishes later may be missed. Ask for the run listing to include run_start_time.`,
+		);
+	}
+
 	/** Runs this poll emits that started in millisecond `ms`, by the status answer or as listed (see `watchedStart`). */
 	private emittedIn(ms: number): string[] {
 		return this.candidates
@@ -1838,8 +1939,10 @@ export class TriggerPoll {
 			floor = this.activationEnded ? this.activationOldest : this.activationOldest + 1;
 		}
 		if (this.activationFloor !== undefined) floor = Math.max(floor, this.activationFloor);
+		this.keepUndated();
 		const bounded = boundDone(this.done.entries(), floor, this.limits);
 		this.reportFloorOverNewest(floor, bounded.floor);
+		this.reportUndatedLetGo(bounded.done);
 		const watch = boundPending([...this.pending.entries()], this.limits);
 		if (watch.dropped > 0) {
 			this.lost += watch.dropped;
