@@ -181,6 +181,10 @@ describe('saved state', () => {
 		expect(readTriggerState({ ...good, scan: { ...scan, position: -1 } }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, scan: { ...scan, anchorIds: undefined } }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, hwmIds: [1] }, FLOW)).toBeUndefined();
+		// Set only once more finished runs without a start time were listed than `done` holds.
+		expect(readTriggerState({ ...good, undatedOverflow: true }, FLOW)).toEqual({ ...good, undatedOverflow: true });
+		expect(readTriggerState({ ...good, undatedOverflow: 'yes' }, FLOW)).toBeUndefined();
+		expect(readTriggerState({ ...good, undatedOverflow: false }, FLOW)).toEqual(good);
 		expect(readTriggerState({ ...good, lost: undefined }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, scan }, FLOW)).toEqual({ ...good, scan });
 		expect(readTriggerState(undefined, FLOW)).toBeUndefined();

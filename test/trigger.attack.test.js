@@ -1241,6 +1241,23 @@ describe('v14h: rows without a start time on top of a new flow, repeats under an
 });
 
 describe('v14i E1: rows without a start time sorted first (nulls first), more of them than a poll reads', () => {
+	/**
+	 * The listing shows the runs in the returned set without a start time, and lists them and runs still
+	 * running above every dated run, as PostgreSQL's descending order puts nulls first.
+	 */
+	function sortNullsFirst(world) {
+		const undated = new Set();
+		const view = world.view.bind(world);
+		world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+		const ordered = world.ordered.bind(world);
+		const isNull = (run) => undated.has(run.id) || !run.finished;
+		world.ordered = () => {
+			const rows = ordered();
+			return [...rows.filter(isNull), ...rows.filter((run) => !isNull(run))];
+		};
+		return undated;
+	}
+
 	// PostgreSQL's descending order puts nulls first: runs that failed before they started (never a start
 	// time) and runs still running (null while running) are listed above every dated run. A new flow:
 	// three runs running at activation, then they and more runs fail before they start; then dated runs
@@ -1260,15 +1277,7 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 			// The server's clock is n8n's: a run without a start time is placed by n8n's clock when no
 			// dated row is above it (see the note in docs/trigger.md Limits on clocks apart).
 			t.world.clock = Date.now();
-			const undated = new Set();
-			const view = t.world.view.bind(t.world);
-			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
-			const ordered = t.world.ordered.bind(t.world);
-			const isNull = (run) => undated.has(run.id) || !run.finished;
-			t.world.ordered = () => {
-				const rows = ordered();
-				return [...rows.filter(isNull), ...rows.filter((run) => !isNull(run))];
-			};
+			const undated = sortNullsFirst(t.world);
 			const running = [];
 			for (let i = 0; i < 3; i++) {
 				running.push(t.world.start());
@@ -1306,15 +1315,7 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 		const spec = { startTimes: 'null-while-running', ties: 'stable', offset: 'honest', total: 'right' };
 		await withTrigger([spec, {}], async (t, warnings) => {
 			t.world.clock = Date.now();
-			const undated = new Set();
-			const view = t.world.view.bind(t.world);
-			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
-			const ordered = t.world.ordered.bind(t.world);
-			const isNull = (run) => undated.has(run.id) || !run.finished;
-			t.world.ordered = () => {
-				const rows = ordered();
-				return [...rows.filter(isNull), ...rows.filter((run) => !isNull(run))];
-			};
+			const undated = sortNullsFirst(t.world);
 			finishedRuns(t.world, 5);
 			expect(await t.poll()).toEqual([]);
 			const expected = [];
@@ -1332,6 +1333,54 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 			t.world.clock += 1000;
 			await t.poll();
 			expectEachOnceNothingReported(t, expected, warnings);
+		});
+	});
+
+	// More finished runs without a start time listed than `done` holds (500): some are let go each poll,
+	// and listed again they cannot be told from new ones. Before: the runs let go were emitted again on
+	// every poll (520 such runs: all 520 emitted again on each of 9 polls, with a warning). Now an
+	// unknown one is remembered, not emitted, and counted in `lost`; once the listing shows fewer than
+	// `done` holds and a poll reads them all known, new ones are emitted again.
+	test('more finished runs without a start time listed than `done` holds: none emitted twice, the hold reported, and lifted', async () => {
+		const spec = { startTimes: 'null-while-running', ties: 'stable', offset: 'honest', total: 'right' };
+		await withTrigger([spec, {}], async (t, warnings) => {
+			t.world.clock = Date.now();
+			const undated = sortNullsFirst(t.world);
+			finishedRuns(t.world, 5);
+			expect(await t.poll()).toEqual([]);
+			const failedEarly = [];
+			for (let i = 0; i < 520; i++) {
+				t.world.clock += 10;
+				const run = t.world.start({ finished: true, outcome: 'failed' });
+				undated.add(run.id);
+				failedEarly.push(run);
+			}
+			const dated = [];
+			for (let round = 0; round < 6; round++) {
+				t.world.clock += 1000;
+				dated.push(...finishedRuns(t.world, 3, 10));
+				await t.poll();
+			}
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(dated.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(t.state().undatedOverflow).toBe(true);
+			expect(t.state().lost).toBeGreaterThan(0);
+			expect(warnings.lines.some((line) => /listed without a start time than the trigger remembers/.test(line))).toBe(true);
+			// The listing shows fewer of them than `done` holds: the hold is lifted, a new one is emitted once.
+			for (const run of failedEarly.slice(0, 100)) run.deleted = true;
+			for (let round = 0; round < 3; round++) {
+				t.world.clock += 1000;
+				await t.poll();
+			}
+			expect(t.state().undatedOverflow).toBeUndefined();
+			t.world.clock += 1000;
+			const late = t.world.start({ finished: true, outcome: 'failed' });
+			undated.add(late.id);
+			t.world.clock += 1000;
+			await t.poll();
+			await t.poll();
+			expect(t.emitted.filter((id) => id === late.id)).toHaveLength(1);
+			expect(repeats(t.emitted)).toEqual([]);
 		});
 	});
 });

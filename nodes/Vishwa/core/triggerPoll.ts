@@ -42,6 +42,7 @@ import {
 	MAX_STATUS_CHECKS_PER_POLL,
 	MAX_STALLED_POLLS,
 	MAX_TIE_IDS,
+	markBytes,
 	MIN_PAGE_SIZE,
 	pageOverlap,
 	runStartMs,
@@ -318,6 +319,10 @@ export class TriggerPoll {
 	private undatedFirst = false;
 	/** Finished runs this poll listed without a start time, known or emitted (see `keepUndated`). */
 	private readonly undatedDone = new Set<string>();
+	/** See `TriggerState.undatedOverflow`. */
+	private undatedOverflow: boolean;
+	/** Unknown finished runs without a start time this poll remembered without emitting them (see `undatedOverflow`). */
+	private undatedHeldBack = 0;
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -361,6 +366,7 @@ export class TriggerPoll {
 		this.floor = state?.floor ?? 0;
 		this.scan = state?.scan ? { ...state.scan, topIds: [...state.scan.topIds], anchorIds: [...state.scan.anchorIds] } : null;
 		this.lost = state?.lost ?? 0;
+		this.undatedOverflow = state?.undatedOverflow === true;
 		for (const [id, start] of state?.done ?? []) {
 			this.done.set(id, start);
 			this.knownAtStart.set(id, start);
@@ -1411,6 +1417,14 @@ export class TriggerPoll {
 			this.done.set(id, start);
 			return;
 		}
+		if (parsedStart === undefined && knownStart === undefined && this.undatedOverflow) {
+			// More such runs are listed than `done` holds: this one may be one let go, already emitted.
+			// Remembered, not emitted: never a repeat; counted as possibly missed (see `result`).
+			this.done.set(id, start);
+			this.undatedDone.add(id);
+			this.undatedHeldBack++;
+			return;
+		}
 		if (this.isNew(id, start, segment)) {
 			this.finish(id, start, outcome, entry, true);
 			if (parsedStart === undefined) this.undatedDone.add(id);
@@ -1871,14 +1885,34 @@ export class TriggerPoll {
 	 * was placed at the boundary and emitted again (s14q: 10 such runs emitted twice after 500 dated
 	 * runs; 40 twice in a backlog). Moving a mark up only keeps it longer: nothing is taken for history.
 	 */
-	private keepUndated(): void {
-		if (this.undatedDone.size === 0) return;
-		let newest = -Infinity;
+	private keepUndated(floor: number): number {
+		if (this.undatedDone.size === 0) return 0;
+		let newest = floor;
 		for (const start of this.done.values()) newest = Math.max(newest, start);
-		for (const id of this.undatedDone) {
-			const start = this.done.get(id);
-			if (start !== undefined && start < newest) this.done.set(id, newest);
+		// All of one millisecond, so more of them than `done` holds with the other runs of it would go
+		// as a whole (with the floor raised over the newest run: nothing remembered at all). The ones
+		// listed first are kept, as many as fit; the others are let go here (see `reportUndatedLetGo`).
+		let room = this.limits.maxDone;
+		let bytes = this.limits.doneBytes;
+		for (const [id, start] of this.done) {
+			if (start === newest && !this.undatedDone.has(id)) {
+				room--;
+				bytes -= markBytes(id);
+			}
 		}
+		let letGo = 0;
+		for (const id of this.undatedDone) {
+			if (!this.done.has(id)) continue;
+			if (room > 0 && bytes >= markBytes(id)) {
+				room--;
+				bytes -= markBytes(id);
+				this.done.set(id, newest);
+			} else {
+				this.done.delete(id);
+				letGo++;
+			}
+		}
+		return letGo;
 	}
 
 	/**
@@ -1886,16 +1920,34 @@ export class TriggerPoll {
 	 * holds): listed again, such a run is unknown and cannot be told from a new one, so it may be emitted
 	 * again, and one that finishes later may be missed. Reported.
 	 */
-	private reportUndatedLetGo(kept: readonly RunMark[]): void {
-		if (this.undatedDone.size === 0) return;
+	private reportUndatedLetGo(kept: readonly RunMark[], letGoBefore: number): number {
+		if (this.undatedDone.size === 0) return 0;
 		const keptIds = new Set(kept.map(([id]) => id));
 		// Not a watched run left to a later scan (see `deferUnread`): it is watched again, not let go.
-		const letGo = [...this.undatedDone].filter((id) => this.done.has(id) && !keptIds.has(id)).length;
-		if (letGo === 0) return;
+		const letGo = letGoBefore + [...this.undatedDone].filter((id) => this.done.has(id) && !keptIds.has(id)).length;
+		if (letGo === 0) return 0;
+		this.undatedOverflow = true;
 		this.lost++;
 		this.warnings.push(
-			`More finished runs of flow "${this.options.flowId}" are listed without a start time than the trigger remembers (${this.limits.maxDone}): ${letGo} of them were let go. Listed again, such a run cannot be told from a new one: it may be emitted again, and one that finishes later may be missed. Ask for the run listing to include run_start_time.`,
+			`More finished runs of flow "${this.options.flowId}" are listed without a start time than the trigger remembers (${this.limits.maxDone}): ${letGo} of them were let go. Listed again, such a run cannot be told from a new one, so from now on a finished run without a start time that the trigger does not know is not emitted (never twice): runs that fail before they start may be missed, and are counted in lost. Ask for the run listing to include run_start_time.`,
 		);
+		return letGo;
+	}
+
+	/**
+	 * Unknown finished runs without a start time held back while `undatedOverflow` (see `observe`):
+	 * reported. The hold ends with a poll that read down to the boundary and met none it did not know
+	 * and let none go: every such run listed where scans read is remembered again.
+	 */
+	private reportUndatedHeldBack(letGoNow: boolean): void {
+		if (this.undatedHeldBack > 0) {
+			this.lost += this.undatedHeldBack;
+			this.warnings.push(
+				`${this.undatedHeldBack} finished run${this.undatedHeldBack === 1 ? '' : 's'} of flow "${this.options.flowId}" listed without a start time ${this.undatedHeldBack === 1 ? 'was' : 'were'} not emitted: more such runs are listed than the trigger remembers (${this.limits.maxDone}), so ${this.undatedHeldBack === 1 ? 'it' : 'each'} cannot be told from one already emitted. Ask for the run listing to include run_start_time.`,
+			);
+		} else if (this.undatedOverflow && !letGoNow && this.stats.caughtUp) {
+			this.undatedOverflow = false;
+		}
 	}
 
 	/** Runs this poll emits that started in millisecond `ms`, by the status answer or as listed (see `watchedStart`). */
@@ -1939,10 +1991,10 @@ export class TriggerPoll {
 			floor = this.activationEnded ? this.activationOldest : this.activationOldest + 1;
 		}
 		if (this.activationFloor !== undefined) floor = Math.max(floor, this.activationFloor);
-		this.keepUndated();
+		const undatedLetGo = this.keepUndated(floor);
 		const bounded = boundDone(this.done.entries(), floor, this.limits);
 		this.reportFloorOverNewest(floor, bounded.floor);
-		this.reportUndatedLetGo(bounded.done);
+		this.reportUndatedHeldBack(this.reportUndatedLetGo(bounded.done, undatedLetGo) > 0);
 		const watch = boundPending([...this.pending.entries()], this.limits);
 		if (watch.dropped > 0) {
 			this.lost += watch.dropped;
@@ -1961,6 +2013,7 @@ export class TriggerPoll {
 			pending: watch.pending,
 			scan: this.withStalls(this.scan),
 			lost: this.lost,
+			...(this.undatedOverflow ? { undatedOverflow: true as const } : {}),
 		};
 	}
 }

@@ -22,6 +22,10 @@
  *             within its request or time budget. It is read on first by the next polls, from the
  *             anchor (the oldest run it read) down; `hwm` moves to its `top` only once it is complete.
  *             Runs pushed in above it meanwhile are read by the scan after it. Nothing is skipped.
+ * - `undatedOverflow` (only when true) more finished runs were listed without a start time than `done`
+ *             holds, and some were let go: listed again, such a run cannot be told from a new one, so an
+ *             unknown finished run without a start time is remembered, not emitted, and counted in `lost`
+ *             (never a repeat), until a poll that reads down to the boundary lists none it does not know.
  * - `lost`    how many runs the trigger knows it may have missed because a documented limit was
  *             exceeded (each also logged as a warning): watched runs dropped from a full watch list,
  *             a listing that ignores `offset` with more new runs than its first page holds.
@@ -99,6 +103,8 @@ export interface TriggerState {
 	pending: RunMark[];
 	scan: ScanProgress | null;
 	lost: number;
+	/** See the state description above; absent means false. */
+	undatedOverflow?: true;
 }
 
 export interface StateLimits {
@@ -319,13 +325,22 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 	if (raw.v !== STATE_VERSION || typeof raw.hwmAll !== 'boolean' || !isFiniteNumber(raw.lost)) return undefined;
 	const scan = readScan(raw.scan);
 	if (scan === undefined) return undefined;
-	return stateOf({ ...common, hwm: raw.hwm, hwmIds: [...raw.hwmIds], hwmAll: raw.hwmAll, scan, lost: raw.lost });
+	if (raw.undatedOverflow !== undefined && typeof raw.undatedOverflow !== 'boolean') return undefined;
+	return stateOf({
+		...common,
+		hwm: raw.hwm,
+		hwmIds: [...raw.hwmIds],
+		hwmAll: raw.hwmAll,
+		scan,
+		lost: raw.lost,
+		...(raw.undatedOverflow ? { undatedOverflow: true as const } : {}),
+	});
 }
 
 /** The state with its fields in one order (the poll compares saved JSON to tell a change). */
 export function stateOf(state: TriggerState): TriggerState {
-	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost } = state;
-	return { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost };
+	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undatedOverflow } = state;
+	return { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, ...(undatedOverflow ? { undatedOverflow } : {}) };
 }
 
 function fromVersion1(
