@@ -100,12 +100,16 @@ export function createLimiter(limit: number, { nextTurn }: LimiterOptions = {}):
 	const handOverOnePerTurn = async (turn: () => Promise<unknown>) => {
 		while (freed > 0) {
 			await turn().catch(() => undefined);
+			// close() gave back the places not handed over yet.
+			if (freed === 0) return;
 			freed--;
 			handOver();
 		}
 	};
 	const release = () => {
-		if (!nextTurn || waiting.length + waitingFirst.length === 0) return handOver();
+		if (!nextTurn) return handOver();
+		// Every waiting task is already promised a freed place: this one is free at once.
+		if (waiting.length + waitingFirst.length <= freed) return void active--;
 		// The place stays counted as taken until it is handed over, so `active` stays within the limit.
 		if (freed++ === 0) void handOverOnePerTurn(nextTurn);
 	};
@@ -121,6 +125,8 @@ export function createLimiter(limit: number, { nextTurn }: LimiterOptions = {}):
 		},
 		close(error: Error) {
 			closedWith ??= error;
+			active -= freed;
+			freed = 0;
 			for (const turn of waitingFirst.splice(0).concat(waiting.splice(0))) turn.refuse(closedWith);
 		},
 		async run<T>(task: (place: LimiterPlace) => Promise<T>, priority = false): Promise<T> {
