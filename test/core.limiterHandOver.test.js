@@ -57,7 +57,7 @@ test('places freed together are handed over one per turn; control: without nextT
 		const limiter = createLimiter(3, options);
 		let open;
 		const gate = new Promise((resolve) => (open = resolve));
-		const first = [0, 1, 2].map((i) => limiter.run(async () => await gate));
+		const first = [0, 1, 2].map(() => limiter.run(async () => await gate));
 		const next = [3, 4, 5].map((i) => limiter.run(async () => log.push(`start ${i}`)));
 		let turnsSeen = 0;
 		const turnMarks = (async () => {
@@ -106,7 +106,7 @@ test('close() between a place being freed and handed over: the waiting tasks nev
 	const ran = [];
 	let open;
 	const gate = new Promise((resolve) => (open = resolve));
-	const running = [0, 1].map((i) => limiter.run(async () => await gate));
+	const running = [0, 1].map(() => limiter.run(async () => await gate));
 	const waiting = [2, 3, 4].map((i) => limiter.run(async () => ran.push(i)));
 	open();
 	await Promise.all(running);
