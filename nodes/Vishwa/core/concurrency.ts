@@ -62,8 +62,9 @@ export interface LimiterOptions {
 	 * a new connection per request (n8n-core 2.x), a request built at once only reaches the wire
 	 * after the connect completes on a later turn, so when several answers arrive together every
 	 * next request is built before any of them is sent, and they go out (and come back) together
-	 * again, round after round. One hand-over per turn lets each new request leave before the next
-	 * is built, which spreads them out. The place stays counted as taken meanwhile.
+	 * again, round after round. One hand-over per turn gives each new request's connect a poll phase
+	 * to complete (and the request to leave) before the next is built, which spreads them out. The
+	 * place stays counted as taken meanwhile.
 	 */
 	nextTurn?: () => Promise<unknown>;
 }
