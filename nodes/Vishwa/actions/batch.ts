@@ -41,7 +41,8 @@ export class Batch {
 		/** Without Continue On Fail: the first item to fail fails the node (see fail). */
 		private readonly failFast = false,
 	) {
-		this.requests = createLimiter(concurrency);
+		// A freed place goes to the next request on the next event-loop turn, one per turn (see LimiterOptions).
+		this.requests = createLimiter(concurrency, { nextTurn: async () => await pauseFor(0) });
 		const stop = ctx.getExecutionCancelSignal?.();
 		this.itemWaitsEnd = stop ? AbortSignal.any([stop, this.failing.signal]) : this.failing.signal;
 	}

@@ -54,8 +54,23 @@ export interface LimiterPlace {
 	away(wait: () => Promise<void>): Promise<void>;
 }
 
+/** How a limiter hands a freed place to a waiting task. */
+export interface LimiterOptions {
+	/**
+	 * Resolves on a later turn of the event loop (a zero-length timer). When given, a place freed
+	 * while tasks wait is handed over on the next turn, one place per turn, instead of at once: with
+	 * a new connection per request (n8n-core 2.x), a request built at once only reaches the wire
+	 * after the connect completes on a later turn, so when several answers arrive together every
+	 * next request is built before any of them is sent, and they go out (and come back) together
+	 * again, round after round. One hand-over per turn gives each new request's connect a poll phase
+	 * to complete (and the request to leave) before the next is built, which spreads them out. The
+	 * place stays counted as taken meanwhile.
+	 */
+	nextTurn?: () => Promise<unknown>;
+}
+
 /** A limiter; `Infinity` (or 0 / not a number) means no limit. */
-export function createLimiter(limit: number): Limiter {
+export function createLimiter(limit: number, { nextTurn }: LimiterOptions = {}): Limiter {
 	const max = Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : Infinity;
 	type Turn = { start: () => void; refuse: (error: Error) => void };
 	const waiting: Turn[] = [];
@@ -63,6 +78,8 @@ export function createLimiter(limit: number): Limiter {
 	let active = 0;
 	let peak = 0;
 	let closedWith: Error | undefined;
+	/** Places freed while tasks waited, not handed over yet (with `nextTurn`); counted in `active`. */
+	let freed = 0;
 	/** Takes a place: at once when one is free (no promise, so the task starts in the same tick). */
 	const take = (priority: boolean): Promise<void> | undefined => {
 		if (closedWith) throw closedWith;
@@ -75,11 +92,27 @@ export function createLimiter(limit: number): Limiter {
 			peak = Math.max(peak, active);
 		});
 	};
-	const release = () => {
+	/** Gives a freed place to the next waiting task (it stays taken), or frees it when none waits. */
+	const handOver = () => {
 		const next = waitingFirst.shift() ?? waiting.shift();
-		// The freed place goes straight to the next task, so `active` stays within the limit.
 		if (next) next.start();
 		else active--;
+	};
+	const handOverOnePerTurn = async (turn: () => Promise<unknown>) => {
+		while (freed > 0) {
+			await turn().catch(() => undefined);
+			// close() gave back the places not handed over yet.
+			if (freed === 0) return;
+			freed--;
+			handOver();
+		}
+	};
+	const release = () => {
+		if (!nextTurn) return handOver();
+		// Every waiting task is already promised a freed place: this one is free at once.
+		if (waiting.length + waitingFirst.length <= freed) return void active--;
+		// The place stays counted as taken until it is handed over, so `active` stays within the limit.
+		if (freed++ === 0) void handOverOnePerTurn(nextTurn);
 	};
 	return {
 		get active() {
@@ -93,6 +126,8 @@ export function createLimiter(limit: number): Limiter {
 		},
 		close(error: Error) {
 			closedWith ??= error;
+			active -= freed;
+			freed = 0;
 			for (const turn of waitingFirst.splice(0).concat(waiting.splice(0))) turn.refuse(closedWith);
 		},
 		async run<T>(task: (place: LimiterPlace) => Promise<T>, priority = false): Promise<T> {
