@@ -461,8 +461,12 @@ export class TriggerPoll {
 					// they started, or are running, sorted first as PostgreSQL sorts nulls in a descending order)
 					// has nothing to resume from: cut here, the next poll would read the same rows again and never
 					// reach the dated runs below them (v14i E1). It reads on until a dated row (see `undatedOnly`).
+					// A first page of old runs whose order the pages read so far have not decided (see
+					// `checkNewestFirst`): cut here, an oldest-first listing whose first second holds more runs
+					// than a poll reads was never told from a quiet newest-first one (v14i E3).
+					const orderUndecided = segment.oldFirstPage || segment.oldTopStart !== undefined;
 					if (
-						(!inBigTie && !noProgress && !this.readOnlyUndatedFinished() && !this.undatedOnly(segment)) ||
+						(!inBigTie && !noProgress && !orderUndecided && !this.readOnlyUndatedFinished() && !this.undatedOnly(segment)) ||
 						segment.overrun >= MAX_TIE_OVERRUN_PAGES
 					) {
 						this.cutShort(segment);
@@ -753,7 +757,7 @@ export class TriggerPoll {
 				hwm !== null &&
 				starts.length > 0 &&
 				starts.length === entries.length &&
-				starts.every((start) => start === starts[0] && start < hwm) &&
+				starts.every((start) => start === starts[0] && start <= hwm) &&
 				this.oldRunsOldestFirst(entries, starts)
 			) {
 				segment.oldTopStart = starts[0];
