@@ -1851,6 +1851,9 @@ export class TriggerPoll {
 		}
 		// Not the end of the listing: only what lies beyond the first page is out of reach.
 		this.completeSegment(segment, false);
+		// Not caught up: runs below the first page were not read (model seed 1733: a poll said so, and the
+		// next one, shown another order of the top second, emitted a run this one had not seen).
+		if (!reached) this.stats.caughtUp = false;
 	}
 
 	private startStatusPhase(): void {
