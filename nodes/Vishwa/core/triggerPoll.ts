@@ -750,6 +750,10 @@ export class TriggerPoll {
 			// scan stopped under that page and about 200 runs were missed, no warning), or were all
 			// deleted. The next pages tell (see `checkOldTop`); refusing on any next page stalled a
 			// newest-first listing whose newest runs were deleted, watched runs unemitted (model seed 381).
+			// The boundary's own second on top tells no more (v14i E3: an oldest-first listing reordering
+			// that second on every request, polls cut after a page or two, missed runs unwarned), but only
+			// while it holds fewer runs than a boundary remembers: a quiet newest-first poll then reads at
+			// most a page past that second, where a bigger one took 10-40 pages more on every poll.
 			const hwm = this.hwmBefore;
 			if (
 				offset === 0 &&
@@ -757,7 +761,7 @@ export class TriggerPoll {
 				hwm !== null &&
 				starts.length > 0 &&
 				starts.length === entries.length &&
-				starts.every((start) => start === starts[0] && start <= hwm) &&
+				starts.every((start) => start === starts[0] && (start < hwm || (start === hwm && this.hwmIdsBefore.length < MAX_TIE_IDS))) &&
 				this.oldRunsOldestFirst(entries, starts)
 			) {
 				segment.oldTopStart = starts[0];
