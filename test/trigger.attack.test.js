@@ -1403,7 +1403,9 @@ describe('s14r: an oldest-first listing in whole seconds whose runs of one secon
 				}
 			}
 			expect(t.emitted).toEqual([]);
-			expect(warnings.lines).toEqual([]);
+			// Activation's report of that second as a tie group bigger than a page (reordered on each request,
+			// a documented limit) is the only warning: no poll took the listing for a loss.
+			expect(warnings.lines.filter((line) => !line.includes('the newest runs at activation share one start time'))).toEqual([]);
 		});
 	});
 });
