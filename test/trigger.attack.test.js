@@ -1384,3 +1384,28 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 		});
 	});
 });
+
+describe('s14r: an oldest-first listing in whole seconds whose runs of one second come in a new order on every request (v14i E3)', () => {
+	test('polls cut by time after their first page, which is the boundary\'s own second: refused once a page lists later runs below it, nothing emitted (before: the polls went through, later runs missed with no warning and no failed poll)', async () => {
+		// The poll's time budget is 1 ms and the server answers 5 ms late: each poll is out of paging time
+		// after its first page, like a poll on a slow server (n8n 2.x's budget).
+		const spec = { startTimes: 'epoch-seconds', ties: 'per-request', offset: 'honest', total: 'right', order: 'asc' };
+		await withTrigger([spec, { parameters: { options: { pageSize: 5 } }, delayMs: 5, pollBudgetMs: 1 }], async (t, warnings) => {
+			// Seven past runs in one second: activation sees no order (every page is that second).
+			for (let i = 0; i < 7; i++) t.world.start({ finished: true });
+			expect(await t.poll()).toEqual([]);
+			for (let round = 0; round < 2; round++) {
+				t.world.clock += 2000;
+				for (let i = 0; i < 6; i++) t.world.start({ finished: true });
+				for (let poll = 0; poll < 5; poll++) {
+					t.world.clock += 1000;
+					await expect(t.poll()).rejects.toThrow(`The run listing of flow "${FLOW}" is not newest first`);
+				}
+			}
+			expect(t.emitted).toEqual([]);
+			// Activation's report of that second as a tie group bigger than a page (reordered on each request,
+			// a documented limit) is the only warning: no poll took the listing for a loss.
+			expect(warnings.lines.filter((line) => !line.includes('the newest runs at activation share one start time'))).toEqual([]);
+		});
+	});
+});

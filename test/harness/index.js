@@ -295,6 +295,8 @@ class Harness {
 	 * per-poll copy of its static data (PollContext's resolveNodeStaticData), committed only after a
 	 * poll that did not throw. Without it, the node reads and writes the workflow's own static data
 	 * object, which (as in n8n 1.x) keeps whatever a failed poll changed in it.
+	 * `pollBudgetMs`: the poll's time budget n8n 2.x gives the node (getPollBudgetMs; n8n's default
+	 * when not given).
 	 */
 	async createPoller(
 		node,

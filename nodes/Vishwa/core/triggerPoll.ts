@@ -461,8 +461,12 @@ export class TriggerPoll {
 					// they started, or are running, sorted first as PostgreSQL sorts nulls in a descending order)
 					// has nothing to resume from: cut here, the next poll would read the same rows again and never
 					// reach the dated runs below them (v14i E1). It reads on until a dated row (see `undatedOnly`).
+					// A first page of old runs whose order the pages read so far have not decided (see
+					// `checkNewestFirst`): cut here, an oldest-first listing whose first second holds more runs
+					// than a poll reads was never told from a quiet newest-first one (v14i E3).
+					const orderUndecided = segment.oldFirstPage || segment.oldTopStart !== undefined;
 					if (
-						(!inBigTie && !noProgress && !this.readOnlyUndatedFinished() && !this.undatedOnly(segment)) ||
+						(!inBigTie && !noProgress && !orderUndecided && !this.readOnlyUndatedFinished() && !this.undatedOnly(segment)) ||
 						segment.overrun >= MAX_TIE_OVERRUN_PAGES
 					) {
 						this.cutShort(segment);
@@ -746,6 +750,10 @@ export class TriggerPoll {
 			// scan stopped under that page and about 200 runs were missed, no warning), or were all
 			// deleted. The next pages tell (see `checkOldTop`); refusing on any next page stalled a
 			// newest-first listing whose newest runs were deleted, watched runs unemitted (model seed 381).
+			// The boundary's own second on top tells no more (v14i E3: an oldest-first listing reordering
+			// that second on every request, polls cut after a page or two, missed runs unwarned), but only
+			// while it holds fewer runs than a boundary remembers: a quiet newest-first poll then reads at
+			// most a page past that second, where a bigger one took 10-40 pages more on every poll.
 			const hwm = this.hwmBefore;
 			if (
 				offset === 0 &&
@@ -753,7 +761,7 @@ export class TriggerPoll {
 				hwm !== null &&
 				starts.length > 0 &&
 				starts.length === entries.length &&
-				starts.every((start) => start === starts[0] && start < hwm) &&
+				starts.every((start) => start === starts[0] && (start < hwm || (start === hwm && this.hwmIdsBefore.length < MAX_TIE_IDS))) &&
 				this.oldRunsOldestFirst(entries, starts)
 			) {
 				segment.oldTopStart = starts[0];
@@ -1847,6 +1855,9 @@ export class TriggerPoll {
 		}
 		// Not the end of the listing: only what lies beyond the first page is out of reach.
 		this.completeSegment(segment, false);
+		// Not caught up: runs below the first page were not read (model seed 1733: a poll said so, and the
+		// next one, shown another order of the top second, emitted a run this one had not seen).
+		if (!reached) this.stats.caughtUp = false;
 	}
 
 	private startStatusPhase(): void {
