@@ -5,7 +5,7 @@
 // the user's free text: quoted, kept on one line, cut after 60 characters, and never shown when it
 // shows the API key (someone pasted the key into the name).
 const http = require('http');
-const net = require('net');
+const { closedPort } = require('./support/faultyProxy');
 
 const { createHarness, linearWorkflow, TYPES, PACKAGE_ROOT } = require('./harness');
 const { useStandin } = require('./support/standinSuite');
@@ -23,14 +23,6 @@ async function getStatus({ name = NAME, apiKey = API_KEY, baseUrl = standin.url 
 	]);
 	workflow.nodes[1].credentials = { vishwaApi: { id: 'cred-9', name } };
 	return await harness.runWorkflow(workflow, { credentials: { vishwaApi: { apiKey, baseUrl } } });
-}
-
-async function closedPort() {
-	const server = net.createServer();
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address();
-	await new Promise((resolve) => server.close(resolve));
-	return port;
 }
 
 test('a refused key names the credential', async () => {

@@ -142,12 +142,26 @@ async function startSilentServer() {
 }
 
 /** A local port nothing listens on. */
+/**
+ * A port on 127.0.0.1 where nothing listens (a connection is refused). Not an ephemeral port freed a
+ * moment ago: a parallel Jest worker's server could take that one in between (faults.matrix's
+ * "refused" case then met a live server once). The kernel hands out ephemeral ports only from
+ * ip_local_port_range (32768 and up), and no test asks for a fixed port, so a low port found refused
+ * stays refused.
+ */
 async function closedPort() {
-	const server = http.createServer();
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address();
-	await new Promise((resolve) => server.close(resolve));
-	return port;
+	for (const port of [9, 19, 47, 61, 97, 127, 223, 607, 991]) {
+		const refused = await new Promise((resolve) => {
+			const socket = net.connect(port, '127.0.0.1');
+			socket.once('connect', () => {
+				socket.destroy();
+				resolve(false);
+			});
+			socket.once('error', (error) => resolve(error.code === 'ECONNREFUSED'));
+		});
+		if (refused) return port;
+	}
+	throw new Error('closedPort: every candidate port below 1024 on 127.0.0.1 is in use');
 }
 
 /**
