@@ -214,3 +214,28 @@ describe('over real sockets, a new connection per request (as n8n-core 2.x sends
 		else expect(builtInFullFirst).toEqual(Array(ROUNDS).fill(true));
 	});
 });
+
+// Review v15d, D4: a place freed at once (every waiting task already promised one) was free for any task
+// arriving before the next turn: a start-run arriving then ran before a status request queued first in
+// the priority lane. A task arriving while hand-overs are pending queues behind them.
+test('a task arriving while places are still to be handed over queues behind the tasks waiting before it', async () => {
+	const limiter = createLimiter(2, { nextTurn: countedTurns().nextTurn });
+	const order = [];
+	let releaseA;
+	let releaseB;
+	const a = limiter.run(() => new Promise((resolve) => (releaseA = resolve)));
+	const b = limiter.run(() => new Promise((resolve) => (releaseB = resolve)));
+	const status = limiter.run(async () => order.push('status request, queued first'), true);
+	releaseA();
+	releaseB();
+	// Both places freed in the same tick: one is promised to the status request, the other is free.
+	await a;
+	await b;
+	const startRun = limiter.run(async () => order.push('start-run, arrived later'));
+	expect(limiter.active).toBeLessThanOrEqual(2);
+	await Promise.all([status, startRun]);
+	expect(order).toEqual(['status request, queued first', 'start-run, arrived later']);
+	expect(limiter.peak).toBeLessThanOrEqual(2);
+	expect(limiter.active).toBe(0);
+	expect(limiter.queued).toBe(0);
+});

@@ -564,6 +564,26 @@ describe('Stop', () => {
 		expect(apiRuns().every((r) => r.run_status === 'running')).toBe(true);
 	});
 
+	// Review v15d, D1: Stop did not close the Concurrency limiter, only a failing item did. With Continue
+	// On Fail each of the items still waiting was handed its place (one per event-loop turn), saw the
+	// execution cancelled and passed the place on: 3,000 items kept the node busy 3.5 s after Stop.
+	test('Stop with Continue On Fail and thousands of items waiting for a place: the node ends at once, no request after it', async () => {
+		standin.state.setFlow({ id: 'flow-slow-start', durationMs: 60000, responseDelayMs: 100 });
+		const workflowJson = workflowOf(startAndWait({ waitForCompletion: false, options: { concurrency: 5 } }), {
+			items: itemsOf(3000, 'flow-slow-start'),
+			continueOnFail: true,
+		});
+		const { runData, settled, stoppedAt, requestsAtStop, requestsAfter } = await runAndStop(workflowJson, async () => {
+			while (requestsTo('/start-run').length < 20) await delay(20);
+		});
+		expect(runData.status).toBe('canceled');
+		// Handing the ~2,980 waiting places over one per turn took seconds; refused at once it takes a few ms.
+		expect(settled.at - stoppedAt).toBeLessThan(1000);
+		// Start-runs already on their way when Stop came may still arrive; nothing is sent after them.
+		expect(requestsAfter - requestsAtStop).toBeLessThanOrEqual(5);
+		expect(apiRuns().length).toBeLessThan(100);
+	});
+
 	// Review 15b, D1: Stop during a 429's hold, while status requests flow.
 	test('Stop during a Retry-After hold: status requests flowed during it; the node ends at once and the held start-runs are never sent', async () => {
 		standin.state.setFlow({ id: 'flow-long', durationMs: 60000 });

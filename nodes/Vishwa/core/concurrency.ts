@@ -83,14 +83,23 @@ export function createLimiter(limit: number, { nextTurn }: LimiterOptions = {}):
 	/** Takes a place: at once when one is free (no promise, so the task starts in the same tick). */
 	const take = (priority: boolean): Promise<void> | undefined => {
 		if (closedWith) throw closedWith;
-		if (active < max) {
+		const queued = waiting.length + waitingFirst.length > 0 || freed > 0;
+		if (active < max && !queued) {
 			active++;
 			peak = Math.max(peak, active);
 			return undefined;
 		}
-		return new Promise<void>((start, refuse) => (priority ? waitingFirst : waiting).push({ start, refuse })).then(() => {
+		const turn = new Promise<void>((start, refuse) => (priority ? waitingFirst : waiting).push({ start, refuse })).then(() => {
 			peak = Math.max(peak, active);
 		});
+		// A place is free but tasks queued before this one are still to be handed theirs on coming turns:
+		// this one queues behind them (a status request queued first is not overtaken by a later start-run),
+		// and the free place joins the hand-overs.
+		if (active < max) {
+			active++;
+			if (freed++ === 0 && nextTurn) void handOverOnePerTurn(nextTurn);
+		}
+		return turn;
 	};
 	/** Gives a freed place to the next waiting task (it stays taken), or frees it when none waits. */
 	const handOver = () => {
