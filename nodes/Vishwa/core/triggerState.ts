@@ -25,7 +25,7 @@
  * - `undatedOverflow` (only when true) more finished runs were listed without a start time than `done`
  *             holds, and some were let go: listed again, such a run cannot be told from a new one, so an
  *             unknown finished run without a start time is remembered, not emitted, and counted in `lost`
- *             (never a repeat), until a poll that reads down to the boundary lists none it does not know.
+ *             (never a repeat), for good (a run let go may come back to a listing at any later time).
  * - `lost`    how many runs the trigger knows it may have missed because a documented limit was
  *             exceeded (each also logged as a warning): watched runs dropped from a full watch list,
  *             a listing that ignores `offset` with more new runs than its first page holds.
