@@ -265,6 +265,17 @@ async function searchVishwaAndOpen(panelName) {
  * clips it), so a check on `text` alone cannot pass on words nobody sees.
  */
 async function shownText(locator) {
+  // Read again while cut, for up to 3 s: a panel still sliding in reaches past the window's edge for a
+  // moment (a loaded machine's CI run caught the details page mid-slide once). Text that stays cut fails.
+  let shown = await shownTextNow(locator);
+  for (let i = 0; i < 12 && shown.cut; i += 1) {
+    await page.waitForTimeout(250);
+    shown = await shownTextNow(locator);
+  }
+  return shown;
+}
+
+async function shownTextNow(locator) {
   const found = await locator.count().catch(() => 0);
   if (!found) return { text: '', visible: false, cut: false, lines: 0 };
   return locator.evaluate((el) => {
