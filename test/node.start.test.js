@@ -407,3 +407,41 @@ test('the API key never appears in outputs or errors', async () => {
 	const ok = await start({ flowId: 'flow-ok', ...fastWait() });
 	for (const result of [lost, failed, ok]) expect(JSON.stringify(result.run)).not.toContain(API_KEY);
 });
+
+// Review v2r D4: every run of the node hung a listener (holding its whole batch of items) on the
+// execution's Stop signal and never took it off: a loop running the node 2,000 times in one execution
+// left 2,001 listeners and 21 MB more heap. Two Vishwa nodes in one execution now leave as many
+// listeners on it as one.
+test('the node takes its listener off the execution\'s Stop signal when its items are done', async () => {
+	const { getEventListeners } = require('events');
+	const context = require(require.resolve('n8n-core/dist/execution-engine/node-execution-context/base-execute-context.js', { paths: [__dirname] }));
+	const original = context.BaseExecuteContext.prototype.getExecutionCancelSignal;
+	let signal;
+	context.BaseExecuteContext.prototype.getExecutionCancelSignal = function () {
+		signal = original.call(this);
+		return signal;
+	};
+	const vishwa = (name) => ({
+		name,
+		type: TYPES.vishwa,
+		parameters: { resource: 'run', operation: 'start', flowId: 'flow-ok', specifyInputs: 'json', inputsJson: '={"n": 1}' },
+		credentials: { vishwaApi: { id: 'vishwa-cred', name: 'Vishwa' } },
+	});
+	const listenersLeft = async (nodes) => {
+		signal = undefined;
+		const result = await harness.runWorkflow(
+			linearWorkflow([{ name: 'Items', type: TYPES.items, parameters: { items: JSON.stringify([{ n: 1 }]) } }, ...nodes]),
+			{ credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: standin.url } } },
+		);
+		expect(result.status).toBe('success');
+		expect(signal).toBeDefined();
+		return getEventListeners(signal, 'abort').length;
+	};
+	try {
+		const one = await listenersLeft([vishwa('Vishwa')]);
+		const two = await listenersLeft([vishwa('Vishwa'), vishwa('Vishwa 2')]);
+		expect(two).toBe(one);
+	} finally {
+		context.BaseExecuteContext.prototype.getExecutionCancelSignal = original;
+	}
+});

@@ -49,7 +49,18 @@ export class Batch {
 		// turn, thousands of them (with Continue On Fail) kept the node busy for seconds after Stop.
 		const stopped = () => this.requests.close(Object.assign(new Error('Not done: the execution was stopped'), { notSent: true }));
 		if (stop?.aborted) stopped();
-		else stop?.addEventListener('abort', stopped, { once: true });
+		else if (stop) {
+			stop.addEventListener('abort', stopped, { once: true });
+			// The signal lives as long as the execution: a node run many times in it (a loop) would else
+			// leave a listener, and its Batch, per run.
+			this.ended = () => stop.removeEventListener('abort', stopped);
+		}
+	}
+
+	/** Removes what the batch hung on the execution (called once the node's items are all done). */
+	private ended: () => void = () => undefined;
+	end(): void {
+		this.ended();
 	}
 
 	/**

@@ -114,14 +114,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	};
 	let firstError: NodeOperationError | undefined;
-	const results = sharesRequests(resource, operation)
-		? await Promise.all(items.map(async (_item, itemIndex) => await runItem(itemIndex)))
-		: await mapWithConcurrency(
-				items,
-				concurrency,
-				async (_item, itemIndex) => await runItem(itemIndex),
-				() => batch.failed !== undefined,
-			);
+	let results: Array<INodeExecutionData | NodeOperationError>;
+	try {
+		results = sharesRequests(resource, operation)
+			? await Promise.all(items.map(async (_item, itemIndex) => await runItem(itemIndex)))
+			: await mapWithConcurrency(
+					items,
+					concurrency,
+					async (_item, itemIndex) => await runItem(itemIndex),
+					() => batch.failed !== undefined,
+				);
+	} finally {
+		batch.end();
+	}
 
 	// Without Continue On Fail the node fails with the first item that failed. Nothing was sent after
 	// it, no run was waited on any more, and the requests already on their way were let finish, so

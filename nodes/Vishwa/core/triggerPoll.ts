@@ -1892,7 +1892,7 @@ export class TriggerPoll {
 		if (newest === null || whole || floorAfter <= newest || floorBefore > newest) return;
 		this.lost++;
 		this.warnings.push(
-			`More runs of flow "${this.options.flowId}" started at ${new Date(newest).toISOString()} than the trigger remembers (${this.limits.maxDone}): a run that starts at that same time from now on, or is listed below them, cannot be told from them and is not emitted.`,
+			`More finished runs of flow "${this.options.flowId}" than the trigger remembers (${this.limits.maxDone}) are as new as its newest start time, ${new Date(newest).toISOString()} (runs that started then, with any listed without a start time): a run that starts at that same time from now on, or is listed below them, cannot be told from them and is not emitted.`,
 		);
 	}
 
