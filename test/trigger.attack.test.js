@@ -1258,6 +1258,25 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 		return undated;
 	}
 
+	/**
+	 * Activates on a nulls-first listing of five finished runs. `failBeforeStart(count, stepMs)` adds runs
+	 * that fail before they start (no start time ever), `stepMs` apart, and returns their ids.
+	 */
+	async function activateNullsFirst(t) {
+		t.world.clock = Date.now();
+		const undated = sortNullsFirst(t.world);
+		finishedRuns(t.world, 5);
+		expect(await t.poll()).toEqual([]);
+		const failBeforeStart = (count, stepMs) =>
+			Array.from({ length: count }, () => {
+				t.world.clock += stepMs;
+				const run = t.world.start({ finished: true, outcome: 'failed' });
+				undated.add(run.id);
+				return run.id;
+			});
+		return { undated, failBeforeStart };
+	}
+
 	// PostgreSQL's descending order puts nulls first: runs that failed before they started (never a start
 	// time) and runs still running (null while running) are listed above every dated run. A new flow:
 	// three runs running at activation, then they and more runs fail before they start; then dated runs
@@ -1314,17 +1333,8 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 	test('more dated runs than `done` holds after runs without a start time: none of those emitted twice', async () => {
 		const spec = { startTimes: 'null-while-running', ties: 'stable', offset: 'honest', total: 'right' };
 		await withTrigger([spec, {}], async (t, warnings) => {
-			t.world.clock = Date.now();
-			const undated = sortNullsFirst(t.world);
-			finishedRuns(t.world, 5);
-			expect(await t.poll()).toEqual([]);
-			const expected = [];
-			for (let i = 0; i < 10; i++) {
-				t.world.clock += 1000;
-				const run = t.world.start({ finished: true, outcome: 'failed' });
-				undated.add(run.id);
-				expected.push(run.id);
-			}
+			const { failBeforeStart } = await activateNullsFirst(t);
+			const expected = failBeforeStart(10, 1000);
 			for (let round = 0; round < 8; round++) {
 				t.world.clock += 1000;
 				expected.push(...finishedRuns(t.world, 80, 10));
@@ -1345,17 +1355,8 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 	test('more finished runs without a start time listed than `done` holds: none emitted twice, held back and reported for good', async () => {
 		const spec = { startTimes: 'null-while-running', ties: 'stable', offset: 'honest', total: 'right' };
 		await withTrigger([spec, {}], async (t, warnings) => {
-			t.world.clock = Date.now();
-			const undated = sortNullsFirst(t.world);
-			finishedRuns(t.world, 5);
-			expect(await t.poll()).toEqual([]);
-			const failedEarly = [];
-			for (let i = 0; i < 520; i++) {
-				t.world.clock += 10;
-				const run = t.world.start({ finished: true, outcome: 'failed' });
-				undated.add(run.id);
-				failedEarly.push(run.id);
-			}
+			const { failBeforeStart } = await activateNullsFirst(t);
+			const failedEarly = failBeforeStart(520, 10);
 			const dated = [];
 			for (let round = 0; round < 6; round++) {
 				t.world.clock += 1000;
@@ -1371,9 +1372,7 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 			expect(warnings.lines.some((line) => /listed without a start time than the trigger remembers/.test(line))).toBe(true);
 			// A run failing before it starts from now on is held back and reported, never emitted twice.
 			const lostBefore = t.state().lost;
-			t.world.clock += 1000;
-			const late = t.world.start({ finished: true, outcome: 'failed' });
-			undated.add(late.id);
+			failBeforeStart(1, 1000);
 			t.world.clock += 1000;
 			await t.poll();
 			await t.poll();
@@ -1391,31 +1390,21 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 	test('300 dated runs of one millisecond and 250 without a start time: no hold, every run emitted once or reported', async () => {
 		const spec = { startTimes: 'iso', ties: 'stable', offset: 'honest', total: 'right' };
 		await withTrigger([spec, {}], async (t) => {
-			t.world.clock = Date.now();
-			const undated = sortNullsFirst(t.world);
-			finishedRuns(t.world, 5);
-			expect(await t.poll()).toEqual([]);
+			const { failBeforeStart } = await activateNullsFirst(t);
 			const expected = [];
 			t.world.clock += 1000;
 			const at = t.world.clock;
 			for (let i = 0; i < 300; i++) expected.push(t.world.start({ finished: true, at }).id);
-			for (let i = 0; i < 250; i++) {
-				t.world.clock += 10;
-				const run = t.world.start({ finished: true, outcome: 'failed' });
-				undated.add(run.id);
-				expected.push(run.id);
-			}
+			expected.push(...failBeforeStart(250, 10));
 			t.world.clock += 1000;
 			await t.poll();
 			expect(t.state().undatedOverflow).toBeUndefined();
 			let missedUnreported = 0;
 			for (let round = 0; round < 5; round++) {
-				t.world.clock += 1000;
-				const run = t.world.start({ finished: true, outcome: 'failed' });
-				undated.add(run.id);
+				const [run] = failBeforeStart(1, 1000);
 				const lostBefore = t.state().lost;
 				await t.poll();
-				if (!t.emitted.includes(run.id) && t.state().lost === lostBefore) missedUnreported++;
+				if (!t.emitted.includes(run) && t.state().lost === lostBefore) missedUnreported++;
 			}
 			expect(missedUnreported).toBe(0);
 			expect(expected.filter((id) => !t.emitted.includes(id))).toEqual([]);
