@@ -141,7 +141,6 @@ async function startSilentServer() {
 	};
 }
 
-/** A local port nothing listens on. */
 /**
  * A port on 127.0.0.1 where nothing listens (a connection is refused). Not an ephemeral port freed a
  * moment ago: a parallel Jest worker's server could take that one in between (faults.matrix's

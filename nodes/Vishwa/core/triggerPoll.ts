@@ -165,9 +165,8 @@ interface Segment {
 	/** Start time of the last entry with one, for entries that carry none. */
 	lastStart: number | undefined;
 	previous: { offset: number; ids: Set<string>; overlap: number; length: number; short?: boolean } | undefined;
-	/** A request asked far down to tell an ignored `offset` from runs pushed in: the page it must not
-	 * show again, and where to carry on if it does not. */
-	/** A far request asked to tell a shifted page (`page`, read again at `carryOn` if honest) from an ignored offset. */
+	/** A request asked far down to tell an ignored `offset` from runs pushed in: the shifted page that
+	 * made it ask (it counts for the tie order, see `listed`), and where to carry on if the listing is honest. */
 	probe: { carryOn: number; page: readonly unknown[] } | undefined;
 	/** Whether a probe found the listing honest (one probe a segment at most). */
 	probed: boolean;
@@ -1425,26 +1424,26 @@ export class TriggerPoll {
 			this.done.set(id, start);
 			return;
 		}
-		if (parsedStart === undefined && knownStart === undefined && this.undatedOverflow) {
-			// More such runs are listed than `done` holds: this one may be one let go, already emitted.
-			// Remembered, not emitted: never a repeat; counted as possibly missed (see `result`).
-			this.done.set(id, start);
-			this.undatedDone.add(id);
-			this.undatedHeldBack++;
-			return;
-		}
+		// More such runs are listed than `done` holds: this one may be one let go, already emitted.
+		if (parsedStart === undefined && knownStart === undefined && this.undatedOverflow) return this.holdBackUndated(id, start);
 		if (this.isNew(id, start, segment)) {
 			this.finish(id, start, outcome, entry, true);
 			if (parsedStart === undefined) this.undatedDone.add(id);
 		} else if (parsedStart === undefined && knownStart === undefined && segment.lastStart === undefined && start < this.floor) {
 			// Listed above every dated run, placed at the boundary, which `done` no longer covers (the floor
 			// went over it: more runs of its millisecond than `done` holds, reported then). It may be a run
-			// that failed before it started since: remembered, not emitted, reported (review v14j D1: such
-			// runs were missed with no report on every poll until a newer dated run finished).
-			this.done.set(id, start);
-			this.undatedDone.add(id);
-			this.undatedHeldBack++;
+			// that failed before it started since (review v14j D1: such runs were missed with no report on
+			// every poll until a newer dated run finished).
+			this.holdBackUndated(id, start);
 		}
+	}
+
+	/** An unknown finished run without a start time that may be one already emitted: remembered, not
+	 * emitted (never a repeat), counted as possibly missed (see `reportUndatedHeldBack`). */
+	private holdBackUndated(id: string, start: number): void {
+		this.done.set(id, start);
+		this.undatedDone.add(id);
+		this.undatedHeldBack++;
 	}
 
 	/**
@@ -1554,9 +1553,7 @@ export class TriggerPoll {
 			this.listingGaveStartTime = true;
 			return;
 		}
-		if (entries.some((entry) => extractRunId(entry) !== undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running')) {
-			this.finishedWithoutStart = true;
-		}
+		if (entries.some((entry) => this.isFinishedRow(entry))) this.finishedWithoutStart = true;
 	}
 
 	/**
@@ -1580,16 +1577,20 @@ export class TriggerPoll {
 
 	/** Sets `undatedFirst` when this page lists a finished run without a start time above its first dated row. */
 	private noteUndatedFirst(entries: readonly unknown[]): void {
+		if (this.undatedFirst) return;
 		let finishedUndated = false;
 		for (const entry of entries) {
 			if (runStartMs(entry) !== undefined) {
 				if (finishedUndated) this.undatedFirst = true;
 				return;
 			}
-			if (extractRunId(entry) !== undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running') {
-				finishedUndated = true;
-			}
+			if (this.isFinishedRow(entry)) finishedUndated = true;
 		}
+	}
+
+	/** A listing row of a run (it has an id) whose status is not a running one. */
+	private isFinishedRow(entry: unknown): boolean {
+		return extractRunId(entry) !== undefined && classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running';
 	}
 
 	/** This poll read finished runs without a start time and none with one, in a listing that has given none. */
@@ -1897,8 +1898,8 @@ export class TriggerPoll {
 	}
 
 	/**
-	 * Finished runs this poll listed without a start time are remembered as of the newest start time
-	 * `done` holds, not where they were first placed: a run that failed before it started stays listed
+	 * Finished runs this poll listed without a start time are remembered just above the newest dated
+	 * start `done` holds, not where they were first placed: a run that failed before it started stays listed
 	 * for good (on top, in a nulls-first listing), and kept at its first place `done` let it go once
 	 * enough newer runs had finished (in a backlog, before any scan listed it again); then, unknown, it
 	 * was placed at the boundary and emitted again (s14q: 10 such runs emitted twice after 500 dated
