@@ -8,6 +8,7 @@ const http = require('http');
 
 const { createLimiter } = require('../dist/nodes/Vishwa/core/concurrency');
 const { pauseFor } = require('../dist/nodes/Vishwa/transport/sleep');
+const { runAwayFromPlace, runCountedTasks } = require('./support/limiterTasks');
 
 /** What the node passes (batch.ts), counting the turns it was asked for. */
 function countedTurns() {
@@ -19,27 +20,12 @@ function countedTurns() {
 	return turns;
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 test('at most `limit` tasks at once, first come first served, every task run, nothing held at the end', async () => {
 	const turns = countedTurns();
 	const limiter = createLimiter(3, { nextTurn: turns.nextTurn });
-	let active = 0;
-	let most = 0;
-	const order = [];
-	const tasks = Array.from({ length: 30 }, (_, i) =>
-		limiter.run(async () => {
-			order.push(i);
-			active++;
-			most = Math.max(most, active);
-			// Some finish together (same tick), some apart; one fails.
-			for (let k = 0; k < (i % 3) + 1; k++) await tick();
-			active--;
-			if (i === 7) throw new Error('task 7');
-			return i;
-		}),
-	);
-	const results = await Promise.allSettled(tasks);
+	// Some finish together (same tick), some apart; one fails.
+	const { most, order, results } = await runCountedTasks(limiter, 30, (i) => (i % 3) + 1);
 	expect(most).toBe(3);
 	expect(limiter.peak).toBe(3);
 	expect(order).toEqual([...Array(30).keys()]);
@@ -122,21 +108,7 @@ test('close() between a place being freed and handed over: the waiting tasks nev
 
 test('a task away from its place (a pause) takes one again before ordinary tasks, through the hand-over', async () => {
 	const limiter = createLimiter(1, { nextTurn: async () => await pauseFor(0) });
-	const order = [];
-	let endPause;
-	const pause = new Promise((resolve) => (endPause = resolve));
-	const first = limiter.run(async (place) => {
-		order.push('first sends');
-		await place.away(async () => await pause);
-		order.push('first sends again');
-	});
-	const priority = limiter.run(async () => {
-		order.push('status request');
-		endPause();
-		await tick();
-	}, true);
-	const ordinary = limiter.run(async () => order.push('later item'));
-	await Promise.all([first, priority, ordinary]);
+	const order = await runAwayFromPlace(limiter);
 	expect(order).toEqual(['first sends', 'status request', 'first sends again', 'later item']);
 	expect(limiter.peak).toBe(1);
 	expect(limiter.active).toBe(0);

@@ -14,6 +14,7 @@ const {
 const { DEFAULT_POLL_SCHEDULE, pollDelayMs } = require('../dist/nodes/Vishwa/core/schedule');
 const { WaitScheduler, nextPollAtMs, finalPollLeadMs } = require('../dist/nodes/Vishwa/core/waitScheduler');
 const { createLimiter } = require('../dist/nodes/Vishwa/core/concurrency');
+const { runAwayFromPlace, runCountedTasks } = require('./support/limiterTasks');
 const { classifyStatus, DEFAULT_SUCCESS_STATUSES, DEFAULT_FAILURE_STATUSES } = require('../dist/nodes/Vishwa/core/status');
 const { VishwaInputError } = require('../dist/nodes/Vishwa/core/errors');
 
@@ -328,22 +329,7 @@ describe('the wait scheduler (many runs at once)', () => {
 describe('the request limiter', () => {
 	test('at most `limit` tasks at once, first come first served, every task run', async () => {
 		const limiter = createLimiter(3);
-		let active = 0;
-		let most = 0;
-		const order = [];
-		const tick = () => new Promise((resolve) => setImmediate(resolve));
-		const tasks = Array.from({ length: 20 }, (_, i) =>
-			limiter.run(async () => {
-				order.push(i);
-				active++;
-				most = Math.max(most, active);
-				for (let k = 0; k < (i % 4) + 1; k++) await tick();
-				active--;
-				if (i === 7) throw new Error('task 7');
-				return i;
-			}),
-		);
-		const results = await Promise.allSettled(tasks);
+		const { most, order, results } = await runCountedTasks(limiter, 20, (i) => (i % 4) + 1);
 		expect(most).toBe(3);
 		expect(limiter.peak).toBe(3);
 		expect(order).toEqual([...Array(20).keys()]);
@@ -366,21 +352,7 @@ describe('the request limiter', () => {
 
 	test('a task away from its place (a pause) frees it for others, and takes one again before ordinary tasks queued meanwhile', async () => {
 		const limiter = createLimiter(1);
-		const order = [];
-		let endPause;
-		const pause = new Promise((resolve) => (endPause = resolve));
-		const first = limiter.run(async (place) => {
-			order.push('first sends');
-			await place.away(async () => await pause);
-			order.push('first sends again');
-		});
-		const priority = limiter.run(async () => {
-			order.push('status request');
-			endPause(); // the pause ends while the place is taken: first queues, in the priority lane
-			await new Promise((resolve) => setImmediate(resolve));
-		}, true);
-		const ordinary = limiter.run(async () => order.push('later item'));
-		await Promise.all([first, priority, ordinary]);
+		const order = await runAwayFromPlace(limiter);
 		expect(order).toEqual(['first sends', 'status request', 'first sends again', 'later item']);
 		expect(limiter.peak).toBe(1);
 		expect(limiter.active).toBe(0);
