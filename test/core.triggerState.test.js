@@ -15,6 +15,12 @@ const {
 	TriggerListingError,
 	MAX_PENDING,
 	MAX_UNDATED,
+	MAX_TIE_IDS,
+	DEFAULT_LIMITS,
+	boundDone,
+	boundPending,
+	boundUndated,
+	stateOf,
 } = require('../dist/nodes/Vishwa/core/triggerState');
 const { TriggerPoll } = require('../dist/nodes/Vishwa/core/triggerPoll');
 const { DEFAULT_STATUS_LISTS } = require('../dist/nodes/Vishwa/core/status');
@@ -195,6 +201,33 @@ function runPoll(flow, savedState, options = {}, { beforeRequest, outOfTimeAfter
 const ids = (runs) => runs.map((run) => run.runId);
 
 describe('saved state', () => {
+	test('a state saved before `undated` (runs without a start time in `done`, stamped above every dated run read): they move to `undated`', () => {
+		const before = { v: STATE_VERSION, flow: FLOW, hwm: 50, hwmIds: ['d50'], hwmAll: true, floor: 10, done: [['d40', 40], ['d50', 50], ['u1', 51], ['u2', 51]], pending: [['p', 45]], scan: null, lost: 0 };
+		expect(readTriggerState(before, FLOW)).toEqual({ ...before, done: [['d40', 40], ['d50', 50]], undated: ['u1', 'u2'] });
+		// An unfinished scan's top is read too: runs up to it are dated runs, not stamped ones.
+		const scan = { top: 60, topIds: ['d60'], topAll: true, anchor: 55, anchorIds: ['d55'], position: 4 };
+		const scanning = { ...before, scan, done: [...before.done.slice(0, 2), ['d55', 55], ['d60', 60], ['u1', 61]] };
+		expect(readTriggerState(scanning, FLOW)).toMatchObject({ done: [['d40', 40], ['d50', 50], ['d55', 55], ['d60', 60]], undated: ['u1'] });
+		// Saved with `undated`: read as it is, whatever `done` holds.
+		expect(readTriggerState({ ...before, undated: [] }, FLOW)).toEqual(before);
+	});
+
+	test('worst case with 36-character ids: every list at its bound, the state under 64 KiB', () => {
+		const id = (prefix, i) => `${prefix}${String(i).padStart(35 - prefix.length, '0')}x`;
+		const range = (n, make) => Array.from({ length: n }, (_, i) => make(i));
+		const start = BASE_MS * 10; // 14 digits: more than any real start time
+		const done = boundDone(range(2000, (i) => [id('d', i), start + i]), 0, DEFAULT_LIMITS);
+		const { pending } = boundPending(range(2000, (i) => [id('p', i), start + i]), DEFAULT_LIMITS);
+		const { undated } = boundUndated(range(2000, (i) => id('u', i)), DEFAULT_LIMITS);
+		const ties = range(MAX_TIE_IDS, (i) => id('t', i));
+		const scan = { top: start, topIds: ties, topAll: false, anchor: start, anchorIds: ties, position: 1e9, stalls: 99 };
+		const state = stateOf({ v: STATE_VERSION, flow: id('f', 0), hwm: start, hwmIds: ties, hwmAll: false, floor: done.floor, done: done.done, pending, scan, lost: 1e9, undated, undatedOverflow: true });
+		expect(undated.length).toBeGreaterThan(250);
+		const bytes = JSON.stringify(state).length;
+		console.log(`worst-case state: ${bytes} bytes (${done.done.length} done, ${pending.length} pending, ${undated.length} undated)`);
+		expect(bytes).toBeLessThan(64 * 1024);
+	});
+
 	test('unreadable, foreign or other-version state means a fresh activation; version 1 carries on', () => {
 		const good = { v: STATE_VERSION, flow: FLOW, hwm: 5, hwmIds: ['a'], hwmAll: true, floor: 0, done: [['a', 5]], pending: [], scan: null, lost: 0 };
 		const scan = { top: 9, topIds: ['z'], topAll: true, anchor: 6, anchorIds: ['b'], position: 3 };
@@ -205,7 +238,11 @@ describe('saved state', () => {
 		expect(readTriggerState({ ...good, scan: { ...scan, position: -1 } }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, scan: { ...scan, anchorIds: undefined } }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, hwmIds: [1] }, FLOW)).toBeUndefined();
-		// Set only once more finished runs without a start time were listed than `done` holds.
+		// Runs without a start time, by id (absent when none): read back as saved; anything else is unreadable.
+		expect(readTriggerState({ ...good, undated: ['u1', 'u2'] }, FLOW)).toEqual({ ...good, undated: ['u1', 'u2'] });
+		expect(readTriggerState({ ...good, undated: [1] }, FLOW)).toBeUndefined();
+		expect(readTriggerState({ ...good, undated: [] }, FLOW)).toEqual(good);
+		// Set only once more finished runs without a start time were to be remembered than `undated` holds.
 		expect(readTriggerState({ ...good, undatedOverflow: true }, FLOW)).toEqual({ ...good, undatedOverflow: true });
 		expect(readTriggerState({ ...good, undatedOverflow: 'yes' }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, undatedOverflow: false }, FLOW)).toEqual(good);
