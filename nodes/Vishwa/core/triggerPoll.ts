@@ -33,6 +33,7 @@ import {
 	ACTIVATION_SCAN_RUNS,
 	boundDone,
 	boundPending,
+	boundUndated,
 	DEFAULT_LIMITS,
 	DEFAULT_PAGE_SIZE,
 	lookbackRuns,
@@ -42,7 +43,6 @@ import {
 	MAX_STATUS_CHECKS_PER_POLL,
 	MAX_STALLED_POLLS,
 	MAX_TIE_IDS,
-	markBytes,
 	MIN_PAGE_SIZE,
 	pageOverlap,
 	runStartMs,
@@ -51,7 +51,6 @@ import {
 	tieIds,
 	TriggerListingError,
 	type RunFilter,
-	type RunMark,
 	type ScanProgress,
 	type StateLimits,
 	type TriggerState,
@@ -316,8 +315,10 @@ export class TriggerPoll {
 	/** A page of this poll listed a finished run without a start time above a run with one: the listing
 	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
 	private undatedFirst = false;
-	/** Finished runs this poll listed without a start time, known or emitted (see `keepUndated`). */
+	/** Finished runs this poll listed without a start time, known or emitted (see `keptUndated`). */
 	private readonly undatedDone = new Set<string>();
+	/** The saved state's `undated`, most recently listed first: in `done` while the poll runs (see `keptUndated`). */
+	private readonly undatedKnown = new Set<string>();
 	/** See `TriggerState.undatedOverflow`. */
 	private undatedOverflow: boolean;
 	/** Unknown finished runs without a start time this poll remembered without emitting them (see `undatedOverflow`). */
@@ -369,6 +370,16 @@ export class TriggerPoll {
 		for (const [id, start] of state?.done ?? []) {
 			this.done.set(id, start);
 			this.knownAtStart.set(id, start);
+		}
+		// Runs without a start time are known by id; while the poll runs they sit in `done` just above
+		// the newest dated run it holds, where the state before `undated` kept them (a page of them only is
+		// above those runs when a resumed scan seeks, see `seek`).
+		const undatedStamp = Math.max(this.floor, ...(state?.done ?? []).map(([, start]) => start)) + 1;
+		for (const id of state?.undated ?? []) {
+			if (this.done.has(id) || this.pending.has(id)) continue;
+			this.undatedKnown.add(id);
+			this.done.set(id, undatedStamp);
+			this.knownAtStart.set(id, undatedStamp);
 		}
 		for (const [id, start] of state?.pending ?? []) {
 			this.pending.set(id, start);
@@ -1394,6 +1405,7 @@ export class TriggerPoll {
 		}
 
 		if (parsedStart === undefined && this.done.has(id)) this.undatedDone.add(id);
+		else if (parsedStart !== undefined && this.undatedKnown.delete(id)) this.done.set(id, parsedStart); // now listed with one
 		if (this.finishedThisPoll.has(id) || this.done.has(id)) return;
 		const outcome = classifyStatus(extractRunStatus(entry), this.options.lists);
 		const pendingStart = this.pending.get(id);
@@ -1414,6 +1426,7 @@ export class TriggerPoll {
 			if (this.activation) return;
 			this.pending.delete(id);
 			this.finish(id, parsedStart ?? pendingStart, outcome, entry, true, true);
+			if (parsedStart === undefined) this.undatedDone.add(id);
 			return;
 		}
 		if (outcome === 'running') {
@@ -1422,6 +1435,7 @@ export class TriggerPoll {
 		}
 		if (this.activation) {
 			this.done.set(id, start);
+			if (parsedStart === undefined) this.undatedDone.add(id);
 			return;
 		}
 		// More such runs are listed than `done` holds: this one may be one let go, already emitted.
@@ -1893,60 +1907,35 @@ export class TriggerPoll {
 		if (newest === null || whole || floorAfter <= newest || floorBefore > newest) return;
 		this.lost++;
 		this.warnings.push(
-			`More finished runs of flow "${this.options.flowId}" than the trigger remembers (${this.limits.maxDone}) are as new as its newest start time, ${new Date(newest).toISOString()} (runs that started then, with any listed without a start time): a run that starts at that same time from now on, or is listed below them, cannot be told from them and is not emitted.`,
+			`More finished runs of flow "${this.options.flowId}" than the trigger remembers (${this.limits.maxDone}) are as new as its newest start time, ${new Date(newest).toISOString()}: a run that starts at that same time from now on, or is listed below them, cannot be told from them and is not emitted.`,
 		);
 	}
 
 	/**
-	 * Finished runs this poll listed without a start time are remembered just above the newest dated
-	 * start `done` holds, not where they were first placed: a run that failed before it started stays listed
-	 * for good (on top, in a nulls-first listing), and kept at its first place `done` let it go once
-	 * enough newer runs had finished (in a backlog, before any scan listed it again); then, unknown, it
-	 * was placed at the boundary and emitted again (s14q: 10 such runs emitted twice after 500 dated
-	 * runs; 40 twice in a backlog). Moving a mark up only keeps it longer: nothing is taken for history.
+	 * Finished runs without a start time to remember (`undated`), known by id, not in `done`: the ones this
+	 * poll listed first, then the ones remembered before and not listed this time, in their saved order,
+	 * so the runs missing from the listings longest are let go first (`boundUndated`). A run that failed
+	 * before it started stays listed for good, and kept in `done` a run missing from one listing was let go
+	 * once enough newer runs had finished and emitted again when it was back (review v2r D1: 5 of 405);
+	 * sharing `done`'s room, they raised its floor over the dated runs of the newest millisecond (v2r
+	 * D2/D3). Not one watched again, left to a later scan (see `deferUnread`): it is in `pending`.
 	 */
-	private keepUndated(floor: number): number {
-		if (this.undatedDone.size === 0) return 0;
-		let newest = floor;
-		for (const [id, start] of this.done) if (!this.undatedDone.has(id)) newest = Math.max(newest, start);
-		// A millisecond of their own above every dated run: the dated runs of the newest millisecond do
-		// not share their room (300 dated runs of one second and 250 without a start time were taken for
-		// more of the latter than `done` holds: review v14j D1), and they go last. All of one millisecond,
-		// so more of them than `done` holds would go as a whole: the ones listed first are kept, as many as
-		// fit; the others are let go here (see `reportUndatedLetGo`).
-		const stamp = newest + 1;
-		let room = this.limits.maxDone;
-		let bytes = this.limits.doneBytes;
-		let letGo = 0;
-		for (const id of this.undatedDone) {
-			if (!this.done.has(id)) continue;
-			if (room > 0 && bytes >= markBytes(id)) {
-				room--;
-				bytes -= markBytes(id);
-				this.done.set(id, stamp);
-			} else {
-				this.done.delete(id);
-				letGo++;
-			}
-		}
-		return letGo;
+	private keptUndated(): { undated: string[]; letGo: number } {
+		const ids = [...this.undatedDone, ...this.undatedKnown].filter((id) => this.done.has(id));
+		return boundUndated(ids, this.limits);
 	}
 
 	/**
-	 * `done` let go of finished runs this poll listed without a start time (more of them listed than it
-	 * holds): listed again, such a run is unknown and cannot be told from a new one. From then on such
-	 * runs are held back (`undatedOverflow`), never emitted twice; one that finishes later is missed. Reported.
+	 * More finished runs without a start time to remember than `undated` holds: the ones let go, listed
+	 * again, cannot be told from new ones. From then on such runs are held back (`undatedOverflow`), never
+	 * emitted twice; one that finishes later is missed. Reported.
 	 */
-	private reportUndatedLetGo(kept: readonly RunMark[], letGoBefore: number): void {
-		if (this.undatedDone.size === 0) return;
-		const keptIds = new Set(kept.map(([id]) => id));
-		// Not a watched run left to a later scan (see `deferUnread`): it is watched again, not let go.
-		const letGo = letGoBefore + [...this.undatedDone].filter((id) => this.done.has(id) && !keptIds.has(id)).length;
+	private reportUndatedLetGo(letGo: number): void {
 		if (letGo === 0) return;
 		this.undatedOverflow = true;
 		this.lost++;
 		this.warnings.push(
-			`More finished runs of flow "${this.options.flowId}" are listed without a start time than the trigger remembers (${this.limits.maxDone}): ${letGo} of them were let go. Listed again, such a run cannot be told from a new one, so from now on a finished run without a start time that the trigger does not know is not emitted (never twice): runs that fail before they start may be missed, and are counted in lost. Ask for the run listing to include run_start_time.`,
+			`More finished runs of flow "${this.options.flowId}" are listed without a start time than the trigger remembers (${this.limits.maxUndated}): ${letGo} of them were let go. Listed again, such a run cannot be told from a new one, so from now on a finished run without a start time that the trigger does not know is not emitted (never twice): runs that fail before they start may be missed, and are counted in lost. Ask for the run listing to include run_start_time.`,
 		);
 	}
 
@@ -1960,7 +1949,7 @@ export class TriggerPoll {
 		if (this.undatedHeldBack === 0) return;
 		this.lost += this.undatedHeldBack;
 		this.warnings.push(
-			`${this.undatedHeldBack} finished run${this.undatedHeldBack === 1 ? '' : 's'} of flow "${this.options.flowId}" listed without a start time ${this.undatedHeldBack === 1 ? 'was' : 'were'} not emitted: more runs were listed than the trigger remembers (${this.limits.maxDone}), so ${this.undatedHeldBack === 1 ? 'it' : 'each'} cannot be told from one already emitted. Ask for the run listing to include run_start_time.`,
+			`${this.undatedHeldBack} finished run${this.undatedHeldBack === 1 ? '' : 's'} of flow "${this.options.flowId}" listed without a start time ${this.undatedHeldBack === 1 ? 'was' : 'were'} not emitted: more runs were listed than the trigger remembers (${this.limits.maxUndated}), so ${this.undatedHeldBack === 1 ? 'it' : 'each'} cannot be told from one already emitted. Ask for the run listing to include run_start_time.`,
 		);
 	}
 
@@ -2005,10 +1994,15 @@ export class TriggerPoll {
 			floor = this.activationEnded ? this.activationOldest : this.activationOldest + 1;
 		}
 		if (this.activationFloor !== undefined) floor = Math.max(floor, this.activationFloor);
-		const undatedLetGo = this.keepUndated(floor);
-		const bounded = boundDone(this.done.entries(), floor, this.limits);
+		const kept = this.keptUndated();
+		const undated = new Set([...this.undatedDone, ...this.undatedKnown]);
+		const bounded = boundDone(
+			[...this.done.entries()].filter(([id]) => !undated.has(id)),
+			floor,
+			this.limits,
+		);
 		this.reportFloorOverNewest(floor, bounded.floor);
-		this.reportUndatedLetGo(bounded.done, undatedLetGo);
+		this.reportUndatedLetGo(kept.letGo);
 		this.reportUndatedHeldBack();
 		const watch = boundPending([...this.pending.entries()], this.limits);
 		if (watch.dropped > 0) {
@@ -2028,6 +2022,7 @@ export class TriggerPoll {
 			pending: watch.pending,
 			scan: this.withStalls(this.scan),
 			lost: this.lost,
+			...(kept.undated.length > 0 ? { undated: kept.undated } : {}),
 			...(this.undatedOverflow ? { undatedOverflow: true as const } : {}),
 		};
 	}

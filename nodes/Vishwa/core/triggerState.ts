@@ -8,7 +8,7 @@
  * missing, runs may be pushed in or deleted between two page requests, a run may be missing from one
  * listing, runs that started in the same millisecond may come in any order, an id may come twice.
  *
- * The state (JSON; bounded, under 48 KiB with 36-character ids):
+ * The state (JSON; bounded, under 64 KiB with 36-character ids):
  * - `hwm`     the boundary: the newest run_start_time (ms) of the last complete scan, with `hwmIds`,
  *             the runs seen that started at exactly that time (`hwmAll`: all of them, else the
  *             first MAX_TIE_IDS). Every run that started after it is unread, so new.
@@ -17,6 +17,12 @@
  *             a listing, or finished unwatched); below the floor it is history.
  * - `done`    [run id, start ms] of finished runs seen, the newest MAX_DONE (and DONE_BYTES). Evicting
  *             the oldest raises `floor` past them (all runs of their millisecond).
+ * - `undated` (only when not empty) ids of finished runs listed without a start time (a run that failed
+ *             before it started), most recently listed first (MAX_UNDATED, UNDATED_BYTES). Known by id,
+ *             whether or not a poll lists them: they have no start time for `done`'s floor to reach, and
+ *             kept there, dated runs finishing pushed one missing from a listing out of `done`, and back,
+ *             it was emitted again (review v2r D1); sharing `done`'s room, they raised its floor over
+ *             the dated runs of the newest millisecond (v2r D2/D3).
  * - `pending` [run id, start ms] of runs seen unfinished, watched until they finish (MAX_PENDING).
  * - `scan`    the single resume point: a scan from the top down to `hwm` that a poll could not finish
  *             within its request or time budget. It is read on first by the next polls, from the
@@ -64,6 +70,10 @@ export const MAX_DONE = 500;
 export const DONE_BYTES = 28 * 1024;
 export const MAX_PENDING = 300;
 export const PENDING_BYTES = 16 * 1024;
+/** Finished runs without a start time remembered by id (`undated`): about 300 ids of 36 characters in
+ * the bytes, so the whole state stays under 64 KiB (done 28 + pending 16 + undated 12 + 150 tie ids). */
+export const MAX_UNDATED = 500;
+export const UNDATED_BYTES = 12 * 1024;
 /** Runs remembered that started in one millisecond (the boundary's, the top's, the anchor's). */
 export const MAX_TIE_IDS = 50;
 /** Polls in a row a resumed scan may fail to read past its anchor before it is given up (reported):
@@ -103,6 +113,8 @@ export interface TriggerState {
 	pending: RunMark[];
 	scan: ScanProgress | null;
 	lost: number;
+	/** See the state description above; absent means none. */
+	undated?: string[];
 	/** See the state description above; absent means false. */
 	undatedOverflow?: true;
 }
@@ -112,6 +124,8 @@ export interface StateLimits {
 	doneBytes: number;
 	maxPending: number;
 	pendingBytes: number;
+	maxUndated: number;
+	undatedBytes: number;
 }
 
 export const DEFAULT_LIMITS: StateLimits = {
@@ -119,6 +133,8 @@ export const DEFAULT_LIMITS: StateLimits = {
 	doneBytes: DONE_BYTES,
 	maxPending: MAX_PENDING,
 	pendingBytes: PENDING_BYTES,
+	maxUndated: MAX_UNDATED,
+	undatedBytes: UNDATED_BYTES,
 };
 
 /** The listing itself cannot support the trigger (found on the first poll): a clear error, no guess. */
@@ -326,7 +342,8 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 	const scan = readScan(raw.scan);
 	if (scan === undefined) return undefined;
 	if (raw.undatedOverflow !== undefined && typeof raw.undatedOverflow !== 'boolean') return undefined;
-	return stateOf({
+	if (raw.undated !== undefined && !isStringList(raw.undated)) return undefined;
+	const state: TriggerState = {
 		...common,
 		hwm: raw.hwm,
 		hwmIds: [...raw.hwmIds],
@@ -334,13 +351,44 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 		scan,
 		lost: raw.lost,
 		...(raw.undatedOverflow ? { undatedOverflow: true as const } : {}),
-	});
+	};
+	if (raw.undated !== undefined) return stateOf({ ...state, undated: [...raw.undated] });
+	return stateOf(fromUndatedInDone(state));
+}
+
+/**
+ * A state saved before `undated` kept finished runs without a start time in `done`, stamped just above
+ * the newest dated run it held: above every run the boundary or an unfinished scan's top has read. Such
+ * marks are taken out of `done` into `undated` (known by id, as they were), so a poll that does not list
+ * them cannot let them go. A dated mark taken for one stays known; a poll that lists it with its start
+ * time puts it back in `done` (see TriggerPoll). None is forgotten, so none is emitted twice.
+ */
+function fromUndatedInDone(state: TriggerState): TriggerState {
+	const read = Math.max(state.hwm ?? -Infinity, state.scan?.top ?? -Infinity);
+	if (state.hwm === null && state.scan?.top == null) return state;
+	const stamped = state.done.filter(([, start]) => start > read).map(([id]) => id);
+	if (stamped.length === 0) return state;
+	const ids = new Set(stamped);
+	return { ...state, done: state.done.filter(([id]) => !ids.has(id)), undated: stamped };
 }
 
 /** The state with its fields in one order (the poll compares saved JSON to tell a change). */
 export function stateOf(state: TriggerState): TriggerState {
-	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undatedOverflow } = state;
-	return { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, ...(undatedOverflow ? { undatedOverflow } : {}) };
+	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow } = state;
+	return {
+		v,
+		flow,
+		hwm,
+		hwmIds,
+		hwmAll,
+		floor,
+		done,
+		pending,
+		scan,
+		lost,
+		...(undated && undated.length > 0 ? { undated } : {}),
+		...(undatedOverflow ? { undatedOverflow } : {}),
+	};
 }
 
 function fromVersion1(
@@ -386,6 +434,31 @@ export function boundDone(done: Iterable<RunMark>, floor: number, limits: StateL
 		kept = kept.filter(([, start]) => start >= floor);
 	}
 	return { done: kept, floor };
+}
+
+/** What an id costs in the saved JSON: `"<id>",`. */
+export function idBytes(id: string): number {
+	return JSON.stringify(id).length + 1;
+}
+
+/**
+ * The ids of finished runs without a start time within the limits, in the order given (the poll puts
+ * the ones it listed first): the last ones, missing from the listings longest (deleted runs among them),
+ * are let go first.
+ */
+export function boundUndated(ids: Iterable<string>, limits: StateLimits): { undated: string[]; letGo: number } {
+	const undated: string[] = [];
+	let bytes = 0;
+	let letGo = 0;
+	for (const id of new Set(ids)) {
+		if (undated.length < limits.maxUndated && bytes + idBytes(id) <= limits.undatedBytes) {
+			undated.push(id);
+			bytes += idBytes(id);
+		} else {
+			letGo++;
+		}
+	}
+	return { undated, letGo };
 }
 
 /** The watch list within the limits, rotation order kept; the oldest-started are dropped first. */
