@@ -1140,18 +1140,10 @@ const MODEL_SEEDS = Number(process.env.TRIGGER_MODEL_SEEDS || 300);
  * Seeds known to fail (none since issue 14b; the test fails if a listed seed passes, so a fix shows).
  * Issue 14b fixed the six left by issue 14 (56, 106, 135, 189, 217, 230): the resume point is found
  * by start time, an ignored offset is confirmed by a far probe, a short page of read runs is not the
- * end, the look-back reads whole milliseconds.
+ * end, the look-back reads whole milliseconds. s14v fixed the six found when the model began drawing
+ * runs that fail before they start (259, 277, 1467, 1511, 1553, 2055; replayed by name below).
  */
-const KNOWN_MODEL_FAILURES = [
-	// Found when the model began drawing runs that fail before they start (s14u). Each is a listing that
-	// puts such runs where their creation time puts them (not nulls first), with pages of 5 and a budget
-	// of 3-5 requests; the code before s14u misses the very same runs (checked against its build): a run
-	// is missed unreported. 259, 1553: a run running without a start time (null while running) never
-	// watched (259: a resumed scan's seek stepped over offsets 19-26 where it was listed); 277, 1467,
-	// 2055: a run that failed before it started, first met by a resumed scan (placed by its neighbours
-	// above that scan's top, left to the next scan, which stops above where it is listed); 1511: 13 runs.
-	259, 277, 1467, 1511, 1553, 2055,
-];
+const KNOWN_MODEL_FAILURES = [];
 
 test('v14e defect 1: a listing with a stable tie order, or one new only at each listing from the top, is never reported as reordering on each request (seeds 339, 834, 966)', () => {
 	// Seeds beyond the default 300 that failed before: runs deleted at the top between two page
@@ -1173,6 +1165,21 @@ describe('model seed replays', () => {
 		[1733, 'a listing that ignores offset (pages capped at 7, ties reordered on each request): a poll that reports runs below its first page unseen is not caught up, so the drain reads on until one is, and the quiet poll after it emits nothing'],
 	])('seed %i: %s', (seed) => {
 		expect(judge(scenario(seed, { undated: false }))).toBeUndefined();
+	});
+	// Found when the model began drawing runs that fail before they start (s14u), each a listing that puts
+	// rows without a start time where their creation time puts them (not nulls first), pages of 5, polls
+	// cut after 3-5 requests, and each a run missed with no warning before s14v: a page a resumed scan's
+	// seek galloped to began with such a run, was taken for one of a nulls-first listing (above the
+	// anchor) and read in place, past the rows stepped over. Replayed with those runs drawn.
+	test.each([
+		[259, 'a run running without a start time, listed on rows the seek stepped over (19-26), is watched and emitted'],
+		[277, 'a run that failed before it started, below the anchor where the seek read in place, is not left to the next scan'],
+		[1467, 'two runs missed below a page taken for nulls first are emitted'],
+		[1511, 'three runs missed below pages taken for nulls first (13 runs to a poll) are emitted'],
+		[1553, 'a run running without a start time, on rows the seek stepped over, is watched and emitted'],
+		[2055, 'a page at offset 49 starting with a run that failed before it started, below a dated row this poll listed at 42, is not above the anchor: the rows 45-48 the gallop stepped over (a run running there) are read'],
+	])('seed %i (runs without a start time in place): %s', (seed) => {
+		expect(judge(scenario(seed))).toBeUndefined();
 	});
 });
 

@@ -1501,3 +1501,50 @@ describe('s14r: an oldest-first listing in whole seconds whose runs of one secon
 		});
 	});
 });
+
+describe('s14v: rows without a start time where their creation time puts them (not first), a resumed scan seeking', () => {
+	// Model seeds 259, 277, 1467, 1511, 1553, 2055, through PollContext over HTTP. The listing is sorted by
+	// start time and puts a run that failed before it started (no start time ever) where its creation time
+	// puts it. Page Size 5; the third listing request of a cut poll is answered past half of n8n's poll
+	// time budget, so that poll reads no further pages (a slow server, not a timed assertion). A scan cut
+	// below its first pages is resumed; five runs pushed in since make its first page (10) lie wholly above
+	// its anchor, and the seek gallops to 19, where the run that failed before it started is listed first.
+	// Before: that page was taken for the top of a nulls-first listing (above the anchor) and read in place,
+	// past rows 15-18: the dated run just below the anchor and that run were never emitted, with no warning.
+	test('a page the seek gallops to that begins with a run without a start time is placed by its dated rows: every run once, nothing reported', async () => {
+		let listsThisPoll = 0;
+		let cutAfter = Infinity;
+		const delayMs = (request) => {
+			if (!request || request.kind !== 'list') return 0;
+			listsThisPoll++;
+			return listsThisPoll === cutAfter ? 2100 : 0;
+		};
+		const spec = { startTimes: 'iso', ties: 'stable', offset: 'honest', total: 'right' };
+		await withTrigger([spec, { parameters: { options: { pageSize: 5 } }, delayMs, pollBudgetMs: 4000 }], async (t, warnings) => {
+			const undated = new Set();
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+			const poll = async (cut = Infinity) => {
+				listsThisPoll = 0;
+				cutAfter = cut;
+				const from = t.server.requests.length;
+				await t.poll();
+				return t.server.requests.slice(from).filter((request) => request.kind === 'list').map((request) => request.offset);
+			};
+			t.world.clock = Date.now() - 10_000_000;
+			finishedRuns(t.world, 5);
+			await poll();
+			const batch = finishedRuns(t.world, 30);
+			expect(await poll(3)).toEqual([0, 4, 8]);
+			expect(t.state().scan).toBeTruthy();
+			const pushed = finishedRuns(t.world, 5);
+			// Queued long ago (created just after the run now listed at 18, r22), failed before it started.
+			const failed = t.world.start({ finished: true, outcome: 'failed', at: t.world.runs.get('r22').startMs - 1 });
+			undated.add(failed.id);
+			expect(t.world.ordered().findIndex((run) => run.id === failed.id)).toBe(19);
+			expect((await poll(3)).slice(0, 2)).toEqual([10, 19]);
+			for (let i = 0; i < 4; i++) await poll();
+			expectEachOnceNothingReported(t, [...batch, ...pushed, failed.id], warnings);
+		});
+	});
+});

@@ -2,7 +2,8 @@
 // ./world.js over real HTTP, for driving the built trigger through n8n-core's PollContext.
 const http = require('http');
 
-// `delayMs`: each answer is sent that much later (a slow server: polls cut by n8n's time budget).
+// `delayMs`: each answer is sent that much later (a slow server: polls cut by n8n's time budget); a
+// function of the request ({ kind, offset, limit, index }) delays only the answers it names.
 function startWorldServer(world, { apiKey, fault, delayMs = 0 } = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
@@ -13,7 +14,8 @@ function startWorldServer(world, { apiKey, fault, delayMs = 0 } = {}) {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(text);
       };
-      if (delayMs > 0) setTimeout(write, delayMs);
+      const delay = typeof delayMs === 'function' ? delayMs(requests[requests.length - 1]) : delayMs;
+      if (delay > 0) setTimeout(write, delay);
       else write();
     };
     if (req.headers['xp-api-key'] !== apiKey) return send(401, { detail: 'bad key' });

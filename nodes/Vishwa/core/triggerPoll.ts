@@ -315,6 +315,9 @@ export class TriggerPoll {
 	/** A page of this poll listed a finished run without a start time above a run with one: the listing
 	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
 	private undatedFirst = false;
+	/** The least offset at which this poll was listed a run with a start time: a listing that sorts rows
+	 * without one first lists none of them below it (see `seek`). */
+	private datedFrom = Infinity;
 	/** Finished runs this poll listed without a start time, known or emitted (see `keptUndated`). */
 	private readonly undatedDone = new Set<string>();
 	/** The saved state's `undated`, most recently listed first: in `done` while the poll runs (see `keptUndated`). */
@@ -540,6 +543,8 @@ export class TriggerPoll {
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
 		this.noteUndatedFirst(entries);
+		const firstDated = entries.findIndex((entry) => runStartMs(entry) !== undefined);
+		if (firstDated >= 0) this.datedFrom = Math.min(this.datedFrom, request.offset + firstDated);
 		this.checkNewestFirst(entries, request.offset, segment);
 		if (segment.kind !== 'activation' && segment.kind !== 'test') {
 			this.checkFinishedHaveStarts(entries);
@@ -1254,7 +1259,11 @@ export class TriggerPoll {
 		// Where the listing sorts such rows first (`undatedFirst`), rows without one on top of a page, and
 		// a page of them only, are above the anchor (a dated run): the seek reads in place from there.
 		const dated = entries.map((entry) => runStartMs(entry)).filter((start) => start !== undefined);
-		const undatedOnTop = this.undatedFirst && entries.length > 0 && runStartMs(entries[0]) === undefined;
+		// Not below a row with one this poll listed higher up: there, the listing puts such rows where
+		// their creation time puts them after all (one page starting with a run that failed before it
+		// started tells no more), and taking the page for one above the anchor read in place past the rows
+		// the gallop stepped over (model seed 2055: a run running without a start time never watched).
+		const undatedOnTop = this.undatedFirst && offset <= this.datedFrom && entries.length > 0 && runStartMs(entries[0]) === undefined;
 		const starts =
 			dated.length > 0 || undatedOnTop ? dated : entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
 		const first = undatedOnTop ? Infinity : starts[0];
