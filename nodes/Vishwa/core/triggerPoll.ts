@@ -1263,7 +1263,18 @@ export class TriggerPoll {
 		// their creation time puts them after all (one page starting with a run that failed before it
 		// started tells no more), and taking the page for one above the anchor read in place past the rows
 		// the gallop stepped over (model seed 2055: a run running without a start time never watched).
-		const undatedOnTop = this.undatedFirst && offset <= this.datedFrom && entries.length > 0 && runStartMs(entries[0]) === undefined;
+		// Nor where the page's own dated rows start below the anchor: a nulls-first listing lists its newest
+		// dated row right below them, so that page there means the anchor was deleted since, while an
+		// in-place listing shows it below the anchor. Stepping back costs the one a request; reading in
+		// place cost the other the rows above, where this is the poll's first page and nothing listed higher
+		// up tells (model seed 2204: run_165, a run that failed before it started, on top of the page, was
+		// taken for one above the scan's top, missed unreported).
+		const undatedOnTop =
+			this.undatedFirst &&
+			offset <= this.datedFrom &&
+			(dated.length === 0 || dated[0] >= scan.anchor) &&
+			entries.length > 0 &&
+			runStartMs(entries[0]) === undefined;
 		const starts =
 			dated.length > 0 || undatedOnTop ? dated : entries.map((entry) => this.entryStart(entry)).filter((start) => start !== undefined);
 		const first = undatedOnTop ? Infinity : starts[0];
