@@ -164,6 +164,8 @@ interface Segment {
 	oldestPosition: number;
 	/** Start time of the last entry with one, for entries that carry none. */
 	lastStart: number | undefined;
+	/** The start time read before `lastStart`'s, the next newer one (see `placeUndated`). */
+	aboveStart: number | undefined;
 	previous: { offset: number; ids: Set<string>; overlap: number; length: number; short?: boolean } | undefined;
 	/** A request asked far down to tell an ignored `offset` from runs pushed in: the shifted page that
 	 * made it ask (it counts for the tie order, see `listed`), and where to carry on if the listing is honest. */
@@ -1167,6 +1169,7 @@ export class TriggerPoll {
 			oldestIds: new Set(),
 			oldestPosition: 0,
 			lastStart: undefined,
+			aboveStart: undefined,
 			previous: undefined,
 			probe: undefined,
 			probed: false,
@@ -1387,6 +1390,7 @@ export class TriggerPoll {
 			if (parsedStart < scanOf.anchor || (parsedStart === scanOf.anchor && !scanOf.anchorIds.includes(id))) segment.fresh++;
 		}
 		if (parsedStart !== undefined) {
+			if (segment.lastStart !== undefined && parsedStart !== segment.lastStart) segment.aboveStart = segment.lastStart;
 			segment.lastStart = parsedStart;
 			if (!segment.topFixed && (segment.top === undefined || parsedStart > segment.top)) {
 				segment.top = parsedStart;
@@ -1478,12 +1482,17 @@ export class TriggerPoll {
 	}
 
 	/**
-	 * A row without a start time is placed by its neighbours: at the start of the dated row read just
-	 * above it, null when none was (on top of the listing, or of a resumed scan's first page: it cannot
-	 * be told from one on top). Listed twice, the higher placement counts (kept longer, see `boundUndated`).
+	 * Where a row without a start time is listed, for `undated`: not the start of the dated row just above
+	 * it (its neighbour, that the poll places it at), but the next newer start time read above that one.
+	 * Listed again, its neighbour above is no newer than that: the runs of its neighbour's time may come
+	 * in another order (whole seconds, ties reordered: it was listed under a run of the next second,
+	 * hybrid sweep seed 51), but those of the next newer time stay above it. Null when there is none (on
+	 * top of the listing, under its newest time, or on a resumed scan's first page): it cannot be told
+	 * from one on top. Listed twice, the higher placement counts (kept longer, see `boundUndated`).
 	 */
 	private placeUndated(id: string, segment: Segment): void {
-		const placed = segment.lastStart ?? null;
+		const { lastStart, aboveStart } = segment;
+		const placed = lastStart === undefined || aboveStart === undefined ? null : Math.max(lastStart, aboveStart);
 		const before = this.undatedPlaced.get(id);
 		if (before === undefined) this.undatedPlaced.set(id, placed);
 		else if (before !== null) this.undatedPlaced.set(id, placed === null ? null : Math.max(before, placed));

@@ -379,18 +379,16 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
  * above the newest other mark it held, or the floor: max(floor, newest) + 1, all of one poll at one
  * stamp. That may be at or below the boundary (a run running at save time set it above every finished
  * one: review v14u D2), so a stamp is told by its place, not by the boundary: a mark one ms above
- * another mark, or the floor, that is no run the boundary or a scan remembers by its start time. Such
+ * another mark, or at most one above the floor (the ids the boundary or a scan's top remember may be
+ * such runs too, placed there: hybrid sweep seed 3). Such
  * marks are taken out of `done` into `undated` (known by id, as they were) with no placement (null:
  * they may be on top of a nulls-first listing), so only a poll that lists them again can let them go.
  * A dated mark taken for one stays known; a poll that lists it with its start time puts it back in
  * `done` (see TriggerPoll). None is forgotten, so none is emitted twice.
  */
 export function fromUndatedInDone(state: TriggerState): TriggerState {
-	const datedIds = new Set([...state.hwmIds, ...(state.scan?.topIds ?? []), ...(state.scan?.anchorIds ?? [])]);
 	const starts = new Set(state.done.map(([, start]) => start));
-	const stamped = state.done
-		.filter(([id, start]) => !datedIds.has(id) && (starts.has(start - 1) || start - 1 <= state.floor))
-		.map(([id]) => id);
+	const stamped = state.done.filter(([, start]) => starts.has(start - 1) || start - 1 <= state.floor).map(([id]) => id);
 	if (stamped.length === 0) return state;
 	const ids = new Set(stamped);
 	return { ...state, done: state.done.filter(([id]) => !ids.has(id)), undated: stamped.map((id) => [id, null]) };
