@@ -202,8 +202,9 @@ const ids = (runs) => runs.map((run) => run.runId);
 
 describe('saved state', () => {
 	test('a state saved before `undated` (runs without a start time in `done`, stamped one ms above the newest other mark or the floor): they move to `undated`, unplaced', () => {
-		const before = { v: STATE_VERSION, flow: FLOW, hwm: 50, hwmIds: ['d50'], hwmAll: true, floor: 10, done: [['d40', 40], ['d50', 50], ['u1', 51], ['u2', 51]], pending: [['p', 45]], scan: null, lost: 0 };
-		expect(readTriggerState(before, FLOW)).toEqual({ ...before, done: [['d40', 40], ['d50', 50]], undated: [['u1', null], ['u2', null]] });
+		// Version 2: the format before `undated`.
+		const before = { v: 2, flow: FLOW, hwm: 50, hwmIds: ['d50'], hwmAll: true, floor: 10, done: [['d40', 40], ['d50', 50], ['u1', 51], ['u2', 51]], pending: [['p', 45]], scan: null, lost: 0 };
+		expect(readTriggerState(before, FLOW)).toEqual({ ...before, v: STATE_VERSION, done: [['d40', 40], ['d50', 50]], undated: [['u1', null], ['u2', null]] });
 		// Review v14u D2: a run running at save time set the boundary above every finished run, so the
 		// stamped marks are below it (the rule before, "above the boundary", kept them as dated runs).
 		const running = { ...before, hwm: 70, hwmIds: ['p70'], pending: [['p70', 70]] };
@@ -212,8 +213,12 @@ describe('saved state', () => {
 		// one on the floor's next ms (`done` held nothing else); one among the boundary's ids (placed there).
 		const chained = { ...running, floor: 39, hwmIds: ['u0'], done: [['u0', 40], ['d45', 45], ['d50', 50], ['u1', 51], ['u3', 52], ['d60', 60]] };
 		expect(readTriggerState(chained, FLOW)).toMatchObject({ done: [['d45', 45], ['d50', 50], ['d60', 60]], undated: [['u0', null], ['u1', null], ['u3', null]] });
-		// Saved with `undated`: read as it is, whatever `done` holds.
-		expect(readTriggerState({ ...before, undated: [] }, FLOW)).toEqual(before);
+		// Version 3 (with `undated`, written only when not empty): read as it is, whatever `done` holds. A
+		// version 2 state with `undated` is from an unreleased build (ids only): it starts over.
+		expect(STATE_VERSION).toBe(3);
+		expect(readTriggerState({ ...before, v: 3 }, FLOW)).toEqual({ ...before, v: 3 });
+		expect(readTriggerState({ ...before, v: 3, undated: [] }, FLOW)).toEqual({ ...before, v: 3 });
+		expect(readTriggerState({ ...before, undated: ['u1'] }, FLOW)).toBeUndefined();
 	});
 
 	test('`undated` within its bound: placements below the floor and the boundary are history; over the bound the oldest placements go first, raising the floor; then unplaced ones missing longest (review v14u D1)', () => {
@@ -868,11 +873,13 @@ describe('issue 14 review regressions', () => {
 		expect(after.state.lost).toBe(0);
 	});
 
-	test('a state saved by main before this change (dist of main, four runs, one running) loads unchanged and carries on', () => {
+	test('a state saved by main before this change (dist of main, four runs, one running) loads (as version 3) and carries on', () => {
 		// Produced by main's built TriggerPoll (commit dbfb46e): activation of run_1..run_3 finished, run_4 running.
 		const at = (s) => Date.parse('2026-01-01T00:00:00.000Z') + s * 1000;
 		const saved = { v: 2, flow: FLOW, hwm: at(4), hwmIds: ['run_4'], hwmAll: true, floor: at(1), done: [['run_1', at(1)], ['run_2', at(2)], ['run_3', at(3)]], pending: [['run_4', at(4)]], scan: null, lost: 0 };
-		expect(readTriggerState(saved, FLOW)).toEqual(saved);
+		// Read as version 3. run_1, at the floor, may be a mark the version 2 stamped for a run without a
+		// start time: it is known by id from then on (and back in `done` once listed with its start time).
+		expect(readTriggerState(saved, FLOW)).toEqual({ ...saved, v: STATE_VERSION, done: saved.done.slice(1), undated: [['run_1', null]] });
 		// A resume point with the count of polls that could not read past it (new, optional) loads too.
 		const scan = { top: at(4), topIds: ['run_4'], topAll: true, anchor: at(2), anchorIds: ['run_2'], position: 3 };
 		expect(readTriggerState({ ...saved, scan: { ...scan, stalls: 7 } }, FLOW).scan).toEqual({ ...scan, stalls: 7 });

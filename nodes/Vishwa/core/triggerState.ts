@@ -57,7 +57,8 @@ import {
 	type StatusLists,
 } from './status';
 
-export const STATE_VERSION = 2;
+/** 3: `undated` (a version 2 state kept runs without a start time in `done`: see `fromUndatedInDone`). */
+export const STATE_VERSION = 3;
 
 /** The listing's maximum `limit` (the stand-in caps it at 100). */
 export const MAX_PAGE_SIZE = 100;
@@ -356,11 +357,12 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 		pending: raw.pending.map(([id, start]) => [id, start] as RunMark),
 	};
 	if (raw.v === 1) return Array.isArray(raw.gaps) ? fromVersion1(raw, common) : undefined;
-	if (raw.v !== STATE_VERSION || typeof raw.hwmAll !== 'boolean' || !isFiniteNumber(raw.lost)) return undefined;
+	if ((raw.v !== 2 && raw.v !== STATE_VERSION) || typeof raw.hwmAll !== 'boolean' || !isFiniteNumber(raw.lost)) return undefined;
 	const scan = readScan(raw.scan);
 	if (scan === undefined) return undefined;
 	if (raw.undatedOverflow !== undefined && typeof raw.undatedOverflow !== 'boolean') return undefined;
-	if (raw.undated !== undefined && !isUndatedList(raw.undated)) return undefined;
+	// Version 2 had no `undated` (one there is from an unreleased build: it starts over with an activation).
+	if (raw.undated !== undefined && (raw.v === 2 || !isUndatedList(raw.undated))) return undefined;
 	const state: TriggerState = {
 		...common,
 		hwm: raw.hwm,
@@ -370,12 +372,13 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 		lost: raw.lost,
 		...(raw.undatedOverflow ? { undatedOverflow: true as const } : {}),
 	};
-	if (raw.undated !== undefined) return stateOf({ ...state, undated: raw.undated.map(([id, placed]) => [id, placed] as UndatedMark) });
-	return stateOf(fromUndatedInDone(state));
+	if (raw.v === 2) return stateOf(fromUndatedInDone(state));
+	const undated = raw.undated?.map(([id, placed]) => [id, placed] as UndatedMark);
+	return stateOf(undated ? { ...state, undated } : state);
 }
 
 /**
- * A state saved before `undated` kept finished runs without a start time in `done`, stamped one ms
+ * A state saved before `undated` (version 2) kept finished runs without a start time in `done`, stamped one ms
  * above the newest other mark it held, or the floor: max(floor, newest) + 1, all of one poll at one
  * stamp. That may be at or below the boundary (a run running at save time set it above every finished
  * one: review v14u D2), so a stamp is told by its place, not by the boundary: a mark one ms above
