@@ -78,7 +78,7 @@ export const DONE_BYTES = 28 * 1024;
 export const MAX_PENDING = 300;
 export const PENDING_BYTES = 16 * 1024;
 /** Finished runs without a start time remembered by id (`undated`): about 220 marks with 36-character
- * ids in the bytes, so the whole state stays under 64 KiB (done 28 + pending 16 + undated 12 + 150 tie ids). */
+ * ids in the bytes (about 260 unplaced), so the whole state stays under 64 KiB (done 28 + pending 16 + undated 12 + 150 tie ids). */
 export const MAX_UNDATED = 500;
 export const UNDATED_BYTES = 12 * 1024;
 /** Runs remembered that started in one millisecond (the boundary's, the top's, the anchor's). */
@@ -461,9 +461,9 @@ export function boundDone(done: Iterable<RunMark>, floor: number, limits: StateL
 	return { done: kept, floor };
 }
 
-/** What an `undated` mark costs in the saved JSON, at most: `["<id>",1700000000000],` (null is shorter). */
-export function undatedMarkBytes(id: string): number {
-	return markBytes(id);
+/** What an `undated` mark costs in the saved JSON: `["<id>",1700000000000],` or `["<id>",null],`. */
+export function undatedMarkBytes([id, placed]: UndatedMark): number {
+	return placed === null ? JSON.stringify(id).length + 8 : markBytes(id);
 }
 
 /**
@@ -485,7 +485,7 @@ export function boundUndated(
 	const seen = new Set<string>();
 	const placedBelow = (placed: number | null, below: number) => placed !== null && hwm !== null && placed < hwm && placed < below;
 	let kept = [...marks].filter(([id, placed]) => !seen.has(id) && seen.add(id) && !placedBelow(placed, floor));
-	let bytes = kept.reduce((sum, [id]) => sum + undatedMarkBytes(id), 0);
+	let bytes = kept.reduce((sum, mark) => sum + undatedMarkBytes(mark), 0);
 	const over = () => kept.length > limits.maxUndated || bytes > limits.undatedBytes;
 	const byPlacement = kept
 		.filter(([, placed]) => placedBelow(placed, Infinity))
@@ -495,12 +495,11 @@ export function boundUndated(
 		if (!over()) break;
 		if (placed < floor) continue;
 		floor = placed + 1;
-		kept = kept.filter(([id, at]) => !placedBelow(at, floor) || ((bytes -= undatedMarkBytes(id)), false));
+		kept = kept.filter((mark) => !placedBelow(mark[1], floor) || ((bytes -= undatedMarkBytes(mark)), false));
 	}
 	let letGo = 0;
 	while (over()) {
-		const [id] = kept.pop() as UndatedMark;
-		bytes -= undatedMarkBytes(id);
+		bytes -= undatedMarkBytes(kept.pop() as UndatedMark);
 		letGo++;
 	}
 	return { undated: kept, floor, letGo };
