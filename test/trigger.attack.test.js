@@ -785,7 +785,7 @@ describe('s14g: misses the default attack sweep found unreported (seeds 32, 59, 
 		const read = [];
 		for (let i = 0; i < 3; i++) read.push(world.start({ finished: true, at: base + 12200 }).id);
 		let saved = {
-			v: 2, flow: 'f1', hwm: base + 2000, hwmIds: ['r3'], hwmAll: true, floor: base,
+			v: 3, flow: 'f1', hwm: base + 2000, hwmIds: ['r3'], hwmAll: true, floor: base,
 			done: [['r1', base], ['r2', base + 1000], ['r3', base + 2000], ...read.map((id) => [id, base + 12000])],
 			pending: [[watched.id, base + 10000]],
 			scan: { top: base + 12000, topIds: read, topAll: true, anchor: base + 12000, anchorIds: read, position: 2 },
@@ -1468,7 +1468,7 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 					const { undated, ...state } = bucket.vishwaTrigger;
 					expect(undated).toHaveLength(405);
 					const stamp = Math.max(state.floor, ...state.done.map(([, start]) => start)) + 1;
-					bucket.vishwaTrigger = { ...state, done: [...state.done, ...undated.map(([id]) => [id, stamp])] };
+					bucket.vishwaTrigger = { ...state, v: 2, done: [...state.done, ...undated.map(([id]) => [id, stamp])] };
 				},
 			});
 			expectEachOnceNothingReported(t, expected, warnings);
