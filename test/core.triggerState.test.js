@@ -201,15 +201,40 @@ function runPoll(flow, savedState, options = {}, { beforeRequest, outOfTimeAfter
 const ids = (runs) => runs.map((run) => run.runId);
 
 describe('saved state', () => {
-	test('a state saved before `undated` (runs without a start time in `done`, stamped above every dated run read): they move to `undated`', () => {
-		const before = { v: STATE_VERSION, flow: FLOW, hwm: 50, hwmIds: ['d50'], hwmAll: true, floor: 10, done: [['d40', 40], ['d50', 50], ['u1', 51], ['u2', 51]], pending: [['p', 45]], scan: null, lost: 0 };
-		expect(readTriggerState(before, FLOW)).toEqual({ ...before, done: [['d40', 40], ['d50', 50]], undated: ['u1', 'u2'] });
-		// An unfinished scan's top is read too: runs up to it are dated runs, not stamped ones.
-		const scan = { top: 60, topIds: ['d60'], topAll: true, anchor: 55, anchorIds: ['d55'], position: 4 };
-		const scanning = { ...before, scan, done: [...before.done.slice(0, 2), ['d55', 55], ['d60', 60], ['u1', 61]] };
-		expect(readTriggerState(scanning, FLOW)).toMatchObject({ done: [['d40', 40], ['d50', 50], ['d55', 55], ['d60', 60]], undated: ['u1'] });
-		// Saved with `undated`: read as it is, whatever `done` holds.
-		expect(readTriggerState({ ...before, undated: [] }, FLOW)).toEqual(before);
+	test('a state saved before `undated` (runs without a start time in `done`, stamped one ms above the newest other mark or the floor): they move to `undated`, unplaced', () => {
+		// Version 2: the format before `undated`.
+		const before = { v: 2, flow: FLOW, hwm: 50, hwmIds: ['d50'], hwmAll: true, floor: 10, done: [['d40', 40], ['d50', 50], ['u1', 51], ['u2', 51]], pending: [['p', 45]], scan: null, lost: 0 };
+		expect(readTriggerState(before, FLOW)).toEqual({ ...before, v: STATE_VERSION, done: [['d40', 40], ['d50', 50]], undated: [['u1', null], ['u2', null]] });
+		// Review v14u D2: a run running at save time set the boundary above every finished run, so the
+		// stamped marks are below it (the rule before, "above the boundary", kept them as dated runs).
+		const running = { ...before, hwm: 70, hwmIds: ['p70'], pending: [['p70', 70]] };
+		expect(readTriggerState(running, FLOW)).toMatchObject({ done: [['d40', 40], ['d50', 50]], undated: [['u1', null], ['u2', null]] });
+		// Stamps of later polls chain (each one ms above the newest mark then, older stamps included);
+		// one on the floor's next ms (`done` held nothing else); one among the boundary's ids (placed there).
+		const chained = { ...running, floor: 39, hwmIds: ['u0'], done: [['u0', 40], ['d45', 45], ['d50', 50], ['u1', 51], ['u3', 52], ['d60', 60]] };
+		expect(readTriggerState(chained, FLOW)).toMatchObject({ done: [['d45', 45], ['d50', 50], ['d60', 60]], undated: [['u0', null], ['u1', null], ['u3', null]] });
+		// Version 3 (with `undated`, written only when not empty): read as it is, whatever `done` holds. A
+		// version 2 state with `undated` is from an unreleased build (ids only): it starts over.
+		expect(STATE_VERSION).toBe(3);
+		expect(readTriggerState({ ...before, v: 3 }, FLOW)).toEqual({ ...before, v: 3 });
+		expect(readTriggerState({ ...before, v: 3, undated: [] }, FLOW)).toEqual({ ...before, v: 3 });
+		expect(readTriggerState({ ...before, undated: ['u1'] }, FLOW)).toBeUndefined();
+	});
+
+	test('`undated` within its bound: placements below the floor and the boundary are history; over the bound the oldest placements go first, raising the floor; then unplaced ones missing longest (review v14u D1)', () => {
+		const limits = { ...DEFAULT_LIMITS, maxUndated: 4 };
+		// Below both the floor (20) and the boundary (100): dropped, silently. Unplaced, or placed at or
+		// above the boundary (a scan unfinished): kept.
+		expect(boundUndated([['a', 19], ['b', 20], ['c', null], ['d', 150]], 20, 100, limits)).toEqual({ undated: [['a', 19], ['b', 20], ['c', null], ['d', 150]].slice(1), floor: 20, letGo: 0 });
+		expect(boundUndated([['a', 19]], 20, null, limits)).toEqual({ undated: [['a', 19]], floor: 20, letGo: 0 });
+		// Over the bound: the oldest placement goes (with every one of its ms), the floor over it; no let-go.
+		const placed = [['n1', null], ['p60', 60], ['p30', 30], ['q30', 30], ['p40', 40], ['n2', null]];
+		expect(boundUndated(placed, 20, 100, limits)).toEqual({ undated: [['n1', null], ['p60', 60], ['p40', 40], ['n2', null]], floor: 31, letGo: 0 });
+		// Only unplaced ones left over the bound: the last (missing from the listings longest) are let go.
+		const unplaced = [['n1', null], ['n2', null], ['p150', 150], ['n3', null], ['n4', null], ['n5', null]];
+		expect(boundUndated(unplaced, 20, 100, limits)).toEqual({ undated: unplaced.slice(0, 4), floor: 20, letGo: 2 });
+		// The same id twice: the first (listed this poll) counts.
+		expect(boundUndated([['a', null], ['a', 5]], 0, 100, limits).undated).toEqual([['a', null]]);
 	});
 
 	test('worst case with 36-character ids: every list at its bound, the state under 64 KiB', () => {
@@ -218,11 +243,11 @@ describe('saved state', () => {
 		const start = BASE_MS * 10; // 14 digits: more than any real start time
 		const done = boundDone(range(2000, (i) => [id('d', i), start + i]), 0, DEFAULT_LIMITS);
 		const { pending } = boundPending(range(2000, (i) => [id('p', i), start + i]), DEFAULT_LIMITS);
-		const { undated } = boundUndated(range(2000, (i) => id('u', i)), DEFAULT_LIMITS);
+		const { undated } = boundUndated(range(2000, (i) => [id('u', i), start + i]), 0, start * 2, DEFAULT_LIMITS);
 		const ties = range(MAX_TIE_IDS, (i) => id('t', i));
 		const scan = { top: start, topIds: ties, topAll: false, anchor: start, anchorIds: ties, position: 1e9, stalls: 99 };
 		const state = stateOf({ v: STATE_VERSION, flow: id('f', 0), hwm: start, hwmIds: ties, hwmAll: false, floor: done.floor, done: done.done, pending, scan, lost: 1e9, undated, undatedOverflow: true });
-		expect(undated.length).toBeGreaterThan(250);
+		expect(undated.length).toBeGreaterThan(200);
 		const bytes = JSON.stringify(state).length;
 		console.log(`worst-case state: ${bytes} bytes (${done.done.length} done, ${pending.length} pending, ${undated.length} undated)`);
 		expect(bytes).toBeLessThan(64 * 1024);
@@ -238,8 +263,12 @@ describe('saved state', () => {
 		expect(readTriggerState({ ...good, scan: { ...scan, position: -1 } }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, scan: { ...scan, anchorIds: undefined } }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, hwmIds: [1] }, FLOW)).toBeUndefined();
-		// Runs without a start time, by id (absent when none): read back as saved; anything else is unreadable.
-		expect(readTriggerState({ ...good, undated: ['u1', 'u2'] }, FLOW)).toEqual({ ...good, undated: ['u1', 'u2'] });
+		// Runs without a start time, [id, placement or null] (absent when none): read back as saved; anything
+		// else is unreadable (main's ids-only `undated` was never released: it starts over with an activation).
+		expect(readTriggerState({ ...good, undated: [['u1', 4], ['u2', null]] }, FLOW)).toEqual({ ...good, undated: [['u1', 4], ['u2', null]] });
+		expect(readTriggerState({ ...good, undated: ['u1', 'u2'] }, FLOW)).toBeUndefined();
+		expect(readTriggerState({ ...good, undated: [['u1', 'x']] }, FLOW)).toBeUndefined();
+		expect(readTriggerState({ ...good, undated: [['u1']] }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, undated: [1] }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, undated: [] }, FLOW)).toEqual(good);
 		// Set only once more finished runs without a start time were to be remembered than `undated` holds.
@@ -263,6 +292,68 @@ describe('saved state', () => {
 		expect(runStartMs({ run_start_time: BASE_MS })).toBe(BASE_MS);
 		expect(runStartMs({ run_start_time: 'soon' })).toBeUndefined();
 		expect(runStartMs({})).toBeUndefined();
+	});
+});
+
+describe('runs without a start time listed in place, over a flow\'s life (review v14u D1)', () => {
+	/**
+	 * Each poll one run fails before it starts (listed without a start time where its creation time puts
+	 * it) and one dated run finishes just after it. Returns what each poll emitted, the states, and how
+	 * often a run dropped from `undated` was listed again on a page the poll read.
+	 */
+	function lifetime(polls, options) {
+		const flow = new FakeFlow();
+		for (let i = 0; i < 5; i++) {
+			flow.clockMs += 1000;
+			flow.finish(flow.start());
+		}
+		let saved = runPoll(flow, undefined, options).state;
+		const emitted = [];
+		const expected = [];
+		const warnings = [];
+		let relistedDropped = 0;
+		let maxUndated = 0;
+		for (let i = 0; i < polls; i++) {
+			flow.clockMs += 1000;
+			const failed = flow.start({ outcome: 'failed', finished: true, undated: true });
+			flow.clockMs += 10;
+			const dated = flow.start({ finished: true });
+			expected.push(failed.id, dated.id);
+			flow.clockMs += 1000;
+			const remembered = new Set((saved.undated ?? []).map(([id]) => id));
+			const onFirstPage = flow.ordered(options.pageSize).filter((run) => run.undated && emitted.includes(run.id));
+			relistedDropped += onFirstPage.filter((run) => !remembered.has(run.id)).length;
+			const result = runPoll(flow, saved, options);
+			emitted.push(...ids(result.runs));
+			warnings.push(...result.warnings);
+			saved = result.state;
+			maxUndated = Math.max(maxUndated, (saved.undated ?? []).length);
+		}
+		return { emitted, expected, warnings, saved, relistedDropped, maxUndated };
+	}
+
+	test('`done` short (4): each run is dropped from `undated` once it sinks below the floor, and listed again there it is history: every run emitted once, `undated` stays small, nothing reported', () => {
+		const run = lifetime(60, { pageSize: 20, limits: { maxDone: 4 } });
+		expect(run.emitted).toEqual(run.expected);
+		expect(run.warnings).toEqual([]);
+		expect(run.saved.lost).toBe(0);
+		expect(run.saved.undatedOverflow).toBeUndefined();
+		// Before, every one stayed in `undated` for good (60 here), so it filled over a flow's life.
+		expect(run.maxUndated).toBeLessThanOrEqual(6);
+		// The first page (20 rows) reaches below the floor: dropped runs are listed again and not emitted.
+		expect(run.relistedDropped).toBeGreaterThan(100);
+	});
+
+	test('`undated` short (5): over its bound the oldest placements go first, raising the floor, with no hold and no report; every run emitted once', () => {
+		const run = lifetime(60, { pageSize: 20, limits: { maxUndated: 5 } });
+		expect(run.emitted).toEqual(run.expected);
+		expect(run.warnings).toEqual([]);
+		expect(run.saved.lost).toBe(0);
+		// Before: overflow from the sixth such run, every later one held back (missed, counted in lost).
+		expect(run.saved.undatedOverflow).toBeUndefined();
+		expect(run.maxUndated).toBe(5);
+		// The first page (20 rows) reaches below the raised floor: runs let go are listed again, not emitted.
+		expect(run.relistedDropped).toBeGreaterThan(100);
 	});
 });
 
@@ -782,11 +873,13 @@ describe('issue 14 review regressions', () => {
 		expect(after.state.lost).toBe(0);
 	});
 
-	test('a state saved by main before this change (dist of main, four runs, one running) loads unchanged and carries on', () => {
+	test('a state saved by main before this change (dist of main, four runs, one running) loads (as version 3) and carries on', () => {
 		// Produced by main's built TriggerPoll (commit dbfb46e): activation of run_1..run_3 finished, run_4 running.
 		const at = (s) => Date.parse('2026-01-01T00:00:00.000Z') + s * 1000;
 		const saved = { v: 2, flow: FLOW, hwm: at(4), hwmIds: ['run_4'], hwmAll: true, floor: at(1), done: [['run_1', at(1)], ['run_2', at(2)], ['run_3', at(3)]], pending: [['run_4', at(4)]], scan: null, lost: 0 };
-		expect(readTriggerState(saved, FLOW)).toEqual(saved);
+		// Read as version 3. run_1, at the floor, may be a mark the version 2 stamped for a run without a
+		// start time: it is known by id from then on (and back in `done` once listed with its start time).
+		expect(readTriggerState(saved, FLOW)).toEqual({ ...saved, v: STATE_VERSION, done: saved.done.slice(1), undated: [['run_1', null]] });
 		// A resume point with the count of polls that could not read past it (new, optional) loads too.
 		const scan = { top: at(4), topIds: ['run_4'], topAll: true, anchor: at(2), anchorIds: ['run_2'], position: 3 };
 		expect(readTriggerState({ ...saved, scan: { ...scan, stalls: 7 } }, FLOW).scan).toEqual({ ...scan, stalls: 7 });
@@ -1006,7 +1099,7 @@ function scenario(seed, forced = {}) {
 		}
 		if (process.env.TRIGGER_TRACE_WARN) for (const warning of result.warnings) console.log(`poll ${stats.polls}: ${running().length} running: ${warning}`);
 		maxStateBytes = Math.max(maxStateBytes, JSON.stringify(result.state).length);
-		if (process.env.TRIGGER_WATCH) console.log(`watch poll ${stats.polls}: pending ${result.state.pending.some(([id]) => id === process.env.TRIGGER_WATCH)} done ${result.state.done.some(([id]) => id === process.env.TRIGGER_WATCH)} undated ${(result.state.undated ?? []).includes(process.env.TRIGGER_WATCH)} finished ${flow.runs.get(process.env.TRIGGER_WATCH)?.finished} without a start time ${flow.runs.get(process.env.TRIGGER_WATCH)?.undated} hidden ${flow.hidden.has(process.env.TRIGGER_WATCH)} emitted ${ids(result.runs).includes(process.env.TRIGGER_WATCH)}`);
+		if (process.env.TRIGGER_WATCH) console.log(`watch poll ${stats.polls}: pending ${result.state.pending.some(([id]) => id === process.env.TRIGGER_WATCH)} done ${result.state.done.some(([id]) => id === process.env.TRIGGER_WATCH)} undated ${JSON.stringify((result.state.undated ?? []).find(([id]) => id === process.env.TRIGGER_WATCH))} floor ${result.state.floor - BASE_MS} hwm ${result.state.hwm - BASE_MS} start ${flow.runs.get(process.env.TRIGGER_WATCH)?.startMs - BASE_MS} undatedN ${(result.state.undated ?? []).length} scan ${JSON.stringify(result.state.scan && [result.state.scan.top - BASE_MS, result.state.scan.anchor - BASE_MS])} finished ${flow.runs.get(process.env.TRIGGER_WATCH)?.finished} without a start time ${flow.runs.get(process.env.TRIGGER_WATCH)?.undated} hidden ${flow.hidden.has(process.env.TRIGGER_WATCH)} emitted ${ids(result.runs).includes(process.env.TRIGGER_WATCH)}`);
 		if (process.env.TRIGGER_TRACE_ALL) console.log(`poll ${stats.polls}: hwm ${result.state.hwm - BASE_MS} floor ${result.state.floor - BASE_MS} scan ${JSON.stringify(result.state.scan && { ...result.state.scan, top: result.state.scan.top - BASE_MS, anchor: result.state.scan.anchor - BASE_MS })} emitted ${ids(result.runs)} lists ${result.requests.filter((r) => r.kind === 'list').map((r) => r.offset)}`);
 		if (process.env.TRIGGER_TRACE && ids(result.runs).includes(process.env.TRIGGER_TRACE)) {
 			const run = flow.runs.get(process.env.TRIGGER_TRACE);

@@ -23,7 +23,7 @@ function captureWarnings() {
 const FLOW = 'attack-flow';
 const harness = createHarness();
 
-async function setup(spec, { fault, parameters = {}, delayMs, pollBudgetMs } = {}) {
+async function setup(spec, { fault, parameters = {}, delayMs, pollBudgetMs, staticData } = {}) {
 	const world = new World(spec);
 	const server = await startWorldServer(world, { apiKey: API_KEY, fault, delayMs });
 	const poller = await harness.createPoller(
@@ -32,7 +32,7 @@ async function setup(spec, { fault, parameters = {}, delayMs, pollBudgetMs } = {
 			parameters: { flowId: FLOW, ...parameters },
 			credentials: { vishwaApi: { id: 'cred-1', name: 'Vishwa API' } },
 		},
-		{ credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: server.url } }, pollBudgetMs },
+		{ credentials: { vishwaApi: { apiKey: API_KEY, baseUrl: server.url } }, pollBudgetMs, staticData },
 	);
 	const state = () => poller.savedStaticData()['node:Vishwa Trigger'].vishwaTrigger;
 	const emitted = [];
@@ -785,7 +785,7 @@ describe('s14g: misses the default attack sweep found unreported (seeds 32, 59, 
 		const read = [];
 		for (let i = 0; i < 3; i++) read.push(world.start({ finished: true, at: base + 12200 }).id);
 		let saved = {
-			v: 2, flow: 'f1', hwm: base + 2000, hwmIds: ['r3'], hwmAll: true, floor: base,
+			v: 3, flow: 'f1', hwm: base + 2000, hwmIds: ['r3'], hwmAll: true, floor: base,
 			done: [['r1', base], ['r2', base + 1000], ['r3', base + 2000], ...read.map((id) => [id, base + 12000])],
 			pending: [[watched.id, base + 10000]],
 			scan: { top: base + 12000, topIds: read, topAll: true, anchor: base + 12000, anchorIds: read, position: 2 },
@@ -1369,7 +1369,7 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 			expect(repeats(t.emitted)).toEqual([]);
 			expect(dated.filter((id) => !t.emitted.includes(id))).toEqual([]);
 			expect(t.state().undatedOverflow).toBe(true);
-			expect(warnings.lines.some((line) => /listed without a start time than the trigger remembers/.test(line))).toBe(true);
+			expect(warnings.lines.some((line) => /listed without a start time above every run with one, and had more to remember/.test(line))).toBe(true);
 			// A run failing before it starts from now on is held back and reported, never emitted twice.
 			const lostBefore = t.state().lost;
 			failBeforeStart(1, 1000);
@@ -1468,11 +1468,137 @@ describe('v14i E1: rows without a start time sorted first (nulls first), more of
 					const { undated, ...state } = bucket.vishwaTrigger;
 					expect(undated).toHaveLength(405);
 					const stamp = Math.max(state.floor, ...state.done.map(([, start]) => start)) + 1;
-					bucket.vishwaTrigger = { ...state, done: [...state.done, ...undated.map((id) => [id, stamp])] };
+					bucket.vishwaTrigger = { ...state, v: 2, done: [...state.done, ...undated.map(([id]) => [id, stamp])] };
 				},
 			});
 			expectEachOnceNothingReported(t, expected, warnings);
 			expect(t.state().undated).toHaveLength(405);
+		});
+	});
+});
+
+describe('review v14u: runs without a start time over a flow\'s life (D1), and the upgrade with a run running (D2)', () => {
+	const spec = { startTimes: 'iso', ties: 'stable', offset: 'honest', total: 'right' };
+	/** Runs in the returned set are listed without a start time; `nullsFirst` lists them above every dated run. */
+	function withoutStartTimes(world, nullsFirst) {
+		const undated = new Set();
+		const view = world.view.bind(world);
+		world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+		if (nullsFirst) {
+			const ordered = world.ordered.bind(world);
+			world.ordered = () => {
+				const rows = ordered();
+				return [...rows.filter((run) => undated.has(run.id)), ...rows.filter((run) => !undated.has(run.id))];
+			};
+		}
+		return undated;
+	}
+
+	// D1: a listing that puts runs without a start time where their creation time puts them (in place).
+	// Each is read once, then sinks below the boundary. Before, each stayed in `undated` for good: at the
+	// 501st (about the 300th with 36-character ids) the list overflowed, and every later such run was held
+	// back for good (missed, counted in lost) with a warning saying more were listed than remembered
+	// (505 polls: 4 missed from poll 502, lost 9). Now one placed below the floor is history, dropped.
+	test('in place, 505 polls each with one run failing before it starts and one dated run: every run emitted once, no overflow, nothing reported', async () => {
+		await withTrigger([spec, {}], async (t, warnings) => {
+			t.world.clock = Date.now();
+			const undated = withoutStartTimes(t.world, false);
+			finishedRuns(t.world, 5);
+			expect(await t.poll()).toEqual([]);
+			const expected = [];
+			for (let i = 0; i < 505; i++) {
+				t.world.clock += 1000;
+				const failed = t.world.start({ finished: true, outcome: 'failed' });
+				undated.add(failed.id);
+				t.world.clock += 10;
+				expected.push(failed.id, t.world.start({ finished: true }).id);
+				t.world.clock += 1000;
+				await t.poll();
+			}
+			expectEachOnceNothingReported(t, expected, warnings);
+			expect(t.state().undatedOverflow).toBeUndefined();
+			expect(t.state().undated.length).toBeLessThanOrEqual(500);
+		});
+	}, 180000);
+
+	// The same trickle listed nulls first: each such run is listed on top at every poll, so only its id tells
+	// it. Deleted ones count until they are let go: more of them over time than `undated` holds (500) is
+	// the documented limit, reported, then such runs are held back, never emitted twice.
+	test('nulls first, runs failing before they start deleted after they are emitted, more over time than `undated` holds: let go and reported (documented), never a repeat', async () => {
+		await withTrigger([spec, {}], async (t, warnings) => {
+			t.world.clock = Date.now();
+			const undated = withoutStartTimes(t.world, true);
+			finishedRuns(t.world, 5);
+			expect(await t.poll()).toEqual([]);
+			const batch = [];
+			for (let i = 0; i < 495; i++) {
+				t.world.clock += 10;
+				const run = t.world.start({ finished: true, outcome: 'failed' });
+				undated.add(run.id);
+				batch.push(run);
+			}
+			t.world.clock += 1000;
+			await t.poll();
+			for (const run of batch) run.deleted = true;
+			const dated = [];
+			for (let i = 0; i < 10; i++) {
+				t.world.clock += 1000;
+				undated.add(t.world.start({ finished: true, outcome: 'failed' }).id);
+				t.world.clock += 10;
+				dated.push(t.world.start({ finished: true }).id);
+				t.world.clock += 1000;
+				await t.poll();
+			}
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(dated.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(t.state().undatedOverflow).toBe(true);
+			expect(t.state().lost).toBeGreaterThan(1);
+			expect(warnings.lines.some((line) => /the \d+ missing from the listings longest \(deleted runs count until then\) were let go/.test(line))).toBe(true);
+		});
+	});
+
+	// D2: a state saved by the version before `undated` (cc9377a, through JSON; kept as it saved it) while a
+	// dated run (r26) was still running: the boundary (its start) is above every finished run, so the runs
+	// without a start time it stamped into `done` (r21-r25, one ms above the newest dated run) are below it.
+	// Before, the upgrade took only marks above the boundary for stamped ones: r21-r25 stayed as dated marks,
+	// were pushed out of `done` while missing from the listing as 520 dated runs finished, and back, were
+	// emitted again (5 repeats, nothing reported).
+	const SAVED_BY_CC9377A = {"v":2,"flow":"attack-flow","hwm":1767225621150,"hwmIds":["r26"],"hwmAll":true,"floor":1767225600001,"done":[["r2",1767225601000],["r3",1767225602000],["r4",1767225603000],["r5",1767225604000],["r6",1767225605000],["r7",1767225606000],["r8",1767225607000],["r9",1767225608000],["r10",1767225609000],["r11",1767225610000],["r12",1767225611000],["r13",1767225612000],["r14",1767225613000],["r15",1767225614000],["r16",1767225615000],["r17",1767225616000],["r18",1767225617000],["r19",1767225618000],["r20",1767225619000],["r25",1767225619001],["r24",1767225619001],["r23",1767225619001],["r22",1767225619001],["r21",1767225619001]],"pending":[["r26",1767225621150]],"scan":null,"lost":0};
+	test('upgrade from a state saved with a run running (cc9377a\'s own JSON): the stamped runs stay known, none emitted twice, nothing reported', async () => {
+		await withTrigger([spec, { staticData: { 'node:Vishwa Trigger': { vishwaTrigger: SAVED_BY_CC9377A } } }], async (t, warnings) => {
+			// The world of that state: 20 runs, then 5 failing before they start, listed first, then r26.
+			const undated = withoutStartTimes(t.world, true);
+			for (let i = 0; i < 20; i++) {
+				t.world.start({ finished: true });
+				t.world.clock += 1000;
+			}
+			t.world.clock += 1000;
+			const failedEarly = [];
+			for (let i = 0; i < 5; i++) {
+				t.world.clock += 10;
+				const run = t.world.start({ finished: true, outcome: 'failed' });
+				undated.add(run.id);
+				failedEarly.push(run.id);
+			}
+			t.world.clock += 100;
+			const running = t.world.start();
+			t.world.clock += 1000;
+			expect([...failedEarly, running.id]).toEqual(['r21', 'r22', 'r23', 'r24', 'r25', 'r26']);
+			expect(SAVED_BY_CC9377A.hwm).toBe(running.startMs);
+			expect(SAVED_BY_CC9377A.done.map(([id, start]) => [id, start])).toContainEqual(['r20', t.world.runs.get('r20').startMs]);
+			for (const id of failedEarly) t.world.hidden.add(id);
+			const expected = finishedRuns(t.world, 520, 7);
+			t.world.clock += 1000;
+			await t.poll();
+			t.world.hidden.clear();
+			t.world.finish(running);
+			expected.push(running.id);
+			t.world.clock += 1000;
+			await t.poll();
+			t.world.clock += 1000;
+			await t.poll();
+			expectEachOnceNothingReported(t, expected, warnings);
+			expect(t.state().undated).toEqual(expect.arrayContaining(failedEarly.map((id) => [id, null])));
 		});
 	});
 });

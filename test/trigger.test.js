@@ -76,7 +76,7 @@ test('activation does not emit the flow\'s past runs, and reads the newest 300 o
 	expect(await poller.poll()).toBeNull();
 	expect(listRequests()).toBe(4); // 300 distinct runs: pages of 100 overlapping by 2
 	const state = poller.savedStaticData()['node:Vishwa Trigger'].vishwaTrigger;
-	expect(state.v).toBe(2);
+	expect(state.v).toBe(3);
 	expect(state.flow).toBe(flow);
 	// The newest 300 distinct runs at least (the page that reaches them is read whole).
 	expect(state.done.length).toBeGreaterThanOrEqual(300);

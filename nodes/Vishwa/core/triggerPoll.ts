@@ -54,6 +54,7 @@ import {
 	type ScanProgress,
 	type StateLimits,
 	type TriggerState,
+	type UndatedMark,
 } from './triggerState';
 
 export interface TriggerPollOptions {
@@ -163,6 +164,8 @@ interface Segment {
 	oldestPosition: number;
 	/** Start time of the last entry with one, for entries that carry none. */
 	lastStart: number | undefined;
+	/** The start time read before `lastStart`'s, the next newer one (see `placeUndated`). */
+	aboveStart: number | undefined;
 	previous: { offset: number; ids: Set<string>; overlap: number; length: number; short?: boolean } | undefined;
 	/** A request asked far down to tell an ignored `offset` from runs pushed in: the shifted page that
 	 * made it ask (it counts for the tie order, see `listed`), and where to carry on if the listing is honest. */
@@ -320,8 +323,11 @@ export class TriggerPoll {
 	private datedFrom = Infinity;
 	/** Finished runs this poll listed without a start time, known or emitted (see `keptUndated`). */
 	private readonly undatedDone = new Set<string>();
-	/** The saved state's `undated`, most recently listed first: in `done` while the poll runs (see `keptUndated`). */
-	private readonly undatedKnown = new Set<string>();
+	/** The saved state's `undated` (id to placement), most recently listed first: in `done` while the poll runs (see `keptUndated`). */
+	private readonly undatedKnown = new Map<string, number | null>();
+	/** Where this poll listed each run without a start time: the start of the dated row just above it,
+	 * null above every dated row read (see `placeUndated`). */
+	private readonly undatedPlaced = new Map<string, number | null>();
 	/** See `TriggerState.undatedOverflow`. */
 	private undatedOverflow: boolean;
 	/** Unknown finished runs without a start time this poll remembered without emitting them (see `undatedOverflow`). */
@@ -378,9 +384,9 @@ export class TriggerPoll {
 		// the newest dated run it holds, where the state before `undated` kept them (a page of them only is
 		// above those runs when a resumed scan seeks, see `seek`).
 		const undatedStamp = Math.max(this.floor, ...(state?.done ?? []).map(([, start]) => start)) + 1;
-		for (const id of state?.undated ?? []) {
+		for (const [id, placed] of state?.undated ?? []) {
 			if (this.done.has(id) || this.pending.has(id)) continue;
-			this.undatedKnown.add(id);
+			this.undatedKnown.set(id, placed);
 			this.done.set(id, undatedStamp);
 			this.knownAtStart.set(id, undatedStamp);
 		}
@@ -1163,6 +1169,7 @@ export class TriggerPoll {
 			oldestIds: new Set(),
 			oldestPosition: 0,
 			lastStart: undefined,
+			aboveStart: undefined,
 			previous: undefined,
 			probe: undefined,
 			probed: false,
@@ -1383,6 +1390,7 @@ export class TriggerPoll {
 			if (parsedStart < scanOf.anchor || (parsedStart === scanOf.anchor && !scanOf.anchorIds.includes(id))) segment.fresh++;
 		}
 		if (parsedStart !== undefined) {
+			if (segment.lastStart !== undefined && parsedStart !== segment.lastStart) segment.aboveStart = segment.lastStart;
 			segment.lastStart = parsedStart;
 			if (!segment.topFixed && (segment.top === undefined || parsedStart > segment.top)) {
 				segment.top = parsedStart;
@@ -1424,6 +1432,7 @@ export class TriggerPoll {
 			return;
 		}
 
+		if (parsedStart === undefined) this.placeUndated(id, segment);
 		if (parsedStart === undefined && this.done.has(id)) this.undatedDone.add(id);
 		else if (parsedStart !== undefined && this.undatedKnown.delete(id)) this.done.set(id, parsedStart); // now listed with one
 		if (this.finishedThisPoll.has(id) || this.done.has(id)) return;
@@ -1470,6 +1479,23 @@ export class TriggerPoll {
 			// every poll until a newer dated run finished).
 			this.holdBackUndated(id, start);
 		}
+	}
+
+	/**
+	 * Where a row without a start time is listed, for `undated`: not the start of the dated row just above
+	 * it (its neighbour, that the poll places it at), but the next newer start time read above that one.
+	 * Listed again, its neighbour above is no newer than that: the runs of its neighbour's time may come
+	 * in another order (whole seconds, ties reordered: it was listed under a run of the next second,
+	 * hybrid sweep seed 51), but those of the next newer time stay above it. Null when there is none (on
+	 * top of the listing, under its newest time, or on a resumed scan's first page): it cannot be told
+	 * from one on top. Listed twice, the higher placement counts (kept longer, see `boundUndated`).
+	 */
+	private placeUndated(id: string, segment: Segment): void {
+		const { lastStart, aboveStart } = segment;
+		const placed = lastStart === undefined || aboveStart === undefined ? null : Math.max(lastStart, aboveStart);
+		const before = this.undatedPlaced.get(id);
+		if (before === undefined) this.undatedPlaced.set(id, placed);
+		else if (before !== null) this.undatedPlaced.set(id, placed === null ? null : Math.max(before, placed));
 	}
 
 	/** An unknown finished run without a start time that may be one already emitted: remembered, not
@@ -1940,22 +1966,26 @@ export class TriggerPoll {
 	 * sharing `done`'s room, they raised its floor over the dated runs of the newest millisecond (v2r
 	 * D2/D3). Not one watched again, left to a later scan (see `deferUnread`): it is in `pending`.
 	 */
-	private keptUndated(): { undated: string[]; letGo: number } {
-		const ids = [...this.undatedDone, ...this.undatedKnown].filter((id) => this.done.has(id));
-		return boundUndated(ids, this.limits);
+	private keptUndated(floor: number): { undated: UndatedMark[]; floor: number; letGo: number } {
+		const marks: UndatedMark[] = [];
+		for (const id of this.undatedDone) {
+			if (this.done.has(id)) marks.push([id, this.undatedPlaced.get(id) ?? this.undatedKnown.get(id) ?? null]);
+		}
+		for (const [id, placed] of this.undatedKnown) if (!this.undatedDone.has(id) && this.done.has(id)) marks.push([id, placed]);
+		return boundUndated(marks, floor, this.hwm, this.limits);
 	}
 
 	/**
-	 * More finished runs without a start time to remember than `undated` holds: the ones let go, listed
-	 * again, cannot be told from new ones. From then on such runs are held back (`undatedOverflow`), never
-	 * emitted twice; one that finishes later is missed. Reported.
+	 * More finished runs without a start time listed above every dated run to remember than `undated`
+	 * holds: the ones let go, listed again, cannot be told from new ones. From then on such runs are held
+	 * back (`undatedOverflow`), never emitted twice; one that finishes later is missed. Reported.
 	 */
 	private reportUndatedLetGo(letGo: number): void {
 		if (letGo === 0) return;
 		this.undatedOverflow = true;
 		this.lost++;
 		this.warnings.push(
-			`More finished runs of flow "${this.options.flowId}" are listed without a start time than the trigger remembers (${this.limits.maxUndated}): ${letGo} of them were let go. Listed again, such a run cannot be told from a new one, so from now on a finished run without a start time that the trigger does not know is not emitted (never twice): runs that fail before they start may be missed, and are counted in lost. Ask for the run listing to include run_start_time.`,
+			`The trigger remembers up to ${this.limits.maxUndated} finished runs of flow "${this.options.flowId}" listed without a start time above every run with one, and had more to remember: the ${letGo} missing from the listings longest (deleted runs count until then) were let go. Listed again, such a run cannot be told from a new one, so from now on a finished run without a start time that the trigger does not know is not emitted (never twice): runs that fail before they start may be missed, and are counted in lost. Ask for the run listing to include run_start_time.`,
 		);
 	}
 
@@ -1969,7 +1999,7 @@ export class TriggerPoll {
 		if (this.undatedHeldBack === 0) return;
 		this.lost += this.undatedHeldBack;
 		this.warnings.push(
-			`${this.undatedHeldBack} finished run${this.undatedHeldBack === 1 ? '' : 's'} of flow "${this.options.flowId}" listed without a start time ${this.undatedHeldBack === 1 ? 'was' : 'were'} not emitted: more runs were listed than the trigger remembers (${this.limits.maxUndated}), so ${this.undatedHeldBack === 1 ? 'it' : 'each'} cannot be told from one already emitted. Ask for the run listing to include run_start_time.`,
+			`${this.undatedHeldBack} finished run${this.undatedHeldBack === 1 ? '' : 's'} of flow "${this.options.flowId}" listed without a start time ${this.undatedHeldBack === 1 ? 'was' : 'were'} not emitted: more such runs were to be remembered than the trigger holds (${this.limits.maxUndated}), so ${this.undatedHeldBack === 1 ? 'it' : 'each'} cannot be told from one already emitted. Ask for the run listing to include run_start_time.`,
 		);
 	}
 
@@ -2014,13 +2044,16 @@ export class TriggerPoll {
 			floor = this.activationEnded ? this.activationOldest : this.activationOldest + 1;
 		}
 		if (this.activationFloor !== undefined) floor = Math.max(floor, this.activationFloor);
-		const kept = this.keptUndated();
-		const undated = new Set([...this.undatedDone, ...this.undatedKnown]);
-		const bounded = boundDone(
+		const undated = new Set([...this.undatedDone, ...this.undatedKnown.keys()]);
+		const dated = boundDone(
 			[...this.done.entries()].filter(([id]) => !undated.has(id)),
 			floor,
 			this.limits,
 		);
+		// `undated` goes within its bound after `done` (whose floor drops the placements under it) and may
+		// raise the floor further (never over the boundary: see `boundUndated`).
+		const kept = this.keptUndated(dated.floor);
+		const bounded = { floor: kept.floor, done: dated.done.filter(([, start]) => start >= kept.floor) };
 		this.reportFloorOverNewest(floor, bounded.floor);
 		this.reportUndatedLetGo(kept.letGo);
 		this.reportUndatedHeldBack();

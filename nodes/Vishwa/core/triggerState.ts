@@ -17,19 +17,25 @@
  *             a listing, or finished unwatched); below the floor it is history.
  * - `done`    [run id, start ms] of finished runs seen, the newest MAX_DONE (and DONE_BYTES). Evicting
  *             the oldest raises `floor` past them (all runs of their millisecond).
- * - `undated` (only when not empty) ids of finished runs listed without a start time (a run that failed
- *             before it started), most recently listed first (MAX_UNDATED, UNDATED_BYTES). Known by id,
- *             whether or not a poll lists them: they have no start time for `done`'s floor to reach, and
- *             kept there, dated runs finishing pushed one missing from a listing out of `done`, and back,
- *             it was emitted again (review v2r D1); sharing `done`'s room, they raised its floor over
- *             the dated runs of the newest millisecond (v2r D2/D3).
+ * - `undated` (only when not empty) [run id, placement ms | null] of finished runs listed without a start
+ *             time (a run that failed before it started), most recently listed first (MAX_UNDATED,
+ *             UNDATED_BYTES). Known by id, whether or not a poll lists them: kept in `done`, dated runs
+ *             finishing pushed one missing from a listing out, and back, it was emitted again (review v2r
+ *             D1); sharing `done`'s room, they raised its floor over the newest millisecond (v2r D2/D3).
+ *             The placement is the start time of the dated run listed just above it (the poll places it
+ *             there), null when listed above every dated run (nulls first: listed again, it is on top again,
+ *             so only its id tells it). A placement below `floor` (and the boundary) is history: listed
+ *             again at its place, it is not new, so it is dropped; over the bound, the oldest placements go
+ *             first and raise `floor` over them, like `done`'s. Only null ones missing from the listings
+ *             longest are let go with `undatedOverflow` (else the list filled over a flow's life and held
+ *             every later such run back for good: review v14u D1).
  * - `pending` [run id, start ms] of runs seen unfinished, watched until they finish (MAX_PENDING).
  * - `scan`    the single resume point: a scan from the top down to `hwm` that a poll could not finish
  *             within its request or time budget. It is read on first by the next polls, from the
  *             anchor (the oldest run it read) down; `hwm` moves to its `top` only once it is complete.
  *             Runs pushed in above it meanwhile are read by the scan after it. Nothing is skipped.
- * - `undatedOverflow` (only when true) more finished runs were listed without a start time than `done`
- *             holds, and some were let go: listed again, such a run cannot be told from a new one, so an
+ * - `undatedOverflow` (only when true) more finished runs listed above every dated run without a start
+ *             time were to be remembered than `undated` holds, and some were let go: listed again, such a run cannot be told from a new one, so an
  *             unknown finished run without a start time is remembered, not emitted, and counted in `lost`
  *             (never a repeat), for good (a run let go may come back to a listing at any later time).
  * - `lost`    how many runs the trigger knows it may have missed because a documented limit was
@@ -51,7 +57,8 @@ import {
 	type StatusLists,
 } from './status';
 
-export const STATE_VERSION = 2;
+/** 3: `undated` (a version 2 state kept runs without a start time in `done`: see `fromUndatedInDone`). */
+export const STATE_VERSION = 3;
 
 /** The listing's maximum `limit` (the stand-in caps it at 100). */
 export const MAX_PAGE_SIZE = 100;
@@ -70,8 +77,8 @@ export const MAX_DONE = 500;
 export const DONE_BYTES = 28 * 1024;
 export const MAX_PENDING = 300;
 export const PENDING_BYTES = 16 * 1024;
-/** Finished runs without a start time remembered by id (`undated`): about 300 ids of 36 characters in
- * the bytes, so the whole state stays under 64 KiB (done 28 + pending 16 + undated 12 + 150 tie ids). */
+/** Finished runs without a start time remembered by id (`undated`): about 220 marks with 36-character
+ * ids in the bytes (about 260 unplaced), so the whole state stays under 64 KiB (done 28 + pending 16 + undated 12 + 150 tie ids). */
 export const MAX_UNDATED = 500;
 export const UNDATED_BYTES = 12 * 1024;
 /** Runs remembered that started in one millisecond (the boundary's, the top's, the anchor's). */
@@ -85,6 +92,9 @@ export type RunFilter = 'succeeded' | 'failed' | 'any';
 
 /** [run id, start time in ms] */
 export type RunMark = [string, number];
+
+/** [run id, placement in ms: the start time of the dated run listed just above it; null: above every one] */
+export type UndatedMark = [string, number | null];
 
 /** An unfinished scan: read from its top down to `anchor`; the runs below it, down to `hwm`, are unread. */
 export interface ScanProgress {
@@ -114,7 +124,7 @@ export interface TriggerState {
 	scan: ScanProgress | null;
 	lost: number;
 	/** See the state description above; absent means none. */
-	undated?: string[];
+	undated?: UndatedMark[];
 	/** See the state description above; absent means false. */
 	undatedOverflow?: true;
 }
@@ -303,6 +313,15 @@ function isRunMarkList(value: unknown): value is RunMark[] {
 	);
 }
 
+function isUndatedList(value: unknown): value is UndatedMark[] {
+	return (
+		Array.isArray(value) &&
+		value.every(
+			(mark) => Array.isArray(mark) && mark.length === 2 && typeof mark[0] === 'string' && (mark[1] === null || isFiniteNumber(mark[1])),
+		)
+	);
+}
+
 function isStringList(value: unknown): value is string[] {
 	return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
@@ -338,11 +357,12 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 		pending: raw.pending.map(([id, start]) => [id, start] as RunMark),
 	};
 	if (raw.v === 1) return Array.isArray(raw.gaps) ? fromVersion1(raw, common) : undefined;
-	if (raw.v !== STATE_VERSION || typeof raw.hwmAll !== 'boolean' || !isFiniteNumber(raw.lost)) return undefined;
+	if ((raw.v !== 2 && raw.v !== STATE_VERSION) || typeof raw.hwmAll !== 'boolean' || !isFiniteNumber(raw.lost)) return undefined;
 	const scan = readScan(raw.scan);
 	if (scan === undefined) return undefined;
 	if (raw.undatedOverflow !== undefined && typeof raw.undatedOverflow !== 'boolean') return undefined;
-	if (raw.undated !== undefined && !isStringList(raw.undated)) return undefined;
+	// Version 2 had no `undated` (one there is from an unreleased build: it starts over with an activation).
+	if (raw.undated !== undefined && (raw.v === 2 || !isUndatedList(raw.undated))) return undefined;
 	const state: TriggerState = {
 		...common,
 		hwm: raw.hwm,
@@ -352,24 +372,29 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 		lost: raw.lost,
 		...(raw.undatedOverflow ? { undatedOverflow: true as const } : {}),
 	};
-	if (raw.undated !== undefined) return stateOf({ ...state, undated: [...raw.undated] });
-	return stateOf(fromUndatedInDone(state));
+	if (raw.v === 2) return stateOf(fromUndatedInDone(state));
+	const undated = raw.undated?.map(([id, placed]) => [id, placed] as UndatedMark);
+	return stateOf(undated ? { ...state, undated } : state);
 }
 
 /**
- * A state saved before `undated` kept finished runs without a start time in `done`, stamped just above
- * the newest dated run it held: above every run the boundary or an unfinished scan's top has read. Such
- * marks are taken out of `done` into `undated` (known by id, as they were), so a poll that does not list
- * them cannot let them go. A dated mark taken for one stays known; a poll that lists it with its start
- * time puts it back in `done` (see TriggerPoll). None is forgotten, so none is emitted twice.
+ * A state saved before `undated` (version 2) kept finished runs without a start time in `done`, stamped one ms
+ * above the newest other mark it held, or the floor: max(floor, newest) + 1, all of one poll at one
+ * stamp. That may be at or below the boundary (a run running at save time set it above every finished
+ * one: review v14u D2), so a stamp is told by its place, not by the boundary: a mark one ms above
+ * another mark, or at most one above the floor (the ids the boundary or a scan's top remember may be
+ * such runs too, placed there: hybrid sweep seed 3). Such
+ * marks are taken out of `done` into `undated` (known by id, as they were) with no placement (null:
+ * they may be on top of a nulls-first listing), so only a poll that lists them again can let them go.
+ * A dated mark taken for one stays known; a poll that lists it with its start time puts it back in
+ * `done` (see TriggerPoll). None is forgotten, so none is emitted twice.
  */
-function fromUndatedInDone(state: TriggerState): TriggerState {
-	const read = Math.max(state.hwm ?? -Infinity, state.scan?.top ?? -Infinity);
-	if (state.hwm === null && state.scan?.top == null) return state;
-	const stamped = state.done.filter(([, start]) => start > read).map(([id]) => id);
+export function fromUndatedInDone(state: TriggerState): TriggerState {
+	const starts = new Set(state.done.map(([, start]) => start));
+	const stamped = state.done.filter(([, start]) => starts.has(start - 1) || start - 1 <= state.floor).map(([id]) => id);
 	if (stamped.length === 0) return state;
 	const ids = new Set(stamped);
-	return { ...state, done: state.done.filter(([id]) => !ids.has(id)), undated: stamped };
+	return { ...state, done: state.done.filter(([id]) => !ids.has(id)), undated: stamped.map((id) => [id, null]) };
 }
 
 /** The state with its fields in one order (the poll compares saved JSON to tell a change). */
@@ -436,29 +461,48 @@ export function boundDone(done: Iterable<RunMark>, floor: number, limits: StateL
 	return { done: kept, floor };
 }
 
-/** What an id costs in the saved JSON: `"<id>",`. */
-export function idBytes(id: string): number {
-	return JSON.stringify(id).length + 1;
+/** What an `undated` mark costs in the saved JSON: `["<id>",1700000000000],` or `["<id>",null],`. */
+export function undatedMarkBytes([id, placed]: UndatedMark): number {
+	return placed === null ? JSON.stringify(id).length + 8 : markBytes(id);
 }
 
 /**
- * The ids of finished runs without a start time within the limits, in the order given (the poll puts
- * the ones it listed first): the last ones, missing from the listings longest (deleted runs among them),
- * are let go first.
+ * The finished runs without a start time to remember, within the limits, in the order given (the poll
+ * puts the ones it listed first, then the ones remembered and not listed, in their saved order).
+ * - A placement below `floor` and below the boundary `hwm` is history: listed again at its place (by
+ *   its neighbours), the run is below both, so not new (see TriggerPoll `isNew`): dropped, silently.
+ * - Over the bound, placed ones (below the boundary) go first, oldest placement first, raising `floor`
+ *   over each placement let go (as `done`'s eviction does: everything below it is history).
+ * - Still over it, the last ones, missing from the listings longest (deleted runs among them), are let
+ *   go (`letGo`): listed above every dated run, such a run cannot be told from a new one (reported).
  */
-export function boundUndated(ids: Iterable<string>, limits: StateLimits): { undated: string[]; letGo: number } {
-	const undated: string[] = [];
-	let bytes = 0;
-	let letGo = 0;
-	for (const id of new Set(ids)) {
-		if (undated.length < limits.maxUndated && bytes + idBytes(id) <= limits.undatedBytes) {
-			undated.push(id);
-			bytes += idBytes(id);
-		} else {
-			letGo++;
-		}
+export function boundUndated(
+	marks: Iterable<UndatedMark>,
+	floor: number,
+	hwm: number | null,
+	limits: StateLimits,
+): { undated: UndatedMark[]; floor: number; letGo: number } {
+	const seen = new Set<string>();
+	const placedBelow = (placed: number | null, below: number) => placed !== null && hwm !== null && placed < hwm && placed < below;
+	let kept = [...marks].filter(([id, placed]) => !seen.has(id) && seen.add(id) && !placedBelow(placed, floor));
+	let bytes = kept.reduce((sum, mark) => sum + undatedMarkBytes(mark), 0);
+	const over = () => kept.length > limits.maxUndated || bytes > limits.undatedBytes;
+	const byPlacement = kept
+		.filter(([, placed]) => placedBelow(placed, Infinity))
+		.map(([, placed]) => placed as number)
+		.sort((a, b) => a - b);
+	for (const placed of byPlacement) {
+		if (!over()) break;
+		if (placed < floor) continue;
+		floor = placed + 1;
+		kept = kept.filter((mark) => !placedBelow(mark[1], floor) || ((bytes -= undatedMarkBytes(mark)), false));
 	}
-	return { undated, letGo };
+	let letGo = 0;
+	while (over()) {
+		bytes -= undatedMarkBytes(kept.pop() as UndatedMark);
+		letGo++;
+	}
+	return { undated: kept, floor, letGo };
 }
 
 /** The watch list within the limits, rotation order kept; the oldest-started are dropped first. */
