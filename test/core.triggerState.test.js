@@ -213,6 +213,13 @@ describe('saved state', () => {
 		// one on the floor's next ms (`done` held nothing else); one among the boundary's ids (placed there).
 		const chained = { ...running, floor: 39, hwmIds: ['u0'], done: [['u0', 40], ['d45', 45], ['d50', 50], ['u1', 51], ['u3', 52], ['d60', 60]] };
 		expect(readTriggerState(chained, FLOW)).toMatchObject({ done: [['d45', 45], ['d50', 50], ['d60', 60]], undated: [['u0', null], ['u1', null], ['u3', null]] });
+		// Review v14w D2: a burst of dated runs one ms apart is no chain of stamps: only its top can be
+		// one (taking every link filled `undated` with dated runs and set the hold for good).
+		const burst = Array.from({ length: 400 }, (_, i) => [`b${i}`, 1000 + i]);
+		const afterBurst = readTriggerState({ ...running, hwm: 1500, hwmIds: ['p1500'], pending: [['p1500', 1500]], done: [...burst, ['u9', 1400]] }, FLOW);
+		expect(afterBurst.undated).toEqual([['u9', null]]);
+		expect(afterBurst.done).toHaveLength(400);
+		expect(readTriggerState({ ...running, done: [...burst] }, FLOW).undated).toEqual([['b399', null]]);
 		// Version 3 (with `undated`, written only when not empty): read as it is, whatever `done` holds. A
 		// version 2 state with `undated` is from an unreleased build (ids only): it starts over.
 		expect(STATE_VERSION).toBe(3);

@@ -383,18 +383,42 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
  * stamp. That may be at or below the boundary (a run running at save time set it above every finished
  * one: review v14u D2), so a stamp is told by its place, not by the boundary: a mark one ms above
  * another mark, or at most one above the floor (the ids the boundary or a scan's top remember may be
- * such runs too, placed there: hybrid sweep seed 3). Such
+ * such runs too, placed there: hybrid sweep seed 3); in a chain of marks one ms apart longer than
+ * MAX_STAMP_CHAIN, only its top (a burst of dated runs below it). Such
  * marks are taken out of `done` into `undated` (known by id, as they were) with no placement (null:
  * they may be on top of a nulls-first listing), so only a poll that lists them again can let them go.
  * A dated mark taken for one stays known; a poll that lists it with its start time puts it back in
- * `done` (see TriggerPoll). None is forgotten, so none is emitted twice.
+ * `done` (see TriggerPoll). An older poll's stamp inside such a burst's chain stays a dated mark, as
+ * the version 2 code kept it (its repeat, review v2r D1, is possible there still).
  */
 export function fromUndatedInDone(state: TriggerState): TriggerState {
-	const starts = new Set(state.done.map(([, start]) => start));
-	const stamped = state.done.filter(([, start]) => starts.has(start - 1) || start - 1 <= state.floor).map(([id]) => id);
+	const stampMs = oldStampMilliseconds(state.done.map(([, start]) => start), state.floor);
+	const stamped = state.done.filter(([, start]) => stampMs.has(start)).map(([id]) => id);
 	if (stamped.length === 0) return state;
 	const ids = new Set(stamped);
 	return { ...state, done: state.done.filter(([id]) => !ids.has(id)), undated: stamped.map((id) => [id, null]) };
+}
+
+/** Chains of marks one ms apart longer than this are a burst of dated runs, not stamps of successive polls. */
+const MAX_STAMP_CHAIN = 3;
+
+/**
+ * The milliseconds of `done` that may hold version 2 stamps (see `fromUndatedInDone`). A burst of dated
+ * runs started one ms apart is a long chain of such marks: only its top can be a stamp there (every
+ * link taken for one made the upgrade fill `undated` with dated runs and hold for good: review v14w D2,
+ * 400 runs one ms apart). Short chains keep the rule: stamps of polls in a row chain one ms apart.
+ */
+function oldStampMilliseconds(starts: number[], floor: number): Set<number> {
+	const sorted = [...new Set(starts)].sort((a, b) => a - b);
+	const stamps = new Set<number>();
+	for (let from = 0; from < sorted.length; ) {
+		let to = from;
+		while (to + 1 < sorted.length && sorted[to + 1] === sorted[to] + 1) to++;
+		if (to - from + 1 > MAX_STAMP_CHAIN) stamps.add(sorted[to]);
+		else for (let i = from; i <= to; i++) if (i > from || sorted[i] - 1 <= floor) stamps.add(sorted[i]);
+		from = to + 1;
+	}
+	return stamps;
 }
 
 /** The state with its fields in one order (the poll compares saved JSON to tell a change). */
