@@ -244,6 +244,31 @@ describe('saved state', () => {
 		expect(boundUndated([['a', null], ['a', 5]], 0, 100, limits).undated).toEqual([['a', null]]);
 	});
 
+	test('a run without a start time first on a page reached by a step back is not placed from the rows read further down before it (review v14w D1)', () => {
+		// Pages of 5 on activation: 0-4 and 4-8 read, the page at 8 shares no run (runs deleted above), so
+		// the scan steps back to 3, where a finished run without a start time is now first, above dated
+		// rows at 45 and 44. Before, it was placed from the rows last read (20, 30): below where it is
+		// listed, so dropped as history at once (under the floor and the boundary); a placement comes only
+		// from a dated row read above it in one contiguous stretch, so it is kept, unplaced.
+		const at = (id, s, status = 'succeeded') => ({ run_id: id, run_status: status, run_start_time: s === null ? null : new Date(BASE_MS + s * 1000).toISOString() });
+		const pages = new Map([
+			[0, [at('a', 100), at('b', 90), at('c', 80), at('d', 70), at('e', 60)]],
+			[4, [at('e', 60), at('f', 50), at('g', 40), at('h', 30), at('i', 20)]],
+			[8, [at('x', 5), at('y', 4), at('z', 3), at('w', 2), at('v', 1)]],
+			[3, [at('u', null, 'failed'), at('p', 45), at('q', 44), at('h', 30), at('i', 20)]],
+		]);
+		const poll = new TriggerPoll(undefined, baseOptions({ pageSize: 5 }));
+		const asked = [];
+		for (let request; (request = poll.next(false)); ) {
+			asked.push(request.offset);
+			poll.listed(asked.length <= 4 ? pages.get(request.offset) : []);
+		}
+		expect(asked.slice(0, 4)).toEqual([0, 4, 8, 3]);
+		const { state } = poll.result();
+		expect(state.hwm).toBe(BASE_MS + 100000);
+		expect(state.undated).toEqual([['u', null]]);
+	});
+
 	test('worst case with 36-character ids: every list at its bound, the state under 64 KiB', () => {
 		const id = (prefix, i) => `${prefix}${String(i).padStart(35 - prefix.length, '0')}x`;
 		const range = (n, make) => Array.from({ length: n }, (_, i) => make(i));

@@ -1674,3 +1674,12 @@ describe('s14v: rows without a start time where their creation time puts them (n
 		});
 	});
 });
+
+test('runs without a start time, in place (v14w hybrid sweep seed 518, review v14w D1): one first on a page a resumed scan reads again after a probe, the listing shifted, is not placed from rows read further down: never dropped as history while listed higher, never emitted twice', () => {
+	// Pages capped at 7 (varying), ties reordered per poll, budget 3, `done` of 100. Before: r636 placed
+	// under the dated rows above it (77882, it sits at 78904), dropped once the floor passed that, and
+	// emitted again when listed in the scan's unread stretch (REPEATED 1: r636).
+	const result = scenario(518, { undated: true });
+	expect(result.spec).toMatchObject({ pageCap: 7, ties: 'per-poll', offset: 'honest' });
+	expect(result.problems).toEqual([]);
+});

@@ -42,6 +42,18 @@ function scenario(seed, forced = {}) {
   const later = rng(seed * 31 + 17);
   for (const [k, v] of Object.entries(SPEC_CHOICES_LATER)) spec[k] = k in forced ? forced[k] : later.pick(v);
   const world = new World(spec, seed);
+  // `forced.undated`: runs that fail before they start (listed without a start time) are drawn too, in
+  // place or nulls first, some missing from a listing now and then (v14w's hybrid sweep). Off by
+  // default, from a stream of its own: the default sweep draws what it drew before.
+  const U = forced.undated ? rng(seed * 131 + 5) : undefined;
+  const undatedRate = U ? U.pick([0, 0.1, 0.3]) : 0;
+  const nullsFirst = U ? U.chance(0.5) : false;
+  const undated = new Set();
+  if (U) {
+    const view = world.view.bind(world);
+    world.view = (run) => { const v = view(run); if (undated.has(run.id)) v.run_start_time = null; return v; };
+    if (nullsFirst) { const ord = world.ordered.bind(world); world.ordered = () => { const l = ord(); return [...l.filter((x) => undated.has(x.id)), ...l.filter((x) => !undated.has(x.id))]; }; }
+  }
   const pageSize = forced.pageSize ?? r.pick([5, 10, 20, 100]);
   const maxListRequests = forced.maxListRequests ?? r.pick([3, 5, 50]);
   const options = { pageSize, maxListRequests, limits: { maxDone: r.pick([100, 500]) } };
@@ -93,6 +105,11 @@ function scenario(seed, forced = {}) {
     // A listing error after activation (e.g. pages of one run, told only once the listing had two):
     // every poll fails with it from then on; the user is told, nothing more to check.
     if (refusedLater) return { seed, spec, options, refusedLater, problems: [`refused later: ${refusedLater}`] };
+    if (U) {
+      if (U.chance(undatedRate)) { const u = world.start({ finished: true, outcome: 'failed' }); undated.add(u.id); finishedAfter.add(u.id); }
+      world.hidden.clear();
+      if (undated.size && U.chance(0.2)) { const ids = [...undated]; for (let k = U.int(1, 5); k > 0; k--) world.hidden.add(ids[U.int(0, ids.length - 1)]); }
+    }
     const x = r.next();
     if (x < 0.3) world.start();
     else if (x < 0.4) finishedAfter.add(world.start({ finished: true }).id);
@@ -104,6 +121,7 @@ function scenario(seed, forced = {}) {
     else poll();
     tick();
   }
+  if (U) world.hidden.clear();
   for (const y of running()) { world.finish(y); finishedAfter.add(y.id); }
   let quietRounds = 0;
   for (let i = 0; i < 600 && quietRounds < 3; i++) {

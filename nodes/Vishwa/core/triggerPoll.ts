@@ -164,8 +164,15 @@ interface Segment {
 	oldestPosition: number;
 	/** Start time of the last entry with one, for entries that carry none. */
 	lastStart: number | undefined;
-	/** The start time read before `lastStart`'s, the next newer one (see `placeUndated`). */
+	/** The start time read before `lastStart`'s, the next newer one. */
 	aboveStart: number | undefined;
+	/** The same two for `placeUndated`, read in one contiguous stretch only: forgotten when a page does
+	 * not carry on from the page answered just before (a re-read, a step back, a probe, a seek landing),
+	 * whose rows may lie below the one placed (review v14w D1). */
+	placeLast: number | undefined;
+	placeAbove: number | undefined;
+	/** The last listing request answered in this segment, and whether its rows were read (see `listed`). */
+	lastAnswered: { offset: number; length: number; read: boolean } | undefined;
 	previous: { offset: number; ids: Set<string>; overlap: number; length: number; short?: boolean } | undefined;
 	/** A request asked far down to tell an ignored `offset` from runs pushed in: the shifted page that
 	 * made it ask (it counts for the tie order, see `listed`), and where to carry on if the listing is honest. */
@@ -546,6 +553,11 @@ export class TriggerPoll {
 		if (!request || request.kind !== 'list' || !segment) throw new Error('TriggerPoll: no listing was asked for');
 		this.awaiting = undefined;
 		this.stats.entriesRead += entries.length;
+		// Rows carry on from the page answered just before only when that page was read and this one
+		// starts inside it or where it ends (see `placeUndated`).
+		const answered = segment.lastAnswered;
+		const carriesOn = answered !== undefined && answered.read && request.offset > answered.offset && request.offset <= answered.offset + answered.length;
+		segment.lastAnswered = { offset: request.offset, length: entries.length, read: false };
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
 		this.noteUndatedFirst(entries);
@@ -655,6 +667,11 @@ export class TriggerPoll {
 		// after it one place further down each, not one per row (see `runsBefore`).
 		const places = runPlaces(entries);
 		segment.pageReachedBottom = false;
+		if (!carriesOn) {
+			segment.placeLast = undefined;
+			segment.placeAbove = undefined;
+		}
+		segment.lastAnswered.read = true;
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + places[index]));
 		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
 		// without one (still running) would else end with no top and leave the boundary where it was,
@@ -1170,6 +1187,9 @@ export class TriggerPoll {
 			oldestPosition: 0,
 			lastStart: undefined,
 			aboveStart: undefined,
+			placeLast: undefined,
+			placeAbove: undefined,
+			lastAnswered: undefined,
 			previous: undefined,
 			probe: undefined,
 			probed: false,
@@ -1392,6 +1412,8 @@ export class TriggerPoll {
 		if (parsedStart !== undefined) {
 			if (segment.lastStart !== undefined && parsedStart !== segment.lastStart) segment.aboveStart = segment.lastStart;
 			segment.lastStart = parsedStart;
+			if (segment.placeLast !== undefined && parsedStart !== segment.placeLast) segment.placeAbove = segment.placeLast;
+			segment.placeLast = parsedStart;
 			if (!segment.topFixed && (segment.top === undefined || parsedStart > segment.top)) {
 				segment.top = parsedStart;
 				segment.topIds = new Set([id]);
@@ -1489,10 +1511,13 @@ export class TriggerPoll {
 	 * hybrid sweep seed 51), but those of the next newer time stay above it. Null when there is none (on
 	 * top of the listing, under its newest time, or on a resumed scan's first page): it cannot be told
 	 * from one on top. Listed twice, the higher placement counts (kept longer, see `boundUndated`).
+	 * The rows above must be read in one contiguous stretch (`placeLast`): on a page reached otherwise,
+	 * the last rows read may lie below it, and a placement under where it is listed again was dropped as
+	 * history and the run emitted again (review v14w D1).
 	 */
 	private placeUndated(id: string, segment: Segment): void {
-		const { lastStart, aboveStart } = segment;
-		const placed = lastStart === undefined || aboveStart === undefined ? null : Math.max(lastStart, aboveStart);
+		const { placeLast, placeAbove } = segment;
+		const placed = placeLast === undefined || placeAbove === undefined ? null : Math.max(placeLast, placeAbove);
 		const before = this.undatedPlaced.get(id);
 		if (before === undefined) this.undatedPlaced.set(id, placed);
 		else if (before !== null) this.undatedPlaced.set(id, placed === null ? null : Math.max(before, placed));
