@@ -164,9 +164,8 @@ interface Segment {
 	oldestPosition: number;
 	/** Start time of the last entry with one, for entries that carry none. */
 	lastStart: number | undefined;
-	/** The start time read before `lastStart`'s, the next newer one. */
-	aboveStart: number | undefined;
-	/** The same two for `placeUndated`, read in one contiguous stretch only: forgotten when a page does
+	/** For `placeUndated`: the last start time read and the one read before it (the next newer), in one
+	 * contiguous stretch only: forgotten when a page does
 	 * not carry on from the page answered just before (a re-read, a step back, a probe, a seek landing),
 	 * whose rows may lie below the one placed (review v14w D1). */
 	placeLast: number | undefined;
@@ -332,8 +331,8 @@ export class TriggerPoll {
 	private readonly undatedDone = new Set<string>();
 	/** The saved state's `undated` (id to placement), most recently listed first: in `done` while the poll runs (see `keptUndated`). */
 	private readonly undatedKnown = new Map<string, number | null>();
-	/** Where this poll listed each run without a start time: the start of the dated row just above it,
-	 * null above every dated row read (see `placeUndated`). */
+	/** Where this poll listed each run without a start time: the next newer start time above the dated
+	 * row just above it, read in one contiguous stretch; null when there is none (see `placeUndated`). */
 	private readonly undatedPlaced = new Map<string, number | null>();
 	/** See `TriggerState.undatedOverflow`. */
 	private undatedOverflow: boolean;
@@ -1186,7 +1185,6 @@ export class TriggerPoll {
 			oldestIds: new Set(),
 			oldestPosition: 0,
 			lastStart: undefined,
-			aboveStart: undefined,
 			placeLast: undefined,
 			placeAbove: undefined,
 			lastAnswered: undefined,
@@ -1410,7 +1408,6 @@ export class TriggerPoll {
 			if (parsedStart < scanOf.anchor || (parsedStart === scanOf.anchor && !scanOf.anchorIds.includes(id))) segment.fresh++;
 		}
 		if (parsedStart !== undefined) {
-			if (segment.lastStart !== undefined && parsedStart !== segment.lastStart) segment.aboveStart = segment.lastStart;
 			segment.lastStart = parsedStart;
 			if (segment.placeLast !== undefined && parsedStart !== segment.placeLast) segment.placeAbove = segment.placeLast;
 			segment.placeLast = parsedStart;

@@ -22,9 +22,9 @@
  *             UNDATED_BYTES). Known by id, whether or not a poll lists them: kept in `done`, dated runs
  *             finishing pushed one missing from a listing out, and back, it was emitted again (review v2r
  *             D1); sharing `done`'s room, they raised its floor over the newest millisecond (v2r D2/D3).
- *             The placement is the start time of the dated run listed just above it (the poll places it
- *             there), null when listed above every dated run (nulls first: listed again, it is on top again,
- *             so only its id tells it). A placement below `floor` (and the boundary) is history: listed
+ *             The placement is the next newer start time above the dated run listed just above it, read
+ *             in one contiguous stretch (see TriggerPoll `placeUndated`), null when listed above every
+ *             dated run (nulls first: listed again, it is on top again, so only its id tells it). A placement below `floor` (and the boundary) is history: listed
  *             again at its place, it is not new, so it is dropped; over the bound, the oldest placements go
  *             first and raise `floor` over them, like `done`'s. Only null ones missing from the listings
  *             longest are let go with `undatedOverflow` (else the list filled over a flow's life and held
@@ -93,7 +93,7 @@ export type RunFilter = 'succeeded' | 'failed' | 'any';
 /** [run id, start time in ms] */
 export type RunMark = [string, number];
 
-/** [run id, placement in ms: the start time of the dated run listed just above it; null: above every one] */
+/** [run id, placement in ms: the next newer start time above the dated run listed just above it; null: none] */
 export type UndatedMark = [string, number | null];
 
 /** An unfinished scan: read from its top down to `anchor`; the runs below it, down to `hwm`, are unread. */
