@@ -269,6 +269,83 @@ describe('saved state', () => {
 		expect(state.undated).toEqual([['u', null]]);
 	});
 
+	describe('a resumed scan finds a finished run that was missing from the listing when its part was read (hybrid sweep, issue 14)', () => {
+		// The saved scan read from its top (a, 100 s) down to its anchor (m, 50 s); the boundary is at 10 s.
+		// Pages of 5. A run listed now where the scan read before is one that was missing then: never
+		// emitted, and the next scan stops above it (at the top and its look-back), so this poll must.
+		const at = (id, s, status = 'succeeded') => ({ run_id: id, run_status: status, run_start_time: s === null ? null : new Date(BASE_MS + s * 1000).toISOString() });
+		const above = Array.from({ length: 8 }, (_, i) => at(`o${i}`, 99 - i));
+		const resume = (listing, position, known) => {
+			const starts = new Map(listing.map((run) => [run.run_id, Date.parse(run.run_start_time)]));
+			const state = {
+				v: STATE_VERSION,
+				flow: FLOW,
+				hwm: BASE_MS + 10000,
+				hwmIds: ['h'],
+				hwmAll: true,
+				floor: 0,
+				done: known.map((id) => [id, starts.get(id)]),
+				pending: [],
+				scan: { top: BASE_MS + 100000, topIds: ['a'], topAll: true, anchor: BASE_MS + 50000, anchorIds: ['m'], position },
+				lost: 0,
+			};
+			const poll = new TriggerPoll(readTriggerState(state, FLOW), baseOptions({ pageSize: 5, maxListRequests: 10 }));
+			const asked = [];
+			for (let request; (request = poll.next(false)); ) {
+				asked.push(request.offset);
+				poll.listed(listing.slice(request.offset, request.offset + 5));
+			}
+			const result = poll.result();
+			return { asked, emitted: result.runs.map((run) => run.runId), state: result.state };
+		};
+		const below = [at('k', 40), at('j', 30), at('i', 20), at('h', 10), at('g', 5), at('f', 4)];
+		const known = ['a', ...above.map((run) => run.run_id), 'b', 'c', 'd', 'e', 'p', 'q', 's', 'n', 'm'];
+
+		test('one without a start time first on the page read in place (seed 25): not taken for a run above the top', () => {
+			// Before: with no dated row read above it, it counted as pushed in above the top, left to the next
+			// scan, which never reads that far down: missed, unreported. Now emitted, remembered unplaced.
+			const listing = [at('a', 100), ...above, at('b', 91), at('u', null, 'failed'), at('n', 55), at('m', 50), ...below];
+			const { asked, emitted, state } = resume(listing, 12, ['a', ...above.map((run) => run.run_id), 'b', 'n', 'm']);
+			expect(asked.slice(0, 2)).toEqual([10, 14]);
+			expect(emitted.sort()).toEqual(['f', 'g', 'h', 'i', 'j', 'k', 'u']);
+			expect(state.undated).toEqual([['u', null]]);
+		});
+
+		test('one without a start time on a page the seek skips, wholly above the anchor (seed 80): caught like a dated one', () => {
+			// Before: such a page's finished runs new to the trigger were emitted only when dated.
+			const listing = [at('a', 100), ...above, at('b', 91), at('c', 90), at('u', null, 'failed'), at('d', 85), at('e', 80), at('p', 75), at('q', 70), at('s', 60), at('n', 55), at('m', 50), ...below];
+			const { asked, emitted, state } = resume(listing, 13, known);
+			expect(asked[0]).toBe(11);
+			expect(emitted.sort()).toEqual(['f', 'g', 'h', 'i', 'j', 'k', 'u']);
+			expect(state.undated).toEqual([['u', null]]);
+		});
+
+		test('a run between the last page the seek skips and the page it reads in place (seed 136): read, not jumped over', () => {
+			// The seek skips pages wholly above the anchor and gallops down; a page that reaches the anchor is
+			// read in place. Before, the scan read on from the page that first reached the anchor, found half
+			// way between the last page skipped and one below the anchor: the rows between were never asked for
+			// (r, missing from the listing when the scan read there). Now it reads on from the last page
+			// skipped: directly when the page below is within a page of it, else asked once more.
+			const layout = (rowsAbove, missingAt) => [
+				at('a', 100),
+				...Array.from({ length: rowsAbove - 1 }, (_, i) => at(i + 1 === missingAt ? 'r' : `x${i + 1}`, 99 - i / 2)),
+				at('m', 50),
+				...below,
+			];
+			const knownOf = (listing) => listing.slice(0, listing.findIndex((run) => run.run_id === 'm') + 1).map((run) => run.run_id).filter((id) => id !== 'r');
+			// Offsets 11-15 wholly above, 20 below: before, 17 (reaching the anchor) was read on from, 16 never.
+			const near = layout(19, 16);
+			const first = resume(near, 13, knownOf(near));
+			expect(first.asked.slice(0, 3)).toEqual([11, 20, 15]);
+			expect(first.emitted.sort()).toEqual(['f', 'g', 'h', 'i', 'j', 'k', 'r']);
+			// Offsets 4-8 and 13-17 wholly above, 27 reaches the anchor (30) galloping: before, read on from 27.
+			const far = layout(30, 20);
+			const second = resume(far, 6, knownOf(far));
+			expect(second.asked.slice(0, 4)).toEqual([4, 13, 27, 17]);
+			expect(second.emitted.sort()).toEqual(['f', 'g', 'h', 'i', 'j', 'k', 'r']);
+		});
+	});
+
 	test('worst case with 36-character ids: every list at its bound, the state under 64 KiB', () => {
 		const id = (prefix, i) => `${prefix}${String(i).padStart(35 - prefix.length, '0')}x`;
 		const range = (n, make) => Array.from({ length: n }, (_, i) => make(i));

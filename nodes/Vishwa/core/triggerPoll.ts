@@ -1312,7 +1312,9 @@ export class TriggerPoll {
 			segment.seekBelow = Math.min(segment.seekBelow, offset);
 			if (segment.seekAbove >= 0 && segment.seekAbove < offset) {
 				segment.offset = Math.floor((segment.seekAbove + offset) / 2);
-				if (segment.offset - segment.seekAbove <= 1 || segment.seekSettle) {
+				// Within a page of the last page shown wholly above: read in place from there, not from half way,
+				// which left the rows between unread (see below).
+				if (segment.offset - segment.seekAbove <= 1 || offset - segment.seekAbove <= pageStep || segment.seekSettle) {
 					segment.offset = segment.seekAbove;
 					segment.seekSettle = true;
 				}
@@ -1325,7 +1327,15 @@ export class TriggerPoll {
 			return true;
 		}
 		if (segment.seekSettle || last === undefined || last <= scan.anchor || runs < 2) {
-			// This page starts above the anchor and reaches it: read in place from here.
+			// This page starts above the anchor and reaches it: read in place from here, or from the last page
+			// shown wholly above it, if rows lie between the two: a run missing from the listing when that part
+			// was read, back there now, was neither read nor caught (`catchReturned`) and was missed unreported
+			// (hybrid sweep seed 136).
+			if (!segment.seekSettle && segment.seekAbove >= 0 && offset > segment.seekAbove + 1) {
+				segment.offset = segment.seekAbove;
+				segment.seekSettle = true;
+				return true;
+			}
 			return false;
 		}
 		// Wholly above the anchor: skip it, but not a finished run that was missing when this part was read.
@@ -1535,21 +1545,50 @@ export class TriggerPoll {
 	 */
 	private catchReturned(segment: Segment, scan: ScanProgress, entries: readonly unknown[]): void {
 		if (this.activation) return;
-		for (const entry of entries) {
-			if (!isJsonObject(entry)) continue;
+		// A row without a start time takes the dated row's above it on this page, else the first one's below
+		// (the page is above the anchor either way). It was skipped here, and missed unreported when it was
+		// missing from the listing as this part was read (hybrid sweep seed 80). Emitted, it is remembered
+		// by id, unplaced (the page was not read in one stretch with the rows above: see `placeUndated`).
+		const dated = entries.map((entry) => (isJsonObject(entry) ? runStartMs(entry) : undefined));
+		let above: number | undefined;
+		entries.forEach((entry, index) => {
+			const parsedStart = dated[index];
+			if (parsedStart !== undefined) above = parsedStart;
+			if (!isJsonObject(entry)) return;
 			const id = extractRunId(entry);
-			const start = runStartMs(entry);
-			if (id === undefined || start === undefined) continue;
-			if (this.finishedThisPoll.has(id) || this.done.has(id) || this.pending.has(id)) continue;
-			if (this.aboveTop(segment, scan, id, start)) continue;
+			if (id === undefined) return;
+			if (this.finishedThisPoll.has(id) || this.done.has(id) || this.pending.has(id)) return;
+			const below = dated.slice(index).find((start) => start !== undefined);
+			const start = parsedStart ?? above ?? below;
+			if (start === undefined) return;
+			// Without a start time, above the top only where the dated row above it is.
+			if (parsedStart === undefined ? above !== undefined && scan.top !== null && above > scan.top : this.aboveTop(segment, scan, id, start)) return;
 			const outcome = classifyStatus(extractRunStatus(entry), this.options.lists);
-			if (outcome !== 'running' && this.isNew(id, start, segment)) this.finish(id, start, outcome, entry, true);
-		}
+			if (outcome === 'running') return;
+			if (parsedStart === undefined && this.undatedOverflow) {
+				this.undatedPlaced.set(id, null);
+				this.holdBackUndated(id, start);
+			} else if (this.isNew(id, start, segment)) {
+				this.finish(id, start, outcome, entry, true);
+				if (parsedStart === undefined) {
+					this.undatedPlaced.set(id, null);
+					this.undatedDone.add(id);
+				}
+			}
+		});
 	}
 
+	/**
+	 * Whether a row a resumed scan lists is newer than the scan's top (pushed in since: the next scan's).
+	 * A row without a start time is placed by the dated row above it; with none read above it yet (first
+	 * on the segment's first page) it is not: that page starts just above the anchor, below the top but for
+	 * runs pushed in since, which the next scan would find remembered. Taken for one above the top, a run
+	 * that was missing from the listing when its part was read, back there now, was never read again (the
+	 * next scan stops above it) and missed unreported (hybrid sweep seed 25).
+	 */
 	private aboveTop(segment: Segment, scan: ScanProgress, id: string, parsedStart: number | undefined): boolean {
 		if (scan.top === null) return false;
-		if (parsedStart === undefined) return segment.lastStart === undefined || segment.lastStart > scan.top;
+		if (parsedStart === undefined) return segment.lastStart !== undefined && segment.lastStart > scan.top;
 		return parsedStart > scan.top || (parsedStart === scan.top && scan.topAll && !scan.topIds.includes(id));
 	}
 
