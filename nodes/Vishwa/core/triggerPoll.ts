@@ -200,6 +200,15 @@ interface Segment {
 	tieStepped: boolean;
 	/** The same, in an order no repeat of a run cut at a page edge explains (see `reordered`). */
 	shuffledDespiteRepeats: boolean;
+	/** Rows listed without a start time that end the last page read in place (run ids in order, and
+	 * rows as listed), and whether that page held only such rows (see `readUndatedBlock`). */
+	undatedTail: { ids: string[]; rows: string[]; wholePage: boolean } | undefined;
+	/** The last page read in place, for `readUndatedBlock` (`lastRows` skips pages without a dated row). */
+	undatedLastRows: { offset: number; ids: Array<string | undefined> } | undefined;
+	/** A block of rows without a start time bigger than a page came in another order on another
+	 * request (and the same, in an order no repeat explains): see `readUndatedBlock`. */
+	undatedShuffled: boolean;
+	undatedShuffledDespiteRepeats: boolean;
 	/** Start times that reached a page edge, and whether some page showed that group whole (a newer
 	 * run or the listing's top above it, an older run below it). */
 	edgeGroups: Map<number, boolean>;
@@ -321,6 +330,8 @@ export class TriggerPoll {
 	private newBelowOld = false;
 	/** A page of this poll listed a run twice, not in a row (see `reordered`). */
 	private scatteredRepeats = false;
+	/** A block of rows without a start time read in another order was reported this poll. */
+	private undatedBlockReported = false;
 	/** A page of this poll listed a finished run without a start time above a run with one: the listing
 	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
 	private undatedFirst = false;
@@ -661,6 +672,7 @@ export class TriggerPoll {
 
 		segment.stepBacks = 0;
 		this.readGroups(segment, entries, request.offset);
+		this.readUndatedBlock(segment, entries, request.offset);
 		segment.rowsRead += entries.length;
 		// Positions count distinct runs: a listing repeating a run within a page still places the runs
 		// after it one place further down each, not one per row (see `runsBefore`).
@@ -1028,12 +1040,70 @@ export class TriggerPoll {
 	 * runs of them may never have been listed. Reported once per group.
 	 */
 	private reportPartialGroups(segment: Segment, low: number, high: number): void {
+		this.reportUndatedBlock(segment);
 		if (!this.reordered(segment) || (segment.kind !== 'top' && segment.kind !== 'resume')) return;
 		const partial = this.partialGroups(segment, low, high);
 		if (partial.length === 0) return;
 		this.lost += partial.length;
 		this.warnings.push(
 			`The run listing of flow "${this.options.flowId}" orders runs that started at the same time differently on each request, and ${partial.length} such group${partial.length === 1 ? ' was' : 's were'} too big for one page (or cut at a page edge): runs of ${partial.length === 1 ? 'it' : 'them'} may not have been listed. Raise Page Size, or ask for the listing to order runs of one start time by run ID.`,
+		);
+	}
+
+	/**
+	 * Rows listed without a start time next to each other (nulls first, as PostgreSQL sorts them in a
+	 * descending order: runs still running where the listing gives no start time then, and runs that
+	 * failed before they started) are one group of ties. A listing without a tiebreaker may list them in
+	 * another order on each request; a block of them bigger than a page is then read in pages that need
+	 * not cover it, so a run in it may never be listed: one still running is never watched, and when it
+	 * finishes, its real start time places it below the boundary, unseen (model seed 3149: 80 such rows,
+	 * pages of 5, reordered on every request). Noticed where two pages, one of them only such rows,
+	 * show runs of the block in another order (those on both: runs that finished or started between the
+	 * two requests left or joined it); reported by `reportUndatedBlock`.
+	 */
+	private readUndatedBlock(segment: Segment, entries: readonly unknown[], offset: number): void {
+		const rows = entries.map((entry) => ({ id: extractRunId(entry), dated: runStartMs(entry) !== undefined }));
+		const stretch = (from: number, to: number) => {
+			const ids: string[] = [];
+			const listed: string[] = [];
+			for (const { id } of rows.slice(from, to)) {
+				if (id === undefined) continue;
+				if (listed[listed.length - 1] !== id) listed.push(id);
+				if (!ids.includes(id)) ids.push(id);
+			}
+			return { ids, rows: listed };
+		};
+		let lead = 0;
+		while (lead < rows.length && !rows[lead].dated) lead++;
+		let tail = rows.length;
+		while (tail > 0 && !rows[tail - 1].dated) tail--;
+		const wholePage = lead === rows.length && rows.length > 0;
+		const before = segment.undatedTail;
+		const leading = stretch(0, lead);
+		if (before && (before.wholePage || wholePage) && !samePlaces(segment.undatedLastRows, offset, entries)) {
+			const shownNow = new Set(leading.ids);
+			const readBefore = new Set(before.ids);
+			const idsBefore = before.ids.filter((id) => shownNow.has(id));
+			const idsAgain = leading.ids.filter((id) => readBefore.has(id));
+			if (!idsAgain.every((id, index) => idsBefore[index] === id)) segment.undatedShuffled = true;
+			const rowsBefore = before.rows.filter((id) => shownNow.has(id));
+			const rowsAgain = leading.rows.filter((id) => readBefore.has(id));
+			if (rowsAgain.length > 0 && !endsAsBegins(rowsBefore, rowsAgain)) segment.undatedShuffledDespiteRepeats = true;
+		}
+		const trailing = stretch(tail, rows.length);
+		segment.undatedTail = trailing.ids.length > 0 ? { ...trailing, wholePage } : undefined;
+		segment.undatedLastRows = { offset, ids: rows.map(({ id }) => id) };
+	}
+
+	/** A block of rows without a start time read in another order on another request (see
+	 * `readUndatedBlock`): a possible loss, reported once a poll. */
+	private reportUndatedBlock(segment: Segment): void {
+		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
+		if (this.undatedBlockReported || !(this.scatteredRepeats ? segment.undatedShuffledDespiteRepeats : segment.undatedShuffled)) return;
+		this.undatedBlockReported = true;
+		this.lost++;
+		this.warnings.push(
+			`The run listing of flow "${this.options.flowId}" lists more runs without a start time (still running, or failed before they started) together than one page shows, in another order on each request: some of them may not have been listed, and one that finishes unseen is not emitted. Raise Page Size, or ask for the listing to order runs of one start time by run ID.`,
 		);
 	}
 
@@ -1203,6 +1273,10 @@ export class TriggerPoll {
 			shuffled: false,
 			tieStepped: false,
 			shuffledDespiteRepeats: false,
+			undatedTail: undefined,
+			undatedLastRows: undefined,
+			undatedShuffled: false,
+			undatedShuffledDespiteRepeats: false,
 			edgeGroups: new Map(),
 			fresh: 0,
 			pageReachedBottom: false,
