@@ -209,6 +209,12 @@ interface Segment {
 	 * request (and the same, in an order no repeat explains): see `readUndatedBlock`. */
 	undatedShuffled: boolean;
 	undatedShuffledDespiteRepeats: boolean;
+	/** Runs listed without a start time after the last dated row this segment read (that row's page, and
+	 * the pages of only such rows after it), and the last page read, with its distinct runs and whether
+	 * it was shorter than asked: the listing's end, where a listing that puts such rows last (MySQL,
+	 * SQLite) lists them (see `confirmTail`). */
+	tailStretch: string[];
+	tailPage: { offset: number; runs: number; short: boolean } | undefined;
 	/** Start times that reached a page edge, and whether some page showed that group whole (a newer
 	 * run or the listing's top above it, an older run below it). */
 	edgeGroups: Map<number, boolean>;
@@ -332,6 +338,16 @@ export class TriggerPoll {
 	private scatteredRepeats = false;
 	/** A block of rows without a start time read in another order was reported this poll. */
 	private undatedBlockReported = false;
+	/** Finished runs without a start time, unknown, listed after the last dated row a scan read, that
+	 * their place makes old (see `confirmTail`); the request that tells whether they are at the
+	 * listing's end (asked once a poll, after the scan), and whether it is the one awaited. */
+	private readonly tailSuspects = new Map<string, { start: number; outcome: 'succeeded' | 'failed'; entry: Record<string, unknown> }>();
+	private tailCheck: { offset: number; ids: string[] } | undefined;
+	private tailAsked = false;
+	private awaitingTail = false;
+	/** See `TriggerState.undatedLast`; and whether this poll read to the listing's end (an empty page). */
+	private undatedLast: 'seen' | 'reported' | undefined;
+	private endReached = false;
 	/** A page of this poll listed a finished run without a start time above a run with one: the listing
 	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
 	private undatedFirst = false;
@@ -393,6 +409,7 @@ export class TriggerPoll {
 		this.scan = state?.scan ? { ...state.scan, topIds: [...state.scan.topIds], anchorIds: [...state.scan.anchorIds] } : null;
 		this.lost = state?.lost ?? 0;
 		this.undatedOverflow = state?.undatedOverflow === true;
+		this.undatedLast = state?.undatedLast;
 		for (const [id, start] of state?.done ?? []) {
 			this.done.set(id, start);
 			this.knownAtStart.set(id, start);
@@ -471,6 +488,15 @@ export class TriggerPoll {
 			if (this.phase === 'scan') {
 				const segment = this.segment;
 				if (!segment) {
+					const check = this.tailCheck;
+					if (check && !this.tailAsked && !(this.endReached && !check.ids.some((id) => this.tailSuspects.has(id)))) {
+						// One request past the last page read: empty, that page ended the listing.
+						this.tailAsked = true;
+						this.awaitingTail = true;
+						this.awaiting = { kind: 'list', offset: check.offset, limit: this.options.pageSize };
+						this.stats.listRequests++;
+						return this.awaiting;
+					}
 					this.startStatusPhase();
 					continue;
 				}
@@ -558,6 +584,19 @@ export class TriggerPoll {
 	 * listing's `total` is not asked for: it is not trusted to end a scan (see below).
 	 */
 	listed(entries: readonly unknown[]): void {
+		if (this.awaitingTail) {
+			this.awaitingTail = false;
+			this.awaiting = undefined;
+			this.stats.entriesRead += entries.length;
+			const check = this.tailCheck;
+			this.tailCheck = undefined;
+			if (!check || this.refused) return;
+			if (!entries.some((entry) => extractRunId(entry) !== undefined)) {
+				this.endReached = true;
+				this.confirmTail(check.ids);
+			} else if (this.undatedLast === 'seen') this.reportUndatedLastOutOfReach();
+			return;
+		}
 		const request = this.awaiting;
 		const segment = this.segment;
 		if (!request || request.kind !== 'list' || !segment) throw new Error('TriggerPoll: no listing was asked for');
@@ -641,6 +680,11 @@ export class TriggerPoll {
 			if (segment.kind === 'activation' && (this.refused || this.emptiedBelow(segment, request.offset))) {
 				this.activationStop = { why: this.refused ? 'refused' : 'emptied', offset: request.offset };
 			}
+			const tailPage = segment.tailPage;
+			if (!this.refused && tailPage && request.offset > tailPage.offset && request.offset <= tailPage.offset + tailPage.runs) {
+				this.endReached = true;
+				this.confirmTail(segment.tailStretch);
+			}
 			this.endedAbove(segment, request.offset);
 			this.completeSegment(segment, !this.refused);
 			return;
@@ -683,7 +727,13 @@ export class TriggerPoll {
 			segment.placeAbove = undefined;
 		}
 		segment.lastAnswered.read = true;
+		let lastDated = entries.length - 1;
+		while (lastDated >= 0 && runStartMs(entries[lastDated]) === undefined) lastDated--;
+		const undatedAfter = [...new Set(entries.slice(lastDated + 1).map((entry) => extractRunId(entry)))].filter((id) => id !== undefined);
+		if (lastDated >= 0) segment.tailStretch = undatedAfter;
+		else if (segment.lastStart !== undefined) segment.tailStretch = [...new Set([...segment.tailStretch, ...undatedAfter])];
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + places[index]));
+		segment.tailPage = { offset: request.offset, runs: ids.length, short: entries.length < request.limit };
 		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
 		// without one (still running) would else end with no top and leave the boundary where it was,
 		// so the next scan would read again what this one read (issue 14 review, attack seed 22).
@@ -1131,7 +1181,7 @@ export class TriggerPoll {
 	 */
 	listRefused(): void {
 		const request = this.awaiting;
-		if (!request || request.kind !== 'list' || !this.segment) throw new Error('TriggerPoll: no listing was asked for');
+		if (!request || request.kind !== 'list' || (!this.segment && !this.awaitingTail)) throw new Error('TriggerPoll: no listing was asked for');
 		if (request.offset === 0) throw new Error('TriggerPoll: a refused first page fails the poll');
 		this.refused = true;
 		this.listed([]);
@@ -1277,6 +1327,8 @@ export class TriggerPoll {
 			undatedLastRows: undefined,
 			undatedShuffled: false,
 			undatedShuffledDespiteRepeats: false,
+			tailStretch: [],
+			tailPage: undefined,
 			edgeGroups: new Map(),
 			fresh: 0,
 			pageReachedBottom: false,
@@ -1581,6 +1633,10 @@ export class TriggerPoll {
 			// that failed before it started since (review v14j D1: such runs were missed with no report on
 			// every poll until a newer dated run finished).
 			this.holdBackUndated(id, start);
+		} else if (parsedStart === undefined && knownStart === undefined && (segment.kind === 'top' || segment.kind === 'resume') && segment.tailStretch.includes(id)) {
+			// Listed after every dated row read, so placed below them: old, unless the listing ends here and
+			// puts such rows last (see `confirmTail`).
+			this.tailSuspects.set(id, { start, outcome, entry });
 		}
 	}
 
@@ -1598,10 +1654,61 @@ export class TriggerPoll {
 	 */
 	private placeUndated(id: string, segment: Segment): void {
 		const { placeLast, placeAbove } = segment;
-		const placed = placeLast === undefined || placeAbove === undefined ? null : Math.max(placeLast, placeAbove);
+		// Known at the listing's end (see `confirmTail`), listed after the last dated row again: still there.
+		const atEnd = this.undatedKnown.get(id) === null && segment.tailStretch.includes(id);
+		const placed = atEnd || placeLast === undefined || placeAbove === undefined ? null : Math.max(placeLast, placeAbove);
 		const before = this.undatedPlaced.get(id);
 		if (before === undefined) this.undatedPlaced.set(id, placed);
 		else if (before !== null) this.undatedPlaced.set(id, placed === null ? null : Math.max(before, placed));
+	}
+
+	/**
+	 * Runs without a start time listed after the last dated row, on a page the listing ended with (the
+	 * next page empty): a listing that puts such rows last (MySQL and SQLite sort nulls last in a
+	 * descending order) lists every run that failed before it started there, below all dated runs however
+	 * new, where their place made them old (review v14j D4: missed with no warning). Like rows on top of a
+	 * nulls-first listing they are told by id only: placement null (never history), and one unknown is
+	 * new (at activation: history, remembered). Asked only where a scan's last page ends with such a run
+	 * it does not know (see `noteTail`): one request a poll.
+	 */
+	private confirmTail(ids: readonly string[]): void {
+		for (const id of ids) {
+			if (this.undatedPlaced.has(id)) this.undatedPlaced.set(id, null);
+			const suspect = this.tailSuspects.get(id);
+			if (!suspect || this.activation || this.finishedThisPoll.has(id) || this.done.has(id)) continue;
+			this.tailSuspects.delete(id);
+			this.undatedPlaced.set(id, null);
+			this.finish(id, suspect.start, suspect.outcome, suspect.entry, true);
+			this.undatedDone.add(id);
+			// A run new since the last poll listed below every older one: the listing puts them last. (The
+			// oldest runs of a listing by start time may be such runs too: activation's tell nothing.)
+			if (this.undatedLast === undefined) this.undatedLast = 'seen';
+		}
+	}
+
+	/** A scan ends on a page shorter than asked whose last rows are unknown runs without a start time (see
+	 * `confirmTail`): the page after it is asked once the scan is done. */
+	private noteTail(segment: Segment): void {
+		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
+		const page = segment.tailPage;
+		if (!page) return;
+		// A listing seen to put them last: on every poll, until it goes on further than a poll reads.
+		const suspects = page.short && segment.tailStretch.some((id) => this.tailSuspects.has(id));
+		if (!suspects && this.undatedLast !== 'seen') return;
+		this.tailCheck = { offset: page.offset + page.runs, ids: [...segment.tailStretch] };
+	}
+
+	/**
+	 * A listing seen to put runs without a start time last goes on past the last page a poll read: a run
+	 * that fails before it starts is now listed below what the trigger reads, and is not emitted. Reading
+	 * on to the listing's end on every poll would cost the whole history, so this is reported, once.
+	 */
+	private reportUndatedLastOutOfReach(): void {
+		this.undatedLast = 'reported';
+		this.lost++;
+		this.warnings.push(
+			`The run listing of flow "${this.options.flowId}" puts runs without a start time last (as MySQL and SQLite sort nulls in a descending order), and now lists more runs than a poll reads: a run that fails before it starts is listed at its end, below what the trigger reads, and from now on is not emitted. Ask for the run listing to put runs without a start time first, or to give run_start_time.`,
+		);
 	}
 
 	/** An unknown finished run without a start time that may be one already emitted: remembered, not
@@ -1808,6 +1915,7 @@ export class TriggerPoll {
 	}
 
 	private completeSegment(segment: Segment, endOfListing: boolean): void {
+		this.noteTail(segment);
 		this.segment = undefined;
 		if (segment.kind === 'activation') {
 			this.activationEnded = endOfListing;
@@ -1872,6 +1980,7 @@ export class TriggerPoll {
 	/** The budget is spent: what is left of this scan is resumed by the next poll. */
 	private cutShort(segment: Segment): void {
 		this.segment = undefined;
+		this.noteTail(segment);
 		// A resumed scan that reached its anchor's millisecond and read on over a whole poll's budget
 		// and the overrun pages without one run it had not read before cannot progress (a listing
 		// reordering that tie group on every request, pages too small to step past it: v14c defect 1,
@@ -2212,6 +2321,7 @@ export class TriggerPoll {
 			lost: this.lost,
 			...(kept.undated.length > 0 ? { undated: kept.undated } : {}),
 			...(this.undatedOverflow ? { undatedOverflow: true as const } : {}),
+			...(this.undatedLast ? { undatedLast: this.undatedLast } : {}),
 		};
 	}
 }
