@@ -489,7 +489,7 @@ export class TriggerPoll {
 				const segment = this.segment;
 				if (!segment) {
 					const check = this.tailCheck;
-					if (check && !this.tailAsked && !(this.endReached && !check.ids.some((id) => this.tailSuspects.has(id)))) {
+					if (check && !this.tailAsked && !this.endReached) {
 						// One request past the last page read: empty, that page ended the listing.
 						this.tailAsked = true;
 						this.awaitingTail = true;
@@ -1654,9 +1654,7 @@ export class TriggerPoll {
 	 */
 	private placeUndated(id: string, segment: Segment): void {
 		const { placeLast, placeAbove } = segment;
-		// Known at the listing's end (see `confirmTail`), listed after the last dated row again: still there.
-		const atEnd = this.undatedKnown.get(id) === null && segment.tailStretch.includes(id);
-		const placed = atEnd || placeLast === undefined || placeAbove === undefined ? null : Math.max(placeLast, placeAbove);
+		const placed = placeLast === undefined || placeAbove === undefined ? null : Math.max(placeLast, placeAbove);
 		const before = this.undatedPlaced.get(id);
 		if (before === undefined) this.undatedPlaced.set(id, placed);
 		else if (before !== null) this.undatedPlaced.set(id, placed === null ? null : Math.max(before, placed));
@@ -1692,8 +1690,11 @@ export class TriggerPoll {
 		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
 		const page = segment.tailPage;
 		if (!page) return;
-		// A listing seen to put them last: on every poll, until it goes on further than a poll reads.
-		const suspects = page.short && segment.tailStretch.some((id) => this.tailSuspects.has(id));
+		// A listing seen to put them last: on every poll, until it goes on further than a poll reads. Runs
+		// known at the listing's end (placement null) are asked for too: placed by the dated rows above them,
+		// they would be history at once, and the next poll would take them for new ones.
+		const suspects =
+			page.short && segment.tailStretch.some((id) => this.tailSuspects.has(id) || this.undatedKnown.get(id) === null);
 		if (!suspects && this.undatedLast !== 'seen') return;
 		this.tailCheck = { offset: page.offset + page.runs, ids: [...segment.tailStretch] };
 	}
