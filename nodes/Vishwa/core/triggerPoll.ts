@@ -1906,7 +1906,7 @@ export class TriggerPoll {
 		if (rowsRead !== undefined) {
 			throw new TriggerListingError(
 				`The run listing of flow "${this.options.flowId}" gives no start time in its first ${rowsRead} rows`,
-				`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. None of its first ${rowsRead} rows (${this.stats.listRequests} pages, the most one poll reads) has one: runs that failed before they started, or are still running, sorted first. Runs with a start time may be listed below them, out of the trigger's reach, so it stops here rather than guess. Raise Page Size, or ask for the run listing to sort runs without a start time last.`,
+				`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. None of its first ${rowsRead} rows (${this.stats.listRequests} pages, the most one poll reads) has one: runs that failed before they started, or are still running, sorted first. Runs with a start time may be listed below them, out of the trigger's reach, so it stops here rather than guess. Raise Page Size, or ask for the run listing to give run_start_time while a run is going (sorted last, runs without one are below what a poll reads: see docs/trigger.md).`,
 			);
 		}
 		throw new TriggerListingError(
@@ -2009,7 +2009,7 @@ export class TriggerPoll {
 		if (this.undatedOnly(segment) && segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
 			this.lost++;
 			this.warnings.push(
-				`The run listing of flow "${this.options.flowId}" lists more than ${segment.rowsRead} rows without a start time (runs that failed before they started, or are still running, sorted first) above its dated runs: more than one poll reads (${this.stats.listRequests} pages). Runs below them that finished were not seen. Raise Page Size, or ask for the run listing to sort runs without a start time last.`,
+				`The run listing of flow "${this.options.flowId}" lists more than ${segment.rowsRead} rows without a start time (runs that failed before they started, or are still running, sorted first) above its dated runs: more than one poll reads (${this.stats.listRequests} pages). Runs below them that finished were not seen. Raise Page Size, or ask for the run listing to give run_start_time while a run is going (sorted last, runs without one are below what a poll reads: see docs/trigger.md).`,
 			);
 		}
 		// Nothing read in place yet (still seeking, or no start time read): keep what was saved.
