@@ -644,6 +644,7 @@ export class TriggerPoll {
 			// (review seed 2125: pages capped at 7, a group of 8 in one millisecond, one of them never
 			// listed, not reported: the shifted page was dropped, so the order was never compared).
 			this.readGroups(segment, probe.page, probe.carryOn);
+			this.readUndatedBlock(segment, probe.page, probe.carryOn);
 			segment.probed = true;
 			segment.offset = probe.carryOn;
 			return;
