@@ -1694,3 +1694,81 @@ test('runs without a start time, hidden from some listings (v14w hybrid sweep se
 		expect({ seed, problems: result.problems }).toEqual({ seed, problems: [] });
 	}
 });
+
+describe('review v14j D4: runs without a start time listed last (nulls last, as MySQL and SQLite sort them)', () => {
+	const spec = { startTimes: 'iso', ties: 'stable', offset: 'honest', total: 'right' };
+	/** Runs in the returned set are listed without a start time, below every dated run. */
+	function nullsLast(world) {
+		const undated = new Set();
+		const view = world.view.bind(world);
+		world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+		const ordered = world.ordered.bind(world);
+		world.ordered = () => {
+			const rows = ordered();
+			return [...rows.filter((run) => !undated.has(run.id)), ...rows.filter((run) => undated.has(run.id))];
+		};
+		return undated;
+	}
+
+	// A listing that fits on the page a poll reads (Page Size 100): a run that failed before it started sits
+	// at its end, below every dated run, where its place made it old. Main: all 8 missed, nothing reported.
+	test('a listing that fits on a page: each run that fails before it starts is emitted once, none from before activation, nothing reported', async () => {
+		await withTrigger([spec, {}], async (t, warnings) => {
+			t.world.clock = Date.now();
+			const undated = nullsLast(t.world);
+			finishedRuns(t.world, 20);
+			const past = [];
+			for (let i = 0; i < 3; i++) {
+				const run = t.world.start({ finished: true, outcome: 'failed' });
+				undated.add(run.id);
+				past.push(run.id);
+			}
+			expect(await t.poll()).toEqual([]);
+			const expected = [];
+			for (let poll = 0; poll < 12; poll++) {
+				t.world.clock += 1000;
+				if (poll % 3 !== 2) {
+					const failed = t.world.start({ finished: true, outcome: 'failed' });
+					undated.add(failed.id);
+					expected.push(failed.id);
+				}
+				if (poll % 2 === 0) expected.push(...finishedRuns(t.world, 1));
+				await t.poll();
+			}
+			expectEachOnceNothingReported(t, expected, warnings);
+			expect(t.emitted.filter((id) => past.includes(id))).toEqual([]);
+			expect(t.state().undated.filter(([, placed]) => placed !== null)).toEqual([]);
+			expect(t.state().undatedLast).toBe('seen');
+		});
+	});
+
+	// Seen last (Page Size 10: a run failed since the last poll, listed at the end of 6), then the listing goes on
+	// past the page a poll reads: the runs that fail before they start from then on cannot be read. Reported
+	// once, not on every poll; main: missed with no warning.
+	test('seen last, then more runs than a poll reads: reported once (a warning naming the cause, lost 1), never a repeat', async () => {
+		await withTrigger([spec, { parameters: { options: { pageSize: 10 } } }], async (t, warnings) => {
+			t.world.clock = Date.now();
+			const undated = nullsLast(t.world);
+			finishedRuns(t.world, 5);
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1000;
+			const first = t.world.start({ finished: true, outcome: 'failed' }).id;
+			undated.add(first);
+			expect(await t.poll()).toEqual([first]);
+			expect(t.state().undatedLast).toBe('seen');
+			const dated = [];
+			for (let poll = 0; poll < 8; poll++) {
+				t.world.clock += 1000;
+				undated.add(t.world.start({ finished: true, outcome: 'failed' }).id);
+				dated.push(...finishedRuns(t.world, 1));
+				await t.poll();
+			}
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(dated.every((id) => t.emitted.includes(id))).toBe(true);
+			expect(warnings.lines).toHaveLength(1);
+			expect(warnings.lines[0]).toMatch(/puts runs without a start time last \(as MySQL and SQLite sort nulls in a descending order\)/);
+			expect(t.state().lost).toBe(1);
+			expect(t.state().undatedLast).toBe('reported');
+		});
+	});
+});

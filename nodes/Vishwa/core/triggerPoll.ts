@@ -200,6 +200,21 @@ interface Segment {
 	tieStepped: boolean;
 	/** The same, in an order no repeat of a run cut at a page edge explains (see `reordered`). */
 	shuffledDespiteRepeats: boolean;
+	/** Rows listed without a start time that end the last page read in place (run ids in order, and
+	 * rows as listed), and whether that page held only such rows (see `readUndatedBlock`). */
+	undatedTail: { ids: string[]; rows: string[]; wholePage: boolean } | undefined;
+	/** The last page read in place, for `readUndatedBlock` (`lastRows` skips pages without a dated row). */
+	undatedLastRows: { offset: number; ids: Array<string | undefined> } | undefined;
+	/** A block of rows without a start time bigger than a page came in another order on another
+	 * request (and the same, in an order no repeat explains): see `readUndatedBlock`. */
+	undatedShuffled: boolean;
+	undatedShuffledDespiteRepeats: boolean;
+	/** Runs listed without a start time after the last dated row this segment read (that row's page, and
+	 * the pages of only such rows after it), and the last page read, with its distinct runs and whether
+	 * it was shorter than asked: the listing's end, where a listing that puts such rows last (MySQL,
+	 * SQLite) lists them (see `confirmTail`). */
+	tailStretch: string[];
+	tailPage: { offset: number; runs: number; short: boolean } | undefined;
 	/** Start times that reached a page edge, and whether some page showed that group whole (a newer
 	 * run or the listing's top above it, an older run below it). */
 	edgeGroups: Map<number, boolean>;
@@ -321,6 +336,18 @@ export class TriggerPoll {
 	private newBelowOld = false;
 	/** A page of this poll listed a run twice, not in a row (see `reordered`). */
 	private scatteredRepeats = false;
+	/** A block of rows without a start time read in another order was reported this poll. */
+	private undatedBlockReported = false;
+	/** Finished runs without a start time, unknown, listed after the last dated row a scan read, that
+	 * their place makes old (see `confirmTail`); the request that tells whether they are at the
+	 * listing's end (asked once a poll, after the scan), and whether it is the one awaited. */
+	private readonly tailSuspects = new Map<string, { start: number; outcome: 'succeeded' | 'failed'; entry: Record<string, unknown> }>();
+	private tailCheck: { offset: number; ids: string[] } | undefined;
+	private tailAsked = false;
+	private awaitingTail = false;
+	/** See `TriggerState.undatedLast`; and whether this poll read to the listing's end (an empty page). */
+	private undatedLast: 'seen' | 'reported' | undefined;
+	private endReached = false;
 	/** A page of this poll listed a finished run without a start time above a run with one: the listing
 	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
 	private undatedFirst = false;
@@ -382,6 +409,7 @@ export class TriggerPoll {
 		this.scan = state?.scan ? { ...state.scan, topIds: [...state.scan.topIds], anchorIds: [...state.scan.anchorIds] } : null;
 		this.lost = state?.lost ?? 0;
 		this.undatedOverflow = state?.undatedOverflow === true;
+		this.undatedLast = state?.undatedLast;
 		for (const [id, start] of state?.done ?? []) {
 			this.done.set(id, start);
 			this.knownAtStart.set(id, start);
@@ -460,6 +488,15 @@ export class TriggerPoll {
 			if (this.phase === 'scan') {
 				const segment = this.segment;
 				if (!segment) {
+					const check = this.tailCheck;
+					if (check && !this.tailAsked && !this.endReached) {
+						// One request past the last page read: empty, that page ended the listing.
+						this.tailAsked = true;
+						this.awaitingTail = true;
+						this.awaiting = { kind: 'list', offset: check.offset, limit: this.options.pageSize };
+						this.stats.listRequests++;
+						return this.awaiting;
+					}
 					this.startStatusPhase();
 					continue;
 				}
@@ -547,6 +584,19 @@ export class TriggerPoll {
 	 * listing's `total` is not asked for: it is not trusted to end a scan (see below).
 	 */
 	listed(entries: readonly unknown[]): void {
+		if (this.awaitingTail) {
+			this.awaitingTail = false;
+			this.awaiting = undefined;
+			this.stats.entriesRead += entries.length;
+			const check = this.tailCheck;
+			this.tailCheck = undefined;
+			if (!check || this.refused) return;
+			if (!entries.some((entry) => extractRunId(entry) !== undefined)) {
+				this.endReached = true;
+				this.confirmTail(check.ids);
+			} else if (this.undatedLast === 'seen') this.reportUndatedLastOutOfReach();
+			return;
+		}
 		const request = this.awaiting;
 		const segment = this.segment;
 		if (!request || request.kind !== 'list' || !segment) throw new Error('TriggerPoll: no listing was asked for');
@@ -594,6 +644,7 @@ export class TriggerPoll {
 			// (review seed 2125: pages capped at 7, a group of 8 in one millisecond, one of them never
 			// listed, not reported: the shifted page was dropped, so the order was never compared).
 			this.readGroups(segment, probe.page, probe.carryOn);
+			this.readUndatedBlock(segment, probe.page, probe.carryOn);
 			segment.probed = true;
 			segment.offset = probe.carryOn;
 			return;
@@ -630,6 +681,11 @@ export class TriggerPoll {
 			if (segment.kind === 'activation' && (this.refused || this.emptiedBelow(segment, request.offset))) {
 				this.activationStop = { why: this.refused ? 'refused' : 'emptied', offset: request.offset };
 			}
+			const tailPage = segment.tailPage;
+			if (!this.refused && tailPage && request.offset > tailPage.offset && request.offset <= tailPage.offset + tailPage.runs) {
+				this.endReached = true;
+				this.confirmTail(segment.tailStretch);
+			}
 			this.endedAbove(segment, request.offset);
 			this.completeSegment(segment, !this.refused);
 			return;
@@ -661,6 +717,7 @@ export class TriggerPoll {
 
 		segment.stepBacks = 0;
 		this.readGroups(segment, entries, request.offset);
+		this.readUndatedBlock(segment, entries, request.offset);
 		segment.rowsRead += entries.length;
 		// Positions count distinct runs: a listing repeating a run within a page still places the runs
 		// after it one place further down each, not one per row (see `runsBefore`).
@@ -671,7 +728,13 @@ export class TriggerPoll {
 			segment.placeAbove = undefined;
 		}
 		segment.lastAnswered.read = true;
+		let lastDated = entries.length - 1;
+		while (lastDated >= 0 && runStartMs(entries[lastDated]) === undefined) lastDated--;
+		const undatedAfter = [...new Set(entries.slice(lastDated + 1).map((entry) => extractRunId(entry)))].filter((id) => id !== undefined);
+		if (lastDated >= 0) segment.tailStretch = undatedAfter;
+		else if (segment.lastStart !== undefined) segment.tailStretch = [...new Set([...segment.tailStretch, ...undatedAfter])];
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + places[index]));
+		segment.tailPage = { offset: request.offset, runs: ids.length, short: entries.length < request.limit };
 		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
 		// without one (still running) would else end with no top and leave the boundary where it was,
 		// so the next scan would read again what this one read (issue 14 review, attack seed 22).
@@ -1028,12 +1091,70 @@ export class TriggerPoll {
 	 * runs of them may never have been listed. Reported once per group.
 	 */
 	private reportPartialGroups(segment: Segment, low: number, high: number): void {
+		this.reportUndatedBlock(segment);
 		if (!this.reordered(segment) || (segment.kind !== 'top' && segment.kind !== 'resume')) return;
 		const partial = this.partialGroups(segment, low, high);
 		if (partial.length === 0) return;
 		this.lost += partial.length;
 		this.warnings.push(
 			`The run listing of flow "${this.options.flowId}" orders runs that started at the same time differently on each request, and ${partial.length} such group${partial.length === 1 ? ' was' : 's were'} too big for one page (or cut at a page edge): runs of ${partial.length === 1 ? 'it' : 'them'} may not have been listed. Raise Page Size, or ask for the listing to order runs of one start time by run ID.`,
+		);
+	}
+
+	/**
+	 * Rows listed without a start time next to each other (nulls first, as PostgreSQL sorts them in a
+	 * descending order: runs still running where the listing gives no start time then, and runs that
+	 * failed before they started) are one group of ties. A listing without a tiebreaker may list them in
+	 * another order on each request; a block of them bigger than a page is then read in pages that need
+	 * not cover it, so a run in it may never be listed: one still running is never watched, and when it
+	 * finishes, its real start time places it below the boundary, unseen (model seed 3149: 80 such rows,
+	 * pages of 5, reordered on every request). Noticed where two pages, one of them only such rows,
+	 * show runs of the block in another order (those on both: runs that finished or started between the
+	 * two requests left or joined it); reported by `reportUndatedBlock`.
+	 */
+	private readUndatedBlock(segment: Segment, entries: readonly unknown[], offset: number): void {
+		const rows = entries.map((entry) => ({ id: extractRunId(entry), dated: runStartMs(entry) !== undefined }));
+		const stretch = (from: number, to: number) => {
+			const ids: string[] = [];
+			const listed: string[] = [];
+			for (const { id } of rows.slice(from, to)) {
+				if (id === undefined) continue;
+				if (listed[listed.length - 1] !== id) listed.push(id);
+				if (!ids.includes(id)) ids.push(id);
+			}
+			return { ids, rows: listed };
+		};
+		let lead = 0;
+		while (lead < rows.length && !rows[lead].dated) lead++;
+		let tail = rows.length;
+		while (tail > 0 && !rows[tail - 1].dated) tail--;
+		const wholePage = lead === rows.length && rows.length > 0;
+		const before = segment.undatedTail;
+		const leading = stretch(0, lead);
+		if (before && (before.wholePage || wholePage) && !samePlaces(segment.undatedLastRows, offset, entries)) {
+			const shownNow = new Set(leading.ids);
+			const readBefore = new Set(before.ids);
+			const idsBefore = before.ids.filter((id) => shownNow.has(id));
+			const idsAgain = leading.ids.filter((id) => readBefore.has(id));
+			if (!idsAgain.every((id, index) => idsBefore[index] === id)) segment.undatedShuffled = true;
+			const rowsBefore = before.rows.filter((id) => shownNow.has(id));
+			const rowsAgain = leading.rows.filter((id) => readBefore.has(id));
+			if (rowsAgain.length > 0 && !endsAsBegins(rowsBefore, rowsAgain)) segment.undatedShuffledDespiteRepeats = true;
+		}
+		const trailing = stretch(tail, rows.length);
+		segment.undatedTail = trailing.ids.length > 0 ? { ...trailing, wholePage } : undefined;
+		segment.undatedLastRows = { offset, ids: rows.map(({ id }) => id) };
+	}
+
+	/** A block of rows without a start time read in another order on another request (see
+	 * `readUndatedBlock`): a possible loss, reported once a poll. */
+	private reportUndatedBlock(segment: Segment): void {
+		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
+		if (this.undatedBlockReported || !(this.scatteredRepeats ? segment.undatedShuffledDespiteRepeats : segment.undatedShuffled)) return;
+		this.undatedBlockReported = true;
+		this.lost++;
+		this.warnings.push(
+			`The run listing of flow "${this.options.flowId}" lists more runs without a start time (still running, or failed before they started) together than one page shows, in another order on each request: some of them may not have been listed, and one that finishes unseen is not emitted. Raise Page Size, or ask for the listing to order runs of one start time by run ID.`,
 		);
 	}
 
@@ -1061,7 +1182,7 @@ export class TriggerPoll {
 	 */
 	listRefused(): void {
 		const request = this.awaiting;
-		if (!request || request.kind !== 'list' || !this.segment) throw new Error('TriggerPoll: no listing was asked for');
+		if (!request || request.kind !== 'list' || (!this.segment && !this.awaitingTail)) throw new Error('TriggerPoll: no listing was asked for');
 		if (request.offset === 0) throw new Error('TriggerPoll: a refused first page fails the poll');
 		this.refused = true;
 		this.listed([]);
@@ -1203,6 +1324,12 @@ export class TriggerPoll {
 			shuffled: false,
 			tieStepped: false,
 			shuffledDespiteRepeats: false,
+			undatedTail: undefined,
+			undatedLastRows: undefined,
+			undatedShuffled: false,
+			undatedShuffledDespiteRepeats: false,
+			tailStretch: [],
+			tailPage: undefined,
 			edgeGroups: new Map(),
 			fresh: 0,
 			pageReachedBottom: false,
@@ -1507,6 +1634,10 @@ export class TriggerPoll {
 			// that failed before it started since (review v14j D1: such runs were missed with no report on
 			// every poll until a newer dated run finished).
 			this.holdBackUndated(id, start);
+		} else if (parsedStart === undefined && knownStart === undefined && (segment.kind === 'top' || segment.kind === 'resume') && segment.tailStretch.includes(id)) {
+			// Listed after every dated row read, so placed below them: old, unless the listing ends here and
+			// puts such rows last (see `confirmTail`).
+			this.tailSuspects.set(id, { start, outcome, entry });
 		}
 	}
 
@@ -1528,6 +1659,58 @@ export class TriggerPoll {
 		const before = this.undatedPlaced.get(id);
 		if (before === undefined) this.undatedPlaced.set(id, placed);
 		else if (before !== null) this.undatedPlaced.set(id, placed === null ? null : Math.max(before, placed));
+	}
+
+	/**
+	 * Runs without a start time listed after the last dated row, on a page the listing ended with (the
+	 * next page empty): a listing that puts such rows last (MySQL and SQLite sort nulls last in a
+	 * descending order) lists every run that failed before it started there, below all dated runs however
+	 * new, where their place made them old (review v14j D4: missed with no warning). Like rows on top of a
+	 * nulls-first listing they are told by id only: placement null (never history), and one unknown is
+	 * new (at activation: history, remembered). Asked only where a scan's last page ends with such a run
+	 * it does not know (see `noteTail`): one request a poll.
+	 */
+	private confirmTail(ids: readonly string[]): void {
+		for (const id of ids) {
+			if (this.undatedPlaced.has(id)) this.undatedPlaced.set(id, null);
+			const suspect = this.tailSuspects.get(id);
+			if (!suspect || this.activation || this.finishedThisPoll.has(id) || this.done.has(id)) continue;
+			this.tailSuspects.delete(id);
+			this.undatedPlaced.set(id, null);
+			this.finish(id, suspect.start, suspect.outcome, suspect.entry, true);
+			this.undatedDone.add(id);
+			// A run new since the last poll listed below every older one: the listing puts them last. (The
+			// oldest runs of a listing by start time may be such runs too: activation's tell nothing.)
+			if (this.undatedLast === undefined) this.undatedLast = 'seen';
+		}
+	}
+
+	/** A scan ends on a page shorter than asked whose last rows are unknown runs without a start time (see
+	 * `confirmTail`): the page after it is asked once the scan is done. */
+	private noteTail(segment: Segment): void {
+		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
+		const page = segment.tailPage;
+		if (!page) return;
+		// A listing seen to put them last: on every poll, until it goes on further than a poll reads. Runs
+		// known at the listing's end (placement null) are asked for too: placed by the dated rows above them,
+		// they would be history at once, and the next poll would take them for new ones.
+		const suspects =
+			page.short && segment.tailStretch.some((id) => this.tailSuspects.has(id) || this.undatedKnown.get(id) === null);
+		if (!suspects && this.undatedLast !== 'seen') return;
+		this.tailCheck = { offset: page.offset + page.runs, ids: [...segment.tailStretch] };
+	}
+
+	/**
+	 * A listing seen to put runs without a start time last goes on past the last page a poll read: a run
+	 * that fails before it starts is now listed below what the trigger reads, and is not emitted. Reading
+	 * on to the listing's end on every poll would cost the whole history, so this is reported, once.
+	 */
+	private reportUndatedLastOutOfReach(): void {
+		this.undatedLast = 'reported';
+		this.lost++;
+		this.warnings.push(
+			`The run listing of flow "${this.options.flowId}" puts runs without a start time last (as MySQL and SQLite sort nulls in a descending order), and now lists more runs than a poll reads: a run that fails before it starts is listed at its end, below what the trigger reads, and from now on is not emitted. Ask for the run listing to put runs without a start time first, or to give run_start_time.`,
+		);
 	}
 
 	/** An unknown finished run without a start time that may be one already emitted: remembered, not
@@ -1724,7 +1907,7 @@ export class TriggerPoll {
 		if (rowsRead !== undefined) {
 			throw new TriggerListingError(
 				`The run listing of flow "${this.options.flowId}" gives no start time in its first ${rowsRead} rows`,
-				`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. None of its first ${rowsRead} rows (${this.stats.listRequests} pages, the most one poll reads) has one: runs that failed before they started, or are still running, sorted first. Runs with a start time may be listed below them, out of the trigger's reach, so it stops here rather than guess. Raise Page Size, or ask for the run listing to sort runs without a start time last.`,
+				`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. None of its first ${rowsRead} rows (${this.stats.listRequests} pages, the most one poll reads) has one: runs that failed before they started, or are still running, sorted first. Runs with a start time may be listed below them, out of the trigger's reach, so it stops here rather than guess. Raise Page Size, or ask for the run listing to give run_start_time while a run is going (sorted last, runs without one are below what a poll reads: see docs/trigger.md).`,
 			);
 		}
 		throw new TriggerListingError(
@@ -1734,6 +1917,7 @@ export class TriggerPoll {
 	}
 
 	private completeSegment(segment: Segment, endOfListing: boolean): void {
+		this.noteTail(segment);
 		this.segment = undefined;
 		if (segment.kind === 'activation') {
 			this.activationEnded = endOfListing;
@@ -1798,6 +1982,7 @@ export class TriggerPoll {
 	/** The budget is spent: what is left of this scan is resumed by the next poll. */
 	private cutShort(segment: Segment): void {
 		this.segment = undefined;
+		this.noteTail(segment);
 		// A resumed scan that reached its anchor's millisecond and read on over a whole poll's budget
 		// and the overrun pages without one run it had not read before cannot progress (a listing
 		// reordering that tie group on every request, pages too small to step past it: v14c defect 1,
@@ -1825,7 +2010,7 @@ export class TriggerPoll {
 		if (this.undatedOnly(segment) && segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
 			this.lost++;
 			this.warnings.push(
-				`The run listing of flow "${this.options.flowId}" lists more than ${segment.rowsRead} rows without a start time (runs that failed before they started, or are still running, sorted first) above its dated runs: more than one poll reads (${this.stats.listRequests} pages). Runs below them that finished were not seen. Raise Page Size, or ask for the run listing to sort runs without a start time last.`,
+				`The run listing of flow "${this.options.flowId}" lists more than ${segment.rowsRead} rows without a start time (runs that failed before they started, or are still running, sorted first) above its dated runs: more than one poll reads (${this.stats.listRequests} pages). Runs below them that finished were not seen. Raise Page Size, or ask for the run listing to give run_start_time while a run is going (sorted last, runs without one are below what a poll reads: see docs/trigger.md).`,
 			);
 		}
 		// Nothing read in place yet (still seeking, or no start time read): keep what was saved.
@@ -2138,6 +2323,7 @@ export class TriggerPoll {
 			lost: this.lost,
 			...(kept.undated.length > 0 ? { undated: kept.undated } : {}),
 			...(this.undatedOverflow ? { undatedOverflow: true as const } : {}),
+			...(this.undatedLast ? { undatedLast: this.undatedLast } : {}),
 		};
 	}
 }

@@ -38,6 +38,10 @@
  *             time were to be remembered than `undated` holds, and some were let go: listed again, such a run cannot be told from a new one, so an
  *             unknown finished run without a start time is remembered, not emitted, and counted in `lost`
  *             (never a repeat), for good (a run let go may come back to a listing at any later time).
+ * - `undatedLast` (only when set) the listing was seen to put runs without a start time last, below every
+ *             dated run (MySQL, SQLite): 'seen', each poll asks the page after the last one it read, to read
+ *             them while the listing ends there; 'reported' once it went on further (a run that fails before
+ *             it starts is then listed below what a poll reads: not emitted, reported once).
  * - `lost`    how many runs the trigger knows it may have missed because a documented limit was
  *             exceeded (each also logged as a warning): watched runs dropped from a full watch list,
  *             a listing that ignores `offset` with more new runs than its first page holds.
@@ -127,6 +131,8 @@ export interface TriggerState {
 	undated?: UndatedMark[];
 	/** See the state description above; absent means false. */
 	undatedOverflow?: true;
+	/** See the state description above; absent means not seen. */
+	undatedLast?: 'seen' | 'reported';
 }
 
 export interface StateLimits {
@@ -361,6 +367,7 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 	const scan = readScan(raw.scan);
 	if (scan === undefined) return undefined;
 	if (raw.undatedOverflow !== undefined && typeof raw.undatedOverflow !== 'boolean') return undefined;
+	if (raw.undatedLast !== undefined && raw.undatedLast !== 'seen' && raw.undatedLast !== 'reported') return undefined;
 	// Version 2 had no `undated` (one there is from an unreleased build: it starts over with an activation).
 	if (raw.undated !== undefined && (raw.v === 2 || !isUndatedList(raw.undated))) return undefined;
 	const state: TriggerState = {
@@ -371,6 +378,7 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 		scan,
 		lost: raw.lost,
 		...(raw.undatedOverflow ? { undatedOverflow: true as const } : {}),
+		...(raw.undatedLast ? { undatedLast: raw.undatedLast } : {}),
 	};
 	if (raw.v === 2) return stateOf(fromUndatedInDone(state));
 	const undated = raw.undated?.map(([id, placed]) => [id, placed] as UndatedMark);
@@ -423,7 +431,7 @@ function oldStampMilliseconds(starts: number[], floor: number): Set<number> {
 
 /** The state with its fields in one order (the poll compares saved JSON to tell a change). */
 export function stateOf(state: TriggerState): TriggerState {
-	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow } = state;
+	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow, undatedLast } = state;
 	return {
 		v,
 		flow,
@@ -437,6 +445,7 @@ export function stateOf(state: TriggerState): TriggerState {
 		lost,
 		...(undated && undated.length > 0 ? { undated } : {}),
 		...(undatedOverflow ? { undatedOverflow } : {}),
+		...(undatedLast ? { undatedLast } : {}),
 	};
 }
 
