@@ -1722,9 +1722,10 @@ export class TriggerPoll {
 	}
 
 	/**
-	 * A page a resumed scan skips (wholly above its anchor, read on an earlier poll) may list a finished
-	 * run that was missing from the listing then: one unknown is emitted (see `isNew`), else only the
-	 * next scan's look-back could find it, and a poll's budget may cut that short (model seed 665).
+	 * A page a resumed scan skips (wholly above its anchor, read on an earlier poll) may list a run that
+	 * was missing from the listing then: one unknown and finished is emitted (see `isNew`), else only the
+	 * next scan's look-back could find it, and a poll's budget may cut that short (model seed 665); one
+	 * still running is watched.
 	 */
 	private catchReturned(segment: Segment, scan: ScanProgress, entries: readonly unknown[]): void {
 		if (this.activation) return;
@@ -1747,7 +1748,13 @@ export class TriggerPoll {
 			// Without a start time, above the top only where the dated row above it is.
 			if (parsedStart === undefined ? above !== undefined && scan.top !== null && above > scan.top : this.aboveTop(segment, scan, id, start)) return;
 			const outcome = classifyStatus(extractRunStatus(entry), this.options.lists);
-			if (outcome === 'running') return;
+			// One still running is watched, as where the scan reads in place: left alone here, it finished
+			// after the scan had read on below it, where no later poll lists it again (model seed 4779: the
+			// seek skipped its page on three polls while it ran; the next scan's look-back stopped above it).
+			if (outcome === 'running') {
+				this.pending.set(id, start);
+				return;
+			}
 			if (parsedStart === undefined && this.undatedOverflow) {
 				this.undatedPlaced.set(id, null);
 				this.holdBackUndated(id, start);
