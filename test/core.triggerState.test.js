@@ -1198,6 +1198,10 @@ function scenario(seed, forced = {}) {
 		if (process.env.TRIGGER_MODEL_NULLS_LAST && !flow.nullsFirst) flow.nullsLast = prng(seed * 31 + 11).chance(0.5);
 	}
 	const undatedCount = () => [...flow.runs.values()].filter((run) => run.undated).length;
+	/** Rows a page steps down the listing, net of the runs pushed in on top before the next page. */
+	const netRowsPerPage = Math.max(1, Math.min(pageSize, listing.pageCap ?? Infinity) - (listing.insertsBetweenPages || 0));
+	/** Rows the listing shows without a start time now (failed before they started, or running where it hides the start). */
+	const shownWithoutStart = () => [...flow.runs.values()].filter((run) => !run.deleted && (run.undated || (!run.finished && listing.startTimes === 'null-while-running'))).length;
 	/** Runs without a start time already emitted kept out of the listing, with the polls they still miss. */
 	const undatedHidden = new Map();
 	const options = { pageSize, filter, maxListRequests, limits };
@@ -1320,6 +1324,10 @@ function scenario(seed, forced = {}) {
 			else if (overWatchLimit && line.includes('are running than the trigger can watch')) stats.watchLimitWarnings++;
 			// More runs without a start time than `undated` holds (deleted ones count too): a documented limit.
 			else if (undatedCount() > (limits.maxUndated ?? MAX_UNDATED) && line.includes('listed without a start time')) stats.undatedLimitWarnings++;
+			// More rows without a start time on top (nulls first) than one poll reads past: a documented limit, excused
+			// where the report is true: the listing shows at least as many such rows as the poll's pages could step past,
+			// net of the runs pushed in on top between two pages (seeds 3349, 6202, 6240).
+			else if (flow.nullsFirst && undatedReadOnReport(line) && shownWithoutStart() >= undatedReadOnReport(line).pages * netRowsPerPage) stats.undatedLimitWarnings++;
 			// Seen to put them last, then longer than a poll reads (documented, reported once).
 			else if (flow.nullsLast && line.includes('puts runs without a start time last')) stats.undatedLimitWarnings++;
 			else stats.warningTexts.push(line);
@@ -1412,6 +1420,12 @@ function scenario(seed, forced = {}) {
 	return { seed, listing, emitted, expected, allowed: new Set(matching), stats, quiet, saved, options, maxStateBytes, undatedRows };
 }
 
+/** The read-on report of a nulls-first listing (rows without a start time on every page a poll read): its pages. */
+function undatedReadOnReport(line) {
+	const match = /showed only rows without a start time .* on the (\d+) pages this poll read/.exec(line);
+	return match ? { pages: Number(match[1]) } : undefined;
+}
+
 /** Checks one scenario; returns a failure line, or undefined. */
 function judge(result) {
 	const { seed, listing, emitted, expected, stats, quiet, options, maxStateBytes, undatedRows } = result;
@@ -1482,7 +1496,6 @@ const MODEL_SEEDS = Number(process.env.TRIGGER_MODEL_SEEDS || 300);
 const KNOWN_MODEL_FAILURES = [
 	2363, // a listing that ignores offset, ties reordered on each request (a documented limit, reported): run_199 emitted once, one poll late, after a poll that counted itself caught up (the class of 1733, 3019)
 	3019, // a listing that ignores offset, pages capped at 7, ties reordered on each request (documented, reported): a quiet poll emitted 1, a run emitted once but one poll late (v14j D5; the class of 1733 and 2363, not traced)
-	3349, // nulls first, 500-700 runs running without a start time, pages of 10, 5 runs pushed in between pages, repeats: the read-on past the budget to the first dated row is cut at 100 pages and reported ("lists more than 990 rows", counting rows read, not runs), which the judge counts as a loss without a limit exceeded (the same on main d56b13a; s14n)
 ];
 
 test('v14e defect 1: a listing with a stable tie order, or one new only at each listing from the top, is never reported as reordering on each request (seeds 339, 834, 966)', () => {
@@ -1534,6 +1547,20 @@ describe('model seed replays', () => {
 		[2204, 'a resumed poll\'s first page starting with a run that failed before it started (run_165), its dated rows below the anchor (74000 under 75000), is not above the anchor: the seek steps back, and the run is emitted, not taken for one above the scan\'s top'],
 	])('seed %i (runs without a start time in place): %s', (seed) => {
 		expect(judge(scenario(seed))).toBeUndefined();
+	});
+	// Nulls first, runs running without a start time pushed in on top between pages: the read-on is cut and
+	// reported each poll (a documented limit). The report said "lists more than N rows" counting rows read,
+	// repeats and shifts included (763 with 396 such runs listed), and the judge took it for a loss without
+	// a limit exceeded; it now says what the poll saw, and the judge excuses it where the listing really held
+	// more such rows than the poll's pages could step past net of the runs pushed in.
+	test.each([
+		[6202, 'pages of 5 capped at 7, 5 runs pushed in between pages, ties reordered per poll'],
+		[6240, 'pages of 100 capped at 7, 5 runs pushed in between pages, repeats, deletes at the top'],
+	])('seed %i (nulls first, the read-on past rows without a start time cut and reported): %s', (seed) => {
+		const result = scenario(seed);
+		expect(result.undatedRows).toBe('nulls first');
+		expect(result.stats.undatedLimitWarnings).toBeGreaterThan(0);
+		expect(judge(result)).toBeUndefined();
 	});
 	// s14n (review v14w D4): nulls first, start times null while running, ties reordered on every request,
 	// pages of 5. Some 80 rows without a start time lead the listing, in a new order on every request, so

@@ -2017,7 +2017,7 @@ export class TriggerPoll {
 		if (this.undatedOnly(segment) && segment.overrun >= MAX_TIE_OVERRUN_PAGES) {
 			this.lost++;
 			this.warnings.push(
-				`The run listing of flow "${this.options.flowId}" lists more than ${segment.rowsRead} rows without a start time (runs that failed before they started, or are still running, sorted first) above its dated runs: more than one poll reads (${this.stats.listRequests} pages). Runs below them that finished were not seen. Raise Page Size, or ask for the run listing to give run_start_time while a run is going (sorted last, runs without one are below what a poll reads: see docs/trigger.md).`,
+				`The run listing of flow "${this.options.flowId}" showed only rows without a start time (runs that failed before they started, or are still running, sorted first) on the ${this.stats.listRequests} pages this poll read (${segment.rowsRead} rows, repeats included), never reaching its dated runs: more of them than one poll reads, or runs pushed in on top faster than it reads. Runs below them that finished were not seen. Raise Page Size, or ask for the run listing to give run_start_time while a run is going (sorted last, runs without one are below what a poll reads: see docs/trigger.md).`,
 			);
 		}
 		// Nothing read in place yet (still seeking, or no start time read): keep what was saved.
