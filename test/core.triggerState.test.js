@@ -1562,6 +1562,16 @@ describe('model seed replays', () => {
 		expect(result.stats.undatedLimitWarnings).toBeGreaterThan(0);
 		expect(judge(result)).toBeUndefined();
 	});
+	test.each([
+		// s14c: exposed by s14z's seek (another pattern of requests); the gap is older. Nulls first, start
+		// times null while running, pages capped at 7, 5 inserts and a delete at the top between pages.
+		[5085, 'runs started while a scan from the top read its first pages (all rows without a start time) and pushed in above them, still running, are watched once the scan finds its top: run_302 and run_306 finish with start times under that top, where no scan reads again, and are emitted'],
+		[5859, 'the same with a block of some 200 rows without a start time on top (Page Size 100, pages capped at 10, 3 inserts between pages, budget 50): run_480, pushed in above them while the scan read them, is watched and emitted'],
+	])('seed %i (runs without a start time listed first): %s', (seed) => {
+		const result = scenario(seed);
+		expect(result.undatedRows).toBe('nulls first');
+		expect(judge(result)).toBeUndefined();
+	});
 	// s14n (review v14w D4): nulls first, start times null while running, ties reordered on every request,
 	// pages of 5. Some 80 rows without a start time lead the listing, in a new order on every request, so
 	// the pages read through them each poll need not cover them: run_249 was on none while it ran (never
@@ -1603,6 +1613,40 @@ describe('model seed replays', () => {
 		]);
 		expect(stable.warnings).toEqual([]);
 		expect(stable.state.lost).toBe(saved.lost);
+	});
+	// s14c (model seed 5085): the scan from the top finds its top on a later page than its first, and a run
+	// pushed in above that first page meanwhile, running without a start time, is never listed where that
+	// scan reads; finished, its start time is under the scan's top, where no scan reads again.
+	test('a run pushed in on top while a scan reads a first page of rows without a start time, still running, is watched once the scan finds its top (model seed 5085)', () => {
+		const dated = (id, ms) => ({ run_id: id, run_start_time: new Date(BASE_MS + ms).toISOString(), run_status: 'completed' });
+		const running = (id) => ({ run_id: id, run_start_time: null, run_status: 'running' });
+		const old = [dated('d3', 3000), dated('d2', 2000), dated('d1', 1000)];
+		/** One poll over `rows`; `before(index, rows)` may change them before each list request. */
+		const poll = (state, rows, { before = () => {}, status = {} } = {}) => {
+			const trigger = new TriggerPoll(state, baseOptions({ pageSize: 5 }));
+			const asked = [];
+			for (let request; (request = trigger.next()); ) {
+				if (request.kind === 'list') {
+					before(asked.length, rows);
+					asked.push(request.offset);
+					trigger.listed(rows.slice(request.offset, request.offset + request.limit));
+				} else trigger.statusAnswered(status[request.runId]);
+			}
+			return { ...trigger.result(), asked };
+		};
+		const saved = poll(undefined, [...old]).state;
+		const rows = [...['n1', 'n2', 'n3', 'n4', 'n5'].map(running), dated('t', 20000), ...old];
+		// `p` starts (at 15000 s, listed without a start time while it runs) after the first page was read.
+		const second = poll(saved, rows, { before: (index, listing) => index === 1 && listing.unshift(running('p')) });
+		expect(second.state.pending.map(([id]) => id)).toContain('p');
+		// Read again from the top once, down to n1 (listed before): one request more.
+		expect(second.asked.filter((offset) => offset === 0)).toHaveLength(2);
+		expect(second.state.hwm).toBe(BASE_MS + 20000);
+		// It finishes: its start time (15000) is under the boundary (20000), below where the next scan stops.
+		const third = poll(second.state, [...['n1', 'n2', 'n3', 'n4', 'n5'].map(running), dated('t', 20000)], {
+			status: { p: dated('p', 15000) },
+		});
+		expect(third.runs.map((run) => run.runId)).toEqual(['p']);
 	});
 });
 

@@ -158,6 +158,8 @@ interface Segment {
 	topIds: Set<string>;
 	/** The top is that of the first page: runs pushed in above it later belong to the next scan. */
 	topFixed: boolean;
+	/** A run was listed further down than this segment first listed it: runs were pushed in above. */
+	pushedAbove: boolean;
 	/** Oldest start time read, with its runs, and a position at or above its own. */
 	oldestStart: number | undefined;
 	oldestIds: Set<string>;
@@ -345,6 +347,10 @@ export class TriggerPoll {
 	private tailCheck: { offset: number; ids: string[] } | undefined;
 	private tailAsked = false;
 	private awaitingTail = false;
+	/** The top of the listing read again once a scan from the top found its top below a first page of
+	 * rows without a start time (see `recheckTop`): where it reads, the runs it listed before, pages read. */
+	private topRecheck: { offset: number; known: Set<string>; pages: number } | undefined;
+	private awaitingTopRecheck = false;
 	/** See `TriggerState.undatedLast`; and whether this poll read to the listing's end (an empty page). */
 	private undatedLast: 'seen' | 'reported' | undefined;
 	private endReached = false;
@@ -486,6 +492,12 @@ export class TriggerPoll {
 		if (this.awaiting) throw new Error('TriggerPoll: answer the previous request first');
 		for (;;) {
 			if (this.phase === 'scan') {
+				if (this.topRecheck) {
+					this.awaitingTopRecheck = true;
+					this.awaiting = { kind: 'list', offset: this.topRecheck.offset, limit: this.options.pageSize };
+					this.stats.listRequests++;
+					return this.awaiting;
+				}
 				const segment = this.segment;
 				if (!segment) {
 					const check = this.tailCheck;
@@ -584,6 +596,13 @@ export class TriggerPoll {
 	 * listing's `total` is not asked for: it is not trusted to end a scan (see below).
 	 */
 	listed(entries: readonly unknown[]): void {
+		if (this.awaitingTopRecheck) {
+			this.awaitingTopRecheck = false;
+			this.awaiting = undefined;
+			this.stats.entriesRead += entries.length;
+			this.recheckTop(entries);
+			return;
+		}
 		if (this.awaitingTail) {
 			this.awaitingTail = false;
 			this.awaiting = undefined;
@@ -630,6 +649,7 @@ export class TriggerPoll {
 			if (id !== undefined && !ids.includes(id)) ids.push(id);
 		}
 		if (ids.length >= request.limit) this.servedAllAsked = true;
+		if (ids.some((id, index) => (segment.listedAt.get(id) ?? Infinity) < request.offset + index)) segment.pushedAbove = true;
 		if (segment.probe) {
 			const probe = segment.probe;
 			segment.probe = undefined;
@@ -738,6 +758,14 @@ export class TriggerPoll {
 		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
 		// without one (still running) would else end with no top and leave the boundary where it was,
 		// so the next scan would read again what this one read (issue 14 review, attack seed 22).
+		// Found below pages of rows without a start time only (nulls first), while runs were pushed in
+		// above them: a run started since the first page and still running is listed there, without a
+		// start time, above what this scan read, and may finish with a start time under its top, where no
+		// scan reads again (model seed 5085). The top of the listing is read again down to those pages.
+		if (segment.kind === 'top' && !segment.topFixed && segment.top !== undefined && request.offset > 0 && segment.pushedAbove) {
+			const known = new Set([...segment.listedAt].filter(([, at]) => at < request.offset).map(([id]) => id));
+			if (known.size > 0) this.topRecheck = { offset: 0, known, pages: 0 };
+		}
 		if ((segment.kind === 'top' || segment.kind === 'activation') && segment.top !== undefined) segment.topFixed = true;
 		const overlap = pageOverlap(ids.length);
 		segment.previous = { offset: request.offset, ids: new Set(ids), overlap, length: entries.length };
@@ -1180,9 +1208,48 @@ export class TriggerPoll {
 	 * empty page), and a scan that had not reached the runs it knows reports a loss. A refused first
 	 * page is a failed request (the caller fails the poll), never this.
 	 */
+	/**
+	 * A page of the listing's top read again (see `topRecheck`): runs running without a start time that
+	 * the trigger does not know are watched, placed at the boundary as on a first page; it reads on until
+	 * a page lists a run the scan listed before its top. Runs pushed in since started after the scan's
+	 * top and are the next scan's. Pushed in faster than pages step: given up after as many pages as a
+	 * block of rows without a start time may take past the budget, reported.
+	 */
+	private recheckTop(entries: readonly unknown[]): void {
+		const check = this.topRecheck;
+		if (!check) return;
+		let reached = this.refused || entries.length === 0;
+		const ids: string[] = [];
+		for (const entry of entries) {
+			const id = extractRunId(entry);
+			if (id === undefined || !isJsonObject(entry)) continue;
+			if (!ids.includes(id)) ids.push(id);
+			if (check.known.has(id)) reached = true;
+			if (runStartMs(entry) !== undefined || classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running') continue;
+			this.seenThisPoll.add(id);
+			if (!this.pending.has(id) && !this.done.has(id) && !this.finishedThisPoll.has(id)) {
+				this.pending.set(id, this.hwm ?? this.options.nowMs);
+			}
+		}
+		check.pages++;
+		if (reached) {
+			this.topRecheck = undefined;
+			return;
+		}
+		if (check.pages >= MAX_TIE_OVERRUN_PAGES) {
+			this.topRecheck = undefined;
+			this.lost++;
+			this.warnings.push(
+				`The run listing of flow "${this.options.flowId}" had runs pushed in on top faster than the trigger could read them again: a run still running without a start time among them may finish unseen. Raise Page Size.`,
+			);
+			return;
+		}
+		check.offset += Math.max(1, ids.length - pageOverlap(ids.length));
+	}
+
 	listRefused(): void {
 		const request = this.awaiting;
-		if (!request || request.kind !== 'list' || (!this.segment && !this.awaitingTail)) throw new Error('TriggerPoll: no listing was asked for');
+		if (!request || request.kind !== 'list' || (!this.segment && !this.awaitingTail && !this.awaitingTopRecheck)) throw new Error('TriggerPoll: no listing was asked for');
 		if (request.offset === 0) throw new Error('TriggerPoll: a refused first page fails the poll');
 		this.refused = true;
 		this.listed([]);
@@ -1302,6 +1369,7 @@ export class TriggerPoll {
 			top: undefined,
 			topIds: new Set(),
 			topFixed: false,
+			pushedAbove: false,
 			oldestStart: undefined,
 			oldestIds: new Set(),
 			oldestPosition: 0,
