@@ -491,7 +491,9 @@ describe('runs without a start time listed last (nulls last, as MySQL and SQLite
 		const result = runPoll(flow, saved, options);
 		expect(ids(result.runs)).toEqual([first]);
 		saved = result.state;
-		expect(saved.undatedLast).toBe('seen');
+		// One is not proof (review v14r D2: an in-place listing's oldest run, missing at activation only,
+		// shows the same); a second, on another poll, is.
+		expect(saved.undatedLast).toBe('once');
 		const emitted = [first];
 		const dated = [];
 		const warnings = [];
