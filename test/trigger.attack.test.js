@@ -1778,7 +1778,7 @@ describe('review v14j D4: runs without a start time listed last (nulls last, as 
 describe('review v14r: nulls-last listings that fit the page a poll reads (D3 repeats, D4 runs pushed in before the tail request, D5 exactly one page), and D2', () => {
 	const spec = { startTimes: 'iso', ties: 'stable', offset: 'honest', total: 'right' };
 	/** A world listing the runs in `undated` without a start time, below every dated run; `control.poll` is the poll number. */
-	async function nullsLastTrigger(worldSpec, options, body) {
+	async function nullsLastTrigger(worldSpec, { nullsAsAdded, ...options }, body) {
 		const control = { poll: -1 };
 		const fault = options.fault && ((request) => options.fault(request, control));
 		await withTrigger([worldSpec, { ...options, fault }], async (t, warnings) => {
@@ -1788,9 +1788,13 @@ describe('review v14r: nulls-last listings that fit the page a poll reads (D3 re
 			const ordered = t.world.ordered.bind(t.world);
 			t.world.ordered = () => {
 				const rows = ordered();
-				return [...rows.filter((run) => !undated.has(run.id)), ...rows.filter((run) => undated.has(run.id))];
+				const last = rows.filter((run) => undated.has(run.id));
+				// As a table's own order might tie them: the one added last, last.
+				if (nullsAsAdded) last.sort((a, b) => [...undated].indexOf(a.id) - [...undated].indexOf(b.id));
+				return [...rows.filter((run) => !undated.has(run.id)), ...last];
 			};
 			control.world = t.world;
+			control.undated = undated;
 			await body(t, warnings, undated, control);
 		});
 	}
@@ -1838,6 +1842,28 @@ describe('review v14r: nulls-last listings that fit the page a poll reads (D3 re
 		};
 		await nullsLastTrigger(spec, { fault }, async (t, warnings, undated, control) => {
 			expectEachOnceNothingReported(t, await twelvePolls(t, undated, control), warnings);
+		});
+	});
+
+	// The same window, at the other end: a run that fails before it starts, listed at the very end (such runs
+	// listed in the order they were added) just before the
+	// tail request, is in its answer (short, only such rows added): still the end, that run read by the next
+	// poll. Main and a check that took any new run for more listing: a false report, then misses.
+	test('D4: a run failed before it started at the end before the tail request (polls 5 and 9): emitted by the next poll, nothing reported', async () => {
+		const expectedLate = [];
+		const fault = (request, control) => {
+			if (request.kind === 'list' && request.offset > 0 && (control.poll === 5 || control.poll === 9) && !control[control.poll]) {
+				control[control.poll] = true;
+				control.world.clock += 1;
+				const failed = control.world.start({ finished: true, outcome: 'failed' }).id;
+				control.undated.add(failed);
+				expectedLate.push(failed);
+			}
+		};
+		await nullsLastTrigger(spec, { fault, nullsAsAdded: true }, async (t, warnings, undated, control) => {
+			const expected = await twelvePolls(t, undated, control);
+			expect(expectedLate).toHaveLength(2);
+			expectEachOnceNothingReported(t, [...expected, ...expectedLate], warnings);
 		});
 	});
 

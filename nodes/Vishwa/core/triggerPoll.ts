@@ -344,7 +344,7 @@ export class TriggerPoll {
 	 * their place makes old (see `confirmTail`); the request that tells whether they are at the
 	 * listing's end (asked once a poll, after the scan), and whether it is the one awaited. */
 	private readonly tailSuspects = new Map<string, { start: number; outcome: 'succeeded' | 'failed'; entry: Record<string, unknown> }>();
-	private tailCheck: { offset: number; ids: string[]; pageIds: Set<string> } | undefined;
+	private tailCheck: { offset: number; ids: string[]; pageIds: Set<string>; short: boolean } | undefined;
 	private tailAsked = false;
 	private awaitingTail = false;
 	/** The top of the listing read again once a scan from the top found its top below a first page of
@@ -616,12 +616,16 @@ export class TriggerPoll {
 			// The end: no run past the last page read. Runs of that page listed again are not more listing:
 			// a listing whose offsets count rows lists a run repeated on it again there (review v14r D3: the
 			// check was never empty, every failure missed), and runs pushed in at the top since move its
-			// last rows down there (v14r D4: a false "lists more runs than a poll reads", then misses).
-			const beyond = entries.some((entry) => {
+			// last rows down there (v14r D4: a false "lists more runs than a poll reads", then misses). After a
+			// page shorter than asked, an answer that is short too and adds only rows without a start time
+			// ends the listing as well: runs that failed since (at the end), read by the next poll.
+			const added = entries.filter((entry) => {
 				const id = extractRunId(entry);
 				return id !== undefined && !check.pageIds.has(id);
 			});
-			if (!beyond) {
+			const endsSoon =
+				check.short && entries.length < Math.min(this.longestPage, this.options.pageSize) && added.every((entry) => runStartMs(entry) === undefined);
+			if (added.length === 0 || endsSoon) {
 				this.endReached = true;
 				this.confirmTail(check.ids);
 			} else if (this.undatedLast === 'seen' || this.undatedLast === 'once') this.reportUndatedLastOutOfReach();
@@ -1783,7 +1787,7 @@ export class TriggerPoll {
 			(page.short || page.offset === 0) &&
 			segment.tailStretch.some((id) => this.tailSuspects.has(id) || this.undatedKnown.get(id) === null);
 		if (!suspects && this.undatedLast !== 'seen' && this.undatedLast !== 'once') return;
-		this.tailCheck = { offset: page.offset + page.runs, ids: [...segment.tailStretch], pageIds: page.ids };
+		this.tailCheck = { offset: page.offset + page.runs, ids: [...segment.tailStretch], pageIds: page.ids, short: page.short };
 	}
 
 	/**
