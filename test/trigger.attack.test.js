@@ -1755,7 +1755,9 @@ describe('review v14j D4: runs without a start time listed last (nulls last, as 
 			const first = t.world.start({ finished: true, outcome: 'failed' }).id;
 			undated.add(first);
 			expect(await t.poll()).toEqual([first]);
-			expect(t.state().undatedLast).toBe('seen');
+			// One is not proof (review v14r D2: an in-place listing's oldest run, missing at activation only,
+			// shows the same), but is enough to ask on and to report an outgrown listing.
+			expect(t.state().undatedLast).toBe('once');
 			const dated = [];
 			for (let poll = 0; poll < 8; poll++) {
 				t.world.clock += 1000;
@@ -1769,6 +1771,148 @@ describe('review v14j D4: runs without a start time listed last (nulls last, as 
 			expect(warnings.lines[0]).toMatch(/puts runs without a start time last \(as MySQL and SQLite sort nulls in a descending order\)/);
 			expect(t.state().lost).toBe(1);
 			expect(t.state().undatedLast).toBe('reported');
+		});
+	});
+});
+
+describe('review v14r: nulls-last listings that fit the page a poll reads (D3 repeats, D4 runs pushed in before the tail request, D5 exactly one page), and D2', () => {
+	const spec = { startTimes: 'iso', ties: 'stable', offset: 'honest', total: 'right' };
+	/** A world listing the runs in `undated` without a start time, below every dated run; `control.poll` is the poll number. */
+	async function nullsLastTrigger(worldSpec, { nullsAsAdded, ...options }, body) {
+		const control = { poll: -1 };
+		const fault = options.fault && ((request) => options.fault(request, control));
+		await withTrigger([worldSpec, { ...options, fault }], async (t, warnings) => {
+			const undated = new Set();
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+			const ordered = t.world.ordered.bind(t.world);
+			t.world.ordered = () => {
+				const rows = ordered();
+				const last = rows.filter((run) => undated.has(run.id));
+				// As a table's own order might tie them: the one added last, last.
+				if (nullsAsAdded) last.sort((a, b) => [...undated].indexOf(a.id) - [...undated].indexOf(b.id));
+				return [...rows.filter((run) => !undated.has(run.id)), ...last];
+			};
+			control.world = t.world;
+			control.undated = undated;
+			await body(t, warnings, undated, control);
+		});
+	}
+	// 20 dated runs and 3 past failures, then 12 polls, each after one dated run and (every other poll) one
+	// failure without a start time. Returns the runs expected.
+	async function twelvePolls(t, undated, control) {
+		t.world.clock = Date.now();
+		finishedRuns(t.world, 20);
+		for (let i = 0; i < 3; i++) {
+			t.world.clock += 1000;
+			undated.add(t.world.start({ finished: true, outcome: 'failed' }).id);
+		}
+		expect(await t.poll()).toEqual([]);
+		const expected = [];
+		for (let poll = 0; poll < 12; poll++) {
+			control.poll = poll;
+			expected.push(...finishedRuns(t.world, 1));
+			if (poll % 2 === 0) {
+				t.world.clock += 1000;
+				const failed = t.world.start({ finished: true, outcome: 'failed' }).id;
+				undated.add(failed);
+				expected.push(failed);
+			}
+			await t.poll();
+		}
+		return expected;
+	}
+
+	// D3: the page after the last asked at offset + distinct runs lay inside a listing whose offsets count
+	// rows: its answer (the repeats) was never empty, every failure missed with no warning (main: 6 of 6).
+	test('D3: the listing repeats a run within a page (offsets count rows): each failure emitted once, nothing reported', async () => {
+		await nullsLastTrigger({ ...spec, repeat: true }, {}, async (t, warnings, undated, control) => {
+			expectEachOnceNothingReported(t, await twelvePolls(t, undated, control), warnings);
+		});
+	});
+
+	// D4: a run pushed in at the top just before the tail request moves the last page's last row into its
+	// answer: main read that as a listing grown past a poll's reach (a false report, lost 1, then misses).
+	test('D4: a run started at the top before the tail request of every poll from poll 4: each failure emitted once, nothing reported', async () => {
+		const fault = (request, control) => {
+			if (request.kind === 'list' && request.offset > 0 && control.poll >= 4) {
+				control.world.clock += 1;
+				control.world.start();
+			}
+		};
+		await nullsLastTrigger(spec, { fault }, async (t, warnings, undated, control) => {
+			expectEachOnceNothingReported(t, await twelvePolls(t, undated, control), warnings);
+		});
+	});
+
+	// The same window, at the other end: a run that fails before it starts, listed at the very end (such runs
+	// listed in the order they were added) just before the
+	// tail request, is in its answer (short, only such rows added): still the end, that run read by the next
+	// poll. Main and a check that took any new run for more listing: a false report, then misses.
+	test('D4: a run failed before it started at the end before the tail request (polls 5 and 9): emitted by the next poll, nothing reported', async () => {
+		const expectedLate = [];
+		const fault = (request, control) => {
+			if (request.kind === 'list' && request.offset > 0 && (control.poll === 5 || control.poll === 9) && !control[control.poll]) {
+				control[control.poll] = true;
+				control.world.clock += 1;
+				const failed = control.world.start({ finished: true, outcome: 'failed' }).id;
+				control.undated.add(failed);
+				expectedLate.push(failed);
+			}
+		};
+		await nullsLastTrigger(spec, { fault, nullsAsAdded: true }, async (t, warnings, undated, control) => {
+			const expected = await twelvePolls(t, undated, control);
+			expect(expectedLate).toHaveLength(2);
+			expectEachOnceNothingReported(t, [...expected, ...expectedLate], warnings);
+		});
+	});
+
+	// D5: at poll 0 the listing is exactly 25 rows, Page Size 25: the page is full, main never asked the page
+	// after it, and the failure at its end (and every later one) was missed with no warning.
+	test('D5: a listing exactly one page long (Page Size 25): the failure at its end emitted; outgrown later, reported once', async () => {
+		await nullsLastTrigger(spec, { parameters: { options: { pageSize: 25 } } }, async (t, warnings, undated, control) => {
+			const expected = await twelvePolls(t, undated, control);
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted).toContain(expected[1]);
+			// What is missed after it outgrew the page is reported, never silent.
+			const missing = expected.filter((id) => !t.emitted.includes(id));
+			expect(missing.length > 0 ? t.state().lost : 1).toBe(1);
+			expect(warnings.lines.length).toBe(missing.length > 0 ? 1 : 0);
+		});
+	});
+
+	// D2: an in-place listing (not nulls last) whose oldest run, a failure without a start time, is missing from
+	// the activation's listing only. Listed again at the end it cannot be told from a run new at a nulls-last
+	// listing's end: emitted once (docs/trigger.md Limits (5)). It proves nothing alone ('once', not 'seen'):
+	// once the listing outgrows the page a poll reads, the report says it may be either, and the extra request
+	// stops; main called it 'seen' and reported a MySQL/SQLite order as fact.
+	test('D2: in place, the oldest run (no start time) missing at activation only: emitted once, \'once\', an outgrown listing reported as a maybe, then no extra request', async () => {
+		await withTrigger([spec, { parameters: { options: { pageSize: 25 } } }], async (t, warnings) => {
+			const undated = new Set();
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+			t.world.clock = Date.now() - 100000;
+			const old = t.world.start({ finished: true, outcome: 'failed' }).id;
+			undated.add(old);
+			finishedRuns(t.world, 20);
+			t.world.hidden.add(old);
+			expect(await t.poll()).toEqual([]);
+			t.world.hidden.clear();
+			expect(await t.poll()).toEqual([old]);
+			expect(t.state().undatedLast).toBe('once');
+			for (let poll = 0; poll < 10; poll++) {
+				finishedRuns(t.world, 1);
+				await t.poll();
+			}
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(warnings.lines).toHaveLength(1);
+			expect(warnings.lines[0]).toMatch(/may put runs without a start time last .* old run missing from the listing when the trigger was activated/);
+			expect(t.state().undatedLast).toBe('reported');
+			// Reported: the polls after ask one page each.
+			const before = t.server.requests.filter((request) => request.kind === 'list').length;
+			finishedRuns(t.world, 1);
+			await t.poll();
+			expect(t.server.requests.filter((request) => request.kind === 'list').length - before).toBe(1);
 		});
 	});
 });

@@ -216,7 +216,7 @@ interface Segment {
 	 * it was shorter than asked: the listing's end, where a listing that puts such rows last (MySQL,
 	 * SQLite) lists them (see `confirmTail`). */
 	tailStretch: string[];
-	tailPage: { offset: number; runs: number; short: boolean } | undefined;
+	tailPage: { offset: number; runs: number; short: boolean; ids: Set<string> } | undefined;
 	/** Start times that reached a page edge, and whether some page showed that group whole (a newer
 	 * run or the listing's top above it, an older run below it). */
 	edgeGroups: Map<number, boolean>;
@@ -344,7 +344,7 @@ export class TriggerPoll {
 	 * their place makes old (see `confirmTail`); the request that tells whether they are at the
 	 * listing's end (asked once a poll, after the scan), and whether it is the one awaited. */
 	private readonly tailSuspects = new Map<string, { start: number; outcome: 'succeeded' | 'failed'; entry: Record<string, unknown> }>();
-	private tailCheck: { offset: number; ids: string[] } | undefined;
+	private tailCheck: { offset: number; ids: string[]; pageIds: Set<string>; short: boolean } | undefined;
 	private tailAsked = false;
 	private awaitingTail = false;
 	/** The top of the listing read again once a scan from the top found its top below a first page of
@@ -352,7 +352,9 @@ export class TriggerPoll {
 	private topRecheck: { offset: number; known: Set<string>; pages: number } | undefined;
 	private awaitingTopRecheck = false;
 	/** See `TriggerState.undatedLast`; and whether this poll read to the listing's end (an empty page). */
-	private undatedLast: 'seen' | 'reported' | undefined;
+	private undatedLast: 'once' | 'seen' | 'reported' | undefined;
+	/** `undatedLast` as the poll began: 'once' turns 'seen' only on another poll than the one that set it. */
+	private undatedLastBefore: 'once' | 'seen' | 'reported' | undefined;
 	private endReached = false;
 	/** A page of this poll listed a finished run without a start time above a run with one: the listing
 	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
@@ -416,6 +418,7 @@ export class TriggerPoll {
 		this.lost = state?.lost ?? 0;
 		this.undatedOverflow = state?.undatedOverflow === true;
 		this.undatedLast = state?.undatedLast;
+		this.undatedLastBefore = state?.undatedLast;
 		for (const [id, start] of state?.done ?? []) {
 			this.done.set(id, start);
 			this.knownAtStart.set(id, start);
@@ -610,10 +613,22 @@ export class TriggerPoll {
 			const check = this.tailCheck;
 			this.tailCheck = undefined;
 			if (!check || this.refused) return;
-			if (!entries.some((entry) => extractRunId(entry) !== undefined)) {
+			// The end: no run past the last page read. Runs of that page listed again are not more listing:
+			// a listing whose offsets count rows lists a run repeated on it again there (review v14r D3: the
+			// check was never empty, every failure missed), and runs pushed in at the top since move its
+			// last rows down there (v14r D4: a false "lists more runs than a poll reads", then misses). After a
+			// page shorter than asked, an answer that is short too and adds only rows without a start time
+			// ends the listing as well: runs that failed since (at the end), read by the next poll.
+			const added = entries.filter((entry) => {
+				const id = extractRunId(entry);
+				return id !== undefined && !check.pageIds.has(id);
+			});
+			const endsSoon =
+				check.short && entries.length < Math.min(this.longestPage, this.options.pageSize) && added.every((entry) => runStartMs(entry) === undefined);
+			if (added.length === 0 || endsSoon) {
 				this.endReached = true;
 				this.confirmTail(check.ids);
-			} else if (this.undatedLast === 'seen') this.reportUndatedLastOutOfReach();
+			} else if (this.undatedLast === 'seen' || this.undatedLast === 'once') this.reportUndatedLastOutOfReach();
 			return;
 		}
 		const request = this.awaiting;
@@ -754,7 +769,7 @@ export class TriggerPoll {
 		if (lastDated >= 0) segment.tailStretch = undatedAfter;
 		else if (segment.lastStart !== undefined) segment.tailStretch = [...new Set([...segment.tailStretch, ...undatedAfter])];
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + places[index]));
-		segment.tailPage = { offset: request.offset, runs: ids.length, short: entries.length < request.limit };
+		segment.tailPage = { offset: request.offset, runs: ids.length, short: entries.length < request.limit, ids: new Set(ids) };
 		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
 		// without one (still running) would else end with no top and leave the boundary where it was,
 		// so the next scan would read again what this one read (issue 14 review, attack seed 22).
@@ -1748,13 +1763,19 @@ export class TriggerPoll {
 			this.finish(id, suspect.start, suspect.outcome, suspect.entry, true);
 			this.undatedDone.add(id);
 			// A run new since the last poll listed below every older one: the listing puts them last. (The
-			// oldest runs of a listing by start time may be such runs too: activation's tell nothing.)
-			if (this.undatedLast === undefined) this.undatedLast = 'seen';
+			// oldest runs of a listing by start time may be such runs too: activation's tell nothing. So may
+			// one, the oldest of an in-place listing, missing from activation's listing only (review v14r D2):
+			// emitted, it cannot be told apart, but it proves nothing. A second one, on another poll, does. Both
+			// ask the page after the last every poll and report an outgrown listing (never silent), 'once' in
+			// words that say it may be either.)
+			if (this.undatedLast === undefined) this.undatedLast = 'once';
+			else if (this.undatedLast === 'once' && this.undatedLastBefore === 'once') this.undatedLast = 'seen';
 		}
 	}
 
-	/** A scan ends on a page shorter than asked whose last rows are unknown runs without a start time (see
-	 * `confirmTail`): the page after it is asked once the scan is done. */
+	/** A scan ends on a page shorter than asked (or on a full first page: a listing exactly one page long,
+	 * review v14r D5) whose last rows are unknown runs without a start time (see `confirmTail`): the page
+	 * after it is asked once the scan is done. */
 	private noteTail(segment: Segment): void {
 		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
 		const page = segment.tailPage;
@@ -1763,9 +1784,10 @@ export class TriggerPoll {
 		// known at the listing's end (placement null) are asked for too: placed by the dated rows above them,
 		// they would be history at once, and the next poll would take them for new ones.
 		const suspects =
-			page.short && segment.tailStretch.some((id) => this.tailSuspects.has(id) || this.undatedKnown.get(id) === null);
-		if (!suspects && this.undatedLast !== 'seen') return;
-		this.tailCheck = { offset: page.offset + page.runs, ids: [...segment.tailStretch] };
+			(page.short || page.offset === 0) &&
+			segment.tailStretch.some((id) => this.tailSuspects.has(id) || this.undatedKnown.get(id) === null);
+		if (!suspects && this.undatedLast !== 'seen' && this.undatedLast !== 'once') return;
+		this.tailCheck = { offset: page.offset + page.runs, ids: [...segment.tailStretch], pageIds: page.ids, short: page.short };
 	}
 
 	/**
@@ -1774,10 +1796,14 @@ export class TriggerPoll {
 	 * on to the listing's end on every poll would cost the whole history, so this is reported, once.
 	 */
 	private reportUndatedLastOutOfReach(): void {
+		const proven = this.undatedLast === 'seen';
 		this.undatedLast = 'reported';
 		this.lost++;
+		const how = proven
+			? 'puts runs without a start time last (as MySQL and SQLite sort nulls in a descending order)'
+			: 'may put runs without a start time last (as MySQL and SQLite sort nulls in a descending order: one such run, emitted, was listed at its end once; it may also have been an old run missing from the listing when the trigger was activated)';
 		this.warnings.push(
-			`The run listing of flow "${this.options.flowId}" puts runs without a start time last (as MySQL and SQLite sort nulls in a descending order), and now lists more runs than a poll reads: a run that fails before it starts is listed at its end, below what the trigger reads, and from now on is not emitted. Ask for the run listing to put runs without a start time first, or to give run_start_time.`,
+			`The run listing of flow "${this.options.flowId}" ${how}, and now lists more runs than a poll reads: a run that fails before it starts is listed at its end, below what the trigger reads, and from now on is not emitted. Ask for the run listing to put runs without a start time first, or to give run_start_time.`,
 		);
 	}
 

@@ -39,7 +39,9 @@
  *             unknown finished run without a start time is remembered, not emitted, and counted in `lost`
  *             (never a repeat), for good (a run let go may come back to a listing at any later time).
  * - `undatedLast` (only when set) the listing was seen to put runs without a start time last, below every
- *             dated run (MySQL, SQLite): 'seen', each poll asks the page after the last one it read, to read
+ *             dated run (MySQL, SQLite): 'once', one such run new at its end was emitted (an in-place
+ *             listing's oldest run, missing at activation only, shows the same: not yet proof); 'seen', on two
+ *             polls (proof), each poll asks the page after the last one it read, to read
  *             them while the listing ends there; 'reported' once it went on further (a run that fails before
  *             it starts is then listed below what a poll reads: not emitted, reported once).
  * - `lost`    how many runs the trigger knows it may have missed because a documented limit was
@@ -132,7 +134,7 @@ export interface TriggerState {
 	/** See the state description above; absent means false. */
 	undatedOverflow?: true;
 	/** See the state description above; absent means not seen. */
-	undatedLast?: 'seen' | 'reported';
+	undatedLast?: 'once' | 'seen' | 'reported';
 }
 
 export interface StateLimits {
@@ -367,7 +369,7 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 	const scan = readScan(raw.scan);
 	if (scan === undefined) return undefined;
 	if (raw.undatedOverflow !== undefined && typeof raw.undatedOverflow !== 'boolean') return undefined;
-	if (raw.undatedLast !== undefined && raw.undatedLast !== 'seen' && raw.undatedLast !== 'reported') return undefined;
+	if (raw.undatedLast !== undefined && raw.undatedLast !== 'once' && raw.undatedLast !== 'seen' && raw.undatedLast !== 'reported') return undefined;
 	// Version 2 had no `undated` (one there is from an unreleased build: it starts over with an activation).
 	if (raw.undated !== undefined && (raw.v === 2 || !isUndatedList(raw.undated))) return undefined;
 	const state: TriggerState = {
