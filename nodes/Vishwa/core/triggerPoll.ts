@@ -346,11 +346,12 @@ export class TriggerPoll {
 	private readonly tailSuspects = new Map<string, { start: number; outcome: 'succeeded' | 'failed'; entry: Record<string, unknown> }>();
 	private tailCheck: { offset: number; ids: string[]; pageIds: Set<string>; short: boolean } | undefined;
 	private tailAsked = false;
-	private awaitingTail = false;
 	/** The top of the listing read again once a scan from the top found its top below a first page of
 	 * rows without a start time (see `recheckTop`): where it reads, the runs it listed before, pages read. */
 	private topRecheck: { offset: number; known: Set<string>; pages: number } | undefined;
-	private awaitingTopRecheck = false;
+	/** The list request awaited is one of the scan's side requests (the tail check or the top re-read),
+	 * not a page of `segment`. */
+	private side: 'tail' | 'topRecheck' | undefined;
 	/** See `TriggerState.undatedLast`; and whether this poll read to the listing's end (an empty page). */
 	private undatedLast: 'once' | 'seen' | 'reported' | undefined;
 	/** `undatedLast` as the poll began: 'once' turns 'seen' only on another poll than the one that set it. */
@@ -495,22 +496,14 @@ export class TriggerPoll {
 		if (this.awaiting) throw new Error('TriggerPoll: answer the previous request first');
 		for (;;) {
 			if (this.phase === 'scan') {
-				if (this.topRecheck) {
-					this.awaitingTopRecheck = true;
-					this.awaiting = { kind: 'list', offset: this.topRecheck.offset, limit: this.options.pageSize };
-					this.stats.listRequests++;
-					return this.awaiting;
-				}
+				if (this.topRecheck) return this.askSide('topRecheck', this.topRecheck.offset);
 				const segment = this.segment;
 				if (!segment) {
 					const check = this.tailCheck;
 					if (check && !this.tailAsked && !this.endReached) {
 						// One request past the last page read: empty, that page ended the listing.
 						this.tailAsked = true;
-						this.awaitingTail = true;
-						this.awaiting = { kind: 'list', offset: check.offset, limit: this.options.pageSize };
-						this.stats.listRequests++;
-						return this.awaiting;
+						return this.askSide('tail', check.offset);
 					}
 					this.startStatusPhase();
 					continue;
@@ -589,6 +582,13 @@ export class TriggerPoll {
 		}
 	}
 
+	private askSide(side: 'tail' | 'topRecheck', offset: number): TriggerRequest {
+		this.side = side;
+		this.awaiting = { kind: 'list', offset, limit: this.options.pageSize };
+		this.stats.listRequests++;
+		return this.awaiting;
+	}
+
 	/** Whether the request being answered is a Fetch Full Status one (its failure is not fatal). */
 	awaitingDetailRequest(): boolean {
 		return this.awaiting?.kind === 'status' && this.awaiting.purpose === 'detail';
@@ -599,17 +599,17 @@ export class TriggerPoll {
 	 * listing's `total` is not asked for: it is not trusted to end a scan (see below).
 	 */
 	listed(entries: readonly unknown[]): void {
-		if (this.awaitingTopRecheck) {
-			this.awaitingTopRecheck = false;
+		const side = this.side;
+		if (side) {
+			this.side = undefined;
 			this.awaiting = undefined;
 			this.stats.entriesRead += entries.length;
+		}
+		if (side === 'topRecheck') {
 			this.recheckTop(entries);
 			return;
 		}
-		if (this.awaitingTail) {
-			this.awaitingTail = false;
-			this.awaiting = undefined;
-			this.stats.entriesRead += entries.length;
+		if (side === 'tail') {
 			const check = this.tailCheck;
 			this.tailCheck = undefined;
 			if (!check || this.refused) return;
@@ -1264,7 +1264,7 @@ export class TriggerPoll {
 
 	listRefused(): void {
 		const request = this.awaiting;
-		if (!request || request.kind !== 'list' || (!this.segment && !this.awaitingTail && !this.awaitingTopRecheck)) throw new Error('TriggerPoll: no listing was asked for');
+		if (!request || request.kind !== 'list' || (!this.segment && !this.side)) throw new Error('TriggerPoll: no listing was asked for');
 		if (request.offset === 0) throw new Error('TriggerPoll: a refused first page fails the poll');
 		this.refused = true;
 		this.listed([]);
