@@ -245,6 +245,11 @@ describe('saved state', () => {
 		expect(boundUndated(unplaced, 20, 100, limits)).toEqual({ undated: unplaced.slice(0, 4), floor: 20, letGo: 2 });
 		// The same id twice: the first (listed this poll) counts.
 		expect(boundUndated([['a', null], ['a', 5]], 0, 100, limits).undated).toEqual([['a', null]]);
+		// While a scan is unfinished, placements under the floor are kept (review v15r D1); over the bound
+		// they go first, without raising the floor.
+		expect(boundUndated([['a', 19], ['b', 20]], 20, 100, limits, true)).toEqual({ undated: [['a', 19], ['b', 20]], floor: 20, letGo: 0 });
+		const underFloor = [['n1', null], ['u10', 10], ['p60', 60], ['p40', 40], ['n2', null]];
+		expect(boundUndated(underFloor, 20, 100, limits, true)).toEqual({ undated: [['n1', null], ['p60', 60], ['p40', 40], ['n2', null]], floor: 20, letGo: 0 });
 	});
 
 	test('a run without a start time first on a page reached by a step back is not placed from the rows read further down before it (review v14w D1)', () => {
@@ -270,6 +275,53 @@ describe('saved state', () => {
 		const { state } = poll.result();
 		expect(state.hwm).toBe(BASE_MS + 100000);
 		expect(state.undated).toEqual([['u', null]]);
+	});
+
+	test('a run without a start time, emitted, then under the floor while a scan is unfinished, is not emitted again when a resumed page lists it first (review v15r D1, hybrid sweep seed 743)', () => {
+		// In place (where its creation puts it), pages capped at 10 of Page Size 20, `done` 20, polls cut
+		// after 3 requests. U0-U3 fail before they start between a0 and b0, and are emitted, placed at b1's
+		// start. A backlog of 19 (more than `done` with b0-b2) raises the floor over that placement while the
+		// scan reading it is unfinished. Before, the marks were dropped then as history; the resumed scan's
+		// next page began with U1 U0 (no dated row above them to place them by), taken at the boundary: above
+		// the floor, new, emitted a second time. Now they are kept until the scan is done.
+		const runs = [];
+		let clock = BASE_MS;
+		const add = (id, undated = false) => runs.push({ id, start: (clock += 1000), undated });
+		const list = (offset, limit) =>
+			[...runs]
+				.sort((a, b) => b.start - a.start)
+				.slice(offset, offset + Math.min(limit, 10))
+				.map((run) => ({ run_id: run.id, run_status: run.undated ? 'failed' : 'succeeded', run_start_time: run.undated ? null : new Date(run.start).toISOString() }));
+		let saved;
+		const emitted = [];
+		const poll = (cut) => {
+			const planner = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize: 20, limits: { maxDone: 20 } }));
+			let asked = 0;
+			for (let request; (request = planner.next(asked >= cut)); asked++) planner.listed(list(request.offset, request.limit));
+			const result = planner.result();
+			saved = JSON.parse(JSON.stringify(result.state));
+			emitted.push(...ids(result.runs));
+		};
+		for (let i = 0; i < 10; i++) add(`h${i}`);
+		poll(Infinity);
+		add('a0');
+		for (let i = 0; i < 4; i++) add(`U${i}`, true);
+		for (let i = 0; i < 3; i++) add(`b${i}`);
+		poll(Infinity);
+		const placed = saved.undated.map(([, at]) => at);
+		for (let i = 0; i < 19; i++) add(`c${i}`);
+		let floorOverUndatedWhileScanning = false;
+		for (let round = 0; round < 20 && (round < 4 || saved.scan); round++) {
+			poll(3);
+			if (saved.scan && saved.floor > Math.max(...placed)) floorOverUndatedWhileScanning = true;
+		}
+		expect(floorOverUndatedWhileScanning).toBe(true);
+		expect(saved.scan).toBeNull();
+		expect(emitted.filter((id, index) => emitted.indexOf(id) !== index)).toEqual([]);
+		expect([...emitted].sort()).toEqual(['a0', 'U0', 'U1', 'U2', 'U3', 'b0', 'b1', 'b2', ...Array.from({ length: 19 }, (_, i) => `c${i}`)].sort());
+		expect(saved.lost).toBe(0);
+		// Under the floor once the scan is done: history, let go.
+		expect(saved.undated).toBeUndefined();
 	});
 
 	describe('a resumed scan finds a finished run that was missing from the listing when its part was read (hybrid sweep, issue 14)', () => {

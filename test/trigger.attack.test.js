@@ -278,6 +278,50 @@ describe('attack scenarios that broke the trigger before the review (seed, force
 	});
 });
 
+describe('review v15r D1: a run without a start time, emitted, under the floor while a scan is unfinished', () => {
+	// In place (where its creation puts it), pages capped at 10 of Page Size 20, a slow third answer in
+	// each poll (n8n's 1 s budget: 3 list requests a poll). U0-U3 fail before they start and are emitted;
+	// then 499 runs finish, more than `done` holds with the 3 above them, so the floor rises over U's
+	// placement while the scan reading the backlog is unfinished. Before, U's marks were dropped then as
+	// history, and the resumed poll whose page began with U1 U0 (no dated row above them) took them for
+	// new runs: both emitted twice, nothing reported (poll 24).
+	test('every run emitted once, nothing reported', async () => {
+		let answers = 0;
+		const options = { parameters: { options: { pageSize: 20 } }, pollBudgetMs: 1000, delayMs: () => (++answers === 3 ? 700 : 0) };
+		await withTrigger([{ startTimes: 'epoch-ms', ties: 'stable', offset: 'honest', total: 'right', pageCap: 10 }, options], async (t, warnings) => {
+			const undated = new Set();
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+			const poll = () => {
+				answers = 0;
+				return t.poll();
+			};
+			finishedRuns(t.world, 10);
+			expect(await poll()).toEqual([]);
+			const expected = finishedRuns(t.world, 1);
+			for (let i = 0; i < 4; i++) {
+				t.world.clock += 1000;
+				const failed = t.world.start({ finished: true, outcome: 'failed' });
+				undated.add(failed.id);
+				expected.push(failed.id);
+			}
+			expected.push(...finishedRuns(t.world, 3));
+			expect(await poll()).toEqual(expected);
+			const placed = Math.max(...t.state().undated.map(([, at]) => at));
+			expected.push(...finishedRuns(t.world, 499));
+			let floorOverUndated = false;
+			for (let round = 0; round < 40; round++) {
+				const emitted = await poll();
+				const state = t.state();
+				if (state.scan && state.floor > placed) floorOverUndated = true;
+				if (round > 5 && !state.scan && emitted.length === 0) break;
+			}
+			expectEachOnceNothingReported(t, expected, warnings);
+			expect(floorOverUndated).toBe(true);
+		});
+	});
+});
+
 describe('s14l: a look-back resumed below the boundary, pages capped below Page Size, 5 requests a poll (v14f defect 1)', () => {
 	// An honest listing (ms stamps, stable ties) whose pages are capped at 50 below Page Size 100, and
 	// 5 listing requests a poll. Before: a scan from the top that read no run newer than the boundary

@@ -506,6 +506,10 @@ export function undatedMarkBytes([id, placed]: UndatedMark): number {
  * puts the ones it listed first, then the ones remembered and not listed, in their saved order).
  * - A placement below `floor` and below the boundary `hwm` is history: listed again at its place (by
  *   its neighbours), the run is below both, so not new (see TriggerPoll `isNew`): dropped, silently.
+ *   Not while a scan is unfinished (`scanOpen`): its resumed pages may list the run again first on a page,
+ *   with no dated row above it to place it by, where it cannot be told from a new one (review v15r D1:
+ *   dropped once a backlog bigger than `done` raised the floor over it, it was emitted again). Such marks
+ *   go first when over the bound, without raising the floor.
  * - Over the bound, placed ones (below the boundary) go first, oldest placement first, raising `floor`
  *   over each placement let go (as `done`'s eviction does: everything below it is history).
  * - Still over it, the last ones, missing from the listings longest (deleted runs among them), are let
@@ -516,10 +520,11 @@ export function boundUndated(
 	floor: number,
 	hwm: number | null,
 	limits: StateLimits,
+	scanOpen = false,
 ): { undated: UndatedMark[]; floor: number; letGo: number } {
 	const seen = new Set<string>();
 	const placedBelow = (placed: number | null, below: number) => placed !== null && hwm !== null && placed < hwm && placed < below;
-	let kept = [...marks].filter(([id, placed]) => !seen.has(id) && seen.add(id) && !placedBelow(placed, floor));
+	let kept = [...marks].filter(([id, placed]) => !seen.has(id) && seen.add(id) && (scanOpen || !placedBelow(placed, floor)));
 	let bytes = kept.reduce((sum, mark) => sum + undatedMarkBytes(mark), 0);
 	const over = () => kept.length > limits.maxUndated || bytes > limits.undatedBytes;
 	const byPlacement = kept
@@ -528,8 +533,7 @@ export function boundUndated(
 		.sort((a, b) => a - b);
 	for (const placed of byPlacement) {
 		if (!over()) break;
-		if (placed < floor) continue;
-		floor = placed + 1;
+		floor = Math.max(floor, placed + 1);
 		kept = kept.filter((mark) => !placedBelow(mark[1], floor) || ((bytes -= undatedMarkBytes(mark)), false));
 	}
 	let letGo = 0;
