@@ -1127,6 +1127,55 @@ describe('issue 14 review regressions', () => {
 		expect(after.state.lost).toBe(0);
 	});
 
+	test('a listing capping each page at random that empties offsets past some depth: the scan ending there after a short page reports the runs below (attack sweep pageCapVaries seeds 61, 834); one whose old runs were deleted does not', () => {
+		const flow = new FakeFlow();
+		for (let i = 0; i < 20; i++) {
+			flow.clockMs += 1000;
+			flow.start({ finished: true });
+		}
+		const { state } = runPoll(flow, undefined);
+		const made = [];
+		for (let i = 0; i < 40; i++) {
+			flow.clockMs += 1000;
+			made.push(flow.start({ finished: true }).id);
+		}
+		// Caps per request: a full first page, then short ones; offsets past 12 come empty (a page asked at
+		// 12 or above it still holds rows past that depth, as a server that checks only `offset` does).
+		const caps = [10, 6, 4, 9, 5, 7];
+		const poll = new TriggerPoll(readTriggerState(state, FLOW), baseOptions());
+		const asked = [];
+		for (let request; (request = poll.next()); ) {
+			if (request.kind !== 'list') throw new Error('no status request expected');
+			const cap = caps[asked.length % caps.length];
+			asked.push(request.offset);
+			poll.listed(request.offset > 12 ? [] : flow.page(request.offset, Math.min(cap, request.limit)).runs);
+		}
+		const result = poll.result();
+		const emitted = ids(result.runs);
+		expect(emitted).toEqual(made.slice(-emitted.length));
+		expect(emitted.length).toBeLessThan(made.length);
+		expect(result.state.lost).toBe(1);
+		expect(result.warnings[0]).toMatch(/ended at offset \d+, before the runs the trigger had read/);
+		// The control: a listing whose older runs were all deleted ends after a short page too; the row
+		// above that end, asked once more, is there: no loss.
+		const small = new FakeFlow();
+		for (let i = 0; i < 3; i++) small.start({ finished: true, startMs: BASE_MS + i });
+		const activation = runPoll(small, undefined);
+		for (const run of small.runs.values()) small.delete(run);
+		const fresh = [];
+		for (let i = 0; i < 7; i++) {
+			small.clockMs += 1000;
+			fresh.push(small.start({ finished: true }).id);
+		}
+		const later = new TriggerPoll(readTriggerState(activation.state, FLOW), baseOptions());
+		let n = 0;
+		for (let request; (request = later.next()); n++) later.listed(small.page(request.offset, Math.min(caps[n % caps.length], request.limit)).runs);
+		const after = later.result();
+		expect(ids(after.runs)).toEqual(fresh);
+		expect(after.state.lost).toBe(0);
+		expect(after.warnings).toEqual([]);
+	});
+
 	test('a state saved by main before this change (dist of main, four runs, one running) loads (as version 3) and carries on', () => {
 		// Produced by main's built TriggerPoll (commit dbfb46e): activation of run_1..run_3 finished, run_4 running.
 		const at = (s) => Date.parse('2026-01-01T00:00:00.000Z') + s * 1000;
