@@ -187,10 +187,10 @@ interface Segment {
 	/** An empty page inside a full page before led to asking that page once more (see `listed`). */
 	emptyAskedAgain: boolean;
 	/** An empty page at the end of a short page, above the boundary, led to asking the row above it
-	 * once more (once a segment; see `listed`): whether it was asked, is the request awaited, and came
-	 * empty too. */
+	 * once more, and, empty too, the short page again (once a segment; see `listed`): whether it was
+	 * asked, the request awaited (and the row's offset), and whether the page reached that row again. */
 	endChecked: boolean;
-	endCheckAwaited: boolean;
+	endCheckAwaited: { ask: 'row' | 'page'; row: number } | undefined;
 	emptiedInPage: boolean;
 	overrun: number;
 	/** The start time that ends the last page read in place, with its runs in listing order: the next
@@ -647,8 +647,10 @@ export class TriggerPoll {
 		const answered = segment.lastAnswered;
 		const carriesOn = answered !== undefined && answered.read && request.offset > answered.offset && request.offset <= answered.offset + answered.length;
 		segment.lastAnswered = { offset: request.offset, length: entries.length, read: false };
-		const endCheckAnswer = segment.endCheckAwaited;
-		segment.endCheckAwaited = false;
+		const endCheck = segment.endCheckAwaited;
+		segment.endCheckAwaited = undefined;
+		// The short page asked again lists a row where its row just came empty: that offset is emptied.
+		if (endCheck?.ask === 'page' && !this.refused && request.offset + entries.length > endCheck.row) segment.emptiedInPage = true;
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
 		this.noteUndatedFirst(entries);
@@ -724,9 +726,12 @@ export class TriggerPoll {
 			// At the end of a page shorter than a full one (its distinct runs or its rows), above the
 			// boundary: a listing whose older runs were deleted ends there, and so does one that caps each
 			// page at random and empties offsets past some depth. The row just above, asked once more,
-			// tells: a listing that ended shows it again, one that empties that offset shows nothing (attack
-			// sweep seed 61, pages capped at 5-10 at random, offsets emptied past 150: a 133-run millisecond
-			// read past that depth, the runs under it missed, unreported; seed 834, the same with repeats).
+			// tells: a listing that ended shows it again, one that empties that offset shows nothing, and
+			// then shows that row again on the short page asked once more (runs deleted at the top between
+			// the requests move an ended listing's end up: no row there then; attack sweep seed 222, a false
+			// loss). Attack sweep seed 61: pages capped at 5-10 at random, offsets emptied past 150, a 133-run
+			// millisecond read past that depth, the runs under it missed, unreported; seed 834, the same with
+			// repeats.
 			const previousPage = segment.previous;
 			if (
 				!this.refused &&
@@ -738,12 +743,17 @@ export class TriggerPoll {
 				previousPage.length < this.fullPage()
 			) {
 				segment.endChecked = true;
-				segment.endCheckAwaited = true;
+				segment.endCheckAwaited = { ask: 'row', row: request.offset - 1 };
 				segment.offset = request.offset - 1;
 				segment.tieStepped = false;
 				return;
 			}
-			if (!this.refused && endCheckAnswer) segment.emptiedInPage = true;
+			if (!this.refused && endCheck?.ask === 'row' && previousPage !== undefined) {
+				segment.endCheckAwaited = { ask: 'page', row: endCheck.row };
+				segment.offset = previousPage.offset;
+				segment.tieStepped = false;
+				return;
+			}
 			if (segment.kind === 'activation' && (this.refused || this.emptiedBelow(segment, request.offset))) {
 				this.activationStop = { why: this.refused ? 'refused' : 'emptied', offset: request.offset };
 			}
@@ -1437,7 +1447,7 @@ export class TriggerPoll {
 			stepBacks: 0,
 			emptyAskedAgain: false,
 			endChecked: false,
-			endCheckAwaited: false,
+			endCheckAwaited: undefined,
 			emptiedInPage: false,
 			overrun: 0,
 			groupStart: undefined,
