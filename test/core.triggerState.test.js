@@ -1179,6 +1179,75 @@ describe('issue 14 review regressions', () => {
 		expect(after.state.lost).toBe(0);
 	});
 
+	test('a listing capping each page at random that empties offsets past some depth: the scan ending there after a short page reports the runs below (attack sweep pageCapVaries seeds 61, 834); one whose old runs were deleted does not', () => {
+		const flow = new FakeFlow();
+		for (let i = 0; i < 20; i++) {
+			flow.clockMs += 1000;
+			flow.start({ finished: true });
+		}
+		const { state } = runPoll(flow, undefined);
+		const made = [];
+		for (let i = 0; i < 40; i++) {
+			flow.clockMs += 1000;
+			made.push(flow.start({ finished: true }).id);
+		}
+		// Caps per request: a full first page, then short ones; offsets past 12 come empty (a page asked at
+		// 12 or above it still holds rows past that depth, as a server that checks only `offset` does).
+		const caps = [10, 6, 4, 9, 6, 7];
+		const poll = new TriggerPoll(readTriggerState(state, FLOW), baseOptions());
+		const asked = [];
+		for (let request; (request = poll.next()); ) {
+			if (request.kind !== 'list') throw new Error('no status request expected');
+			const cap = caps[asked.length % caps.length];
+			asked.push(request.offset);
+			poll.listed(request.offset > 12 ? [] : flow.page(request.offset, Math.min(cap, request.limit)).runs);
+		}
+		const result = poll.result();
+		const emitted = ids(result.runs);
+		expect(emitted).toEqual(made.slice(-emitted.length));
+		expect(emitted.length).toBeLessThan(made.length);
+		expect(result.state.lost).toBe(1);
+		expect(result.warnings[0]).toMatch(/ended at offset \d+, before the runs the trigger had read/);
+		// Asked: 0, 9 (short: 9-14), 15 (empty), 14 (the row above it: empty too), 9 again (lists row 14
+		// again), 15 (empty): the loss.
+		expect(asked).toEqual([0, 9, 15, 14, 9, 15]);
+		// The control: a listing whose older runs were all deleted ends after a short page too; the row
+		// above that end, asked once more, is there: no loss. Then the same with the newest run deleted
+		// just before that row is asked (the listing's end moves up; the row comes empty): the short page,
+		// asked once more, no longer reaches it: no loss either (attack sweep seed 222: a false loss reported before that).
+		const small = new FakeFlow();
+		for (let i = 0; i < 3; i++) small.start({ finished: true, startMs: BASE_MS + i });
+		const activation = runPoll(small, undefined);
+		for (const run of small.runs.values()) small.delete(run);
+		const fresh = [];
+		for (let i = 0; i < 7; i++) {
+			small.clockMs += 1000;
+			fresh.push(small.start({ finished: true }).id);
+		}
+		for (const deleteBeforeCheck of [false, true]) {
+			const later = new TriggerPoll(readTriggerState(activation.state, FLOW), baseOptions());
+			const laterAsked = [];
+			let lastEmpty;
+			let deleted = false;
+			for (let request; (request = later.next()); ) {
+				if (deleteBeforeCheck && !deleted && request.offset === lastEmpty - 1) {
+					small.deleteTop(1);
+					deleted = true;
+				}
+				const page = small.page(request.offset, Math.min(caps[laterAsked.length % caps.length], request.limit)).runs;
+				laterAsked.push(request.offset);
+				if (page.length === 0) lastEmpty = request.offset;
+				later.listed(page);
+			}
+			const after = later.result();
+			expect(laterAsked).toEqual(deleteBeforeCheck ? [0, 6, 7, 6, 6] : [0, 6, 7, 6, 7]);
+			// The run deleted was read on the first page: emitted.
+			expect(ids(after.runs)).toEqual(fresh);
+			expect(after.state.lost).toBe(0);
+			expect(after.warnings).toEqual([]);
+		}
+	});
+
 	test('a state saved by main before this change (dist of main, four runs, one running) loads (as version 3) and carries on', () => {
 		// Produced by main's built TriggerPoll (commit dbfb46e): activation of run_1..run_3 finished, run_4 running.
 		const at = (s) => Date.parse('2026-01-01T00:00:00.000Z') + s * 1000;

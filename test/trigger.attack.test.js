@@ -96,6 +96,27 @@ describe('through PollContext, against listings the stand-in did not have', () =
 		}
 	});
 
+	test('pages capped at random (5, 9 or 10 of 10 asked), offsets beyond 150 answered empty: a scan ending there after a short page reports the runs out of reach once, nothing repeats (attack sweep pageCapVaries seeds 61, 834; before: lost 0, runs missed unreported)', async () => {
+		await withTrigger([{ offset: 'empty', offsetMax: 150, pageCap: 10, pageCapVaries: true }, { parameters: { options: { pageSize: 10 } } }], async (t, warnings) => {
+			// (With 50 runs before activation this world's caps happen to give a full page before the empty one.)
+			finishedRuns(t.world, 20);
+			expect(await t.poll()).toEqual([]);
+			const backlog = finishedRuns(t.world, 300);
+			for (let i = 0; i < 40; i++) await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.every((id) => backlog.includes(id))).toBe(true);
+			expect(t.emitted.length).toBeGreaterThan(140);
+			expect(t.emitted.length).toBeLessThan(backlog.length);
+			expect(t.state().lost).toBeGreaterThanOrEqual(1);
+			expect(warnings.lines.some((line) => /ended at offset \d+, before the runs the trigger had read/.test(line))).toBe(true);
+			const later = finishedRuns(t.world, 30);
+			const before = t.emitted.length;
+			for (let i = 0; i < 5; i++) await t.poll();
+			expect(t.emitted.slice(before).sort()).toEqual([...later].sort());
+			expect(repeats(t.emitted)).toEqual([]);
+		});
+	});
+
 	test('the far request that tells an ignored offset from runs pushed in, refused (HTTP 400), means offset is honoured', async () => {
 		let pushed = 0;
 		let armed = false;
@@ -268,6 +289,9 @@ describe('attack scenarios that broke the trigger before the review (seed, force
 		['the same, pages of 5 capped at 50', 131, {}],
 		['a burst of 79 in the boundary\'s second, 3 pages a poll: the look-back cut inside it ended the scan, 44 runs never read', 66, {}],
 		['a watched run at the boundary\'s second, found finished through its status (ms), left out of the boundary\'s ids: emitted again once `done` let it go', 279, {}],
+		// Pages capped at random per request (s15p): a scan ending at offsets emptied beyond 150 right after a short page.
+		['pages capped at 5-10 at random, offsets emptied beyond 150: the scan read a 133-run millisecond past that depth and ended on the empty page after a short one, 7 runs missed, nothing reported', 61, { pageCapVaries: true }],
+		['the same with pages capped at 25-50 of 100 and ids repeated (the empty page inside the short page\'s rows): 44 runs missed, nothing reported', 834, { pageCapVaries: true }],
 	];
 	test.each(cases)('%s (seed %i)', (_name, seed, forced) => {
 		const result = scenario(seed, forced);
