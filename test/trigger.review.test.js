@@ -50,11 +50,14 @@ describe('review listing: a tie group bigger than a page, reordered on each requ
 	// of 8 of them. One run of the group was never listed (a documented loss: the group is bigger than a
 	// page), and it went unreported: the page that showed the group in another order had made the scan
 	// ask far down (a shift probe) and was set aside, so the order was never compared.
+	// Since s15p (an empty page after a short page is checked before it ends a scan) the extra requests
+	// change this scenario's path and the run is listed and emitted; what must hold either way is that a
+	// run missed here is reported: `serious` counts an unreported miss.
 	test('seed 2125: the run never listed is reported (lost counted, a warning logged), nothing else serious', async () => {
 		const result = await scenario(2125, { nullWhileRunning: true });
 		expect(result.spec).toMatchObject({ ties: 'random', cap: 7, burst: 8 });
 		expect(serious(result)).toEqual([]);
-		expect(result.misses).toHaveLength(1);
+		expect(result.misses.length).toBeLessThanOrEqual(1);
 		expect(result.lost).toBeGreaterThan(0);
 		expect(result.warnings).toBeGreaterThan(0);
 	});
