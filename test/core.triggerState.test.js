@@ -17,6 +17,7 @@ const {
 	MAX_UNDATED,
 	MAX_TIE_IDS,
 	DEFAULT_LIMITS,
+	END_PROBE_EVERY_POLLS,
 	boundDone,
 	boundPending,
 	boundUndated,
@@ -599,6 +600,67 @@ describe('runs without a start time listed last (nulls last, as MySQL and SQLite
 		expect(emitted.filter((id, index) => emitted.indexOf(id) !== index)).toEqual([]);
 		expect(dated.every((id) => emitted.includes(id))).toBe(true);
 	});
+
+	// s15n (model seeds 184, 241, 259, 263, 277 with the nulls-last draw): a listing longer than a poll reads,
+	// activated before any such run: no poll reads its end, the tail rules never start, and every run that
+	// failed before it started was missed with no warning. A look at where the dated rows end, at activation
+	// and every END_PROBE_EVERY_POLLS polls, finds one there new since: reported once (warning, lost 1).
+	function longFlow({ nullsLast, nullsFirst = false, oldUndated = 0 }) {
+		const flow = new FakeFlow();
+		flow.nullsLast = nullsLast;
+		flow.nullsFirst = nullsFirst;
+		for (let i = 0; i < oldUndated; i++) flow.start({ finished: true, outcome: 'failed', undated: true });
+		for (let i = 0; i < 300; i++) {
+			flow.start({ finished: true });
+			flow.clockMs += 1000;
+		}
+		return flow;
+	}
+	function pollsWithFailures(flow, polls) {
+		const options = { pageSize: 10, maxListRequests: 3 };
+		let saved = runPoll(flow, undefined, options).state;
+		const emitted = [];
+		const failures = [];
+		const dated = [];
+		const warnings = [];
+		const lists = [];
+		for (let poll = 0; poll < polls; poll++) {
+			flow.clockMs += 1000;
+			if (poll % 4 === 1) failures.push(flow.start({ finished: true, outcome: 'failed', undated: true }).id);
+			dated.push(flow.start({ finished: true }).id);
+			const result = runPoll(flow, saved, options);
+			warnings.push(...result.warnings);
+			emitted.push(...ids(result.runs));
+			lists.push(result.requests.filter((request) => request.kind === 'list').length);
+			saved = result.state;
+		}
+		return { saved, emitted, failures, dated, warnings, lists };
+	}
+
+	test('never read to its end (a listing of 300 runs, 3 pages of 10 a poll, activated before any such run): one new at the end is reported within a probe interval (warning, lost 1), never emitted twice; ~1 request more a poll', () => {
+		const { saved, emitted, failures, dated, warnings, lists } = pollsWithFailures(longFlow({ nullsLast: true }), 2 * END_PROBE_EVERY_POLLS + 2);
+		expect(emitted.filter((id, index) => emitted.indexOf(id) !== index)).toEqual([]);
+		expect(dated.every((id) => emitted.includes(id))).toBe(true);
+		expect(emitted.filter((id) => !dated.includes(id) && !failures.includes(id))).toEqual([]);
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toMatch(/puts runs without a start time last .*a look at its end found/);
+		expect(saved.lost).toBe(1);
+		expect(saved.undatedLast).toBe('reported');
+		// The probe: a poll every END_PROBE_EVERY_POLLS (the first at activation); 300 rows, pages of 10.
+		const extra = lists.reduce((sum, n) => sum + n, 0) / lists.length - 1;
+		expect(extra).toBeLessThan(1.5);
+	});
+
+	test('in place (the oldest runs failed before they started) and nulls first: never taken for nulls last; each failure emitted once, nothing reported', () => {
+		for (const how of [{ nullsLast: false, oldUndated: 3 }, { nullsLast: false, nullsFirst: true, oldUndated: 3 }]) {
+			const { saved, emitted, failures, dated, warnings } = pollsWithFailures(longFlow(how), 2 * END_PROBE_EVERY_POLLS + 2);
+			expect(warnings).toEqual([]);
+			expect(saved.lost).toBe(0);
+			expect(saved.undatedLast).toBeUndefined();
+			expect([...emitted].sort()).toEqual([...dated, ...failures].sort());
+		}
+	});
+
 });
 
 describe('runs without a start time listed in place, over a flow\'s life (review v14u D1)', () => {
@@ -682,7 +744,11 @@ describe('polls', () => {
 
 		const quiet = runPoll(flow, activation.state);
 		expect(quiet.runs).toEqual([]);
-		expect(quiet.changed).toBe(false);
+		// Nothing changed but the countdown to the next look at the listing's end (s15n).
+		const { endProbe: probeBefore, ...before } = activation.state;
+		const { endProbe: probeAfter, ...after } = quiet.state;
+		expect(after).toEqual(before);
+		expect(probeAfter).toEqual({ ...probeBefore, wait: END_PROBE_EVERY_POLLS - 1 });
 		expect(quiet.requests).toHaveLength(1);
 
 		flow.finish(longRun, 'failed');
@@ -948,7 +1014,8 @@ describe('issue 14 regressions', () => {
 			expect(activation.listingError.message).toBe(`The run listing of flow "${FLOW}" gives no start times`);
 			expect(activation.listingError.description).toMatch(/run_start_time/);
 		}
-		// Start times missing only while a run is going: exact, and requests do not grow with history.
+		// Start times missing only while a run is going: exact, and requests do not grow with history, but
+		// for the look at where the dated rows end every END_PROBE_EVERY_POLLS polls (s15n): logarithmic in it.
 		const flow = new FakeFlow({ startTimes: 'null-while-running' });
 		history(flow, 400);
 		let { state } = runPoll(flow, undefined, { pageSize: 100 });
@@ -957,7 +1024,9 @@ describe('issue 14 regressions', () => {
 		for (let poll = 0; poll < 40; poll++) {
 			expected.push(...newRuns(flow, 20));
 			const result = runPoll(flow, state, { pageSize: 100 });
-			expect(result.requests.filter((r) => r.kind === 'list').length).toBeLessThanOrEqual(2);
+			const probed = state.endProbe?.wait === 0;
+			const rows = flow.ordered().length;
+			expect(result.requests.filter((r) => r.kind === 'list').length).toBeLessThanOrEqual(probed ? 2 + 2 * Math.ceil(Math.log2(rows / 100)) + 3 : 2);
 			emitted.push(...ids(result.runs));
 			state = result.state;
 		}

@@ -1843,6 +1843,62 @@ describe('review v14j D4: runs without a start time listed last (nulls last, as 
 	});
 });
 
+describe('s15n: a nulls-last listing longer than a poll reads, never read to its end while such a run sat there', () => {
+	const spec = { startTimes: 'iso', ties: 'stable', offset: 'honest', total: 'right' };
+	// 300 runs, Page Size 10, activated before any run failed before it started: no poll reads the end, so
+	// the tail rules never start. Main: every such failure missed, nothing logged. Now a look at where the
+	// dated rows end (at activation, then every 16 polls) finds one new there: a warning, lost 1, once.
+	async function longListing({ nullsLast }, body) {
+		await withTrigger([spec, { parameters: { options: { pageSize: 10 } } }], async (t, warnings) => {
+			const undated = new Set();
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+			if (nullsLast) {
+				const ordered = t.world.ordered.bind(t.world);
+				t.world.ordered = () => {
+					const rows = ordered();
+					return [...rows.filter((run) => !undated.has(run.id)), ...rows.filter((run) => undated.has(run.id))];
+				};
+			}
+			t.world.clock = Date.now() - 1000000;
+			finishedRuns(t.world, 300);
+			expect(await t.poll()).toEqual([]);
+			const failures = [];
+			const dated = [];
+			for (let poll = 0; poll < 34; poll++) {
+				if (poll % 4 === 1) {
+					t.world.clock += 1000;
+					const failed = t.world.start({ finished: true, outcome: 'failed' }).id;
+					undated.add(failed);
+					failures.push(failed);
+				}
+				dated.push(...finishedRuns(t.world, 1));
+				await t.poll();
+			}
+			await body(t, warnings, { failures, dated });
+		});
+	}
+
+	test('nulls last: reported once (a warning naming the cause, lost 1); dated runs each emitted once', async () => {
+		await longListing({ nullsLast: true }, async (t, warnings, { failures, dated }) => {
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(dated.every((id) => t.emitted.includes(id))).toBe(true);
+			expect(t.emitted.filter((id) => !dated.includes(id) && !failures.includes(id))).toEqual([]);
+			expect(warnings.lines).toHaveLength(1);
+			expect(warnings.lines[0]).toMatch(/puts runs without a start time last .*a look at its end found/);
+			expect(t.state().lost).toBe(1);
+			expect(t.state().undatedLast).toBe('reported');
+		});
+	});
+
+	test('in place: the same probes, nothing reported, each failure emitted once', async () => {
+		await longListing({ nullsLast: false }, async (t, warnings, { failures, dated }) => {
+			expectEachOnceNothingReported(t, [...dated, ...failures], warnings);
+			expect(t.state().undatedLast).toBeUndefined();
+		});
+	});
+});
+
 describe('review v14r: nulls-last listings that fit the page a poll reads (D3 repeats, D4 runs pushed in before the tail request, D5 exactly one page), and D2', () => {
 	const spec = { startTimes: 'iso', ties: 'stable', offset: 'honest', total: 'right' };
 	/** A world listing the runs in `undated` without a start time, below every dated run; `control.poll` is the poll number. */

@@ -9,13 +9,17 @@ const { DEFAULT_STATUS_LISTS } = require(`${dist}/status`);
 const { World, rng, SPEC_CHOICES, SPEC_CHOICES_LATER } = require('./world');
 
 const FLOW = 'f1';
+/** List requests and polls over the sweep (the cost printed with the tally). */
+const cost = { polls: 0, lists: 0 };
 
 function runPoll(world, saved, options, hooks = {}) {
   const poll = new TriggerPoll(readTriggerState(saved, FLOW), { flowId: FLOW, filter: 'any', lists: DEFAULT_STATUS_LISTS, nowMs: world.clock, fetchFullStatus: false, ...options });
   let n = 0;
+  cost.polls++;
   const reqs = [];
   for (let q; (q = poll.next(n >= (hooks.outOfTimeAfter ?? Infinity))); n++) {
     reqs.push(q);
+    if (q.kind === 'list') cost.lists++;
     if (hooks.before && hooks.before(q, n) === 'fail') return { failed: 'fault', reqs };
     if (q.kind === 'list') {
       const a = world.list(q.offset, q.limit);
@@ -170,6 +174,6 @@ if (require.main === module) {
     if (res.activationFailed) { tally.activationFailed = (tally.activationFailed || 0) + 1; }
     if (serious.length || process.env.VERBOSE) { bad += serious.length ? 1 : 0; console.log(`seed ${seed} ${JSON.stringify({ ...res.spec, ...res.options })}: ${(res.problems || []).join('; ')} ${res.activationFailed || ''}`); }
   }
-  console.log(`seeds ${first}..${first + count - 1}: ${bad} with serious problems; tally ${JSON.stringify(tally)}; max state ${maxBytes} bytes`);
+  console.log(`seeds ${first}..${first + count - 1}: ${bad} with serious problems; tally ${JSON.stringify(tally)}; max state ${maxBytes} bytes; list requests ${cost.lists} in ${cost.polls} polls (${(cost.lists / cost.polls).toFixed(3)} a poll)`);
 }
 module.exports = { scenario, runPoll };

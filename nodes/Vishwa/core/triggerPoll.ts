@@ -36,6 +36,8 @@ import {
 	boundUndated,
 	DEFAULT_LIMITS,
 	DEFAULT_PAGE_SIZE,
+	END_PROBE_EVERY_POLLS,
+	END_PROBE_IDS,
 	lookbackRuns,
 	matchesFilter,
 	MAX_LIST_REQUESTS_PER_POLL,
@@ -50,6 +52,7 @@ import {
 	TEST_EVENT_SCAN_RUNS,
 	tieIds,
 	TriggerListingError,
+	type EndProbe,
 	type RunFilter,
 	type ScanProgress,
 	type StateLimits,
@@ -357,7 +360,17 @@ export class TriggerPoll {
 	private topRecheck: { offset: number; known: Set<string>; pages: number } | undefined;
 	/** The list request awaited is one of the scan's side requests (the tail check or the top re-read),
 	 * not a page of `segment`. */
-	private side: 'tail' | 'topRecheck' | undefined;
+	private side: 'tail' | 'topRecheck' | 'endProbe' | undefined;
+	/** See `TriggerState.endProbe`; `probe`, the one this poll runs (see `probeEnd`); `probeOff` for a
+	 * test-event search; `deepestRead`, the row after the deepest one this poll's scan listed. */
+	private endProbe: EndProbe | undefined;
+	private probe: EndProbeRun | undefined;
+	private probed = false;
+	private probeOff = false;
+	private deepestRead = 0;
+	/** The last page this poll's scan read with rows, and where it then read an empty page (the end). */
+	private lastScanPage: { offset: number; rows: Array<Record<string, unknown>> } | undefined;
+	private scanEndAt: number | undefined;
 	/** See `TriggerState.undatedLast`; and whether this poll read to the listing's end (an empty page). */
 	private undatedLast: 'once' | 'seen' | 'reported' | undefined;
 	/** `undatedLast` as the poll began: 'once' turns 'seen' only on another poll than the one that set it. */
@@ -426,6 +439,7 @@ export class TriggerPoll {
 		this.undatedOverflow = state?.undatedOverflow === true;
 		this.undatedLast = state?.undatedLast;
 		this.undatedLastBefore = state?.undatedLast;
+		this.endProbe = state?.endProbe;
 		for (const [id, start] of state?.done ?? []) {
 			this.done.set(id, start);
 			this.knownAtStart.set(id, start);
@@ -477,6 +491,7 @@ export class TriggerPoll {
 			lost: 0,
 		};
 		const search = new TriggerPoll(empty, options);
+		search.probeOff = true;
 		search.segment = search.newSegment('test', TEST_EVENT_SCAN_RUNS);
 		return search;
 	}
@@ -511,6 +526,8 @@ export class TriggerPoll {
 						this.tailAsked = true;
 						return this.askSide('tail', check.offset);
 					}
+					const probeOffset = this.probeEnd(outOfTime);
+					if (probeOffset !== undefined) return this.askSide('endProbe', probeOffset);
 					this.startStatusPhase();
 					continue;
 				}
@@ -588,7 +605,7 @@ export class TriggerPoll {
 		}
 	}
 
-	private askSide(side: 'tail' | 'topRecheck', offset: number): TriggerRequest {
+	private askSide(side: 'tail' | 'topRecheck' | 'endProbe', offset: number): TriggerRequest {
 		this.side = side;
 		this.awaiting = { kind: 'list', offset, limit: this.options.pageSize };
 		this.stats.listRequests++;
@@ -613,6 +630,10 @@ export class TriggerPoll {
 		}
 		if (side === 'topRecheck') {
 			this.recheckTop(entries);
+			return;
+		}
+		if (side === 'endProbe') {
+			this.probeAnswered(entries);
 			return;
 		}
 		if (side === 'tail') {
@@ -651,6 +672,9 @@ export class TriggerPoll {
 		segment.endCheckAwaited = undefined;
 		// The short page asked again lists a row where its row just came empty: that offset is emptied.
 		if (endCheck?.ask === 'page' && !this.refused && request.offset + entries.length > endCheck.row) segment.emptiedInPage = true;
+		if (request.offset < MIN_PROBE_JUMP) this.deepestRead = Math.max(this.deepestRead, request.offset + entries.length);
+		if (entries.length > 0) this.lastScanPage = { offset: request.offset, rows: entries.filter(isJsonObject) };
+		else if (!this.refused) this.scanEndAt = request.offset;
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
 		this.noteUndatedFirst(entries);
@@ -2475,6 +2499,154 @@ export class TriggerPoll {
 			...(kept.undated.length > 0 ? { undated: kept.undated } : {}),
 			...(this.undatedOverflow ? { undatedOverflow: true as const } : {}),
 			...(this.undatedLast ? { undatedLast: this.undatedLast } : {}),
+			...this.endProbeState(),
 		};
 	}
+
+	/**
+	 * A listing that puts runs without a start time last (MySQL, SQLite) lists every run that fails
+	 * before it starts below all its dated runs, where a poll that reads only the newest pages never
+	 * looks (review v14j D4; s15n: model seeds 184, 241, 259, 263, 277 missed them with no report). Every
+	 * END_PROBE_EVERY_POLLS polls (and at activation) the poll looks where the dated rows end, at little
+	 * cost: from the last row it read, offsets doubling until a page without a dated row (or empty), then
+	 * halving between the two, then the page that starts with the last dated row (the anchor): the rows
+	 * after it there are remembered (a few). In a listing that puts them last, a run that fails before it
+	 * starts since comes in there (among the rows right after the anchor: below it where ties come newest
+	 * first); an in-place listing lists only its oldest runs there, and a nulls-first one none. One there
+	 * new since the last probe, under the same anchor, that the trigger does not know, is reported (see
+	 * `probeAnswered`). Returns the offset to ask next, if any.
+	 */
+	private probeEnd(outOfTime: boolean): number | undefined {
+		if (this.probeOff || this.refused || outOfTime) return undefined;
+		// Seen last already: the tail check asks the page after the last one read on every poll.
+		if (this.undatedLast !== undefined) return undefined;
+		if (!this.probe) {
+			if (this.probed || (this.endProbe && this.endProbe.wait > 0)) return undefined;
+			this.probed = true;
+			// Nothing to learn where offset is ignored (the next look is as far off).
+			if (this.stats.offsetIgnored) return undefined;
+			// The scan read to the end (an empty page right after its last page): that page shows it, no request.
+			const last = this.lastScanPage;
+			if (last && this.scanEndAt === last.offset + last.rows.length) {
+				const lastDated = last.rows.map((row) => runStartMs(row) !== undefined).lastIndexOf(true);
+				if (lastDated >= 0) {
+					this.concludeProbe(runStartMs(last.rows[lastDated]) as number, last.rows.slice(lastDated + 1));
+					return undefined;
+				}
+			}
+			this.probe = { next: this.deepestRead, step: this.options.pageSize, loEnd: this.deepestRead, hi: undefined, lo: undefined, asked: 0, final: false, lastFirst: undefined };
+		}
+		const probe = this.probe;
+		if (probe.asked >= MAX_END_PROBE_REQUESTS) {
+			this.probe = undefined;
+			return undefined;
+		}
+		probe.asked++;
+		return probe.next;
+	}
+
+	/** A page of the probe (see `probeEnd`). */
+	private probeAnswered(entries: readonly unknown[]): void {
+		const probe = this.probe;
+		if (!probe) return;
+		const offset = probe.next;
+		if (this.refused) {
+			this.probe = undefined;
+			return;
+		}
+		const rows = entries.filter(isJsonObject);
+		const lastDated = rows.map((row) => runStartMs(row) !== undefined).lastIndexOf(true);
+		if (probe.final) {
+			this.probe = undefined;
+			if (lastDated < 0) return;
+			this.concludeProbe(runStartMs(rows[lastDated]) as number, rows.slice(lastDated + 1));
+			return;
+		}
+		// The same first row at two offsets: the listing ignores offset; nothing to learn.
+		const first = rows.length > 0 ? extractRunId(rows[0]) : undefined;
+		if (first !== undefined && first === probe.lastFirst) {
+			this.probe = undefined;
+			return;
+		}
+		probe.lastFirst = first;
+		if (lastDated >= 0) {
+			probe.lo = { offset, lastDated, length: rows.length, rows };
+			probe.loEnd = offset + rows.length;
+		} else probe.hi = offset;
+		if (probe.hi === undefined) {
+			probe.next = probe.loEnd + probe.step;
+			probe.step *= 2;
+			return;
+		}
+		const lo = probe.lo;
+		if (probe.hi <= probe.loEnd && lo && lo.lastDated < lo.length - 1) {
+			// Found on `lo`: its last dated row, with rows after it in the same answer.
+			this.probe = undefined;
+			this.concludeProbe(runStartMs(lo.rows[lo.lastDated]) as number, lo.rows.slice(lo.lastDated + 1));
+			return;
+		}
+		// The last dated row known (or, without one, the last page's worth the scan read): a page starting there
+		// that reaches `hi` shows the last dated row and the rows after it in one answer.
+		const served = Math.min(this.options.pageSize, this.longestPage || this.options.pageSize);
+		const at = lo ? lo.offset + lo.lastDated : Math.max(0, probe.loEnd - served);
+		if (at + served >= probe.hi || probe.hi <= probe.loEnd) {
+			probe.final = true;
+			probe.next = at;
+			return;
+		}
+		probe.next = probe.loEnd + Math.floor((probe.hi - probe.loEnd) / 2);
+	}
+
+	/** The rows after the anchor the probe found (see `probeEnd`): compared with the last probe's, remembered. */
+	private concludeProbe(anchor: number, after: ReadonlyArray<Record<string, unknown>>): void {
+		const ids: string[] = [];
+		for (const row of after) {
+			const id = extractRunId(row);
+			if (id === undefined || runStartMs(row) !== undefined) break;
+			if (!ids.includes(id)) ids.push(id);
+		}
+		const before = this.endProbe;
+		this.endProbe = { wait: END_PROBE_EVERY_POLLS, anchor, ids: ids.slice(0, END_PROBE_IDS) };
+		// A first probe (activation's, or the first of a state without one), or another anchor (the oldest
+		// runs deleted): only remembered. The anchor is a start time, not a run: the oldest runs of one
+		// second may come in another order each time (model seed 241).
+		if (this.activation || !before || before.anchor === null || before.anchor !== anchor) return;
+		const seen = new Set(before.ids);
+		const fresh = ids.filter((id) => !seen.has(id) && !this.done.has(id) && !this.pending.has(id));
+		if (fresh.length === 0) return;
+		// Not emitted: among rows of one (null) start time a run may come into view from further down,
+		// older than activation; the ones below the view are out of reach anyway.
+		this.undatedLast = 'reported';
+		this.lost++;
+		this.warnings.push(
+			`The run listing of flow "${this.options.flowId}" puts runs without a start time last (as MySQL and SQLite sort nulls in a descending order): a look at its end found ${fresh.length} such run(s) listed there since the last look, below what a poll reads (${fresh.slice(0, 3).join(', ')}). A run that fails before it starts (or one running while the listing gives no start time) is listed there, and is not emitted. Ask for the run listing to put runs without a start time first, or to give run_start_time.`,
+		);
+	}
+
+	/** `endProbe` for the saved state: one poll nearer the next probe, or the one this poll made (one
+	 * that found nothing, cut by the poll's time or a refusal, waits as long: its cost stays bounded). */
+	private endProbeState(): { endProbe?: EndProbe } {
+		if (this.probeOff) return {};
+		const probe = this.endProbe;
+		if (this.probed) return { endProbe: probe?.wait === END_PROBE_EVERY_POLLS ? probe : { wait: END_PROBE_EVERY_POLLS, anchor: probe?.anchor ?? null, ids: probe?.ids ?? [] } };
+		if (!probe) return {};
+		return { endProbe: { ...probe, wait: Math.max(0, probe.wait - 1) } };
+	}
 }
+
+/** A probe of where the listing's dated rows end, under way (see `TriggerPoll.probeEnd`). */
+interface EndProbeRun {
+	next: number;
+	step: number;
+	/** The row after the deepest page seen with a dated row (or the scan's deepest row). */
+	loEnd: number;
+	/** The least offset seen with no dated row (or nothing). */
+	hi: number | undefined;
+	lo: { offset: number; lastDated: number; length: number; rows: Array<Record<string, unknown>> } | undefined;
+	asked: number;
+	final: boolean;
+	lastFirst: string | undefined;
+}
+
+/** At most this many requests for one probe (a listing of millions of rows needs ~40). */
+const MAX_END_PROBE_REQUESTS = 48;

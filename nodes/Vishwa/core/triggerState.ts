@@ -44,6 +44,10 @@
  *             polls (proof), each poll asks the page after the last one it read, to read
  *             them while the listing ends there; 'reported' once it went on further (a run that fails before
  *             it starts is then listed below what a poll reads: not emitted, reported once).
+ * - `endProbe` (only when set) the last look at where the listing's dated rows end (see `TriggerPoll`'s
+ *             probe): `wait` polls until the next one; `anchor`, the start time of the last dated row then (null: none found); `ids`, the rows
+ *             without a start time listed right after it (a few). A row there new since, that the trigger
+ *             does not know, shows a listing that puts them last (an in-place one lists only old runs there).
  * - `lost`    how many runs the trigger knows it may have missed because a documented limit was
  *             exceeded (each also logged as a warning): watched runs dropped from a full watch list,
  *             a listing that ignores `offset` with more new runs than its first page holds.
@@ -135,6 +139,30 @@ export interface TriggerState {
 	undatedOverflow?: true;
 	/** See the state description above; absent means not seen. */
 	undatedLast?: 'once' | 'seen' | 'reported';
+	/** See the state description above; absent means no probe yet (one is due). */
+	endProbe?: EndProbe;
+}
+
+/** See `TriggerState.endProbe`. */
+export interface EndProbe {
+	wait: number;
+	anchor: number | null;
+	ids: string[];
+}
+
+/** Polls between two probes of where the listing's dated rows end (one probe costs ~2 log2(rows / page) requests). */
+export const END_PROBE_EVERY_POLLS = 16;
+/** Rows without a start time right after the last dated row that a probe remembers. */
+export const END_PROBE_IDS = 10;
+
+function readEndProbe(raw: unknown): EndProbe | undefined | null {
+	if (raw === undefined) return undefined;
+	if (typeof raw !== 'object' || raw === null) return null;
+	const { wait, anchor, ids } = raw as Record<string, unknown>;
+	if (typeof wait !== 'number' || !Number.isInteger(wait) || wait < 0 || wait > END_PROBE_EVERY_POLLS) return null;
+	if (anchor !== null && !isFiniteNumber(anchor)) return null;
+	if (!Array.isArray(ids) || ids.length > END_PROBE_IDS || !ids.every((id) => typeof id === 'string')) return null;
+	return { wait, anchor, ids: [...ids] };
 }
 
 export interface StateLimits {
@@ -370,6 +398,8 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 	if (scan === undefined) return undefined;
 	if (raw.undatedOverflow !== undefined && typeof raw.undatedOverflow !== 'boolean') return undefined;
 	if (raw.undatedLast !== undefined && raw.undatedLast !== 'once' && raw.undatedLast !== 'seen' && raw.undatedLast !== 'reported') return undefined;
+	const endProbe = readEndProbe(raw.endProbe);
+	if (endProbe === null) return undefined;
 	// Version 2 had no `undated` (one there is from an unreleased build: it starts over with an activation).
 	if (raw.undated !== undefined && (raw.v === 2 || !isUndatedList(raw.undated))) return undefined;
 	const state: TriggerState = {
@@ -381,6 +411,7 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 		lost: raw.lost,
 		...(raw.undatedOverflow ? { undatedOverflow: true as const } : {}),
 		...(raw.undatedLast ? { undatedLast: raw.undatedLast } : {}),
+		...(endProbe ? { endProbe } : {}),
 	};
 	if (raw.v === 2) return stateOf(fromUndatedInDone(state));
 	const undated = raw.undated?.map(([id, placed]) => [id, placed] as UndatedMark);
@@ -433,7 +464,7 @@ function oldStampMilliseconds(starts: number[], floor: number): Set<number> {
 
 /** The state with its fields in one order (the poll compares saved JSON to tell a change). */
 export function stateOf(state: TriggerState): TriggerState {
-	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow, undatedLast } = state;
+	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow, undatedLast, endProbe } = state;
 	return {
 		v,
 		flow,
@@ -448,6 +479,7 @@ export function stateOf(state: TriggerState): TriggerState {
 		...(undated && undated.length > 0 ? { undated } : {}),
 		...(undatedOverflow ? { undatedOverflow } : {}),
 		...(undatedLast ? { undatedLast } : {}),
+		...(endProbe ? { endProbe } : {}),
 	};
 }
 
