@@ -475,6 +475,27 @@ describe('saved state', () => {
 		expect(readTriggerState({ ...v1, gaps: [v1gap] }, FLOW)).toMatchObject({ scan: null, lost: 1 });
 	});
 
+	test('a version 1 state\'s dropped unread stretches: counted in lost and said in a warning, once (review v15r D6)', () => {
+		// Before: counted in `lost` only, with no warning.
+		const v1 = { v: 1, flow: FLOW, hwm: BASE_MS + 5000, hwmIds: ['a'], floor: 0, done: [['a', BASE_MS + 5000]], pending: [], gaps: [{}, {}] };
+		const pollOnce = (state) => {
+			const poll = new TriggerPoll(state, baseOptions({ pageSize: 5 }));
+			const listing = [{ run_id: 'a', run_status: 'succeeded', run_start_time: new Date(BASE_MS + 5000).toISOString() }];
+			for (let request; (request = poll.next(false)); ) poll.listed(request.kind === 'status' ? undefined : listing.slice(request.offset, request.offset + 5));
+			return poll.result();
+		};
+		const first = pollOnce(readTriggerState(v1, FLOW));
+		expect(first.state.lost).toBe(2);
+		expect(first.warnings).toEqual([expect.stringMatching(/^The saved state of flow "flow-model" was written by an older version of this node, which had 2 stretches of the run listing left to read .* \(counted as 2 in lost\)\.$/)]);
+		expect(first.changed).toBe(true);
+		expect(first.state).not.toHaveProperty('droppedVersion1Gaps');
+		const second = pollOnce(readTriggerState(JSON.parse(JSON.stringify(first.state)), FLOW));
+		expect(second.warnings).toEqual([]);
+		expect(second.state.lost).toBe(2);
+		// None dropped: nothing to say.
+		expect(pollOnce(readTriggerState({ ...v1, gaps: [] }, FLOW)).warnings).toEqual([]);
+	});
+
 	test('start times: ISO strings, epoch seconds or ms; anything else is unknown', () => {
 		expect(runStartMs({ run_start_time: '2025-01-01T00:00:00Z' })).toBe(BASE_MS);
 		expect(runStartMs({ run_start_time: BASE_MS / 1000 })).toBe(BASE_MS);

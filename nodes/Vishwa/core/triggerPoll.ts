@@ -436,6 +436,12 @@ export class TriggerPoll {
 		this.floor = state?.floor ?? 0;
 		this.scan = state?.scan ? { ...state.scan, topIds: [...state.scan.topIds], anchorIds: [...state.scan.anchorIds] } : null;
 		this.lost = state?.lost ?? 0;
+		if (state?.droppedVersion1Gaps) {
+			const gaps = state.droppedVersion1Gaps;
+			this.warnings.push(
+				`The saved state of flow "${this.options.flowId}" was written by an older version of this node, which had ${gaps} stretch${gaps === 1 ? '' : 'es'} of the run listing left to read (a scan cut by a poll's budget). This version cannot carry ${gaps === 1 ? 'it' : 'them'} over without risking emitting a run twice, so ${gaps === 1 ? 'it was' : 'they were'} dropped: runs that finished there may have been missed (counted as ${gaps} in lost).`,
+			);
+		}
 		this.undatedOverflow = state?.undatedOverflow === true;
 		this.undatedLast = state?.undatedLast;
 		this.undatedLastBefore = state?.undatedLast;

@@ -141,6 +141,11 @@ export interface TriggerState {
 	undatedLast?: 'once' | 'seen' | 'reported';
 	/** See the state description above; absent means no probe yet (one is due). */
 	endProbe?: EndProbe;
+	/**
+	 * Never saved: set only on a version 1 state just read, to the number of its unread stretches dropped
+	 * (counted in `lost`), so that the poll reading it logs the warning that goes with the count.
+	 */
+	droppedVersion1Gaps?: number;
 }
 
 /** See `TriggerState.endProbe`. */
@@ -491,7 +496,8 @@ function fromVersion1(
 	// Version 1 kept up to 20 ids at the boundary. Its unread stretches (gaps) cannot be carried over
 	// without risking a repeat: they are dropped and counted as possible losses.
 	const gaps = (raw.gaps as unknown[]).length;
-	return stateOf({ ...common, hwm: raw.hwm as number | null, hwmIds, hwmAll: hwmIds.length < 20, scan: null, lost: gaps });
+	const state = stateOf({ ...common, hwm: raw.hwm as number | null, hwmIds, hwmAll: hwmIds.length < 20, scan: null, lost: gaps });
+	return gaps > 0 ? { ...state, droppedVersion1Gaps: gaps } : state;
 }
 
 // ---------------------------------------------------------------------------------------------
