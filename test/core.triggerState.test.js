@@ -18,8 +18,10 @@ const {
 	MAX_TIE_IDS,
 	DEFAULT_LIMITS,
 	END_PROBE_EVERY_POLLS,
+	END_PROBE_IDS,
 	boundDone,
 	boundPending,
+	runPrint,
 	boundUndated,
 	stateOf,
 } = require('../dist/nodes/Vishwa/core/triggerState');
@@ -435,7 +437,7 @@ describe('saved state', () => {
 		const { undated } = boundUndated(range(2000, (i) => [id('u', i), start + i]), 0, start * 2, DEFAULT_LIMITS);
 		const ties = range(MAX_TIE_IDS, (i) => id('t', i));
 		const scan = { top: start, topIds: ties, topAll: false, anchor: start, anchorIds: ties, position: 1e9, stalls: 99 };
-		const state = stateOf({ v: STATE_VERSION, flow: id('f', 0), hwm: start, hwmIds: ties, hwmAll: false, floor: done.floor, done: done.done, pending, scan, lost: 1e9, undated, undatedOverflow: true });
+		const state = stateOf({ v: STATE_VERSION, flow: id('f', 0), hwm: start, hwmIds: ties, hwmAll: false, floor: done.floor, done: done.done, pending, scan, lost: 1e9, undated, undatedOverflow: true, unwatched: range(300, (i) => runPrint(id('p', i))).join(''), undatedLast: 'reported', endProbe: { wait: END_PROBE_EVERY_POLLS, anchor: start, ids: range(END_PROBE_IDS, (i) => id('e', i)) } });
 		expect(undated.length).toBeGreaterThan(200);
 		const bytes = JSON.stringify(state).length;
 		console.log(`worst-case state: ${bytes} bytes (${done.done.length} done, ${pending.length} pending, ${undated.length} undated)`);
@@ -464,6 +466,13 @@ describe('saved state', () => {
 		expect(readTriggerState({ ...good, undatedOverflow: true }, FLOW)).toEqual({ ...good, undatedOverflow: true });
 		expect(readTriggerState({ ...good, undatedOverflow: 'yes' }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, undatedOverflow: false }, FLOW)).toEqual(good);
+		// Fingerprints of runs dropped from the watch list and counted in lost, 5 characters each.
+		expect(readTriggerState({ ...good, unwatched: runPrint('r1') + runPrint('r2') }, FLOW)).toEqual({ ...good, unwatched: runPrint('r1') + runPrint('r2') });
+		expect(runPrint('r1')).toMatch(/^[A-Za-z0-9_-]{5}$/);
+		expect(readTriggerState({ ...good, unwatched: 'abc' }, FLOW)).toBeUndefined();
+		expect(readTriggerState({ ...good, unwatched: 'ab.de' }, FLOW)).toBeUndefined();
+		expect(readTriggerState({ ...good, unwatched: ['abcde'] }, FLOW)).toBeUndefined();
+		expect(readTriggerState({ ...good, unwatched: 'abcde'.repeat(301) }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, lost: undefined }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, scan }, FLOW)).toEqual({ ...good, scan });
 		expect(readTriggerState(undefined, FLOW)).toBeUndefined();
@@ -473,6 +482,64 @@ describe('saved state', () => {
 		expect(readTriggerState(v1, FLOW)).toEqual({ ...good, pending: [['p', 4]] });
 		const v1gap = { position: 1, anchor: 5, anchorIds: ['a'], bottom: null, bottomIds: [], unread: true };
 		expect(readTriggerState({ ...v1, gaps: [v1gap] }, FLOW)).toMatchObject({ scan: null, lost: 1 });
+	});
+
+	test('a version 1 state\'s dropped unread stretches: counted in lost and said in a warning, once (review v15r D6)', () => {
+		// Before: counted in `lost` only, with no warning.
+		const v1 = { v: 1, flow: FLOW, hwm: BASE_MS + 5000, hwmIds: ['a'], floor: 0, done: [['a', BASE_MS + 5000]], pending: [], gaps: [{}, {}] };
+		const pollOnce = (state) => {
+			const poll = new TriggerPoll(state, baseOptions({ pageSize: 5 }));
+			const listing = [{ run_id: 'a', run_status: 'succeeded', run_start_time: new Date(BASE_MS + 5000).toISOString() }];
+			for (let request; (request = poll.next(false)); ) poll.listed(request.kind === 'status' ? undefined : listing.slice(request.offset, request.offset + 5));
+			return poll.result();
+		};
+		const first = pollOnce(readTriggerState(v1, FLOW));
+		expect(first.state.lost).toBe(2);
+		expect(first.warnings).toEqual([expect.stringMatching(/^The saved state of flow "flow-model" was written by an older version of this node, which had 2 stretches of the run listing left to read .* \(counted as 2 in lost\)\.$/)]);
+		expect(first.changed).toBe(true);
+		expect(first.state).not.toHaveProperty('droppedVersion1Gaps');
+		const second = pollOnce(readTriggerState(JSON.parse(JSON.stringify(first.state)), FLOW));
+		expect(second.warnings).toEqual([]);
+		expect(second.state.lost).toBe(2);
+		// None dropped: nothing to say.
+		expect(pollOnce(readTriggerState({ ...v1, gaps: [] }, FLOW)).warnings).toEqual([]);
+	});
+
+	test('a block of runs running without a start time, bigger than the watch list, listed again on each poll: the runs dropped counted in lost once, not on every poll (review v15r D7)', () => {
+		// Nulls first, a watch list of 3, 5 runs running on top. Before: lost 2, 4, 6 over three polls for the
+		// same 2 runs (the runs dropped each poll in turn, then again), the warning saying 2 were dropped each time.
+		const at = (id, s, status = 'succeeded') => ({ run_id: id, run_status: status, run_start_time: s === null ? null : new Date(BASE_MS + s * 1000).toISOString() });
+		const block = ['b4', 'b3', 'b2', 'b1', 'b0'].map((id) => at(id, null, 'running'));
+		const listing = [...block, at('h', 10)];
+		const pollOnce = (saved, rows) => {
+			const poll = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize: 10, limits: { maxPending: 3 } }));
+			for (let request; (request = poll.next(false)); ) {
+				if (request.kind === 'status') poll.statusAnswered(rows.find((run) => run.run_id === request.runId));
+				else poll.listed(rows.slice(request.offset, request.offset + 10));
+			}
+			return poll.result();
+		};
+		let state = { v: STATE_VERSION, flow: FLOW, hwm: BASE_MS + 10000, hwmIds: ['h'], hwmAll: true, floor: 0, done: [['h', BASE_MS + 10000]], pending: [], scan: null, lost: 0 };
+		const lost = [];
+		const warnings = [];
+		const watched = [];
+		for (let i = 0; i < 3; i++) {
+			const result = pollOnce(state, listing);
+			state = JSON.parse(JSON.stringify(result.state));
+			lost.push(state.lost);
+			warnings.push(...result.warnings.filter((line) => line.includes('than the trigger can watch')));
+			watched.push(state.pending.map(([id]) => id).sort().join(' '));
+		}
+		expect(lost).toEqual([2, 2, 2]);
+		expect(watched).toEqual(['b2 b3 b4', 'b2 b3 b4', 'b2 b3 b4']);
+		expect(warnings[0]).toMatch(/the 2 oldest-started are no longer watched, .* \(2 counted in lost\)\.$/);
+		expect(warnings[1]).toMatch(/the 2 oldest-started are no longer watched, .* \(0 counted in lost; the other 2 were counted when an earlier poll dropped them\)\.$/);
+		// All finished: each emitted once, and the fingerprints of the finished ones let go.
+		const finished = listing.map((run) => ({ ...run, run_status: 'succeeded', run_start_time: run.run_start_time ?? new Date(BASE_MS + 20000).toISOString() }));
+		const last = pollOnce(state, finished);
+		expect(last.runs.map((run) => run.runId).sort()).toEqual(['b0', 'b1', 'b2', 'b3', 'b4']);
+		expect(last.state.lost).toBe(2);
+		expect(last.state).not.toHaveProperty('unwatched');
 	});
 
 	test('start times: ISO strings, epoch seconds or ms; anything else is unknown', () => {

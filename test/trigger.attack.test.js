@@ -1747,6 +1747,21 @@ describe('s14v: rows without a start time where their creation time puts them (n
 	});
 });
 
+test('review v15r D6: a version 1 state with unread stretches: the poll logs a warning naming the flow with the count in lost (before: the count only)', async () => {
+	const spec = { startTimes: 'iso', ties: 'stable', offset: 'honest', total: 'right' };
+	const v1 = { v: 1, flow: FLOW, hwm: 1767225601000, hwmIds: ['r1'], floor: 0, done: [['r1', 1767225601000]], pending: [], gaps: [{}, {}] };
+	await withTrigger([spec, { staticData: { 'node:Vishwa Trigger': { vishwaTrigger: v1 } } }], async (t, warnings) => {
+		t.world.clock = 1767225600000;
+		finishedRuns(t.world, 1);
+		const later = finishedRuns(t.world, 2);
+		expect(await t.poll()).toEqual(later);
+		expect(t.state().lost).toBe(2);
+		expect(warnings.lines).toEqual([expect.stringContaining(`The saved state of flow "${FLOW}" was written by an older version of this node, which had 2 stretches`)]);
+		await t.poll();
+		expect(warnings.lines).toHaveLength(1);
+	});
+});
+
 test('runs without a start time, in place (v14w hybrid sweep seed 518, review v14w D1): one first on a page a resumed scan reads again after a probe, the listing shifted, is not placed from rows read further down: never dropped as history while listed higher, never emitted twice', () => {
 	// Pages capped at 7 (varying), ties reordered per poll, budget 3, `done` of 100. Before: r636 placed
 	// under the dated rows above it (77882, it sits at 78904), dropped once the floor passed that, and

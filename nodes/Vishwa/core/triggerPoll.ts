@@ -33,6 +33,9 @@ import {
 	ACTIVATION_SCAN_RUNS,
 	boundDone,
 	boundPending,
+	MAX_PENDING,
+	RUN_PRINT_CHARS,
+	runPrint,
 	boundUndated,
 	DEFAULT_LIMITS,
 	DEFAULT_PAGE_SIZE,
@@ -375,6 +378,8 @@ export class TriggerPoll {
 	private undatedLast: 'once' | 'seen' | 'reported' | undefined;
 	/** `undatedLast` as the poll began: 'once' turns 'seen' only on another poll than the one that set it. */
 	private undatedLastBefore: 'once' | 'seen' | 'reported' | undefined;
+	/** Fingerprints of runs dropped from the watch list and counted in `lost` before this poll (see `unwatched`). */
+	private readonly unwatchedBefore: string;
 	private endReached = false;
 	/** A page of this poll listed a finished run without a start time above a run with one: the listing
 	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
@@ -436,10 +441,17 @@ export class TriggerPoll {
 		this.floor = state?.floor ?? 0;
 		this.scan = state?.scan ? { ...state.scan, topIds: [...state.scan.topIds], anchorIds: [...state.scan.anchorIds] } : null;
 		this.lost = state?.lost ?? 0;
+		if (state?.droppedVersion1Gaps) {
+			const gaps = state.droppedVersion1Gaps;
+			this.warnings.push(
+				`The saved state of flow "${this.options.flowId}" was written by an older version of this node, which had ${gaps} stretch${gaps === 1 ? '' : 'es'} of the run listing left to read (a scan cut by a poll's budget). This version cannot carry ${gaps === 1 ? 'it' : 'them'} over without risking emitting a run twice, so ${gaps === 1 ? 'it was' : 'they were'} dropped: runs that finished there may have been missed (counted as ${gaps} in lost).`,
+			);
+		}
 		this.undatedOverflow = state?.undatedOverflow === true;
 		this.undatedLast = state?.undatedLast;
 		this.undatedLastBefore = state?.undatedLast;
 		this.endProbe = state?.endProbe;
+		this.unwatchedBefore = state?.unwatched ?? '';
 		for (const [id, start] of state?.done ?? []) {
 			this.done.set(id, start);
 			this.knownAtStart.set(id, start);
@@ -2479,12 +2491,7 @@ export class TriggerPoll {
 		this.reportUndatedLetGo(kept.letGo);
 		this.reportUndatedHeldBack();
 		const watch = boundPending([...this.pending.entries()], this.limits);
-		if (watch.dropped > 0) {
-			this.lost += watch.dropped;
-			this.warnings.push(
-				`More runs of flow "${this.options.flowId}" are running than the trigger can watch (${this.limits.maxPending}): the ${watch.dropped} oldest-started are no longer watched, and are emitted only if they finish while on the newest pages.`,
-			);
-		}
+		const unwatched = this.countUnwatched(watch.droppedIds);
 		return {
 			v: STATE_VERSION,
 			flow: this.options.flowId,
@@ -2500,6 +2507,7 @@ export class TriggerPoll {
 			...(this.undatedOverflow ? { undatedOverflow: true as const } : {}),
 			...(this.undatedLast ? { undatedLast: this.undatedLast } : {}),
 			...this.endProbeState(),
+			...(unwatched ? { unwatched } : {}),
 		};
 	}
 
@@ -2631,6 +2639,28 @@ export class TriggerPoll {
 		if (this.probed) return { endProbe: probe?.wait === END_PROBE_EVERY_POLLS ? probe : { wait: END_PROBE_EVERY_POLLS, anchor: probe?.anchor ?? null, ids: probe?.ids ?? [] } };
 		if (!probe) return {};
 		return { endProbe: { ...probe, wait: Math.max(0, probe.wait - 1) } };
+	}
+
+	/**
+	 * Counts in `lost` the runs dropped from a full watch list that no earlier poll counted, and says so;
+	 * returns the fingerprints to keep (see `unwatched`). A dropped run still running is listed again,
+	 * watched again and dropped again, poll after poll: counted once (review v15r D7). One that finished
+	 * is forgotten.
+	 */
+	private countUnwatched(droppedIds: readonly string[]): string {
+		const before: string[] = [];
+		for (let at = 0; at < this.unwatchedBefore.length; at += RUN_PRINT_CHARS) before.push(this.unwatchedBefore.slice(at, at + RUN_PRINT_CHARS));
+		const finished = new Set([...this.finishedThisPoll].map(runPrint));
+		const counted = new Set(before.filter((print) => !finished.has(print)));
+		const newly = droppedIds.map(runPrint).filter((print) => !counted.has(print));
+		if (droppedIds.length > 0) {
+			this.lost += newly.length;
+			const earlier = droppedIds.length - newly.length;
+			this.warnings.push(
+				`More runs of flow "${this.options.flowId}" are running than the trigger can watch (${this.limits.maxPending}): the ${droppedIds.length} oldest-started are no longer watched, and are emitted only if they finish while on the newest pages (${newly.length} counted in lost${earlier > 0 ? `; the other ${earlier} were counted when an earlier poll dropped them` : ''}).`,
+			);
+		}
+		return [...new Set([...newly, ...counted])].slice(0, MAX_PENDING).join('');
 	}
 }
 

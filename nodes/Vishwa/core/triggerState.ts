@@ -34,6 +34,10 @@
  *             within its request or time budget. It is read on first by the next polls, from the
  *             anchor (the oldest run it read) down; `hwm` moves to its `top` only once it is complete.
  *             Runs pushed in above it meanwhile are read by the scan after it. Nothing is skipped.
+ * - `unwatched` (only when not empty) fingerprints (RUN_PRINT_CHARS characters each, see `runPrint`) of runs
+ *             dropped from a full watch list and counted in `lost`, newest first, at most MAX_PENDING: such a
+ *             run listed again still running is watched again and dropped again; it is not counted again
+ *             (review v15r D7: `lost` grew by the same 301 runs on every poll). Forgotten once it finishes.
  * - `undatedOverflow` (only when true) more finished runs listed above every dated run without a start
  *             time were to be remembered than `undated` holds, and some were let go: listed again, such a run cannot be told from a new one, so an
  *             unknown finished run without a start time is remembered, not emitted, and counted in `lost`
@@ -141,6 +145,13 @@ export interface TriggerState {
 	undatedLast?: 'once' | 'seen' | 'reported';
 	/** See the state description above; absent means no probe yet (one is due). */
 	endProbe?: EndProbe;
+	/** See the state description above; absent means none. */
+	unwatched?: string;
+	/**
+	 * Never saved: set only on a version 1 state just read, to the number of its unread stretches dropped
+	 * (counted in `lost`), so that the poll reading it logs the warning that goes with the count.
+	 */
+	droppedVersion1Gaps?: number;
 }
 
 /** See `TriggerState.endProbe`. */
@@ -402,6 +413,7 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 	if (endProbe === null) return undefined;
 	// Version 2 had no `undated` (one there is from an unreleased build: it starts over with an activation).
 	if (raw.undated !== undefined && (raw.v === 2 || !isUndatedList(raw.undated))) return undefined;
+	if (raw.unwatched !== undefined && !isRunPrints(raw.unwatched)) return undefined;
 	const state: TriggerState = {
 		...common,
 		hwm: raw.hwm,
@@ -412,6 +424,7 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 		...(raw.undatedOverflow ? { undatedOverflow: true as const } : {}),
 		...(raw.undatedLast ? { undatedLast: raw.undatedLast } : {}),
 		...(endProbe ? { endProbe } : {}),
+		...(typeof raw.unwatched === 'string' ? { unwatched: raw.unwatched } : {}),
 	};
 	if (raw.v === 2) return stateOf(fromUndatedInDone(state));
 	const undated = raw.undated?.map(([id, placed]) => [id, placed] as UndatedMark);
@@ -464,7 +477,7 @@ function oldStampMilliseconds(starts: number[], floor: number): Set<number> {
 
 /** The state with its fields in one order (the poll compares saved JSON to tell a change). */
 export function stateOf(state: TriggerState): TriggerState {
-	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow, undatedLast, endProbe } = state;
+	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow, undatedLast, endProbe, unwatched } = state;
 	return {
 		v,
 		flow,
@@ -480,6 +493,7 @@ export function stateOf(state: TriggerState): TriggerState {
 		...(undatedOverflow ? { undatedOverflow } : {}),
 		...(undatedLast ? { undatedLast } : {}),
 		...(endProbe ? { endProbe } : {}),
+		...(unwatched ? { unwatched } : {}),
 	};
 }
 
@@ -491,7 +505,8 @@ function fromVersion1(
 	// Version 1 kept up to 20 ids at the boundary. Its unread stretches (gaps) cannot be carried over
 	// without risking a repeat: they are dropped and counted as possible losses.
 	const gaps = (raw.gaps as unknown[]).length;
-	return stateOf({ ...common, hwm: raw.hwm as number | null, hwmIds, hwmAll: hwmIds.length < 20, scan: null, lost: gaps });
+	const state = stateOf({ ...common, hwm: raw.hwm as number | null, hwmIds, hwmAll: hwmIds.length < 20, scan: null, lost: gaps });
+	return gaps > 0 ? { ...state, droppedVersion1Gaps: gaps } : state;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -576,15 +591,45 @@ export function boundUndated(
 	return { undated: kept, floor, letGo };
 }
 
+/** Characters of a run's fingerprint in `unwatched`: 30 bits, 6 a character. */
+export const RUN_PRINT_CHARS = 5;
+const PRINT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * A run id's fingerprint (FNV-1a, 30 bits): `unwatched` holds up to MAX_PENDING of them in 1.5 KB, where
+ * as many ids would not fit the state's 64 KiB. Two ids sharing one (about one chance in 3.6 million for
+ * a new id among 300) leave the second uncounted once.
+ */
+export function runPrint(id: string): string {
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+	let print = '';
+	for (let i = 0; i < RUN_PRINT_CHARS; i++) print += PRINT_ALPHABET[(hash >>> (6 * i)) & 63];
+	return print;
+}
+
+function isRunPrints(value: unknown): value is string {
+	return (
+		typeof value === 'string' &&
+		value.length % RUN_PRINT_CHARS === 0 &&
+		value.length <= MAX_PENDING * RUN_PRINT_CHARS &&
+		[...value].every((char) => PRINT_ALPHABET.includes(char))
+	);
+}
+
 /** The watch list within the limits, rotation order kept; the oldest-started are dropped first. */
-export function boundPending(pending: RunMark[], limits: StateLimits): { pending: RunMark[]; dropped: number } {
+export function boundPending(pending: RunMark[], limits: StateLimits): { pending: RunMark[]; dropped: number; droppedIds: string[] } {
 	let bytes = pending.reduce((sum, [id]) => sum + markBytes(id), 0);
-	if (pending.length <= limits.maxPending && bytes <= limits.pendingBytes) return { pending, dropped: 0 };
+	if (pending.length <= limits.maxPending && bytes <= limits.pendingBytes) return { pending, dropped: 0, droppedIds: [] };
 	const dropped = new Set<string>();
-	for (const [id] of [...pending].sort((a, b) => a[1] - b[1])) {
+	// Of runs started at one time (a block running without a start time, all placed alike), the ones
+	// added last go first: the ones watched before stay watched, so a block bigger than the list drops
+	// the same runs on every poll, not each run in turn (review v15r D7).
+	const order = pending.map((mark, index) => ({ id: mark[0], start: mark[1], index }));
+	for (const { id } of order.sort((a, b) => a.start - b.start || b.index - a.index)) {
 		if (pending.length - dropped.size <= limits.maxPending && bytes <= limits.pendingBytes) break;
 		dropped.add(id);
 		bytes -= markBytes(id);
 	}
-	return { pending: pending.filter(([id]) => !dropped.has(id)), dropped: dropped.size };
+	return { pending: pending.filter(([id]) => !dropped.has(id)), dropped: dropped.size, droppedIds: [...dropped] };
 }
