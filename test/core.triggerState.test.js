@@ -1947,6 +1947,119 @@ describe('model seed replays', () => {
 		});
 		expect(third.runs.map((run) => run.runId)).toEqual(['p']);
 	});
+	// f15b (review v15r D2, D4, topPushHidden.js, topRecheckRunaway.js): the top re-read, asked and ended right.
+	describe('the top re-read (a scan from the top whose first page is all rows without a start time)', () => {
+		const dated = (id, ms) => ({ run_id: id, run_start_time: new Date(BASE_MS + ms).toISOString(), run_status: 'completed' });
+		const running = (id) => ({ run_id: id, run_start_time: null, run_status: 'running' });
+		const old = [dated('d3', 3000), dated('d2', 2000), dated('d1', 1000)];
+		/** One poll over `rows`; `before(index, rows)` may change them before each list request. */
+		const poll = (state, rows, { before = () => {}, status = {}, options = {} } = {}) => {
+			const trigger = new TriggerPoll(state, baseOptions({ pageSize: 5, ...options }));
+			const asked = [];
+			for (let request; (request = trigger.next()); ) {
+				if (request.kind === 'list') {
+					before(asked.length, rows, request.offset);
+					asked.push(request.offset);
+					trigger.listed(rows.slice(request.offset, request.offset + request.limit));
+				} else trigger.statusAnswered(status[request.runId]);
+			}
+			return { ...trigger.result(), asked };
+		};
+		test('a run of the first page finishing as many runs are pushed in above hides the push: the top is read again all the same, and a run pushed in, still running, is watched and emitted (review v15r D2)', () => {
+			const saved = poll(undefined, [...old]).state;
+			const block = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'].map(running);
+			const rows = [...block, ...old];
+			// Before the second request: `p` starts (running, on top); n1, of the first page, finishes (its old
+			// start time puts it at the bottom), so every other row stays where it was; six runs started after
+			// `p` finish at once, newest 21000, the scan's top.
+			const ks = [21000, 20000, 19000, 18000, 17000, 16000].map((ms, index) => dated(`k${index}`, ms));
+			const second = poll(saved, rows, {
+				before: (index, listing) => {
+					if (index !== 1) return;
+					listing.splice(0, 1, running('p'));
+					listing.splice(6, 0, ...ks);
+					listing.push(dated('n1', 500));
+				},
+			});
+			expect(second.state.hwm).toBe(BASE_MS + 21000);
+			expect(second.state.pending.map(([id]) => id)).toContain('p');
+			// `p` finishes at 15000, under the boundary and past the look-back: only its status tells.
+			const third = poll(second.state, [...block.slice(1), ...ks, ...old, dated('n1', 500)], {
+				status: { p: dated('p', 15000), n1: dated('n1', 500) },
+			});
+			expect(third.runs.map((run) => run.runId)).toContain('p');
+			expect([...second.runs, ...third.runs].map((run) => run.runId).sort()).toEqual([...ks.map((row) => row.run_id), 'n1', 'p']);
+			expect(third.state.lost).toBe(0);
+		});
+		test('control: the same first page with no new run started (the top not above the boundary) reads the top once', () => {
+			const saved = poll(undefined, [...old]).state;
+			const quiet = poll(saved, [...['n1', 'n2', 'n3', 'n4', 'n5', 'n6'].map(running), ...old]);
+			expect(quiet.asked.filter((offset) => offset === 0)).toHaveLength(1);
+			expect(quiet.warnings).toEqual([]);
+		});
+		test('the runs it listed before finish and move far down: the re-read ends at the first row with a start time at or below the top, in one request, no loss reported (review v15r D4)', () => {
+			const history = Array.from({ length: 1000 }, (_, index) => dated(`h${index}`, 100000 - index * 10));
+			const saved = poll(undefined, [...history]).state;
+			const block = ['r5', 'r4', 'r3', 'r2', 'r1', 'r0'].map(running);
+			const rows = [...block, ...history];
+			const second = poll(saved, rows, {
+				before: (index, listing, offset) => {
+					// Two runs pushed in on top (the push shows: a re-read is due) and six finished above the history.
+					if (index === 1) listing.splice(0, 0, running('q1'), running('q2'));
+					if (index === 1) listing.splice(8, 0, ...[6, 5, 4, 3, 2, 1].map((k) => dated(`k${k}`, 100000 + k * 1000)));
+					// Before the re-read: the four first-page runs listed above the second page finish, started long ago.
+					if (index > 0 && offset === 0 && listing[2].run_id === 'r5') {
+						for (const id of ['r5', 'r4', 'r3', 'r2']) listing.splice(listing.findIndex((row) => row.run_id === id), 1);
+						listing.push(...['r5', 'r4', 'r3', 'r2'].map((id, k) => dated(id, 10 - k)));
+					}
+				},
+			});
+			expect(second.state.lost).toBe(saved.lost);
+			expect(second.warnings).toEqual([]);
+			expect(second.asked.filter((offset) => offset === 0)).toHaveLength(2);
+			expect(second.asked.length).toBeLessThan(10);
+			expect(second.state.pending.map(([id]) => id)).toEqual(expect.arrayContaining(['q1', 'q2']));
+		});
+		test('runs pushed in on top faster than its pages step: past the poll\'s budget it reads within the 100 pages the scan may read on past it (shared, not 100 more of its own), then reports the loss (lost 1, a warning) (review v15r D4)', () => {
+			const saved = poll(undefined, [...old]).state;
+			let pushed = 0;
+			let rereading = false;
+			// A block of 60 runs running on top: with a budget of 5 requests the scan reads on past it to its top.
+			const rows = [...Array.from({ length: 60 }, (_, index) => running(`n${index}`)), dated('k', 10000), ...old];
+			const second = poll(saved, rows, {
+				options: { maxListRequests: 5 },
+				before: (index, listing, offset) => {
+					// Two runs pushed in on top (the push shows), then from the re-read on more runs before every
+					// request than a page steps.
+					if (index === 1) listing.unshift(running('q1'), running('q2'));
+					if (index > 0 && offset === 0) rereading = true;
+					if (rereading) listing.unshift(...Array.from({ length: 6 }, () => running(`p${pushed++}`)));
+				},
+			});
+			expect(rereading).toBe(true);
+			expect(second.asked.length).toBeLessThanOrEqual(5 + 100 + 1);
+			expect(second.state.lost).toBe(saved.lost + 1);
+			expect(second.warnings.filter((line) => line.includes('may finish unseen'))).toHaveLength(1);
+		});
+	});
+	// f15b (review v15r D8, clockAhead.js): runs watched at activation with no start time are placed at n8n's
+	// clock; with Vishwa's clock a minute ahead that is older than every run read.
+	test('activation stopped by its reach, Vishwa\'s clock a minute ahead of n8n\'s, only the newest runs running (no start time, on top): not counted as lost', () => {
+		const dated = (id, ms) => ({ run_id: id, run_start_time: new Date(BASE_MS + ms).toISOString(), run_status: 'completed' });
+		const running = (id) => ({ run_id: id, run_start_time: null, run_status: 'running' });
+		// 400 runs, one every 200 ms, the newest 120 s after n8n's clock (`nowMs` is BASE_MS).
+		const rows = [...['R2', 'R1', 'R0'].map(running), ...Array.from({ length: 400 }, (_, index) => dated(`h${index}`, 120000 - index * 200))];
+		const trigger = new TriggerPoll(undefined, baseOptions({ pageSize: 100 }));
+		for (let request; (request = trigger.next()); ) {
+			if (request.kind === 'list') trigger.listed(rows.slice(request.offset, request.offset + request.limit));
+			else trigger.statusAnswered(undefined);
+		}
+		const result = trigger.result();
+		expect(result.warnings).toHaveLength(1);
+		expect(result.warnings[0]).toContain('None of the oldest runs read is still running');
+		expect(result.state.lost).toBe(0);
+		expect(result.state.pending.map(([id]) => id).sort()).toEqual(['R0', 'R1', 'R2']);
+	});
 });
 
 

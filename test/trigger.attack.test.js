@@ -2062,3 +2062,114 @@ describe('review v14r: nulls-last listings that fit the page a poll reads (D3 re
 		});
 	});
 });
+
+// f15b (review v15r D2, D4: review/topPushHidden.js, topRecheckRunaway.js): the top re-read of a scan whose
+// first page is all rows without a start time, through PollContext. Nulls first (PostgreSQL), start times null
+// while running, Page Size 5; `hook` changes the world before the listing request it names.
+describe('f15b: the top re-read under a block of runs running without a start time (nulls first)', () => {
+	const nullsFirst = (t) => {
+		const ordered = t.world.ordered.bind(t.world);
+		t.world.ordered = () => {
+			const all = ordered();
+			return [...all.filter((run) => !run.finished), ...all.filter((run) => run.finished)];
+		};
+	};
+	const listRequests = (t) => t.server.requests.filter((request) => request.kind === 'list').length;
+	const setupHooked = async () => {
+		const hooks = new Map();
+		const fault = (request) => {
+			const hook = request.kind === 'list' && hooks.get(request.index);
+			if (hook) hook();
+			return undefined;
+		};
+		const t = await setup({ startTimes: 'null-while-running', total: 'none' }, { fault, parameters: { options: { pageSize: 5 } } });
+		nullsFirst(t);
+		t.world.clock = Date.now() - 1e8;
+		return { t, hooks };
+	};
+
+	test('a run of the first page finishing as runs are pushed in above (the push hidden): the run pushed in is watched and emitted once (v15r D2)', async () => {
+		const { t, hooks } = await setupHooked();
+		const warnings = captureWarnings();
+		try {
+			finishedRuns(t.world, 20);
+			const block = [];
+			for (let i = 0; i < 6; i++) {
+				t.world.clock += 1000;
+				block.push(t.world.start());
+			}
+			await t.poll();
+			const after = [];
+			let pushed;
+			// Poll 1's second list request: N starts (on top), the newest block run finishes (it leaves the
+			// block: the rest stay where they were), six runs start after N and finish at once.
+			hooks.set(t.server.requests.length + 1, () => {
+				t.world.clock += 1000;
+				pushed = t.world.start();
+				t.world.finish(block[5]);
+				after.push(pushed.id, block[5].id, ...finishedRuns(t.world, 6));
+			});
+			await t.poll();
+			expect(pushed).toBeDefined();
+			t.world.finish(pushed);
+			for (let i = 0; i < 4; i++) await t.poll();
+			for (const run of block) if (!run.finished) {
+				t.world.finish(run);
+				after.push(run.id);
+			}
+			for (let i = 0; i < 4; i++) await t.poll();
+			expectEachOnceNothingReported(t, after, warnings);
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
+
+	test('the runs it listed before finish and move far down (1,500 runs of history): the re-read ends at once, no loss reported, within the request budget (v15r D4)', async () => {
+		const { t, hooks } = await setupHooked();
+		const warnings = captureWarnings();
+		try {
+			// Six long runs, started before the history.
+			const long = [];
+			for (let i = 0; i < 6; i++) {
+				t.world.clock += 1000;
+				long.push(t.world.start());
+			}
+			finishedRuns(t.world, 1500);
+			await t.poll();
+			const after = [];
+			const base = t.server.requests.length;
+			hooks.set(base + 1, () => {
+				for (let i = 0; i < 2; i++) {
+					t.world.clock += 1000;
+					after.push(t.world.start().id);
+				}
+				after.push(...finishedRuns(t.world, 6));
+			});
+			// Before the re-read: the four first-page runs listed above the second page finish.
+			hooks.set(base + 2, () => {
+				for (const run of long.slice(2)) {
+					t.world.finish(run);
+					after.push(run.id);
+				}
+			});
+			const lostBefore = t.state().lost ?? 0;
+			const linesBefore = warnings.lines.length;
+			const requestsBefore = listRequests(t);
+			await t.poll();
+			expect(listRequests(t) - requestsBefore).toBeLessThanOrEqual(10);
+			expect(t.state().lost ?? 0).toBe(lostBefore);
+			expect(warnings.lines.slice(linesBefore)).toEqual([]);
+			for (const run of t.world.runs.values()) if (!run.finished) {
+				t.world.finish(run);
+				if (!after.includes(run.id)) after.push(run.id);
+			}
+			for (let i = 0; i < 4; i++) await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect([...t.emitted].sort()).toEqual([...after].sort());
+		} finally {
+			warnings.restore();
+			await t.server.close();
+		}
+	});
+});

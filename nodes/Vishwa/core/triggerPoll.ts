@@ -359,8 +359,9 @@ export class TriggerPoll {
 	private tailCheck: { offset: number; ids: string[]; pageIds: Set<string>; short: boolean } | undefined;
 	private tailAsked = false;
 	/** The top of the listing read again once a scan from the top found its top below a first page of
-	 * rows without a start time (see `recheckTop`): where it reads, the runs it listed before, pages read. */
-	private topRecheck: { offset: number; known: Set<string>; pages: number } | undefined;
+	 * rows without a start time (see `recheckTop`): where it reads, the runs it listed before, the scan's
+	 * top, pages read. */
+	private topRecheck: { offset: number; known: Set<string>; top: number; pages: number } | undefined;
 	/** The list request awaited is one of the scan's side requests (the tail check or the top re-read),
 	 * not a page of `segment`. */
 	private side: 'tail' | 'topRecheck' | 'endProbe' | undefined;
@@ -413,6 +414,9 @@ export class TriggerPoll {
 	private activationRuns = 0;
 	/** Why activation stopped before the listing's end (see `reportActivationReach`); unset: it read to the end. */
 	private activationStop: { why: 'reach' | 'rows' | 'refused' | 'emptied' | 'ignored'; offset: number } | undefined;
+	/** Runs activation watches with no start time to place them by (on top, nulls first): placed at n8n's
+	 * clock, no sign of their age (see `reportActivationReach`). */
+	private readonly watchedUndatedAtActivation = new Set<string>();
 	private testEvent: Candidate | undefined;
 	private readonly testSummary: TestEventSummary = { runsRead: 0, finishedRead: 0, unfinishedStatuses: [] };
 	private readonly stats: PollStats;
@@ -529,7 +533,20 @@ export class TriggerPoll {
 		if (this.awaiting) throw new Error('TriggerPoll: answer the previous request first');
 		for (;;) {
 			if (this.phase === 'scan') {
-				if (this.topRecheck) return this.askSide('topRecheck', this.topRecheck.offset);
+				if (this.topRecheck) {
+					// Its first page is always read (it usually ends it). Past the poll's budget it reads rows
+					// without a start time like the scan does (see `undatedOnly`), within the same 100 pages past
+					// it a poll, not 100 of its own (review v15r D4: 100 pages past a budget of 50).
+					const spent = this.stats.listRequests >= this.options.maxListRequests || outOfTime;
+					const segment = this.segment;
+					if (this.topRecheck.pages === 0 || !spent) return this.askSide('topRecheck', this.topRecheck.offset);
+					if (segment && segment.overrun < MAX_TIE_OVERRUN_PAGES) {
+						segment.overrun++;
+						return this.askSide('topRecheck', this.topRecheck.offset);
+					}
+					this.giveUpTopRecheck('the poll\'s budget ran out, and 100 pages past it, before the trigger read them again');
+					continue;
+				}
 				const segment = this.segment;
 				if (!segment) {
 					const check = this.tailCheck;
@@ -854,9 +871,19 @@ export class TriggerPoll {
 		// above them: a run started since the first page and still running is listed there, without a
 		// start time, above what this scan read, and may finish with a start time under its top, where no
 		// scan reads again (model seed 5085). The top of the listing is read again down to those pages.
-		if (segment.kind === 'top' && !segment.topFixed && segment.top !== undefined && request.offset > 0 && segment.pushedAbove) {
+		// Rows pushed in need not show: a run of the first page that finished meanwhile leaves the block as
+		// many as were pushed in, and the pages after list the rest where they were (review v15r D2). So it
+		// reads again also whenever the top is above the boundary: a run started after the first page was
+		// read starts after every run the last poll read, so a top not above the boundary is below it.
+		if (
+			segment.kind === 'top' &&
+			!segment.topFixed &&
+			segment.top !== undefined &&
+			request.offset > 0 &&
+			(segment.pushedAbove || segment.bottom === null || segment.top > segment.bottom)
+		) {
 			const known = new Set([...segment.listedAt].filter(([, at]) => at < request.offset).map(([id]) => id));
-			if (known.size > 0) this.topRecheck = { offset: 0, known, pages: 0 };
+			if (known.size > 0) this.topRecheck = { offset: 0, known, top: segment.top, pages: 0 };
 		}
 		if ((segment.kind === 'top' || segment.kind === 'activation') && segment.top !== undefined) segment.topFixed = true;
 		const overlap = pageOverlap(ids.length);
@@ -1309,9 +1336,11 @@ export class TriggerPoll {
 	/**
 	 * A page of the listing's top read again (see `topRecheck`): runs running without a start time that
 	 * the trigger does not know are watched, placed at the boundary as on a first page; it reads on until
-	 * a page lists a run the scan listed before its top. Runs pushed in since started after the scan's
-	 * top and are the next scan's. Pushed in faster than pages step: given up after as many pages as a
-	 * block of rows without a start time may take past the budget, reported.
+	 * a page lists a run the scan listed before its top, or a run with a start time at or below that top
+	 * (rows without one are all above it: those runs of the first page may have finished meanwhile and
+	 * moved far down, review v15r D4). Runs pushed in since started after the scan's top and are the
+	 * next scan's. Not read to there within the poll's budget, or in as many pages as a block of rows
+	 * without a start time may take past it: given up, reported.
 	 */
 	private recheckTop(entries: readonly unknown[]): void {
 		const check = this.topRecheck;
@@ -1323,6 +1352,8 @@ export class TriggerPoll {
 			if (id === undefined || !isJsonObject(entry)) continue;
 			if (!ids.includes(id)) ids.push(id);
 			if (check.known.has(id)) reached = true;
+			const start = runStartMs(entry);
+			if (start !== undefined && start <= check.top) reached = true;
 			if (runStartMs(entry) !== undefined || classifyStatus(extractRunStatus(entry), this.options.lists) !== 'running') continue;
 			this.seenThisPoll.add(id);
 			if (!this.pending.has(id) && !this.done.has(id) && !this.finishedThisPoll.has(id)) {
@@ -1335,14 +1366,18 @@ export class TriggerPoll {
 			return;
 		}
 		if (check.pages >= MAX_TIE_OVERRUN_PAGES) {
-			this.topRecheck = undefined;
-			this.lost++;
-			this.warnings.push(
-				`The run listing of flow "${this.options.flowId}" had runs pushed in on top faster than the trigger could read them again: a run still running without a start time among them may finish unseen. Raise Page Size.`,
-			);
+			this.giveUpTopRecheck('they were pushed in faster than the trigger could read them again');
 			return;
 		}
 		check.offset += Math.max(1, ids.length - pageOverlap(ids.length));
+	}
+
+	private giveUpTopRecheck(why: string): void {
+		this.topRecheck = undefined;
+		this.lost++;
+		this.warnings.push(
+			`The run listing of flow "${this.options.flowId}" had runs pushed in on top of rows without a start time while a poll read them, and ${why}: a run still running without a start time among them may finish unseen (counted as lost). Raise Page Size.`,
+		);
 	}
 
 	listRefused(): void {
@@ -1785,6 +1820,9 @@ export class TriggerPoll {
 		}
 		if (outcome === 'running') {
 			this.pending.set(id, start);
+			if (this.activation && parsedStart === undefined && knownStart === undefined && segment.lastStart === undefined) {
+				this.watchedUndatedAtActivation.add(id);
+			}
 			return;
 		}
 		if (this.activation) {
@@ -2318,10 +2356,12 @@ export class TriggerPoll {
 	private reportActivationReach(): void {
 		const stop = this.activationStop;
 		if (!stop) return;
-		const read = [...this.done.values(), ...this.pending.values()].sort((a, b) => a - b);
+		// Runs watched with no start time to place them by are left out: placed at n8n's clock, they count
+		// as the oldest when Vishwa's clock is ahead of it (review v15r D8: a false loss).
+		const watched = [...this.pending].filter(([id]) => !this.watchedUndatedAtActivation.has(id)).map(([, start]) => start);
+		const read = [...this.done.values(), ...watched].sort((a, b) => a - b);
 		const oldestQuarter = read[Math.max(1, Math.ceil(read.length / 4)) - 1];
-		const runningOld =
-			oldestQuarter === undefined ? 0 : [...this.pending.values()].filter((start) => start <= oldestQuarter).length;
+		const runningOld = oldestQuarter === undefined ? 0 : watched.filter((start) => start <= oldestQuarter).length;
 		const why = {
 			reach: `activation reads the newest ${ACTIVATION_SCAN_RUNS} runs (to the end of the page that reaches them)`,
 			rows: `its pages repeated runs (${3 * ACTIVATION_SCAN_RUNS} rows read)`,
