@@ -327,6 +327,42 @@ describe('saved state', () => {
 		expect(saved.undated).toBeUndefined();
 	});
 
+	test('a run without a start time forgotten as history is not emitted again when a listing that ignores offset shows its first page as the page after it (model seed 5234)', () => {
+		// In place, offset ignored, pages of 5. U failed before it started and was emitted, placed at 80.
+		// Runs above it that ran without a start time show theirs now (55, 50: they started long ago), so
+		// U is placed at 55, under the floor (60): history, forgotten. Listed again after every dated row of
+		// the first page, it is asked about as a run at the listing's end (nulls last); the page after,
+		// asked at offset 5, is the first page again. Before, that was taken for the end, U for a run that
+		// failed at the end since, and emitted a second time. Now the first page shown again tells nothing
+		// of the end: U is remembered, not emitted, and the possible loss reported.
+		const at = (id, s, status = 'succeeded') => ({ run_id: id, run_status: status, run_start_time: s === null ? null : new Date(BASE_MS + s * 1000).toISOString() });
+		const page = [at('a', 100), at('b', 90), at('d', 55), at('e', 50), at('U', null, 'failed')];
+		let saved = {
+			v: STATE_VERSION, flow: FLOW, hwm: BASE_MS + 100000, hwmIds: ['a'], hwmAll: true, floor: BASE_MS + 60000,
+			done: [['a', BASE_MS + 100000], ['b', BASE_MS + 90000], ['U', BASE_MS + 80000]], pending: [], scan: null, lost: 0,
+			undated: [['U', BASE_MS + 80000]],
+		};
+		const emitted = [];
+		const warnings = [];
+		const asked = [];
+		for (let round = 0; round < 3; round++) {
+			const planner = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize: 5 }));
+			for (let request; (request = planner.next(false)); ) {
+				asked.push(request.offset);
+				planner.listed(page);
+			}
+			const result = planner.result();
+			saved = JSON.parse(JSON.stringify(result.state));
+			emitted.push(...ids(result.runs));
+			warnings.push(...result.warnings);
+		}
+		expect(asked.filter((offset) => offset > 0).length).toBeGreaterThan(0);
+		expect(emitted).toEqual([]);
+		expect(saved.undated).toEqual([['U', null]]);
+		expect(saved.lost).toBe(1);
+		expect(warnings.filter((text) => /listed without a start time after every run with one/.test(text))).toHaveLength(1);
+	});
+
 	describe('a resumed scan finds a finished run that was missing from the listing when its part was read (hybrid sweep, issue 14)', () => {
 		// The saved scan read from its top (a, 100 s) down to its anchor (m, 50 s); the boundary is at 10 s.
 		// Pages of 5. A run listed now where the scan read before is one that was missing then: never
