@@ -538,7 +538,9 @@ async function runVersion(version, ctx) {
       const attempt = async (baseUrl) => {
         const from = standin.state.requests.length ? standin.state.requests[standin.state.requests.length - 1].seq : 0;
         const answer = await vishwa.testCredential(srv.baseUrl, cookie, { ...cred, data: { ...cred.data, baseUrl } });
-        return { answer, paths: standin.state.requests.filter((q) => q.seq > from).map((q) => q.path) };
+        // The trigger example is active meanwhile: its polls of the run listing may land in this window
+        // (a flaky failure on 441b4e4's CI); the credential test never asks for a listing.
+        return { answer, paths: standin.state.requests.filter((q) => q.seq > from && !q.path.endsWith('/runs')).map((q) => q.path) };
       };
       const messy = `  ${standin.url.replace(/^http:/, 'HTTP:')}/V1// `;
       const ok = await attempt(messy);
