@@ -316,11 +316,11 @@ describe('Retry On Fail starts what the failed try never sent', () => {
 });
 
 describe("n8n 1.x: the package's pauses clear their timer when cut short", () => {
-	// The package's timer module, loaded with the n8n-workflow of the real n8n 1.x install the e2e
-	// tests use (when present): its `sleep` ignores the signal, its `sleepWithAbort` does not.
-	const v1Workflow = path.join(os.homedir(), '.cache', 'n8n-nodes-vishwa-e2e', 'v1', 'node_modules', 'n8n-workflow');
-	const v1Present = fs.existsSync(path.join(v1Workflow, 'package.json'));
-	(v1Present ? test : test.skip)('pauseFor on n8n-workflow 1.x: an aborted pause leaves no timer (n8n 1.x sleep would)', async () => {
+	// The package's timer module, loaded with n8n-workflow 1.120.31 (the one n8n 1.123.81, the e2e
+	// tests' n8n 1.x, ships; a dev dependency under the alias n8n-workflow-v1, so this runs on a fresh
+	// machine too): its `sleep` ignores the signal, its `sleepWithAbort` does not.
+	const v1Workflow = path.dirname(require.resolve('n8n-workflow-v1/package.json'));
+	test('pauseFor on n8n-workflow 1.x: an aborted pause leaves no timer (n8n 1.x sleep would)', async () => {
 		const v1 = require(v1Workflow);
 		expect(require(path.join(v1Workflow, 'package.json')).version).toMatch(/^1\./);
 		let pauseFor;
@@ -344,7 +344,7 @@ describe("n8n 1.x: the package's pauses clear their timer when cut short", () =>
 		expect(ranOut).toBe(false);
 		expect(pendingAfterAbort).toEqual([]);
 		// The control: n8n 1.x's own sleep, which the package used, keeps its timer after the abort.
-		const v1Timers = watchPackageTimers(/n8n-nodes-vishwa-e2e[\\/]v1[\\/]/);
+		const v1Timers = watchPackageTimers(/n8n-workflow-v1[\\/]/);
 		let pendingWithV1Sleep;
 		try {
 			const control = new AbortController();
