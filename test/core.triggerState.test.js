@@ -1882,6 +1882,47 @@ describe('model: a run only an ignored offset hid, first listed by the quiet pol
 		expect(judge(result)).toBeUndefined();
 	});
 
+	test('the trigger on a minimal such listing (offset ignored, pages capped at 7, 3 ties at the page end in a new order per poll): reported once, the next poll caught up with the tie unseen, emitted once when an order lists it, never again', () => {
+		const run = (id, ms) => ({ run_id: id, run_start_time: BASE_MS + ms, run_status: 'completed' });
+		/** One poll; every list request gets the first 7 rows of `rows`, whatever its offset. */
+		const poll = (state, rows) => {
+			const trigger = new TriggerPoll(readTriggerState(state, FLOW), baseOptions());
+			const asked = [];
+			for (let request; (request = trigger.next()); ) {
+				asked.push(request.kind === 'list' ? request.offset : request.runId);
+				if (request.kind === 'list') trigger.listed(rows.slice(0, Math.min(7, request.limit)));
+				else trigger.statusAnswered(undefined);
+			}
+			return { ...trigger.result(), asked };
+		};
+		const old = [700, 600, 500, 400, 300, 200, 100].map((ms, i) => run(`d${7 - i}`, ms));
+		const activation = poll(undefined, old);
+		expect(activation.stats.offsetIgnored).toBe(true);
+		// Five new runs and three of one millisecond (750) below them: the page shows two of the three.
+		const news = [840, 830, 820, 810, 800].map((ms, i) => run(`n${5 - i}`, ms));
+		const listing = (ties) => [...news, ...ties.map((id) => run(id, 750)), ...old];
+		const reported = poll(activation.state, listing(['t1', 't2', 't3']));
+		expect(ids(reported.runs).sort()).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 't1', 't2']);
+		expect(reported.warnings).toEqual([expect.stringContaining('ignores "offset": only its first page can be read')]);
+		expect(reported.stats.caughtUp).toBe(false);
+		// The same order: the page is all known, the look-back (3 runs) read above 750: caught up, t3 unseen.
+		const caughtUp = poll(reported.state, listing(['t1', 't2', 't3']));
+		expect(caughtUp.asked).toEqual([0]);
+		expect(ids(caughtUp.runs)).toEqual([]);
+		expect(caughtUp.stats.caughtUp).toBe(true);
+		// Another order lists t3 on the page: emitted then, once; later orders emit nothing.
+		const shown = poll(caughtUp.state, listing(['t3', 't1', 't2']));
+		expect(ids(shown.runs)).toEqual(['t3']);
+		let state = shown.state;
+		for (const ties of [['t2', 't3', 't1'], ['t1', 't3', 't2'], ['t3', 't2', 't1']]) {
+			const later = poll(state, listing(ties));
+			expect(ids(later.runs)).toEqual([]);
+			expect(later.warnings).toEqual([]);
+			state = later.state;
+		}
+		expect(state.lost).toBe(reported.state.lost);
+	});
+
 	test('control: the judge still fails a late run a kept poll was shown, a quiet emission without the listing ignoring offset or without its report, a repeat, and a miss unreported (seed 2363)', () => {
 		const result = scenario(2363);
 		const { stats, emitted } = result;
