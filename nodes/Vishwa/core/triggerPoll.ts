@@ -247,6 +247,13 @@ interface Segment {
 	oldTopStart: number | undefined;
 }
 
+/** An unknown finished run without a start time after every dated row read (see `confirmTail`). */
+interface TailSuspect {
+	start: number;
+	outcome: 'succeeded' | 'failed';
+	entry: Record<string, unknown>;
+}
+
 interface Candidate {
 	run: EmittedRun;
 	seq: number;
@@ -355,7 +362,7 @@ export class TriggerPoll {
 	/** Finished runs without a start time, unknown, listed after the last dated row a scan read, that
 	 * their place makes old (see `confirmTail`); the request that tells whether they are at the
 	 * listing's end (asked once a poll, after the scan), and whether it is the one awaited. */
-	private readonly tailSuspects = new Map<string, { start: number; outcome: 'succeeded' | 'failed'; entry: Record<string, unknown> }>();
+	private readonly tailSuspects = new Map<string, TailSuspect>();
 	private tailCheck: { offset: number; ids: string[]; pageIds: Set<string>; short: boolean } | undefined;
 	private tailAsked = false;
 	/** The top of the listing read again once a scan from the top found its top below a first page of
@@ -1886,12 +1893,7 @@ export class TriggerPoll {
 	 * it does not know (see `noteTail`): one request a poll.
 	 */
 	private confirmTail(ids: readonly string[]): void {
-		for (const id of ids) {
-			if (this.undatedPlaced.has(id)) this.undatedPlaced.set(id, null);
-			const suspect = this.tailSuspects.get(id);
-			if (!suspect || this.activation || this.finishedThisPoll.has(id) || this.done.has(id)) continue;
-			this.tailSuspects.delete(id);
-			this.undatedPlaced.set(id, null);
+		this.takeTailSuspects(ids, (id, suspect) => {
 			this.finish(id, suspect.start, suspect.outcome, suspect.entry, true);
 			this.undatedDone.add(id);
 			// A run new since the last poll listed below every older one: the listing puts them last. (The
@@ -1902,7 +1904,7 @@ export class TriggerPoll {
 			// words that say it may be either.)
 			if (this.undatedLast === undefined) this.undatedLast = 'once';
 			else if (this.undatedLast === 'once' && this.undatedLastBefore === 'once') this.undatedLast = 'seen';
-		}
+		});
 	}
 
 	/**
@@ -1912,16 +1914,27 @@ export class TriggerPoll {
 	 * Remembered by id (placement null: never history), not emitted (never twice), reported.
 	 */
 	private holdBackTail(ids: readonly string[]): void {
+		this.takeTailSuspects(ids, (id, suspect) => {
+			this.done.set(id, suspect.start);
+			this.undatedDone.add(id);
+			this.tailHeldBack++;
+		});
+	}
+
+	/**
+	 * The rows of `ids` at the end of the last page read, for `confirmTail` and `holdBackTail`: each stays
+	 * or becomes unplaced (placement null: a run known there, placed by the dated rows above it, would be
+	 * history at once), and each unknown finished one not yet taken this poll (never at activation) is
+	 * handed to `take`, which emits it or holds it back.
+	 */
+	private takeTailSuspects(ids: readonly string[], take: (id: string, suspect: TailSuspect) => void): void {
 		for (const id of ids) {
-			// One held before stays unplaced: placed by the rows above it, it would be history at once.
 			if (this.undatedPlaced.has(id)) this.undatedPlaced.set(id, null);
 			const suspect = this.tailSuspects.get(id);
 			if (!suspect || this.activation || this.finishedThisPoll.has(id) || this.done.has(id)) continue;
 			this.tailSuspects.delete(id);
 			this.undatedPlaced.set(id, null);
-			this.done.set(id, suspect.start);
-			this.undatedDone.add(id);
-			this.tailHeldBack++;
+			take(id, suspect);
 		}
 	}
 
