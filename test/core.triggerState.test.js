@@ -706,6 +706,43 @@ describe('runs without a start time listed last (nulls last, as MySQL and SQLite
 		expect(dated.every((id) => emitted.includes(id))).toBe(true);
 	});
 
+	// Review v15r D3 (its repro "tailBlock 3 3": missed 3, reported once after 16 polls): a burst of runs that
+	// fail before they start spills past a full first page; the page after it is short, and a short page after a
+	// full one may be a page capped at random: it was not taken for the end, so the runs were left to the look at
+	// the listing's end, which reports them. The page after the spill, empty, shows the end: emitted once.
+	test('a burst of runs failing before they start spills past a full first page (review v15r D3): each emitted once, nothing reported; two requests more only on polls with a spill', () => {
+		const flow = new FakeFlow();
+		flow.nullsLast = true;
+		for (let i = 0; i < 7; i++) {
+			flow.start({ finished: true });
+			flow.clockMs += 1000;
+		}
+		const options = { pageSize: 10 };
+		let saved = runPoll(flow, undefined, options).state;
+		const emitted = [];
+		const expected = [];
+		const warnings = [];
+		const lists = [];
+		for (let poll = 0; poll < END_PROBE_EVERY_POLLS + 4; poll++) {
+			flow.clockMs += 1000;
+			if (poll === 0) for (let i = 0; i < 2; i++) expected.push(flow.start({ finished: true }).id);
+			// Two bursts of 3: the listing is 9 dated runs, then 3 and 6 without a start time (pages 10, 2 and 10, 5).
+			if (poll === 0 || poll === 5) for (let i = 0; i < 3; i++) expected.push(flow.start({ finished: true, outcome: 'failed', undated: true }).id);
+			const result = runPoll(flow, saved, options);
+			warnings.push(...result.warnings);
+			emitted.push(...ids(result.runs));
+			lists.push(result.requests.filter((request) => request.kind === 'list').map((request) => request.offset));
+			saved = result.state;
+		}
+		expect(warnings).toEqual([]);
+		expect(saved.lost ?? 0).toBe(0);
+		expect(emitted.filter((id, index) => emitted.indexOf(id) !== index)).toEqual([]);
+		expect([...emitted].sort()).toEqual([...expected].sort());
+		// The top page, the page after it (the spill), the page after the spill (empty: the end).
+		expect(lists[0]).toEqual([0, 10, 12]);
+		expect(lists[5]).toEqual([0, 10, 15]);
+	});
+
 	// s15n (model seeds 184, 241, 259, 263, 277 with the nulls-last draw): a listing longer than a poll reads,
 	// activated before any such run: no poll reads its end, the tail rules never start, and every run that
 	// failed before it started was missed with no warning. A look at where the dated rows end, at activation

@@ -247,6 +247,13 @@ interface Segment {
 	oldTopStart: number | undefined;
 }
 
+/** An unknown finished run without a start time after every dated row read (see `confirmTail`). */
+interface TailSuspect {
+	start: number;
+	outcome: 'succeeded' | 'failed';
+	entry: Record<string, unknown>;
+}
+
 interface Candidate {
 	run: EmittedRun;
 	seq: number;
@@ -355,8 +362,8 @@ export class TriggerPoll {
 	/** Finished runs without a start time, unknown, listed after the last dated row a scan read, that
 	 * their place makes old (see `confirmTail`); the request that tells whether they are at the
 	 * listing's end (asked once a poll, after the scan), and whether it is the one awaited. */
-	private readonly tailSuspects = new Map<string, { start: number; outcome: 'succeeded' | 'failed'; entry: Record<string, unknown> }>();
-	private tailCheck: { offset: number; ids: string[]; pageIds: Set<string>; short: boolean } | undefined;
+	private readonly tailSuspects = new Map<string, TailSuspect>();
+	private tailCheck: { offset: number; ids: string[]; pageIds: Set<string>; short: boolean; lastStart: number | undefined; spill?: Map<string, TailSuspect> } | undefined;
 	private tailAsked = false;
 	/** The top of the listing read again once a scan from the top found its top below a first page of
 	 * rows without a start time (see `recheckTop`): where it reads, the runs it listed before, the scan's
@@ -552,8 +559,9 @@ export class TriggerPoll {
 				const segment = this.segment;
 				if (!segment) {
 					const check = this.tailCheck;
-					if (check && !this.tailAsked && !this.endReached) {
-						// One request past the last page read: empty, that page ended the listing.
+					if (check && (!this.tailAsked || check.spill) && !this.endReached) {
+						// One request past the last page read: empty, that page ended the listing. (One more past
+						// a spill, see `checkSpill`.)
 						this.tailAsked = true;
 						return this.askSide('tail', check.offset);
 					}
@@ -671,6 +679,10 @@ export class TriggerPoll {
 			const check = this.tailCheck;
 			this.tailCheck = undefined;
 			if (!check || this.refused) return;
+			if (check.spill) {
+				this.spillAnswered(check, entries);
+				return;
+			}
 			// The end: no run past the last page read. Runs of that page listed again are not more listing:
 			// a listing whose offsets count rows lists a run repeated on it again there (review v14r D3: the
 			// check was never empty, every failure missed), and runs pushed in at the top since move its
@@ -692,7 +704,7 @@ export class TriggerPoll {
 				const shown = new Set(entries.map((entry) => extractRunId(entry)));
 				if (this.stats.offsetIgnored || [...check.pageIds].every((id) => shown.has(id))) this.holdBackTail(check.ids);
 				else this.confirmTail(check.ids);
-			} else if (this.undatedLast === 'seen' || this.undatedLast === 'once') this.reportUndatedLastOutOfReach();
+			} else if (!this.checkSpill(check, entries) && (this.undatedLast === 'seen' || this.undatedLast === 'once')) this.reportUndatedLastOutOfReach();
 			return;
 		}
 		const request = this.awaiting;
@@ -1886,12 +1898,7 @@ export class TriggerPoll {
 	 * it does not know (see `noteTail`): one request a poll.
 	 */
 	private confirmTail(ids: readonly string[]): void {
-		for (const id of ids) {
-			if (this.undatedPlaced.has(id)) this.undatedPlaced.set(id, null);
-			const suspect = this.tailSuspects.get(id);
-			if (!suspect || this.activation || this.finishedThisPoll.has(id) || this.done.has(id)) continue;
-			this.tailSuspects.delete(id);
-			this.undatedPlaced.set(id, null);
+		this.takeTailSuspects(ids, (id, suspect) => {
 			this.finish(id, suspect.start, suspect.outcome, suspect.entry, true);
 			this.undatedDone.add(id);
 			// A run new since the last poll listed below every older one: the listing puts them last. (The
@@ -1902,7 +1909,7 @@ export class TriggerPoll {
 			// words that say it may be either.)
 			if (this.undatedLast === undefined) this.undatedLast = 'once';
 			else if (this.undatedLast === 'once' && this.undatedLastBefore === 'once') this.undatedLast = 'seen';
-		}
+		});
 	}
 
 	/**
@@ -1912,16 +1919,27 @@ export class TriggerPoll {
 	 * Remembered by id (placement null: never history), not emitted (never twice), reported.
 	 */
 	private holdBackTail(ids: readonly string[]): void {
+		this.takeTailSuspects(ids, (id, suspect) => {
+			this.done.set(id, suspect.start);
+			this.undatedDone.add(id);
+			this.tailHeldBack++;
+		});
+	}
+
+	/**
+	 * The rows of `ids` at the end of the last page read, for `confirmTail` and `holdBackTail`: each stays
+	 * or becomes unplaced (placement null: a run known there, placed by the dated rows above it, would be
+	 * history at once), and each unknown finished one not yet taken this poll (never at activation) is
+	 * handed to `take`, which emits it or holds it back.
+	 */
+	private takeTailSuspects(ids: readonly string[], take: (id: string, suspect: TailSuspect) => void): void {
 		for (const id of ids) {
-			// One held before stays unplaced: placed by the rows above it, it would be history at once.
 			if (this.undatedPlaced.has(id)) this.undatedPlaced.set(id, null);
 			const suspect = this.tailSuspects.get(id);
 			if (!suspect || this.activation || this.finishedThisPoll.has(id) || this.done.has(id)) continue;
 			this.tailSuspects.delete(id);
 			this.undatedPlaced.set(id, null);
-			this.done.set(id, suspect.start);
-			this.undatedDone.add(id);
-			this.tailHeldBack++;
+			take(id, suspect);
 		}
 	}
 
@@ -1939,7 +1957,57 @@ export class TriggerPoll {
 			(page.short || page.offset === 0) &&
 			segment.tailStretch.some((id) => this.tailSuspects.has(id) || this.undatedKnown.get(id) === null);
 		if (!suspects && this.undatedLast !== 'seen' && this.undatedLast !== 'once') return;
-		this.tailCheck = { offset: page.offset + page.runs, ids: [...segment.tailStretch], pageIds: page.ids, short: page.short };
+		this.tailCheck = { offset: page.offset + page.runs, ids: [...segment.tailStretch], pageIds: page.ids, short: page.short, lastStart: segment.lastStart };
+	}
+
+	/**
+	 * The page after a full last page read (review v15r D3): shorter than the pages served, listing past
+	 * that page's rows only runs without a start time. In a listing that puts them last, a burst of runs
+	 * failing before they start spills there, past a page the scan ends on; but a page capped at random
+	 * is short anywhere, and past it may come older rows (an in-place listing). So the page after this
+	 * one is asked too (`spillAnswered`): empty, or listing only runs these two pages listed (pushed down
+	 * by runs started since), the listing ends here and the spill's unknown finished runs are emitted like
+	 * the rows at the end of the last page (`confirmTail`). Returns whether that request is to be made.
+	 */
+	private checkSpill(check: NonNullable<TriggerPoll['tailCheck']>, entries: readonly unknown[]): boolean {
+		if (check.short || this.stats.offsetIgnored || this.activation) return false;
+		if (entries.length === 0 || entries.length >= Math.min(this.longestPage, this.options.pageSize)) return false;
+		const spill = new Map<string, TailSuspect>();
+		const pageIds = new Set(check.pageIds);
+		let lastDated = -1;
+		entries.forEach((entry, index) => {
+			const id = extractRunId(entry);
+			if (id === undefined) return;
+			if (!check.pageIds.has(id) && runStartMs(entry) !== undefined) lastDated = index;
+		});
+		if (lastDated >= 0) return false;
+		for (const entry of entries) {
+			if (!isJsonObject(entry)) continue;
+			const id = extractRunId(entry);
+			if (id === undefined || pageIds.has(id)) continue;
+			pageIds.add(id);
+			const outcome = classifyStatus(extractRunStatus(entry), this.options.lists);
+			if (outcome === 'running' || this.pending.has(id) || this.done.has(id) || this.finishedThisPoll.has(id)) continue;
+			spill.set(id, { start: check.lastStart ?? this.hwm ?? this.options.nowMs, outcome, entry });
+		}
+		const ids = [...check.ids, ...entries.map((entry) => extractRunId(entry)).filter((id): id is string => id !== undefined && !check.pageIds.has(id))];
+		this.tailCheck = { ...check, offset: check.offset + entries.length, ids: [...new Set(ids)], pageIds, spill };
+		return true;
+	}
+
+	/** The page after a spill (see `checkSpill`). */
+	private spillAnswered(check: NonNullable<TriggerPoll['tailCheck']>, entries: readonly unknown[]): void {
+		const added = entries.filter((entry) => {
+			const id = extractRunId(entry);
+			return id !== undefined && !check.pageIds.has(id);
+		});
+		if (added.length > 0) {
+			if (this.undatedLast === 'seen' || this.undatedLast === 'once') this.reportUndatedLastOutOfReach();
+			return;
+		}
+		this.endReached = true;
+		for (const [id, suspect] of check.spill ?? []) if (!this.tailSuspects.has(id)) this.tailSuspects.set(id, suspect);
+		this.confirmTail(check.ids);
 	}
 
 	/**
