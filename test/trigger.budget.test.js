@@ -131,6 +131,25 @@ describe('Vishwa Trigger: requests within the poll budget (review v16r D3)', () 
 	}, 30000);
 });
 
+test('a listing request sent past the budget still gets the short retries of the transport\'s backoff (one 503 does not fail a read-on)', async () => {
+	let failures = 0;
+	const all = [run('a', 1)];
+	const server = await serve({ runs: () => [...all].reverse(), status: (_id, res) => json(res, 404, {}), list: (res) => failures-- > 0 && (json(res, 503, { detail: 'busy' }), true) });
+	try {
+		// A 1 ms budget: every request is sent past it, as in the planner's read-on.
+		const trigger = await poller(server, { pollBudgetMs: 1 });
+		expect(await trigger.poll()).toBeNull();
+		all.push(run('b', 2));
+		failures = 1;
+		const listed = server.counts.list;
+		// Without the 4 s grace this poll failed on the 503 (no retry past the budget) and saved nothing.
+		expect((await trigger.poll()).map((item) => item.json.run_id)).toEqual(['b']);
+		expect(server.counts.list - listed).toBeGreaterThanOrEqual(2);
+	} finally {
+		await server.close();
+	}
+}, 30000);
+
 describe('Vishwa Trigger: run ids longer than the state keeps (review v16r D4)', () => {
 	test.each([
 		['run_id', (id) => ({ run_id: id, run_status: 'completed', run_start_time: '2026-03-01T10:00:03.000Z' })],

@@ -234,11 +234,26 @@ function pollBudgetMs(ctx: IPollFunctions): number {
  * end at 80% of the poll's time (attempts and waits before a retry cut there; the run then keeps its
  * listing entry, "not fetched: No time was left ..."). Listing and watch-list requests are not cut (the
  * planner reads past the budget on purpose in places, see docs/trigger.md), but no retry whose wait
- * would end past the poll's time is made: the request fails, and with it the poll (nothing saved).
+ * would end past both the poll's time and 4 s after the request was sent is made: the request fails, and
+ * with it the poll (nothing saved).
  */
 interface PollDeadlines {
 	listRetryUntil?: number;
 	statusDeadlineAt?: number;
+}
+
+/**
+ * How long after it is first sent a listing or watch-list request may still pause for a retry, even past
+ * the poll's budget: the transport's own backoff (3 retries, at most 0.5 + 1 + 2 s) fits, a Retry-After of
+ * 5 s or more does not. Without it a request sent past the budget (the planner's read-on) got no retry at
+ * all, and one flaky answer in a long read-on failed the whole poll.
+ */
+const LIST_RETRY_GRACE_MS = 4000;
+
+/** The moment past which a listing or watch-list request sent now makes no retry (see `LIST_RETRY_GRACE_MS`). */
+function listRetryCut(deadlines: PollDeadlines): { at: number; why: string } | undefined {
+	if (deadlines.listRetryUntil === undefined) return undefined;
+	return { at: Math.max(deadlines.listRetryUntil, Date.now() + LIST_RETRY_GRACE_MS), why: LIST_RETRY_CUT };
 }
 
 /** Why a listing request was not retried (ends "Not retried: ..."). */
@@ -286,7 +301,7 @@ async function drive(
 			else poll.detailFailed(failure);
 		} else {
 			// A watch-list request (a run seen running): its answer is needed, as a listing page's is.
-			poll.statusAnswered(await runStatus(ctx, connection, settings, request.runId, undefined, deadlines.listRetryUntil));
+			poll.statusAnswered(await runStatus(ctx, connection, settings, request.runId, undefined, listRetryCut(deadlines)));
 		}
 	}
 }
@@ -343,7 +358,7 @@ async function listRuns(
 			qs: { limit: request.limit, offset: request.offset },
 			idempotency: 'safe',
 			timeoutMs: settings.timeoutMs,
-			...(deadlines.listRetryUntil === undefined ? {} : { retryUntil: { at: deadlines.listRetryUntil, why: LIST_RETRY_CUT } }),
+			retryUntil: listRetryCut(deadlines),
 			action: `list the runs of flow "${settings.flowId}"`,
 			notFoundMessage: `The run-listing request for flow "${settings.flowId}" failed: not found (HTTP 404)`,
 		});
@@ -408,7 +423,7 @@ async function runStatus(
 	settings: TriggerSettings,
 	runId: string,
 	deadlineAt?: number,
-	retryUntil?: number,
+	retryUntil?: { at: number; why: string },
 ): Promise<unknown> {
 	let failure: unknown;
 	try {
@@ -418,7 +433,7 @@ async function runStatus(
 			idempotency: 'safe',
 			timeoutMs: settings.timeoutMs,
 			deadlineAt,
-			...(retryUntil === undefined ? {} : { retryUntil: { at: retryUntil, why: LIST_RETRY_CUT } }),
+			retryUntil,
 			action: `get the status of run "${runId}"`,
 			notFoundMessage: `Run "${runId}" of flow "${settings.flowId}" was not found`,
 		});
