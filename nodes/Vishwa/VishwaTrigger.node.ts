@@ -27,7 +27,7 @@ import type {
 import { flowIdTextField } from './actions/common';
 import { VishwaInputError } from './core/errors';
 import { apiPaths } from './core/paths';
-import { extractRunList, isJsonObject, summarizeBody } from './core/responses';
+import { extractRunId, extractRunList, isJsonObject, summarizeBody } from './core/responses';
 import { DEFAULT_FAILURE_STATUSES, DEFAULT_SUCCESS_STATUSES } from './core/status';
 import { TriggerPoll, type EmittedRun, type TriggerRequest } from './core/triggerPoll';
 import {
@@ -170,7 +170,7 @@ export class VishwaTrigger implements INodeType {
 
 		if (this.getMode() === 'manual') {
 			const search = TriggerPoll.testEventSearch(pollOptions);
-			await drive(this, search, connection, settings, () => false, () => false);
+			await drive(this, search, connection, settings, () => false, () => false, {});
 			const run = search.foundTestEvent();
 			if (!run) throw noTestEvent(this, settings, search);
 			return [[toItem(run, settings.flowId)]];
@@ -189,6 +189,7 @@ export class VishwaTrigger implements INodeType {
 			settings,
 			() => Date.now() - startedMs > budgetMs / 2,
 			() => Date.now() - startedMs > budgetMs * 0.8,
+			{ listRetryUntil: startedMs + budgetMs, statusDeadlineAt: startedMs + budgetMs * 0.8 },
 		);
 		const result = poll.result();
 		for (const warning of result.warnings) this.logger.warn(`Vishwa Trigger: ${warning}`);
@@ -229,6 +230,36 @@ function pollBudgetMs(ctx: IPollFunctions): number {
 }
 
 /**
+ * When a poll's requests must end (epoch ms; none for Fetch Test Event). Fetch Full Status requests
+ * end at 80% of the poll's time (attempts and waits before a retry cut there; the run then keeps its
+ * listing entry, "not fetched: No time was left ..."). Listing and watch-list requests are not cut (the
+ * planner reads past the budget on purpose in places, see docs/trigger.md), but no retry whose wait
+ * would end past both the poll's time and 4 s after the request was sent is made: the request fails, and
+ * with it the poll (nothing saved).
+ */
+interface PollDeadlines {
+	listRetryUntil?: number;
+	statusDeadlineAt?: number;
+}
+
+/**
+ * How long after it is first sent a listing or watch-list request may still pause for a retry, even past
+ * the poll's budget: the transport's own backoff (3 retries, at most 0.5 + 1 + 2 s) fits, a Retry-After of
+ * 5 s or more does not. Without it a request sent past the budget (the planner's read-on) got no retry at
+ * all, and one flaky answer in a long read-on failed the whole poll.
+ */
+const LIST_RETRY_GRACE_MS = 4000;
+
+/** The moment past which a listing or watch-list request sent now makes no retry (see `LIST_RETRY_GRACE_MS`). */
+function listRetryCut(deadlines: PollDeadlines): { at: number; why: string } | undefined {
+	if (deadlines.listRetryUntil === undefined) return undefined;
+	return { at: Math.max(deadlines.listRetryUntil, Date.now() + LIST_RETRY_GRACE_MS), why: LIST_RETRY_CUT };
+}
+
+/** Why a listing request was not retried (ends "Not retried: ..."). */
+const LIST_RETRY_CUT = "waiting before another attempt would run past the poll's time (n8n's poll budget); the next poll starts again from the saved state";
+
+/**
  * Sends the poll's requests one by one and feeds it the answers. A failing listing or watch-list
  * request ends the poll (nothing saved); a failing Fetch Full Status request only marks its run.
  */
@@ -239,10 +270,11 @@ async function drive(
 	settings: TriggerSettings,
 	pagingOutOfTime: () => boolean,
 	outOfTime: () => boolean,
+	deadlines: PollDeadlines,
 ): Promise<void> {
 	for (let request = poll.next(pagingOutOfTime(), outOfTime()); request; request = poll.next(pagingOutOfTime(), outOfTime())) {
 		if (request.kind === 'list') {
-			const page = await listRuns(ctx, connection, settings, request);
+			const page = await listRuns(ctx, connection, settings, request, deadlines);
 			if (page === 'refused') {
 				poll.listRefused();
 				continue;
@@ -261,14 +293,15 @@ async function drive(
 			let answer: unknown;
 			let failure: string | undefined;
 			try {
-				answer = await runStatus(ctx, connection, settings, request.runId);
+				answer = await runStatus(ctx, connection, settings, request.runId, deadlines.statusDeadlineAt);
 			} catch (error) {
 				failure = error instanceof Error ? error.message : String(error);
 			}
 			if (failure === undefined) poll.statusAnswered(answer);
 			else poll.detailFailed(failure);
 		} else {
-			poll.statusAnswered(await runStatus(ctx, connection, settings, request.runId));
+			// A watch-list request (a run seen running): its answer is needed, as a listing page's is.
+			poll.statusAnswered(await runStatus(ctx, connection, settings, request.runId, undefined, listRetryCut(deadlines)));
 		}
 	}
 }
@@ -313,6 +346,7 @@ async function listRuns(
 	connection: VishwaConnection,
 	settings: TriggerSettings,
 	request: Extract<TriggerRequest, { kind: 'list' }>,
+	deadlines: PollDeadlines,
 ): Promise<{ runs: unknown[] } | 'refused'> {
 	const path = apiPaths.listRuns(settings.flowId);
 	let body: unknown;
@@ -324,6 +358,7 @@ async function listRuns(
 			qs: { limit: request.limit, offset: request.offset },
 			idempotency: 'safe',
 			timeoutMs: settings.timeoutMs,
+			retryUntil: listRetryCut(deadlines),
 			action: `list the runs of flow "${settings.flowId}"`,
 			notFoundMessage: `The run-listing request for flow "${settings.flowId}" failed: not found (HTTP 404)`,
 		});
@@ -352,7 +387,33 @@ async function listRuns(
 			},
 		);
 	}
+	const tooLong = runs.find((run) => (extractRunId(run)?.length ?? 0) > MAX_RUN_ID_LENGTH);
+	if (tooLong !== undefined) throw runIdTooLong(ctx, connection, settings, tooLong as IDataObject);
 	return { runs };
+}
+
+/**
+ * The longest run id the trigger takes. It keeps run ids in the workflow's static data, bounded by
+ * count and bytes (docs/trigger.md, State): one id of 100,000 characters made a 100 KB state.
+ */
+const MAX_RUN_ID_LENGTH = 256;
+
+/** A listed run's id is longer than the trigger keeps: the poll fails, naming the flow and the field. */
+function runIdTooLong(
+	ctx: IPollFunctions,
+	connection: VishwaConnection,
+	settings: TriggerSettings,
+	run: IDataObject,
+): NodeOperationError {
+	const id = extractRunId(run) ?? '';
+	const field = ['run_id', 'id', 'runId'].find((key) => run[key] !== undefined && String(run[key]) === id) ?? 'run_id';
+	return new NodeOperationError(
+		ctx.getNode(),
+		`The run listing of flow "${settings.flowId}" gives a ${field} longer than ${MAX_RUN_ID_LENGTH} characters`,
+		{
+			description: `One run's ${field} has ${id.length} characters (starting "${id.slice(0, 40)}"). The Vishwa Trigger remembers the ids of the runs it has seen in the workflow's static data, whose size it keeps bounded, so it stops here rather than store it or risk emitting the run twice. Check the Base URL in ${credentialLabel(ctx, connectionKey(connection))}: the answer may not be Vishwa's run listing.`,
+		},
+	);
 }
 
 /** A run's status answer, or `undefined` when Vishwa no longer knows the run (404). */
@@ -361,6 +422,8 @@ async function runStatus(
 	connection: VishwaConnection,
 	settings: TriggerSettings,
 	runId: string,
+	deadlineAt?: number,
+	retryUntil?: { at: number; why: string },
 ): Promise<unknown> {
 	let failure: unknown;
 	try {
@@ -369,6 +432,8 @@ async function runStatus(
 			path: apiPaths.runStatus(settings.flowId, runId),
 			idempotency: 'safe',
 			timeoutMs: settings.timeoutMs,
+			deadlineAt,
+			retryUntil,
 			action: `get the status of run "${runId}"`,
 			notFoundMessage: `Run "${runId}" of flow "${settings.flowId}" was not found`,
 		});

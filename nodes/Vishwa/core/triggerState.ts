@@ -63,6 +63,7 @@ import { VishwaInputError } from './errors';
 import { NUMBER_RULES, readNumberOption } from './options';
 import { idSegment } from './paths';
 import { isJsonObject } from './responses';
+import { parseTemporary as readBooleanOption } from './upload';
 import {
 	DEFAULT_FAILURE_STATUSES,
 	DEFAULT_SUCCESS_STATUSES,
@@ -296,7 +297,8 @@ export function parseTriggerSettings(raw: RawTriggerSettings): TriggerSettings {
 		filter: event,
 		lists,
 		pageSize,
-		fetchFullStatus: raw.fetchFullStatus === true,
+		// From an expression it may be a string: "true"/"false" (or 1/0) are read, anything else is refused.
+		fetchFullStatus: readBooleanOption(raw.fetchFullStatus, TRIGGER_FIELDS.fetchFullStatus),
 		timeoutMs,
 	};
 }

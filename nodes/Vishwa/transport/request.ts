@@ -84,6 +84,13 @@ export interface VishwaRequest {
 	 * the time left, and no retry starts after it.
 	 */
 	deadlineAt?: number;
+	/**
+	 * Epoch ms past which no pause before a retry may end (a poll's budget), and why, for messages: a
+	 * retry that would wait beyond it is not made, and the failure is thrown as the last attempt's
+	 * (its description ends "Not retried: <why>."). Unlike `deadlineAt`, each attempt still gets its
+	 * whole timeout.
+	 */
+	retryUntil?: { at: number; why: string };
 	itemIndex?: number;
 	/** What the request does, for messages: 'start a run of flow "x"'. */
 	action: string;
@@ -294,6 +301,17 @@ export async function vishwaApiRequest(
 	const cancelSignal =
 		request.abortSignal && stopSignal ? AbortSignal.any([stopSignal, request.abortSignal]) : (request.abortSignal ?? stopSignal);
 	let lastProblem = '';
+	// Set when a retry was not made because its pause would end past `retryUntil`.
+	let retryCut = false;
+	const mayWait = (ms: number) => {
+		if (request.retryUntil === undefined || Date.now() + ms <= request.retryUntil.at) return true;
+		retryCut = true;
+		return false;
+	};
+	const noteCut = <E extends { description?: string | null }>(error: E): E => {
+		if (retryCut && request.retryUntil) error.description = `${error.description ?? ''} Not retried: ${request.retryUntil.why}.`.trim();
+		return error;
+	};
 	const timeLeftMs = () => (request.deadlineAt === undefined ? Infinity : request.deadlineAt - Date.now());
 	// Waits between attempts hold no Concurrency place (see RateLimitGate.away): status requests of
 	// started runs and other items' requests go on meanwhile.
@@ -435,8 +453,11 @@ export async function vishwaApiRequest(
 					throw Object.assign(error, NEVER_REACHED_VISHWA);
 				}
 				if (canRetry && (request.idempotency === 'safe' || notSent)) {
-					await pauseBeforeRetry(retryDelayMs(retry, policy));
-					continue;
+					const pauseMs = retryDelayMs(retry, policy);
+					if (mayWait(pauseMs)) {
+						await pauseBeforeRetry(pauseMs);
+						continue;
+					}
 				}
 				if (request.idempotency === 'unsafe' && !notSent) {
 					throw operationError(
@@ -459,6 +480,7 @@ export async function vishwaApiRequest(
 						itemIndex,
 					},
 				);
+				noteCut(error);
 				// An unsafe request gets here only when nothing was sent (see above); a safe one may have
 				// been sent before the connection broke.
 				throw notSent ? Object.assign(error, NEVER_REACHED_VISHWA) : error;
@@ -498,22 +520,26 @@ export async function vishwaApiRequest(
 				if (!unreadable && !empty) return body;
 				lastProblem = `unreadable answer: ${summarizeBody(body)}`;
 				if (canRetry && request.idempotency === 'safe') {
-					await pauseBeforeRetry(retryDelayMs(retry, policy));
-					continue;
+					const pauseMs = retryDelayMs(retry, policy);
+					if (mayWait(pauseMs)) {
+						await pauseBeforeRetry(pauseMs);
+						continue;
+					}
 				}
-				throw apiError(ctx, statusCode, `Vishwa's answer to ${request.action} was ${empty ? 'empty' : 'not valid JSON'}`, `It answered HTTP ${statusCode} with ${summarizeBody(body)}.${request.idempotency === 'unsafe' ? ` ${request.lostAnswerHint ?? ''}` : ''}`.trim(), itemIndex);
+				throw noteCut(apiError(ctx, statusCode, `Vishwa's answer to ${request.action} was ${empty ? 'empty' : 'not valid JSON'}`, `It answered HTTP ${statusCode} with ${summarizeBody(body)}.${request.idempotency === 'unsafe' ? ` ${request.lostAnswerHint ?? ''}` : ''}`.trim(), itemIndex));
 			}
 
 			if (statusCode === 429) {
+				lastProblem = 'HTTP 429';
 				const retryAfterMs = parseRetryAfterMs(answer.headers['retry-after'], Date.now(), answer.headers.date);
 				const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
-				if (canRetry && !tooLong) {
-					const pauseMs = retryAfterMs ?? retryDelayMs(retry, policy);
+				const pauseMs = retryAfterMs ?? retryDelayMs(retry, policy);
+				if (canRetry && !tooLong && mayWait(pauseMs)) {
 					releaseGate = request.rateLimit?.hold(pauseMs);
 					await pauseBeforeRetry(pauseMs);
 					continue;
 				}
-				throw apiError(
+				throw noteCut(apiError(
 					ctx,
 					429,
 					`Vishwa's rate limit was reached (HTTP 429) while trying to ${request.action}`,
@@ -521,7 +547,7 @@ export async function vishwaApiRequest(
 						? askedTooLong(retryAfterMs, policy)
 						: `Still limited after ${retry + 1} attempts. Lower the node's Concurrency option or space out executions.`,
 					itemIndex,
-				);
+				));
 			}
 
 			if (RETRYABLE_STATUSES.has(statusCode) && request.idempotency === 'safe' && canRetry) {
@@ -530,16 +556,20 @@ export async function vishwaApiRequest(
 				// same cap. (Start-run and upload are not retried on any 5xx: their outcome is unknown.)
 				const retryAfterMs =
 					statusCode === 503 ? parseRetryAfterMs(answer.headers['retry-after'], Date.now(), answer.headers.date) : undefined;
-				if (retryAfterMs === undefined || retryAfterMs <= policy.maxRetryAfterMs) {
-					await pauseBeforeRetry(retryAfterMs ?? retryDelayMs(retry, policy));
+				const tooLong = retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
+				const pauseMs = retryAfterMs ?? retryDelayMs(retry, policy);
+				if (!tooLong && mayWait(pauseMs)) {
+					await pauseBeforeRetry(pauseMs);
 					continue;
 				}
-				const error = mapStatusError(ctx, request, statusCode, body, retry + 1, connection);
-				error.description = `${error.description ?? ''} ${askedTooLong(retryAfterMs, policy)}`.trim();
-				throw error;
+				if (tooLong) {
+					const error = mapStatusError(ctx, request, statusCode, body, retry + 1, connection);
+					error.description = `${error.description ?? ''} ${askedTooLong(retryAfterMs, policy)}`.trim();
+					throw error;
+				}
 			}
 
-			throw mapStatusError(ctx, request, statusCode, body, retry + 1, connection);
+			throw noteCut(mapStatusError(ctx, request, statusCode, body, retry + 1, connection));
 		}
 	} finally {
 		releaseGate?.();
