@@ -19,6 +19,8 @@ const {
 	DEFAULT_LIMITS,
 	END_PROBE_EVERY_POLLS,
 	END_PROBE_IDS,
+	END_PROBE_LOOK_LENGTH,
+	END_PROBE_LOOK_MAX,
 	boundDone,
 	boundPending,
 	runPrint,
@@ -475,7 +477,9 @@ describe('saved state', () => {
 		const { undated } = boundUndated(range(2000, (i) => [id('u', i), start + i]), 0, start * 2, DEFAULT_LIMITS);
 		const ties = range(MAX_TIE_IDS, (i) => id('t', i));
 		const scan = { top: start, topIds: ties, topAll: false, anchor: start, anchorIds: ties, position: 1e9, stalls: 99 };
-		const state = stateOf({ v: STATE_VERSION, flow: id('f', 0), hwm: start, hwmIds: ties, hwmAll: false, floor: done.floor, done: done.done, pending, scan, lost: 1e9, undated, undatedOverflow: true, unwatched: range(300, (i) => runPrint(id('p', i))).join(''), undatedLast: 'reported', endProbe: { wait: END_PROBE_EVERY_POLLS, anchor: start, ids: range(END_PROBE_IDS, (i) => id('e', i)) } });
+		const state = stateOf({ v: STATE_VERSION, flow: id('f', 0), hwm: start, hwmIds: ties, hwmAll: false, floor: done.floor, done: done.done, pending, scan, lost: 1e9, undated, undatedOverflow: true, unwatched: range(300, (i) => runPrint(id('p', i))).join(''), undatedLast: 'reported', endProbe: { wait: 0, anchor: start, ids: range(END_PROBE_IDS, (i) => id('e', i)), look: range(END_PROBE_LOOK_LENGTH, () => END_PROBE_LOOK_MAX) } });
+		// A look cut by a poll's time, saved to be resumed (review v16r D2), at its bound too.
+		expect(readTriggerState(state, id('f', 0)).endProbe.look).toHaveLength(END_PROBE_LOOK_LENGTH);
 		expect(undated.length).toBeGreaterThan(200);
 		const bytes = JSON.stringify(state).length;
 		console.log(`worst-case state: ${bytes} bytes (${done.done.length} done, ${pending.length} pending, ${undated.length} undated)`);
@@ -747,36 +751,39 @@ describe('runs without a start time listed last (nulls last, as MySQL and SQLite
 	// activated before any such run: no poll reads its end, the tail rules never start, and every run that
 	// failed before it started was missed with no warning. A look at where the dated rows end, at activation
 	// and every END_PROBE_EVERY_POLLS polls, finds one there new since: reported once (warning, lost 1).
-	function longFlow({ nullsLast, nullsFirst = false, oldUndated = 0 }) {
+	function longFlow({ nullsLast, nullsFirst = false, oldUndated = 0, runs = 300 }) {
 		const flow = new FakeFlow();
 		flow.nullsLast = nullsLast;
 		flow.nullsFirst = nullsFirst;
 		for (let i = 0; i < oldUndated; i++) flow.start({ finished: true, outcome: 'failed', undated: true });
-		for (let i = 0; i < 300; i++) {
+		for (let i = 0; i < runs; i++) {
 			flow.start({ finished: true });
 			flow.clockMs += 1000;
 		}
 		return flow;
 	}
-	function pollsWithFailures(flow, polls) {
+	function pollsWithFailures(flow, polls, { outOfTimeAfter = Infinity } = {}) {
 		const options = { pageSize: 10, maxListRequests: 3 };
-		let saved = runPoll(flow, undefined, options).state;
+		const activation = runPoll(flow, undefined, options, { outOfTimeAfter });
+		let saved = activation.state;
 		const emitted = [];
 		const failures = [];
 		const dated = [];
 		const warnings = [];
+		const warnedAt = [];
 		const lists = [];
 		for (let poll = 0; poll < polls; poll++) {
 			flow.clockMs += 1000;
 			if (poll % 4 === 1) failures.push(flow.start({ finished: true, outcome: 'failed', undated: true }).id);
 			dated.push(flow.start({ finished: true }).id);
-			const result = runPoll(flow, saved, options);
+			const result = runPoll(flow, saved, options, { outOfTimeAfter });
 			warnings.push(...result.warnings);
+			for (const warning of result.warnings) warnedAt.push([poll + 1, warning]);
 			emitted.push(...ids(result.runs));
 			lists.push(result.requests.filter((request) => request.kind === 'list').length);
 			saved = result.state;
 		}
-		return { saved, emitted, failures, dated, warnings, lists };
+		return { saved, emitted, failures, dated, warnings, warnedAt, lists, activation };
 	}
 
 	test('never read to its end (a listing of 300 runs, 3 pages of 10 a poll, activated before any such run): one new at the end is reported within a probe interval (warning, lost 1), never emitted twice; ~1 request more a poll', () => {
@@ -791,6 +798,43 @@ describe('runs without a start time listed last (nulls last, as MySQL and SQLite
 		// The probe: a poll every END_PROBE_EVERY_POLLS (the first at activation); 300 rows, pages of 10.
 		const extra = lists.reduce((sum, n) => sum + n, 0) / lists.length - 1;
 		expect(extra).toBeLessThan(1.5);
+	});
+
+	// Review v16r D2: the look must fit in the poll's time. Cut, it was saved as done ({wait: 16, anchor: null})
+	// and began again from scratch 16 polls later, to be cut again: every run failing before it started was
+	// missed, lost 0, no warning. Now a cut look is saved where it stopped and the next poll resumes it.
+	test('a look cut by the poll\'s time every poll (two requests a poll fit): resumed where it stopped, one new at the end reported within a probe interval and the polls of two looks (warning, lost 1)', () => {
+		const { saved, emitted, failures, dated, warnedAt } = pollsWithFailures(longFlow({ nullsLast: true }), 2 * END_PROBE_EVERY_POLLS + 8, { outOfTimeAfter: 2 });
+		expect(emitted.filter((id, index) => emitted.indexOf(id) !== index)).toEqual([]);
+		expect(dated.every((id) => emitted.includes(id))).toBe(true);
+		expect(emitted.filter((id) => !dated.includes(id) && !failures.includes(id))).toEqual([]);
+		expect(warnedAt).toHaveLength(1);
+		expect(warnedAt[0][1]).toMatch(/puts runs without a start time last .*a look at its end found/);
+		// One look begun at activation, resumed over a few polls; the next one 16 polls after it ends.
+		expect(warnedAt[0][0]).toBeLessThanOrEqual(END_PROBE_EVERY_POLLS + 12);
+		expect(saved.lost).toBe(1);
+		expect(saved.undatedLast).toBe('reported');
+	});
+
+	test('a budget that leaves room for no request of the look: reported as a possible loss every 16 polls (warning "could not look at the end", lost), never silent', () => {
+		const { saved, warnedAt, activation } = pollsWithFailures(longFlow({ nullsLast: true }), 2 * END_PROBE_EVERY_POLLS + 2, { outOfTimeAfter: 1 });
+		// Saved at activation, to be resumed (not done, not waiting 16 polls with no anchor).
+		expect(activation.state.endProbe).toMatchObject({ wait: 0, anchor: null });
+		expect(activation.state.endProbe.look).toHaveLength(END_PROBE_LOOK_LENGTH);
+		expect(warnedAt.map(([poll]) => poll)).toEqual([END_PROBE_EVERY_POLLS, 2 * END_PROBE_EVERY_POLLS]);
+		for (const [, warning] of warnedAt) expect(warning).toMatch(/could not look at the end of the run listing .*may have been missed/);
+		expect(saved.lost).toBe(2);
+	});
+
+	test('activation read to the end, its last page only runs without a start time (nulls last): the look finds the last dated row above it (anchor not null), one new at the end reported within 16 polls', () => {
+		// 100 dated runs, 15 failed before they started (the last page of 10 holds only those).
+		const { saved, warnedAt, activation } = pollsWithFailures(longFlow({ nullsLast: true, oldUndated: 15, runs: 100 }), END_PROBE_EVERY_POLLS + 2);
+		expect(activation.state.endProbe.anchor).not.toBeNull();
+		expect(activation.state.endProbe.ids.length).toBeGreaterThan(0);
+		expect(warnedAt).toHaveLength(1);
+		expect(warnedAt[0][1]).toMatch(/a look at its end found/);
+		expect(warnedAt[0][0]).toBeLessThanOrEqual(END_PROBE_EVERY_POLLS + 1);
+		expect(saved.lost).toBe(1);
 	});
 
 	test('in place (the oldest runs failed before they started) and nulls first: never taken for nulls last; each failure emitted once, nothing reported', () => {

@@ -41,6 +41,8 @@ import {
 	DEFAULT_PAGE_SIZE,
 	END_PROBE_EVERY_POLLS,
 	END_PROBE_IDS,
+	END_PROBE_LOOK_LENGTH,
+	END_PROBE_LOOK_MAX,
 	lookbackRuns,
 	matchesFilter,
 	MAX_LIST_REQUESTS_PER_POLL,
@@ -378,6 +380,9 @@ export class TriggerPoll {
 	private probe: EndProbeRun | undefined;
 	private probed = false;
 	private probeOff = false;
+	/** The polls the look this poll made was under way (see `concludeProbe`); whether it concluded. */
+	private probePolls = 0;
+	private probeConcluded = false;
 	private deepestRead = 0;
 	/** The last page this poll's scan read with rows, and where it then read an empty page (the end). */
 	private lastScanPage: { offset: number; rows: Array<Record<string, unknown>> } | undefined;
@@ -392,6 +397,9 @@ export class TriggerPoll {
 	/** A page of this poll listed a finished run without a start time above a run with one: the listing
 	 * sorts rows without a start time first (PostgreSQL's descending order puts nulls first; see `seek`). */
 	private undatedFirst = false;
+	/** A page of this poll (or of one since the look under way began) showed rows without a start time are
+	 * not listed last (see `noteNotNullsLast`, `probeCut`). */
+	private notNullsLast = false;
 	/** The least offset at which this poll was listed a run with a start time: a listing that sorts rows
 	 * without one first lists none of them below it (see `seek`). */
 	private datedFrom = Infinity;
@@ -464,6 +472,28 @@ export class TriggerPoll {
 		this.undatedLast = state?.undatedLast;
 		this.undatedLastBefore = state?.undatedLast;
 		this.endProbe = state?.endProbe;
+		const saved = state?.endProbe;
+		const look = saved?.look;
+		if (saved && look && look.length === END_PROBE_LOOK_LENGTH) {
+			// A look a poll's time cut, resumed where it stopped (review v16r D2: restarted from scratch 16
+			// polls later, it was cut again forever). Its offsets may have moved since (runs started at the
+			// top push rows down): a page that contradicts them sends the look on (see `probeAnswered`).
+			const [next, step, loEnd, hi, lastDated, asked, polls, flags] = look;
+			this.probe = {
+				next,
+				step: Math.max(1, step),
+				loEnd,
+				hi: hi < 0 ? undefined : hi,
+				lo: lastDated < 0 ? undefined : { offset: lastDated, lastDated: 0, length: 1, rows: [] },
+				asked,
+				final: (flags & 1) !== 0,
+				up: (flags & 2) !== 0,
+				lastFirst: undefined,
+				polls: polls + 1,
+			};
+			this.endProbe = { wait: 0, anchor: saved.anchor, ids: [...saved.ids] };
+			this.notNullsLast = (flags & 4) !== 0;
+		}
 		this.unwatchedBefore = state?.unwatched ?? '';
 		for (const [id, start] of state?.done ?? []) {
 			this.done.set(id, start);
@@ -727,6 +757,7 @@ export class TriggerPoll {
 		if (request.offset < MIN_PROBE_JUMP) this.longestPage = Math.max(this.longestPage, entries.length);
 
 		this.noteUndatedFirst(entries);
+		this.noteNotNullsLast(entries, request.offset);
 		const firstDated = entries.findIndex((entry) => runStartMs(entry) !== undefined);
 		if (firstDated >= 0) this.datedFrom = Math.min(this.datedFrom, request.offset + firstDated);
 		this.checkNewestFirst(entries, request.offset, segment);
@@ -2200,6 +2231,18 @@ export class TriggerPoll {
 		return reading && segment.rowsRead > 0 && segment.oldestStart === undefined;
 	}
 
+	/**
+	 * Sets `notNullsLast` when this page shows the listing does not put rows without a start time last: one
+	 * listed above a dated row, or first on the listing's first page (nulls last, none would be dated).
+	 */
+	private noteNotNullsLast(entries: readonly unknown[], offset: number): void {
+		if (this.notNullsLast) return;
+		const dated = entries.map((entry) => runStartMs(entry) !== undefined);
+		const firstUndated = dated.indexOf(false);
+		if (firstUndated < 0) return;
+		if ((offset === 0 && firstUndated === 0) || dated.lastIndexOf(true) > firstUndated) this.notNullsLast = true;
+	}
+
 	/** Sets `undatedFirst` when this page lists a finished run without a start time above its first dated row. */
 	private noteUndatedFirst(entries: readonly unknown[]): void {
 		if (this.undatedFirst) return;
@@ -2672,9 +2715,14 @@ export class TriggerPoll {
 	 * `probeAnswered`). Returns the offset to ask next, if any.
 	 */
 	private probeEnd(outOfTime: boolean): number | undefined {
-		if (this.probeOff || this.refused || outOfTime) return undefined;
+		if (this.probeOff) return undefined;
 		// Seen last already: the tail check asks the page after the last one read on every poll.
-		if (this.undatedLast !== undefined) return undefined;
+		// A look under way ends there (refused, or offset found ignored: it waits as one that found nothing).
+		if (this.refused || this.undatedLast !== undefined || (this.probe && this.stats.offsetIgnored)) {
+			if (this.probe) this.probed = true;
+			this.probe = undefined;
+			return undefined;
+		}
 		if (!this.probe) {
 			if (this.probed || (this.endProbe && this.endProbe.wait > 0)) return undefined;
 			this.probed = true;
@@ -2689,9 +2737,27 @@ export class TriggerPoll {
 					return undefined;
 				}
 			}
-			this.probe = { next: this.deepestRead, step: this.options.pageSize, loEnd: this.deepestRead, hi: undefined, lo: undefined, asked: 0, final: false, lastFirst: undefined };
+			this.probe = {
+				next: this.deepestRead,
+				step: this.options.pageSize,
+				loEnd: this.deepestRead,
+				hi: undefined,
+				lo: undefined,
+				asked: 0,
+				final: false,
+				up: false,
+				lastFirst: undefined,
+				polls: 0,
+			};
+		}
+		this.probed = true;
+		// Out of time (before its first request, or part way): kept, resumed by the next poll (see `probeCut`).
+		if (outOfTime) {
+			this.probeCut();
+			return undefined;
 		}
 		const probe = this.probe;
+		this.probePolls = probe.polls;
 		if (probe.asked >= MAX_END_PROBE_REQUESTS) {
 			this.probe = undefined;
 			return undefined;
@@ -2711,11 +2777,52 @@ export class TriggerPoll {
 		}
 		const rows = entries.filter(isJsonObject);
 		const lastDated = rows.map((row) => runStartMs(row) !== undefined).lastIndexOf(true);
+		const served = Math.min(this.options.pageSize, this.longestPage || this.options.pageSize);
 		if (probe.final) {
+			probe.final = false;
+			if (lastDated < 0) {
+				// No dated row where the last one was looked for: the scan's last page held only runs without a
+				// start time (review v16r D2: the anchor stayed null, the first report came 34 polls on), or
+				// the look's offsets moved since a cut. It looks up (towards the top), steps doubling, until a
+				// dated row, then halves between the two as below.
+				if (offset === 0) {
+					this.probe = undefined;
+					return;
+				}
+				probe.hi = offset;
+				probe.lo = undefined;
+				probe.up = true;
+				probe.step = this.options.pageSize;
+				probe.next = Math.max(0, offset - probe.step);
+				return;
+			}
+			if (lastDated === rows.length - 1 && rows.length >= served) {
+				// A full page of dated rows: the end moved down since the look's offsets were found (a look
+				// resumed after a cut, runs started at the top since). The look goes on down from here.
+				probe.lo = { offset, lastDated, length: rows.length, rows };
+				probe.loEnd = offset + rows.length;
+				probe.hi = undefined;
+				probe.step = this.options.pageSize;
+				probe.next = probe.loEnd;
+				probe.lastFirst = extractRunId(rows[0]);
+				return;
+			}
 			this.probe = undefined;
-			if (lastDated < 0) return;
 			this.concludeProbe(runStartMs(rows[lastDated]) as number, rows.slice(lastDated + 1));
 			return;
+		}
+		if (probe.up) {
+			if (lastDated < 0) {
+				probe.hi = offset;
+				if (offset === 0) {
+					this.probe = undefined;
+					return;
+				}
+				probe.step *= 2;
+				probe.next = Math.max(0, offset - probe.step);
+				return;
+			}
+			probe.up = false;
 		}
 		// The same first row at two offsets: the listing ignores offset; nothing to learn.
 		const first = rows.length > 0 ? extractRunId(rows[0]) : undefined;
@@ -2742,7 +2849,6 @@ export class TriggerPoll {
 		}
 		// The last dated row known (or, without one, the last page's worth the scan read): a page starting there
 		// that reaches `hi` shows the last dated row and the rows after it in one answer.
-		const served = Math.min(this.options.pageSize, this.longestPage || this.options.pageSize);
 		const at = lo ? lo.offset + lo.lastDated : Math.max(0, probe.loEnd - served);
 		if (at + served >= probe.hi || probe.hi <= probe.loEnd) {
 			probe.final = true;
@@ -2761,7 +2867,9 @@ export class TriggerPoll {
 			if (!ids.includes(id)) ids.push(id);
 		}
 		const before = this.endProbe;
-		this.endProbe = { wait: END_PROBE_EVERY_POLLS, anchor, ids: ids.slice(0, END_PROBE_IDS) };
+		// Looks begin every END_PROBE_EVERY_POLLS polls: one that took polls (cut by their time) waits less.
+		this.probeConcluded = true;
+		this.endProbe = { wait: Math.max(1, END_PROBE_EVERY_POLLS - this.probePolls), anchor, ids: ids.slice(0, END_PROBE_IDS) };
 		// A first probe (activation's, or the first of a state without one), or another anchor (the oldest
 		// runs deleted): only remembered. The anchor is a start time, not a run: the oldest runs of one
 		// second may come in another order each time (model seed 241).
@@ -2778,12 +2886,42 @@ export class TriggerPoll {
 		);
 	}
 
+	/**
+	 * A look under way when the poll's time ran out: kept (saved in `endProbe.look`), the next poll resumes
+	 * it. One under way for END_PROBE_EVERY_POLLS polls (a budget that leaves room for a request of it on
+	 * no poll, or too few) is reported once every as many polls (unless a page of the poll shows the
+	 * listing does not put them last): runs that fail before they start may be missed meanwhile (review v16r D2: cut and restarted from scratch, it never finished; missed, no report).
+	 */
+	private probeCut(): void {
+		const probe = this.probe;
+		if (!probe || probe.polls < END_PROBE_EVERY_POLLS) return;
+		probe.polls = 0;
+		// Rows without a start time on top, or above a dated row: not a nulls-last listing, nothing missed there.
+		if (this.notNullsLast) return;
+		this.lost++;
+		this.warnings.push(
+			`The trigger could not look at the end of the run listing of flow "${this.options.flowId}" within ${END_PROBE_EVERY_POLLS} polls (each poll's time ran out first; ${probe.asked} request(s) of the look made so far). A listing that puts runs without a start time last (as MySQL and SQLite sort nulls in a descending order) lists a run that fails before it starts there, below what a poll reads: such runs may have been missed (counted as 1 in lost). Give the poll more time, a larger Page Size, or ask for the run listing to put runs without a start time first.`,
+		);
+	}
+
 	/** `endProbe` for the saved state: one poll nearer the next probe, or the one this poll made (one
-	 * that found nothing, cut by the poll's time or a refusal, waits as long: its cost stays bounded). */
+	 * that found nothing, or ended by a refusal, waits as long: its cost stays bounded), or the look under
+	 * way, cut by the poll's time (see `probeCut`). */
 	private endProbeState(): { endProbe?: EndProbe } {
 		if (this.probeOff) return {};
 		const probe = this.endProbe;
-		if (this.probed) return { endProbe: probe?.wait === END_PROBE_EVERY_POLLS ? probe : { wait: END_PROBE_EVERY_POLLS, anchor: probe?.anchor ?? null, ids: probe?.ids ?? [] } };
+		const look = this.probe;
+		if (look) {
+			const at = look.lo ? look.lo.offset + look.lo.lastDated : -1;
+			const flags = (look.final ? 1 : 0) | (look.up ? 2 : 0) | (this.notNullsLast ? 4 : 0);
+			const numbers = [look.next, look.step, look.loEnd, look.hi ?? -1, at, look.asked, look.polls, flags];
+			// Offsets past 2^31 (a listing answering dated rows at any offset): ended, as one that found nothing.
+			if (numbers.every((n) => Number.isInteger(n) && n >= -1 && n <= END_PROBE_LOOK_MAX)) {
+				return { endProbe: { wait: 0, anchor: probe?.anchor ?? null, ids: probe?.ids ?? [], look: numbers } };
+			}
+			return { endProbe: { wait: END_PROBE_EVERY_POLLS, anchor: probe?.anchor ?? null, ids: probe?.ids ?? [] } };
+		}
+		if (this.probed) return { endProbe: this.probeConcluded && probe ? probe : { wait: END_PROBE_EVERY_POLLS, anchor: probe?.anchor ?? null, ids: probe?.ids ?? [] } };
 		if (!probe) return {};
 		return { endProbe: { ...probe, wait: Math.max(0, probe.wait - 1) } };
 	}
@@ -2822,7 +2960,11 @@ interface EndProbeRun {
 	lo: { offset: number; lastDated: number; length: number; rows: Array<Record<string, unknown>> } | undefined;
 	asked: number;
 	final: boolean;
+	/** Looking up (towards the top) for a dated row, `hi` above the scan's last page (see `probeAnswered`). */
+	up: boolean;
 	lastFirst: string | undefined;
+	/** Polls this look has been under way (0 on the poll that began it; see `probeCut`). */
+	polls: number;
 }
 
 /** At most this many requests for one probe (a listing of millions of rows needs ~40). */

@@ -50,7 +50,8 @@
  *             it starts is then listed below what a poll reads: not emitted, reported once).
  * - `endProbe` (only when set) the last look at where the listing's dated rows end (see `TriggerPoll`'s
  *             probe): `wait` polls until the next one; `anchor`, the start time of the last dated row then (null: none found); `ids`, the rows
- *             without a start time listed right after it (a few). A row there new since, that the trigger
+ *             without a start time listed right after it (a few); `look`, a look cut by a poll's time,
+ *             resumed by the next poll where it stopped. A row there new since, that the trigger
  *             does not know, shows a listing that puts them last (an in-place one lists only old runs there).
  * - `lost`    how many runs the trigger knows it may have missed because a documented limit was
  *             exceeded (each also logged as a warning): watched runs dropped from a full watch list,
@@ -160,7 +161,17 @@ export interface EndProbe {
 	wait: number;
 	anchor: number | null;
 	ids: string[];
+	/**
+	 * A look cut by a poll's time, resumed by the next poll (`wait` 0): `[next, step, loEnd, hi, lastDated,
+	 * asked, polls, flags]` (hi and lastDated -1 for none; flags 1 final, 2 looking up, 4 a page read since
+	 * it began showed the listing does not put rows without a start time last; see `TriggerPoll`'s probe). Absent when none is under way.
+	 */
+	look?: number[];
 }
+
+/** Numbers in `EndProbe.look`, each at most END_PROBE_LOOK_MAX (a look past it is not saved: the state stays bounded). */
+export const END_PROBE_LOOK_LENGTH = 8;
+export const END_PROBE_LOOK_MAX = 2 ** 31 - 1;
 
 /** Polls between two probes of where the listing's dated rows end (one probe costs ~2 log2(rows / page) requests). */
 export const END_PROBE_EVERY_POLLS = 16;
@@ -174,7 +185,16 @@ function readEndProbe(raw: unknown): EndProbe | undefined | null {
 	if (typeof wait !== 'number' || !Number.isInteger(wait) || wait < 0 || wait > END_PROBE_EVERY_POLLS) return null;
 	if (anchor !== null && !isFiniteNumber(anchor)) return null;
 	if (!Array.isArray(ids) || ids.length > END_PROBE_IDS || !ids.every((id) => typeof id === 'string')) return null;
-	return { wait, anchor, ids: [...ids] };
+	const look = (raw as Record<string, unknown>).look;
+	if (look === undefined) return { wait, anchor, ids: [...ids] };
+	if (
+		!Array.isArray(look) ||
+		look.length !== END_PROBE_LOOK_LENGTH ||
+		!look.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= -1 && n <= END_PROBE_LOOK_MAX) ||
+		wait !== 0
+	)
+		return null;
+	return { wait, anchor, ids: [...ids], look: [...(look as number[])] };
 }
 
 export interface StateLimits {
