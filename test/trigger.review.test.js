@@ -62,3 +62,64 @@ describe('review listing: a tie group bigger than a page, reordered on each requ
 		expect(result.warnings).toBeGreaterThan(0);
 	});
 });
+
+describe('review v16r: activation over pages that reorder or shrink at random', () => {
+	const http = require('http');
+	const { createHarness, TYPES } = require('./harness');
+	const harness = createHarness();
+	const rng = (seed) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+
+	/** Serves `rows()` (called per request) with pages capped by `cap()`; returns the poller and the request offsets. */
+	async function withListing(rows, cap, pageSize, body) {
+		const offsets = [];
+		const server = http.createServer((req, res) => {
+			const u = new URL(req.url, 'http://x');
+			const offset = Number(u.searchParams.get('offset'));
+			const limit = Math.min(Number(u.searchParams.get('limit')), cap());
+			offsets.push(offset);
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify({ runs: rows().slice(offset, offset + limit) }));
+		});
+		await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+		try {
+			const poller = await harness.createPoller(
+				{ type: TYPES.vishwaTrigger, parameters: { flowId: 'f', options: { pageSize } }, credentials: { vishwaApi: { id: 'c', name: 'V' } } },
+				{ credentials: { vishwaApi: { apiKey: 'k', baseUrl: `http://127.0.0.1:${server.address().port}` } } },
+			);
+			await body(poller, offsets);
+		} finally {
+			server.close();
+		}
+	}
+
+	// D1: a page inside the block sharing no run with the page before was taken for runs deleted above and
+	// stepped back, to the page before and on to it again, for good: 545 requests, then "gives no start times".
+	test('D1: 20 runs that failed before they started listed first in a new order on every request, 50 dated runs below, Page Size 3: activation reads past them', async () => {
+		const random = rng(7);
+		const dated = Array.from({ length: 50 }, (_, i) => ({ run_id: `d${i}`, run_start_time: new Date(Date.UTC(2026, 0, 1) + (50 - i)).toISOString(), run_status: 'completed' }));
+		const undated = Array.from({ length: 20 }, (_, i) => ({ run_id: `u${i}`, run_start_time: null, run_status: 'failed' }));
+		const rows = () => [...undated.map((row) => [random(), row]).sort((a, b) => a[0] - b[0]).map(([, row]) => row), ...dated];
+		await withListing(rows, () => Infinity, 3, async (poller, offsets) => {
+			await expect(poller.poll()).resolves.not.toThrow();
+			expect(offsets.length).toBeLessThan(60);
+			const state = poller.savedStaticData()['node:Vishwa Trigger'].vishwaTrigger;
+			expect(state.hwm).not.toBeNull();
+		});
+	});
+
+	// D5: two pages of one run in a row (a cap of 1 drawn twice) refused the listing as serving one run per page.
+	test('D5: pages capped at random between 1 and 3 runs: activation and later polls succeed, new runs emitted once', async () => {
+		const random = rng(11);
+		const runs = Array.from({ length: 60 }, (_, i) => ({ run_id: `r${i}`, run_start_time: new Date(Date.UTC(2026, 0, 1) + (60 - i) * 10).toISOString(), run_status: 'completed' }));
+		await withListing(() => runs, () => 1 + Math.floor(random() * 3), 10, async (poller) => {
+			await poller.poll();
+			const emitted = [];
+			for (let poll = 0; poll < 10; poll++) {
+				runs.unshift({ run_id: `n${poll}`, run_start_time: new Date(Date.UTC(2026, 0, 2) + poll * 10).toISOString(), run_status: 'completed' });
+				const items = (await poller.poll()) || [];
+				for (const item of items.flat()) emitted.push(item.json.run_id);
+			}
+			expect(emitted.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `n${i}`).sort());
+		});
+	});
+});
