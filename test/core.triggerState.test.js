@@ -2269,8 +2269,9 @@ describe('model seed replays', () => {
 	test('activation stopped by its reach, Vishwa\'s clock a minute ahead of n8n\'s, only the newest runs running (no start time, on top): not counted as lost', () => {
 		const dated = (id, ms) => ({ run_id: id, run_start_time: new Date(BASE_MS + ms).toISOString(), run_status: 'completed' });
 		const running = (id) => ({ run_id: id, run_start_time: null, run_status: 'running' });
-		// 400 runs, one every 200 ms, the newest 120 s after n8n's clock (`nowMs` is BASE_MS).
-		const rows = [...['R2', 'R1', 'R0'].map(running), ...Array.from({ length: 400 }, (_, index) => dated(`h${index}`, 120000 - index * 200))];
+		// 700 runs, one every 200 ms, the newest 120 s after n8n's clock (`nowMs` is BASE_MS): activation reads
+		// 300 and the page after them (see v17r F1), not to the end.
+		const rows = [...['R2', 'R1', 'R0'].map(running), ...Array.from({ length: 700 }, (_, index) => dated(`h${index}`, 120000 - index * 200))];
 		const trigger = new TriggerPoll(undefined, baseOptions({ pageSize: 100 }));
 		for (let request; (request = trigger.next()); ) {
 			if (request.kind === 'list') trigger.listed(rows.slice(request.offset, request.offset + request.limit));
@@ -2329,4 +2330,42 @@ test('randomized model: every run finishing after activation is emitted exactly 
 	expect(totals.hiddenUndated).toBeGreaterThan(50);
 	expect(totals.scans).toBeGreaterThan(10);
 	expect(ACTIVATION_SCAN_RUNS).toBeGreaterThanOrEqual(200);
+});
+
+describe('activation reads on past its runs (review v17r F1, F3)', () => {
+	const drive = (rows, options, answer = (offset, limit) => rows.slice(offset, offset + limit)) => {
+		const trigger = new TriggerPoll(undefined, baseOptions(options));
+		const asked = [];
+		for (let request; (request = trigger.next()); ) {
+			if (request.kind === 'list') {
+				asked.push(request.offset);
+				trigger.listed(answer(request.offset, request.limit));
+			} else trigger.statusAnswered(undefined);
+		}
+		return { result: trigger.result(), asked };
+	};
+	const second = (id, status = 'completed') => ({ run_id: id, run_start_time: '2025-01-01T00:00:00Z', run_status: status });
+
+	test('runs in milliseconds, one a start time: no page more than the one that reaches 300 runs', () => {
+		const rows = Array.from({ length: 700 }, (_, index) => ({ run_id: `h${index}`, run_start_time: new Date(BASE_MS - index * 7).toISOString(), run_status: 'completed' }));
+		const { result, asked } = drive(rows, { pageSize: 100 });
+		// Pages at 0, 98, 196, 294 (then the look at the listing's end, from 394 on): 394 runs, as before.
+		expect(asked.slice(0, 4)).toEqual([0, 98, 196, 294]);
+		expect(result.warnings.filter((line) => line.startsWith('Activation read the newest 394 runs'))).toHaveLength(1);
+	});
+
+	test('a second shared by all 500 runs read, offsets clamped at 350 (the same page again): the read-on ends at the page with no new run, warned', () => {
+		const rows = [...Array.from({ length: 497 }, (_, index) => second(`s${index}`)), ...['x0', 'x1', 'x2'].map((id) => second(id, 'running'))];
+		const { result, asked } = drive(rows, { pageSize: 100 }, (offset, limit) => rows.slice(Math.min(offset, 350), Math.min(offset, 350) + limit));
+		// 0 to 490, then one request far down that finds offsets clamped (the same page): 7 in all.
+		expect(asked.length).toBeLessThanOrEqual(8);
+		expect(result.warnings.some((line) => line.startsWith('Activation read the newest'))).toBe(true);
+	});
+
+	test('a second shared by 400 runs read to its end: the 3 running runs listed last are watched', () => {
+		const rows = [...Array.from({ length: 397 }, (_, index) => second(`s${index}`)), ...['x0', 'x1', 'x2'].map((id) => second(id, 'running'))];
+		const { result } = drive(rows, { pageSize: 100 });
+		expect(result.state.pending.map(([id]) => id).sort()).toEqual(['x0', 'x1', 'x2']);
+		expect(result.warnings).toEqual([]);
+	});
 });

@@ -570,17 +570,18 @@ describe('issue 14: activation that stops before the listing ends says so, and c
 
 	test('(a) a run running deeper than the newest 300, with runs still running among the oldest read: warned at activation, lost 1', async () => {
 		await withTrigger([{}], async (t, warnings) => {
-			// Pages of 100 at offsets 0, 98, 196, 294: the newest 394 runs.
-			const at = history(t.world, 500, [1, 350, 450]);
+			// Pages of 100 at offsets 0, 98, 196, 294, and (whole seconds: runs of the oldest second read may
+			// go on below, review v17r F1) 392: the newest 492 runs.
+			const at = history(t.world, 700, [1, 420, 650]);
 			const { lostAtActivation, lines } = await activateAndFinish(t, warnings);
 			expect(lines).toHaveLength(1);
-			expect(lines[0]).toContain(`Activation read the newest 394 runs of flow "${FLOW}"`);
+			expect(lines[0]).toContain(`Activation read the newest 492 runs of flow "${FLOW}"`);
 			expect(lines[0]).toContain('activation reads the newest 300 runs');
 			expect(lines[0]).toContain('are not watched, and are not emitted when they finish');
 			expect(lostAtActivation).toBe(1);
 			expect(t.state().lost).toBe(1);
 			// What is emitted is unchanged: the runs watched are, the one below what activation read is not.
-			expect(t.emitted.slice().sort()).toEqual([at(1).id, at(350).id].sort());
+			expect(t.emitted.slice().sort()).toEqual([at(1).id, at(420).id].sort());
 		});
 	});
 
@@ -616,7 +617,7 @@ describe('issue 14: activation that stops before the listing ends says so, and c
 	test('control: a big flow whose old runs are all finished (only newer runs running): warned at activation, no lost', async () => {
 		for (const spec of [{}, { offset: 'empty', offsetMax: 150 }, { offset: 'ignored' }]) {
 			await withTrigger([spec], async (t, warnings) => {
-				const at = history(t.world, 450, [0, 2, 40]);
+				const at = history(t.world, 600, [0, 2, 40]);
 				const { lostAtActivation, lines } = await activateAndFinish(t, warnings);
 				expect(lines).toHaveLength(1);
 				expect(lines[0]).toContain('None of the oldest runs read is still running');
@@ -2169,6 +2170,98 @@ describe('f15b: the top re-read under a block of runs running without a start ti
 			expect([...t.emitted].sort()).toEqual([...after].sort());
 		} finally {
 			warnings.restore();
+			await t.server.close();
+		}
+	});
+});
+
+describe('review v17r: activation reads on past its 300 runs where stopping would hide runs', () => {
+	test('F1: a batch of 400 runs in one whole second, its 3 running runs listed last: all 3 watched at activation and emitted once when they finish (before: cut after 394 rows, missed, lost 0)', async () => {
+		await withTrigger([{ startTimes: 'iso-seconds', ties: 'stable-oldest-first', total: 'none' }], async (t, warnings) => {
+			t.world.clock += 5000;
+			for (let i = 0; i < 397; i++) t.world.start({ finished: true });
+			const running = [0, 1, 2].map(() => t.world.start());
+			expect(await t.poll()).toEqual([]);
+			expect(t.state().pending.map(([id]) => id).sort()).toEqual(running.map((run) => run.id).sort());
+			for (const run of running) t.world.finish(run);
+			t.world.clock += 1000;
+			await t.poll();
+			await t.poll();
+			expectEachOnceNothingReported(t, running.map((run) => run.id), warnings);
+		});
+	});
+
+	test('F1, under newer runs: activation stopped inside a big second reads on to its end (one page more): its 3 running runs listed last are watched and emitted once', async () => {
+		await withTrigger([{ startTimes: 'iso-seconds', ties: 'stable-oldest-first', total: 'none' }], async (t, warnings) => {
+			finishedRuns(t.world, 100);
+			t.world.clock += 1000;
+			for (let i = 0; i < 297; i++) t.world.start({ finished: true });
+			const running = [0, 1, 2].map(() => t.world.start());
+			t.world.clock += 1000;
+			const newer = finishedRuns(t.world, 50);
+			expect(await t.poll()).toEqual([]);
+			expect(t.state().pending.map(([id]) => id).sort()).toEqual(running.map((run) => run.id).sort());
+			const lines = warnings.lines.filter((line) => line.startsWith('Vishwa Trigger: Activation read the newest'));
+			expect(lines).toHaveLength(1);
+			expect(lines[0]).toContain('and on until a run older than their oldest start time');
+			// (`lost` may be 1 here: the 3 running runs are among the oldest quarter read, the loss count's
+			// sign of runs that outlive the history; nothing is missed.)
+			for (const run of running) t.world.finish(run);
+			await t.poll();
+			await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect([...t.emitted].sort()).toEqual(running.map((run) => run.id).sort());
+			expect(newer).toHaveLength(50);
+		});
+	});
+
+	// Runs that failed before they started, listed first with no start time (PostgreSQL sorts nulls first).
+	const failedBeforeStartOnTop = (world) => {
+		const view = world.view.bind(world);
+		world.view = (run) => (run.noStart ? { ...view(run), run_start_time: null, run_status: 'failed' } : view(run));
+		const ordered = world.ordered.bind(world);
+		world.ordered = () => {
+			const all = ordered();
+			return [...all.filter((run) => run.noStart), ...all.filter((run) => !run.noStart)];
+		};
+		return (count) => {
+			const made = [];
+			for (let i = 0; i < count; i++) {
+				world.clock += 1000;
+				const run = world.start({ finished: true });
+				run.noStart = true;
+				made.push(run.id);
+			}
+			return made;
+		};
+	};
+
+	test('F3: 307 runs that failed before they started on top of 50 dated runs, Page Size 10: activation reads on to the dated runs (before: refused, "gives no start times"); a dated run finishing after is emitted once', async () => {
+		await withTrigger([{ total: 'none' }, { parameters: { options: { pageSize: 10 } } }], async (t, warnings) => {
+			finishedRuns(t.world, 50);
+			failedBeforeStartOnTop(t.world)(307);
+			expect(await t.poll()).toEqual([]);
+			expect(t.state().hwm).not.toBeNull();
+			t.world.clock += 1000;
+			const late = finishedRuns(t.world, 3);
+			await t.poll();
+			await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect([...t.emitted].sort()).toEqual([...late].sort());
+			expect(warnings.lines.join('\n')).not.toContain('gives no start time');
+		});
+	});
+
+	test('F3, bounded: a listing of only finished runs without a start time, longer than activation reads and 100 pages more: refused with "gives no start time in its first <N> rows", nothing saved', async () => {
+		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 5 } } });
+		try {
+			failedBeforeStartOnTop(t.world)(900);
+			await expect(t.poller.poll()).rejects.toThrow(/gives no start time in its first \d+ rows/);
+			const lists = t.server.requests.filter((request) => request.kind === 'list').length;
+			// 300 runs in pages of 5 stepping 4 (75 pages), then 100 pages more, at most.
+			expect(lists).toBeLessThanOrEqual(80 + 100 + 2);
+			expect(t.poller.savedStaticData()['node:Vishwa Trigger']).toBeUndefined();
+		} finally {
 			await t.server.close();
 		}
 	});

@@ -186,6 +186,8 @@ interface Segment {
 	lastAnswered: { offset: number; length: number; read: boolean } | undefined;
 	/** Steps back taken inside a block of rows without a start time (see `undatedOverlap`). */
 	undatedBacks?: number;
+	/** Activation: the oldest start time read when its runs were read (see `activationReadsOn`). */
+	reachedAt?: number;
 	previous: { offset: number; ids: Set<string>; overlap: number; length: number; short?: boolean; undatedTail?: number } | undefined;
 	/** A request asked far down to tell an ignored `offset` from runs pushed in: the shifted page that
 	 * made it ask (it counts for the tie order, see `listed`), and where to carry on if the listing is honest. */
@@ -977,11 +979,13 @@ export class TriggerPoll {
 			((shortPage && segment.pageReachedBottom && segment.oldestStart !== undefined && segment.oldestStart < segment.bottom) ||
 				((segment.below.size > 0 || !segment.bottomAll) && this.lookbackDone(segment, segment.bottom)));
 		// Fetch Test Event promises the newest 300 runs: distinct runs, not rows (pages overlap).
+		// Distinct runs, not rows: pages overlap and ids may repeat (a run running at activation among
+		// the newest 300 was left unwatched: attack seed 166, pages of 5, read ~200 runs).
+		// (Rows bound it too: a listing that clamps offsets repeats its last page forever.)
+		const activationReached =
+			segment.kind === 'activation' && (this.activationRuns >= segment.maxRuns || segment.rowsRead >= 3 * segment.maxRuns);
 		const enough =
-			// Distinct runs, not rows: pages overlap and ids may repeat (a run running at activation among
-			// the newest 300 was left unwatched: attack seed 166, pages of 5, read ~200 runs).
-			// (Rows bound it too: a listing that clamps offsets repeats its last page forever.)
-			(segment.kind === 'activation' && (this.activationRuns >= segment.maxRuns || segment.rowsRead >= 3 * segment.maxRuns)) ||
+			(activationReached && !this.activationReadsOn(segment, newRuns)) ||
 			(segment.kind === 'test' && this.testSummary.runsRead >= segment.maxRuns);
 		if (endOfListing || reachedBoundary || enough || (segment.kind === 'test' && this.testEvent)) {
 			// Not when this page was shorter than the server gave before: that is the listing's end.
@@ -1385,6 +1389,36 @@ export class TriggerPoll {
 		const trailing = stretch(tail, rows.length);
 		segment.undatedTail = trailing.ids.length > 0 ? { ...trailing, wholePage } : undefined;
 		segment.undatedLastRows = { offset, ids: rows.map(({ id }) => id) };
+	}
+
+	/**
+	 * Activation has read its runs (or rows): it reads on, up to 100 pages (`MAX_TIE_OVERRUN_PAGES`), while
+	 * (a) it has read no row with a start time: rows without one on top (runs that failed before they
+	 * started, or are running, sorted first as PostgreSQL sorts nulls) with dated runs below; stopping there
+	 * refused such a listing as one that "gives no start times" (review v17r F3: 307 such rows at Page Size
+	 * 10); or (b) no page has yet listed a run older than the oldest start time read when its runs were read,
+	 * and that start time is shared by runs read, or is a whole second: runs of it may go on below, and one of
+	 * them still running would not be watched (one page more, in a listing in whole seconds). A batch
+	 * of 400 runs in one whole second, its 3 running runs listed last, was cut after 394 rows: missed, not
+	 * counted (the loss count looks for running runs among the oldest read, and all were of that second:
+	 * v17r F1). Stopping at a start time older than every run read leaves below only older runs. A page
+	 * that lists no run new to activation ends the read-on (offsets clamped: the same page again).
+	 */
+	private activationReadsOn(segment: Segment, newRuns: number): boolean {
+		// A page with no run new to activation (a listing that clamps offsets repeats its last page) ends it.
+		if (segment.overrun >= MAX_TIE_OVERRUN_PAGES || (segment.overrun > 0 && newRuns === 0)) return false;
+		// Only running runs read, none with a start time: refused as before (see `completeSegment`).
+		if (segment.oldestStart === undefined && this.done.size === 0) return false;
+		if (segment.oldestStart !== undefined) {
+			if (segment.reachedAt === undefined) {
+				// One run of that start time, in milliseconds: a run below it is older (all but surely).
+				if (segment.oldestIds.size <= 1 && segment.oldestStart % 1000 !== 0) return false;
+				segment.reachedAt = segment.oldestStart;
+			}
+			if (segment.oldestStart < segment.reachedAt) return false;
+		}
+		segment.overrun++;
+		return true;
 	}
 
 	/**
@@ -2350,7 +2384,8 @@ export class TriggerPoll {
 					`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. The ${this.activationRuns} newest runs are all still running and none has one, so the trigger cannot tell where the runs before activation end, and stops here. Activate again once one of them has finished, or ask for the run listing to include run_start_time for running runs.`,
 				);
 			}
-			if (noStartTimes && !onlyRunning) this.noStartTimes();
+			// Read on past its runs to a dated row (see `activationReadsOn`): none in 100 pages more.
+			if (noStartTimes && !onlyRunning) this.noStartTimes(endOfListing ? undefined : segment.rowsRead);
 			this.hwm = null;
 			this.hwmIds = [];
 			this.hwmAll = true;
@@ -2555,7 +2590,7 @@ export class TriggerPoll {
 		const oldestQuarter = read[Math.max(1, Math.ceil(read.length / 4)) - 1];
 		const runningOld = oldestQuarter === undefined ? 0 : watched.filter((start) => start <= oldestQuarter).length;
 		const why = {
-			reach: `activation reads the newest ${ACTIVATION_SCAN_RUNS} runs (to the end of the page that reaches them)`,
+			reach: `activation reads the newest ${ACTIVATION_SCAN_RUNS} runs (to the end of the page that reaches them, and on until a run older than their oldest start time when runs share it)`,
 			rows: `its pages repeated runs (${3 * ACTIVATION_SCAN_RUNS} rows read)`,
 			refused: `the server refused offset ${stop.offset}`,
 			emptied: `the server answered offset ${stop.offset} with an empty page, within runs it had listed`,
