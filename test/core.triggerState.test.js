@@ -238,11 +238,10 @@ describe('saved state', () => {
 		expect(readTriggerState({ ...before, undated: ['u1'] }, FLOW)).toBeUndefined();
 	});
 
-	test('`undated` within its bound: placements below the floor and the boundary are history; over the bound the oldest placements go first, raising the floor; then unplaced ones missing longest (review v14u D1)', () => {
+	test('`undated` within its bound: placements below the floor and the boundary are history, kept while there is room and the first to go, oldest first, without raising the floor (review v15r D1, v17r F5); then the oldest placements, raising the floor; then unplaced ones missing longest (review v14u D1)', () => {
 		const limits = { ...DEFAULT_LIMITS, maxUndated: 4 };
-		// Below both the floor (20) and the boundary (100): dropped, silently. Unplaced, or placed at or
-		// above the boundary (a scan unfinished): kept.
-		expect(boundUndated([['a', 19], ['b', 20], ['c', null], ['d', 150]], 20, 100, limits)).toEqual({ undated: [['a', 19], ['b', 20], ['c', null], ['d', 150]].slice(1), floor: 20, letGo: 0 });
+		// Within the bound, every mark is kept, below the floor (20) and the boundary (100) too.
+		expect(boundUndated([['a', 19], ['b', 20], ['c', null], ['d', 150]], 20, 100, limits)).toEqual({ undated: [['a', 19], ['b', 20], ['c', null], ['d', 150]], floor: 20, letGo: 0 });
 		expect(boundUndated([['a', 19]], 20, null, limits)).toEqual({ undated: [['a', 19]], floor: 20, letGo: 0 });
 		// Over the bound: the oldest placement goes (with every one of its ms), the floor over it; no let-go.
 		const placed = [['n1', null], ['p60', 60], ['p30', 30], ['q30', 30], ['p40', 40], ['n2', null]];
@@ -252,11 +251,10 @@ describe('saved state', () => {
 		expect(boundUndated(unplaced, 20, 100, limits)).toEqual({ undated: unplaced.slice(0, 4), floor: 20, letGo: 2 });
 		// The same id twice: the first (listed this poll) counts.
 		expect(boundUndated([['a', null], ['a', 5]], 0, 100, limits).undated).toEqual([['a', null]]);
-		// While a scan is unfinished, placements under the floor are kept (review v15r D1); over the bound
-		// they go first, without raising the floor.
-		expect(boundUndated([['a', 19], ['b', 20]], 20, 100, limits, true)).toEqual({ undated: [['a', 19], ['b', 20]], floor: 20, letGo: 0 });
-		const underFloor = [['n1', null], ['u10', 10], ['p60', 60], ['p40', 40], ['n2', null]];
-		expect(boundUndated(underFloor, 20, 100, limits, true)).toEqual({ undated: [['n1', null], ['p60', 60], ['p40', 40], ['n2', null]], floor: 20, letGo: 0 });
+		// Over the bound, the marks under the floor go first, one at a time, oldest first, the floor unmoved.
+		const underFloor = [['n1', null], ['u10', 10], ['p60', 60], ['u5', 5], ['p40', 40], ['n2', null]];
+		expect(boundUndated(underFloor, 20, 100, limits)).toEqual({ undated: [['n1', null], ['p60', 60], ['p40', 40], ['n2', null]], floor: 20, letGo: 0 });
+		expect(boundUndated(underFloor.slice(0, 5), 20, 100, limits)).toEqual({ undated: [['n1', null], ['u10', 10], ['p60', 60], ['p40', 40]], floor: 20, letGo: 0 });
 	});
 
 	test('a run without a start time first on a page reached by a step back is not placed from the rows read further down before it (review v14w D1)', () => {
@@ -327,8 +325,9 @@ describe('saved state', () => {
 		expect(emitted.filter((id, index) => emitted.indexOf(id) !== index)).toEqual([]);
 		expect([...emitted].sort()).toEqual(['a0', 'U0', 'U1', 'U2', 'U3', 'b0', 'b1', 'b2', ...Array.from({ length: 19 }, (_, i) => `c${i}`)].sort());
 		expect(saved.lost).toBe(0);
-		// Under the floor once the scan is done: history, let go.
-		expect(saved.undated).toBeUndefined();
+		// Under the floor once the scan is done: history, yet kept while `undated` has room (review v17r F5).
+		expect(saved.undated.map(([id]) => id).sort()).toEqual(['U0', 'U1', 'U2', 'U3']);
+		expect(saved.undated.every(([, at]) => at < saved.floor)).toBe(true);
 	});
 
 	test('a run without a start time forgotten as history is not emitted again when a listing that ignores offset shows its first page as the page after it (model seed 5234)', () => {
@@ -346,20 +345,35 @@ describe('saved state', () => {
 			done: [['a', BASE_MS + 100000], ['b', BASE_MS + 90000], ['U', BASE_MS + 80000]], pending: [], scan: null, lost: 0,
 			undated: [['U', BASE_MS + 80000]],
 		};
-		const emitted = [];
-		const warnings = [];
-		const asked = [];
-		for (let round = 0; round < 3; round++) {
-			const planner = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize: 5 }));
-			for (let request; (request = planner.next(false)); ) {
-				asked.push(request.offset);
-				planner.listed(page);
+		const rounds = (state) => {
+			let saved = state;
+			const emitted = [];
+			const warnings = [];
+			const asked = [];
+			for (let round = 0; round < 3; round++) {
+				const planner = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize: 5 }));
+				for (let request; (request = planner.next(false)); ) {
+					asked.push(request.offset);
+					planner.listed(page);
+				}
+				const result = planner.result();
+				saved = JSON.parse(JSON.stringify(result.state));
+				emitted.push(...ids(result.runs));
+				warnings.push(...result.warnings);
 			}
-			const result = planner.result();
-			saved = JSON.parse(JSON.stringify(result.state));
-			emitted.push(...ids(result.runs));
-			warnings.push(...result.warnings);
-		}
+			return { saved, emitted, warnings, asked };
+		};
+		// Under the floor, U is kept while `undated` has room (review v17r F5): known by id, nothing to say.
+		const kept = rounds(saved);
+		expect(kept.emitted).toEqual([]);
+		expect(kept.saved.undated.map(([id]) => id)).toEqual(['U']);
+		expect(kept.saved.lost).toBe(0);
+		expect(kept.warnings).toEqual([]);
+		// Let go (as when `undated` had no room for it): the case of seed 5234.
+		saved = { ...saved, done: saved.done.filter(([id]) => id !== 'U'), undated: undefined };
+		const letGo = rounds(saved);
+		const { emitted, warnings, asked } = letGo;
+		saved = letGo.saved;
 		expect(asked.filter((offset) => offset > 0).length).toBeGreaterThan(0);
 		expect(emitted).toEqual([]);
 		expect(saved.undated).toEqual([['U', null]]);
@@ -888,16 +902,24 @@ describe('runs without a start time listed in place, over a flow\'s life (review
 		return { emitted, expected, warnings, saved, relistedDropped, maxUndated };
 	}
 
-	test('`done` short (4): each run is dropped from `undated` once it sinks below the floor, and listed again there it is history: every run emitted once, `undated` stays small, nothing reported', () => {
+	test('`done` short (4): a run sunk below the floor stays in `undated` while there is room (review v17r F5), and over its bound such runs go first, with no hold: every run emitted once, nothing reported', () => {
 		const run = lifetime(60, { pageSize: 20, limits: { maxDone: 4 } });
 		expect(run.emitted).toEqual(run.expected);
 		expect(run.warnings).toEqual([]);
 		expect(run.saved.lost).toBe(0);
 		expect(run.saved.undatedOverflow).toBeUndefined();
-		// Before, every one stayed in `undated` for good (60 here), so it filled over a flow's life.
-		expect(run.maxUndated).toBeLessThanOrEqual(6);
-		// The first page (20 rows) reaches below the floor: dropped runs are listed again and not emitted.
-		expect(run.relistedDropped).toBeGreaterThan(100);
+		// All 60 known by id (within the bound); listed again, none is told by its place only.
+		expect(run.maxUndated).toBe(60);
+		expect(run.relistedDropped).toBe(0);
+		// Over the bound (4), the runs under the floor go first: none held back, none emitted again.
+		const bounded = lifetime(60, { pageSize: 20, limits: { maxDone: 4, maxUndated: 4 } });
+		expect(bounded.emitted).toEqual(bounded.expected);
+		expect(bounded.warnings).toEqual([]);
+		expect(bounded.saved.lost).toBe(0);
+		expect(bounded.saved.undatedOverflow).toBeUndefined();
+		expect(bounded.maxUndated).toBe(4);
+		// The first page (20 rows) reaches below the floor: runs let go are listed again and not emitted.
+		expect(bounded.relistedDropped).toBeGreaterThan(100);
 	});
 
 	test('`undated` short (5): over its bound the oldest placements go first, raising the floor, with no hold and no report; every run emitted once', () => {
@@ -910,6 +932,38 @@ describe('runs without a start time listed in place, over a flow\'s life (review
 		expect(run.maxUndated).toBe(5);
 		// The first page (20 rows) reaches below the raised floor: runs let go are listed again, not emitted.
 		expect(run.relistedDropped).toBeGreaterThan(100);
+	});
+});
+
+describe('runs without a start time known by id under the floor (review v17r F5)', () => {
+	test('in place, placed under the floor at activation, then every dated run above it deleted and new ones started: listed higher up it is not taken for a new run (before: a run from before activation emitted)', () => {
+		const flow = new FakeFlow();
+		const dated = [];
+		for (let i = 0; i < 10; i++) {
+			flow.clockMs += 1000;
+			dated.push(flow.start({ finished: true }));
+		}
+		flow.clockMs += 1000;
+		const failed = flow.start({ outcome: 'failed', finished: true, undated: true });
+		for (let i = 0; i < 20; i++) {
+			flow.clockMs += 1000;
+			dated.push(flow.start({ finished: true }));
+		}
+		const options = { pageSize: 20, limits: { maxDone: 5 } };
+		const activation = runPoll(flow, undefined, options);
+		expect(activation.runs).toEqual([]);
+		// The floor went over its place: history, yet remembered by id.
+		expect(activation.state.floor).toBeGreaterThan(dated[10].startMs);
+		expect((activation.state.undated ?? []).map(([id]) => id)).toEqual([failed.id]);
+		for (const run of dated.slice(10)) flow.delete(run);
+		const fresh = [];
+		for (let i = 0; i < 3; i++) {
+			flow.clockMs += 1000;
+			fresh.push(flow.start({ finished: true }));
+		}
+		const next = runPoll(flow, activation.state, options);
+		expect(ids(next.runs).sort()).toEqual(fresh.map((run) => run.id).sort());
+		expect(next.warnings).toEqual([]);
 	});
 });
 

@@ -2672,7 +2672,7 @@ export class TriggerPoll {
 			if (this.done.has(id)) marks.push([id, this.undatedPlaced.get(id) ?? this.undatedKnown.get(id) ?? null]);
 		}
 		for (const [id, placed] of this.undatedKnown) if (!this.undatedDone.has(id) && this.done.has(id)) marks.push([id, placed]);
-		return boundUndated(marks, floor, this.hwm, this.limits, this.scan !== null);
+		return boundUndated(marks, floor, this.hwm, this.limits);
 	}
 
 	/**

@@ -574,11 +574,11 @@ export function undatedMarkBytes([id, placed]: UndatedMark): number {
  * The finished runs without a start time to remember, within the limits, in the order given (the poll
  * puts the ones it listed first, then the ones remembered and not listed, in their saved order).
  * - A placement below `floor` and below the boundary `hwm` is history: listed again at its place (by
- *   its neighbours), the run is below both, so not new (see TriggerPoll `isNew`): dropped, silently.
- *   Not while a scan is unfinished (`scanOpen`): its resumed pages may list the run again first on a page,
- *   with no dated row above it to place it by, where it cannot be told from a new one (review v15r D1:
- *   dropped once a backlog bigger than `done` raised the floor over it, it was emitted again). Such marks
- *   go first when over the bound, without raising the floor.
+ *   its neighbours), the run is below both, so not new (see TriggerPoll `isNew`). It is kept all the same
+ *   while there is room, and such marks go first when over the bound, oldest placement first, without
+ *   raising the floor: listed again higher up (the dated runs above it deleted), or first on a page of a
+ *   resumed scan with no dated row above it to place it by (review v15r D1), it cannot be told from a new
+ *   one by its place, only by its id (review v17r F5: forgotten, a run from before activation was emitted).
  * - Over the bound, placed ones (below the boundary) go first, oldest placement first, raising `floor`
  *   over each placement let go (as `done`'s eviction does: everything below it is history).
  * - Still over it, the last ones, missing from the listings longest (deleted runs among them), are let
@@ -589,13 +589,28 @@ export function boundUndated(
 	floor: number,
 	hwm: number | null,
 	limits: StateLimits,
-	scanOpen = false,
 ): { undated: UndatedMark[]; floor: number; letGo: number } {
 	const seen = new Set<string>();
 	const placedBelow = (placed: number | null, below: number) => placed !== null && hwm !== null && placed < hwm && placed < below;
-	let kept = [...marks].filter(([id, placed]) => !seen.has(id) && seen.add(id) && (scanOpen || !placedBelow(placed, floor)));
+	let kept = [...marks].filter(([id]) => !seen.has(id) && seen.add(id));
 	let bytes = kept.reduce((sum, mark) => sum + undatedMarkBytes(mark), 0);
 	const over = () => kept.length > limits.maxUndated || bytes > limits.undatedBytes;
+	// Placed under the floor: history, yet kept while there is room, and the first to go, oldest first.
+	// Forgotten there, a run listed again higher up, once the dated runs above it were deleted, was taken
+	// for a new one: emitted again, or a run from before activation emitted (review v17r F5: runs deleted
+	// and pushed in while activation paged). (While a scan is unfinished its resumed pages may list such
+	// a run first on a page: review v15r D1.)
+	if (over()) {
+		const history = kept.filter(([, placed]) => placedBelow(placed, floor)).sort((a, b) => (a[1] as number) - (b[1] as number));
+		const dropped = new Set<string>();
+		const count = kept.length;
+		for (const mark of history) {
+			if (count - dropped.size <= limits.maxUndated && bytes <= limits.undatedBytes) break;
+			dropped.add(mark[0]);
+			bytes -= undatedMarkBytes(mark);
+		}
+		kept = kept.filter(([id]) => !dropped.has(id));
+	}
 	const byPlacement = kept
 		.filter(([, placed]) => placedBelow(placed, Infinity))
 		.map(([, placed]) => placed as number)
