@@ -2252,6 +2252,30 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 		});
 	});
 
+	test('F5: a run that failed before it started, listed in place, sunk under the floor (500 newer runs finished), then every dated run above it deleted and new runs started: listed higher up, it is not emitted again (before: forgotten under the floor, emitted a second time)', async () => {
+		await withTrigger([{ total: 'none' }], async (t, warnings) => {
+			finishedRuns(t.world, 5);
+			t.world.clock += 1000;
+			const failed = t.world.start({ finished: true, outcome: 'failed' });
+			failed.noStart = true;
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (run.noStart ? { ...view(run), run_start_time: null } : view(run));
+			expect(await t.poll()).toEqual([]);
+			const newer = finishedRuns(t.world, 520);
+			for (let i = 0; i < 8 && t.emitted.length < newer.length; i++) await t.poll();
+			expect([...t.emitted].sort()).toEqual([...newer].sort());
+			expect(t.state().floor).toBeGreaterThan(failed.startMs);
+			for (const id of newer) t.world.runs.get(id).deleted = true;
+			const late = finishedRuns(t.world, 3);
+			await t.poll();
+			await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.slice(newer.length).sort()).toEqual([...late].sort());
+			expect(t.state().lost ?? 0).toBe(0);
+			expect(warnings.lines).toEqual([]);
+		});
+	});
+
 	test('F3, bounded: a listing of only finished runs without a start time, longer than activation reads and 100 pages more: refused with "gives no start time in its first <N> rows", nothing saved', async () => {
 		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 5 } } });
 		try {
