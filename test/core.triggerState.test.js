@@ -1608,6 +1608,38 @@ describe('issue 14 review regressions', () => {
 		// The fifth step back (the page at 0 asked again after the double deletion) is taken too.
 		expect(asked.slice(0, 11)).toEqual([0, 4, 0, 4, 0, 4, 0, 4, 0, 4, 0]);
 	});
+	test('the same with pages capped at random (2-5 rows of Page Size 5): a page asked again that shows the page before whole in its middle, or only the middle of it, found the link too (review v17r F2)', () => {
+		// 40 runs that failed before they started above 50 dated ones; before each request of activation after
+		// its first, with probability 0.3, the newest 1-2 runs deleted; each page capped at random. Seed 128
+		// emitted one such run at the next poll when only pages asked again beginning or ending with the page
+		// before's runs counted as the link found.
+		let seed = 128;
+		const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+		const runs = [
+			...Array.from({ length: 40 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null })),
+			...Array.from({ length: 50 }, (_, i) => ({ run_id: `d${i}`, run_status: 'succeeded', run_start_time: new Date(BASE_MS + (50 - i) * 1000).toISOString() })),
+		];
+		const before = new Set(runs.map((run) => run.run_id));
+		const options = baseOptions({ pageSize: 5, nowMs: BASE_MS + 1e7 });
+		let state;
+		const emitted = [];
+		for (let pollNo = 1; pollNo <= 3; pollNo++) {
+			const poll = new TriggerPoll(readTriggerState(state, FLOW), options);
+			let n = 0;
+			for (let request; (request = poll.next(false)); n++) {
+				if (request.kind !== 'list') {
+					poll.statusAnswered(undefined);
+					continue;
+				}
+				if (pollNo === 1 && n > 0 && random() < 0.3) runs.splice(0, 1 + Math.floor(random() * 2));
+				poll.listed(runs.slice(request.offset, request.offset + 2 + Math.floor(random() * 4)));
+			}
+			const result = poll.result();
+			state = JSON.parse(JSON.stringify(result.state));
+			emitted.push(...ids(result.runs));
+		}
+		expect(emitted.filter((id) => before.has(id))).toEqual([]);
+	});
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -323,18 +323,21 @@ function samePlaces(last: { offset: number; ids: ReadonlyArray<string | undefine
 /**
  * Whether a page asked again further up after a step back (`again`, its distinct runs in order) shows
  * the page before (`before`) as a listing in a stable order shifted by rows deleted or pushed in above
- * does: the runs both show are the end of one page and the beginning of the other, in the same order,
- * and no other run of one is on the other. A block of rows without a start time listed in another order
- * on every request rarely does (review v16r D1); one in a stable order with runs deleted above between
- * the requests always does (review v17r F2).
+ * does: the runs both show are one stretch of each, in the same order, where two stretches of one listing
+ * meet (it begins one of the pages, and ends one: pages capped at random differ in length), and no other
+ * run of one is on the other. A block of rows without a start time listed in another order on every
+ * request rarely does (review v16r D1); one in a stable order with runs deleted above between the
+ * requests always does (review v17r F2).
  */
 function relinked(before: readonly string[], again: readonly string[]): boolean {
 	const beforeIds = new Set(before);
-	const shared = again.filter((id) => beforeIds.has(id)).length;
-	if (shared === 0) return false;
-	const same = (from: readonly string[], at: number, to: readonly string[], at2: number) =>
-		from.slice(at, at + shared).every((id, index) => to[at2 + index] === id);
-	return same(again, 0, before, before.length - shared) || same(again, again.length - shared, before, 0);
+	const first = again.findIndex((id) => beforeIds.has(id));
+	if (first < 0) return false;
+	const from = before.indexOf(again[first]);
+	let shared = 0;
+	while (first + shared < again.length && from + shared < before.length && again[first + shared] === before[from + shared]) shared++;
+	if (again.filter((id) => beforeIds.has(id)).length !== shared) return false;
+	return (first === 0 || from === 0) && (first + shared === again.length || from + shared === before.length);
 }
 
 export class TriggerPoll {
