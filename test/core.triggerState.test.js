@@ -1629,6 +1629,71 @@ describe('issue 14 review regressions', () => {
 		ok.next();
 		expect(() => ok.listed([entry('c', 3), entry('b', 3), entry('a', 1)])).not.toThrow();
 	});
+	test('activation over a block of rows without a start time in a stable order, runs deleted at the top between its requests: steps back as often as needed, and no run that finished before activation is emitted (review v17r F2)', () => {
+		// Nulls first: 12 runs that failed before they started (u0-u11, a stable order) above 5 dated runs,
+		// Page Size 5. Before activation's requests 1, 3, 5 and 7 the top run is deleted, before request 9
+		// the top two. Each of the first four pages at 4 shares no run with the page before, the page at 0
+		// asked again shows the page before shifted up by one (the link found again). Before, those four
+		// step-backs spent the scan's cap (v16r D1), so the page at 4 after the double deletion (u10 u11 d0..)
+		// was read on: u9 was never listed, and the next poll emitted it as a new run.
+		const runs = [
+			...Array.from({ length: 12 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null })),
+			...Array.from({ length: 5 }, (_, i) => ({ run_id: `d${i}`, run_status: 'succeeded', run_start_time: new Date(BASE_MS + (5 - i) * 1000).toISOString() })),
+		];
+		const deleteBefore = new Map([[1, 1], [3, 1], [5, 1], [7, 1], [9, 2]]);
+		const options = baseOptions({ pageSize: 5, nowMs: BASE_MS + 60000 });
+		const activation = new TriggerPoll(undefined, options);
+		const asked = [];
+		for (let request; (request = activation.next(false)); ) {
+			runs.splice(0, deleteBefore.get(asked.length) ?? 0);
+			asked.push(request.offset);
+			activation.listed(runs.slice(request.offset, request.offset + request.limit));
+		}
+		const first = activation.result();
+		expect(first.runs).toEqual([]);
+		const next = new TriggerPoll(readTriggerState(JSON.parse(JSON.stringify(first.state)), FLOW), options);
+		for (let request; (request = next.next(false)); ) {
+			if (request.kind === 'list') next.listed(runs.slice(request.offset, request.offset + request.limit));
+			else next.statusAnswered(undefined);
+		}
+		const second = next.result();
+		expect(ids(second.runs)).toEqual([]);
+		expect(second.state.lost ?? 0).toBe(0);
+		// The fifth step back (the page at 0 asked again after the double deletion) is taken too.
+		expect(asked.slice(0, 11)).toEqual([0, 4, 0, 4, 0, 4, 0, 4, 0, 4, 0]);
+	});
+	test('the same with pages capped at random (2-5 rows of Page Size 5): a page asked again that shows the page before whole in its middle, or only the middle of it, found the link too (review v17r F2)', () => {
+		// 40 runs that failed before they started above 50 dated ones; before each request of activation after
+		// its first, with probability 0.3, the newest 1-2 runs deleted; each page capped at random. Seed 128
+		// emitted one such run at the next poll when only pages asked again beginning or ending with the page
+		// before's runs counted as the link found.
+		let seed = 128;
+		const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+		const runs = [
+			...Array.from({ length: 40 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null })),
+			...Array.from({ length: 50 }, (_, i) => ({ run_id: `d${i}`, run_status: 'succeeded', run_start_time: new Date(BASE_MS + (50 - i) * 1000).toISOString() })),
+		];
+		const before = new Set(runs.map((run) => run.run_id));
+		const options = baseOptions({ pageSize: 5, nowMs: BASE_MS + 1e7 });
+		let state;
+		const emitted = [];
+		for (let pollNo = 1; pollNo <= 3; pollNo++) {
+			const poll = new TriggerPoll(readTriggerState(state, FLOW), options);
+			let n = 0;
+			for (let request; (request = poll.next(false)); n++) {
+				if (request.kind !== 'list') {
+					poll.statusAnswered(undefined);
+					continue;
+				}
+				if (pollNo === 1 && n > 0 && random() < 0.3) runs.splice(0, 1 + Math.floor(random() * 2));
+				poll.listed(runs.slice(request.offset, request.offset + 2 + Math.floor(random() * 4)));
+			}
+			const result = poll.result();
+			state = JSON.parse(JSON.stringify(result.state));
+			emitted.push(...ids(result.runs));
+		}
+		expect(emitted.filter((id) => before.has(id))).toEqual([]);
+	});
 });
 
 // ---------------------------------------------------------------------------------------------

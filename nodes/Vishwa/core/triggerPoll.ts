@@ -184,8 +184,10 @@ interface Segment {
 	placeAbove: number | undefined;
 	/** The last listing request answered in this segment, and whether its rows were read (see `listed`). */
 	lastAnswered: { offset: number; length: number; read: boolean } | undefined;
-	/** Steps back taken inside a block of rows without a start time (see `undatedOverlap`). */
+	/** Steps back taken inside a block of rows without a start time that did not find the page before
+	 * again (see `undatedOverlap`), and those taken since the last page read in place (see `relinked`). */
 	undatedBacks?: number;
+	undatedBackStreak?: number;
 	/** Activation: the oldest start time read when its runs were read (see `activationReadsOn`). */
 	reachedAt?: number;
 	previous: { offset: number; ids: Set<string>; overlap: number; length: number; short?: boolean; undatedTail?: number } | undefined;
@@ -318,6 +320,26 @@ function samePlaces(last: { offset: number; ids: ReadonlyArray<string | undefine
 		shared++;
 	}
 	return shared > 0;
+}
+
+/**
+ * Whether a page asked again further up after a step back (`again`, its distinct runs in order) shows
+ * the page before (`before`) as a listing in a stable order shifted by rows deleted or pushed in above
+ * does: the runs both show are one stretch of each, in the same order, where two stretches of one listing
+ * meet (it begins one of the pages, and ends one: pages capped at random differ in length), and no other
+ * run of one is on the other. A block of rows without a start time listed in another order on every
+ * request rarely does (review v16r D1); one in a stable order with runs deleted above between the
+ * requests always does (review v17r F2).
+ */
+function relinked(before: readonly string[], again: readonly string[]): boolean {
+	const beforeIds = new Set(before);
+	const first = again.findIndex((id) => beforeIds.has(id));
+	if (first < 0) return false;
+	const from = before.indexOf(again[first]);
+	let shared = 0;
+	while (first + shared < again.length && from + shared < before.length && again[first + shared] === before[from + shared]) shared++;
+	if (again.filter((id) => beforeIds.has(id)).length !== shared) return false;
+	return (first === 0 || from === 0) && (first + shared === again.length || from + shared === before.length);
 }
 
 export class TriggerPoll {
@@ -898,7 +920,10 @@ export class TriggerPoll {
 			!ids.some((id) => previous.ids.has(id)) &&
 			!(this.undatedOverlap(previous, entries, request.offset) && (segment.undatedShuffled || (segment.undatedBacks ?? 0) >= MAX_STEP_BACKS))
 		) {
-			if (this.undatedOverlap(previous, entries, request.offset)) segment.undatedBacks = (segment.undatedBacks ?? 0) + 1;
+			if (this.undatedOverlap(previous, entries, request.offset)) {
+				segment.undatedBacks = (segment.undatedBacks ?? 0) + 1;
+				segment.undatedBackStreak = (segment.undatedBackStreak ?? 0) + 1;
+			}
 			const backByOverlap = previous.short && segment.stepBacks === 0;
 			segment.stepBacks++;
 			// After a short page's step without overlap, back by the overlap only: back to the short page
@@ -912,6 +937,12 @@ export class TriggerPoll {
 
 		segment.seeking = false;
 
+		// Steps back inside the block that found the page before again, shifted as deletions above shift
+		// it, do not count toward the cap (review v17r F2, see `relinked`).
+		if (segment.undatedBackStreak) {
+			if (previous && relinked([...previous.ids], ids)) segment.undatedBacks = Math.max(0, (segment.undatedBacks ?? 0) - segment.undatedBackStreak);
+			segment.undatedBackStreak = 0;
+		}
 		segment.stepBacks = 0;
 		this.readGroups(segment, entries, request.offset);
 		this.readUndatedBlock(segment, entries, request.offset);
@@ -1425,7 +1456,9 @@ export class TriggerPoll {
 	 * Whether the rows a page shares by offset with the page before are rows without a start time on
 	 * both (inside a block of them, nulls first). Sharing no run there is runs that left the block above
 	 * (finished: attack seed 286), stepped back as usual; more than `MAX_STEP_BACKS` such steps in a scan
-	 * (or the block seen in another order) is the block listed in another order on every request:
+	 * whose page asked again did not show the page before shifted (see `relinked`: those that did were
+	 * runs deleted above, review v17r F2), or the block seen in another order, is the block listed in
+	 * another order on every request:
 	 * stepping back then went back to the page before and on
 	 * to this one again for good, and activation failed with "gives no start times" (review v16r D1: 20
 	 * such rows reordered on every request, Page Size 3, 545 requests). Read on instead; a block read in
