@@ -853,6 +853,29 @@ describe('runs without a start time listed last (nulls last, as MySQL and SQLite
 		expect(saved.lost).toBe(1);
 	});
 
+	// Review v17r F4: a server capping each page at random (2 to the rows asked) ended the look's last page
+	// above the last dated row: that page's last row was taken as the anchor, with no row after it; the next
+	// look, landing elsewhere, saw another anchor and only remembered. Runs failing before they started were
+	// missed with no report. A short page ending on a dated row is no end: the look asks the row after it.
+	test('nulls last, pages capped at random (2 to the rows asked): the look finds the real last dated row; one failing before it starts after activation is reported within 16 polls (warning, lost), never emitted twice (review v17r F4)', () => {
+		const late = [];
+		const wrongLook = [];
+		for (let seed = 1; seed <= 24; seed++) {
+			const flow = longFlow({ nullsLast: true, oldUndated: 6, runs: 300 });
+			const rng = prng(seed);
+			const page = flow.page.bind(flow);
+			flow.page = (offset, limit) => page(offset, Math.min(limit, rng.int(2, limit)));
+			const { saved, emitted, failures, warnedAt, activation } = pollsWithFailures(flow, END_PROBE_EVERY_POLLS + 4);
+			// The last dated row of the listing (the oldest run), whatever page the look's last request got.
+			if (activation.state.endProbe.anchor !== BASE_MS || activation.state.endProbe.ids.length === 0) wrongLook.push(seed);
+			expect(emitted.filter((id, index) => emitted.indexOf(id) !== index)).toEqual([]);
+			// The first run failing before it starts comes on poll 2: reported by the look 16 polls after activation's.
+			const reported = warnedAt.filter(([, warning]) => /a look at its end found/.test(warning)).map(([poll]) => poll);
+			if (failures.some((id) => !emitted.includes(id)) && !(reported.length > 0 && reported[0] <= END_PROBE_EVERY_POLLS + 1 && saved.lost >= 1)) late.push(seed);
+		}
+		expect({ wrongLook, late }).toEqual({ wrongLook: [], late: [] });
+	});
+
 	test('in place (the oldest runs failed before they started) and nulls first: never taken for nulls last; each failure emitted once, nothing reported', () => {
 		for (const how of [{ nullsLast: false, oldUndated: 3 }, { nullsLast: false, nullsFirst: true, oldUndated: 3 }]) {
 			const { saved, emitted, failures, dated, warnings } = pollsWithFailures(longFlow(how), 2 * END_PROBE_EVERY_POLLS + 2);

@@ -5,7 +5,7 @@
 // they run. Through n8n-core's PollContext against ./attack/http.js over real HTTP, and the random
 // attack scenarios (test/attack/sweep.js) whose seeds broke the trigger before this review.
 const { createHarness, TYPES } = require('./harness');
-const { World } = require('./attack/world');
+const { World, rng } = require('./attack/world');
 const { startWorldServer } = require('./attack/http');
 const { scenario, runPoll } = require('./attack/sweep');
 
@@ -1919,6 +1919,54 @@ describe('s15n: a nulls-last listing longer than a poll reads, never read to its
 			expectEachOnceNothingReported(t, [...dated, ...failures], warnings);
 			expect(t.state().undatedLast).toBeUndefined();
 		});
+	});
+});
+
+describe('review v17r F4: a nulls-last listing whose server caps each page at random (2 to the rows asked)', () => {
+	// The look at the listing's end read a capped page that stopped above the last dated row: it took that
+	// page's last row for the anchor, with no row after it; the next look landed elsewhere, saw another
+	// anchor and only remembered. Runs that failed before they started were missed, lost 0, no warning.
+	test('a run failing before it starts after activation is reported within 16 polls (warning, lost), on every seed; dated runs each emitted once', async () => {
+		const late = [];
+		for (let seed = 1; seed <= 8; seed++) {
+			await withTrigger([{ startTimes: 'iso', ties: 'stable', offset: 'honest', total: 'right' }, { parameters: { options: { pageSize: 10 } } }], async (t, warnings) => {
+				const undated = new Set();
+				const view = t.world.view.bind(t.world);
+				t.world.view = (run) => (undated.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+				const ordered = t.world.ordered.bind(t.world);
+				t.world.ordered = () => {
+					const rows = ordered();
+					return [...rows.filter((run) => !undated.has(run.id)), ...rows.filter((run) => undated.has(run.id))];
+				};
+				const caps = rng(seed);
+				const list = t.world.list.bind(t.world);
+				t.world.list = (offset, limit) => list(offset, Math.min(limit, caps.int(2, limit)));
+				t.world.clock = Date.now() - 1000000;
+				// Six runs that failed before they started, listed after the 300 dated ones.
+				for (let i = 0; i < 6; i++) undated.add(t.world.start({ finished: true, outcome: 'failed' }).id);
+				finishedRuns(t.world, 300);
+				expect(await t.poll()).toEqual([]);
+				const failures = [];
+				const dated = [];
+				let reportedAt;
+				for (let poll = 1; poll <= 18; poll++) {
+					if (poll === 2) {
+						t.world.clock += 1000;
+						const failed = t.world.start({ finished: true, outcome: 'failed' }).id;
+						undated.add(failed);
+						failures.push(failed);
+					}
+					dated.push(...finishedRuns(t.world, 1));
+					await t.poll();
+					if (reportedAt === undefined && warnings.lines.some((line) => /a look at its end found/.test(line))) reportedAt = poll;
+				}
+				expect(repeats(t.emitted)).toEqual([]);
+				expect(dated.every((id) => t.emitted.includes(id))).toBe(true);
+				const missed = failures.filter((id) => !t.emitted.includes(id));
+				if (missed.length > 0 && !(reportedAt !== undefined && reportedAt <= 17 && t.state().lost >= 1)) late.push(seed);
+			});
+		}
+		expect(late).toEqual([]);
 	});
 });
 

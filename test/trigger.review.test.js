@@ -52,12 +52,15 @@ describe('review listing: a tie group bigger than a page, reordered on each requ
 	// ask far down (a shift probe) and was set aside, so the order was never compared.
 	// Since s15p (an empty page after a short page is checked before it ends a scan) the extra requests
 	// change this scenario's path and the run is listed and emitted; what must hold either way is that a
-	// run missed here is reported: `serious` counts an unreported miss.
+	// run missed here is reported: `serious` counts an unreported miss. Since v17r F4 (the end look asks
+	// the row after a short page) poll 18 makes one request more; the world's random stream is shared by
+	// its requests and the scenario, so the polls after it run another scenario (a burst of 1,600 runs, tie
+	// groups of 8 in another order on each request): 2 runs of such groups missed, reported (lost 16).
 	test('seed 2125: the run never listed is reported (lost counted, a warning logged), nothing else serious', async () => {
 		const result = await scenario(2125, { nullWhileRunning: true });
 		expect(result.spec).toMatchObject({ ties: 'random', cap: 7, burst: 8 });
 		expect(serious(result)).toEqual([]);
-		expect(result.misses.length).toBeLessThanOrEqual(1);
+		expect(result.misses.length).toBeLessThanOrEqual(2);
 		expect(result.lost).toBeGreaterThan(0);
 		expect(result.warnings).toBeGreaterThan(0);
 	});

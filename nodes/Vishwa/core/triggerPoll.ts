@@ -521,6 +521,7 @@ export class TriggerPoll {
 				asked,
 				final: (flags & 1) !== 0,
 				up: (flags & 2) !== 0,
+				after: (flags & 8) !== 0,
 				lastFirst: undefined,
 				polls: polls + 1,
 			};
@@ -2867,6 +2868,7 @@ export class TriggerPoll {
 				asked: 0,
 				final: false,
 				up: false,
+				after: false,
 				lastFirst: undefined,
 				polls: 0,
 			};
@@ -2902,6 +2904,22 @@ export class TriggerPoll {
 		const rows = entries.filter(isJsonObject);
 		const lastDated = rows.map((row) => runStartMs(row) !== undefined).lastIndexOf(true);
 		const served = Math.min(this.options.pageSize, this.longestPage || this.options.pageSize);
+		if (probe.after) {
+			// The page right after a short one that ended on a dated row (see below). Empty, or only rows without
+			// a start time: the dated rows end on that short page's last row.
+			probe.after = false;
+			const lo = probe.lo;
+			const anchorRow = lo?.rows[lo.lastDated];
+			if (lastDated < 0) {
+				this.probe = undefined;
+				if (anchorRow) this.concludeProbe(runStartMs(anchorRow) as number, rows);
+				// Resumed after a cut (the row not kept): the page starting at it is asked again.
+				else if (lo) this.probe = { ...probe, final: true, next: lo.offset + lo.lastDated };
+				return;
+			}
+			// Dated rows past it: taken as the page that shows the end (below).
+			probe.final = true;
+		}
 		if (probe.final) {
 			probe.final = false;
 			if (lastDated < 0) {
@@ -2929,6 +2947,17 @@ export class TriggerPoll {
 				probe.step = this.options.pageSize;
 				probe.next = probe.loEnd;
 				probe.lastFirst = extractRunId(rows[0]);
+				return;
+			}
+			if (lastDated === rows.length - 1) {
+				// A page shorter than served that ends on a dated row: a server capping pages at random stops a
+				// page anywhere, so it does not show where dated rows end (review v17r F4: its last row taken as the
+				// anchor, ids none; the next look's anchor differed and it only remembered, runs that failed before
+				// they started missed with no report). The row after it is asked.
+				probe.lo = { offset, lastDated, length: rows.length, rows };
+				probe.loEnd = offset + rows.length;
+				probe.after = true;
+				probe.next = probe.loEnd;
 				return;
 			}
 			this.probe = undefined;
@@ -3037,7 +3066,7 @@ export class TriggerPoll {
 		const look = this.probe;
 		if (look) {
 			const at = look.lo ? look.lo.offset + look.lo.lastDated : -1;
-			const flags = (look.final ? 1 : 0) | (look.up ? 2 : 0) | (this.notNullsLast ? 4 : 0);
+			const flags = (look.final ? 1 : 0) | (look.up ? 2 : 0) | (this.notNullsLast ? 4 : 0) | (look.after ? 8 : 0);
 			const numbers = [look.next, look.step, look.loEnd, look.hi ?? -1, at, look.asked, look.polls, flags];
 			// Offsets past 2^31 (a listing answering dated rows at any offset): ended, as one that found nothing.
 			if (numbers.every((n) => Number.isInteger(n) && n >= -1 && n <= END_PROBE_LOOK_MAX)) {
@@ -3086,6 +3115,8 @@ interface EndProbeRun {
 	final: boolean;
 	/** Looking up (towards the top) for a dated row, `hi` above the scan's last page (see `probeAnswered`). */
 	up: boolean;
+	/** Asking the row after `lo`, a short page that ended on a dated row (see `probeAnswered`). */
+	after: boolean;
 	lastFirst: string | undefined;
 	/** Polls this look has been under way (0 on the poll that began it; see `probeCut`). */
 	polls: number;

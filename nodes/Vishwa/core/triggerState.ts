@@ -164,7 +164,8 @@ export interface EndProbe {
 	/**
 	 * A look cut by a poll's time, resumed by the next poll (`wait` 0): `[next, step, loEnd, hi, lastDated,
 	 * asked, polls, flags]` (hi and lastDated -1 for none; flags 1 final, 2 looking up, 4 a page read since
-	 * it began showed the listing does not put rows without a start time last; see `TriggerPoll`'s probe). Absent when none is under way.
+	 * it began showed the listing does not put rows without a start time last, 8 asking the row after a short page
+	 * that ended on a dated row; see `TriggerPoll`'s probe). Absent when none is under way.
 	 */
 	look?: number[];
 }
