@@ -2324,6 +2324,55 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 		});
 	});
 
+	// A server capping each page at random, 2 rows to the limit asked (review v17b).
+	const capsAtRandom = (world, seed) => {
+		const draw = rng(seed * 31 + 5);
+		const honest = world.list.bind(world);
+		world.list = (offset, limit) => {
+			const answer = honest(offset, limit);
+			if (answer.status !== 200) return answer;
+			const cap = draw.int(2, limit);
+			return { ...answer, body: { ...answer.body, runs: answer.body.runs.slice(0, cap) } };
+		};
+	};
+
+	test.each([1, 2, 3, 4])('N2 (seed %i): pages capped at random, 600 runs that failed before they started on top of 50 dated runs: activation reads on to the dated runs (before: a page of rows read before ended the read-on, refused with "gives no start time in its first <N> rows")', async (seed) => {
+		await withTrigger([{ total: 'none' }], async (t, warnings) => {
+			finishedRuns(t.world, 50);
+			failedBeforeStartOnTop(t.world)(600);
+			capsAtRandom(t.world, seed);
+			expect(await t.poll()).toEqual([]);
+			expect(t.state().hwm).not.toBeNull();
+			expect(warnings.lines.join('\n')).not.toContain('gives no start time');
+		});
+	});
+
+	test('N1: a server whose page reaching activation\'s 300 runs comes short (40 rows of 100, as a cap at random does), a run running just below it: that page is not taken for the listing\'s end; the run is watched and emitted once, or the stop is warned (before: nothing said, missed)', async () => {
+		await withTrigger([{ total: 'none' }], async (t, warnings) => {
+			// Runs 997 ms apart (not whole seconds), one running 360 runs down.
+			const ids = finishedRuns(t.world, 700, 997);
+			const deep = t.world.runs.get(ids[700 - 1 - 360]);
+			deep.finished = false;
+			const caps = [100, 100, 100, 40];
+			let asked = 0;
+			const honest = t.world.list.bind(t.world);
+			t.world.list = (offset, limit) => {
+				const answer = honest(offset, limit);
+				const cap = caps[asked++] ?? limit;
+				return answer.status === 200 ? { ...answer, body: { ...answer.body, runs: answer.body.runs.slice(0, cap) } } : answer;
+			};
+			expect(await t.poll()).toEqual([]);
+			const watched = t.state().pending.map(([id]) => id).includes(deep.id);
+			const stopLines = warnings.lines.filter((line) => line.startsWith('Vishwa Trigger: Activation read the newest'));
+			expect(watched || stopLines.length === 1).toBe(true);
+			t.world.finish(deep);
+			await t.poll();
+			await t.poll();
+			expect(repeats(t.emitted)).toEqual([]);
+			if (watched) expect(t.emitted).toEqual([deep.id]);
+		});
+	});
+
 	test('F3, bounded: a listing of only finished runs without a start time, longer than activation reads and 100 pages more: refused with "gives no start time in its first <N> rows", nothing saved', async () => {
 		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 5 } } });
 		try {

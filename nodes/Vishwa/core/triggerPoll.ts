@@ -188,8 +188,12 @@ interface Segment {
 	 * again (see `undatedOverlap`), and those taken since the last page read in place (see `relinked`). */
 	undatedBacks?: number;
 	undatedBackStreak?: number;
-	/** Activation: the oldest start time read when its runs were read (see `activationReadsOn`). */
+	/** Activation: the oldest start time read when its runs were read, pages in a row with no new run
+	 * since, and whether a short page past them was asked past (see `activationReadsOn`). */
 	reachedAt?: number;
+	readOnRuns?: number;
+	readOnStalls?: number;
+	shortPageAsked?: boolean;
 	previous: { offset: number; ids: Set<string>; overlap: number; length: number; short?: boolean; undatedTail?: number } | undefined;
 	/** A request asked far down to tell an ignored `offset` from runs pushed in: the shifted page that
 	 * made it ask (it counts for the tie order, see `listed`), and where to carry on if the listing is honest. */
@@ -1017,11 +1021,11 @@ export class TriggerPoll {
 		const activationReached =
 			segment.kind === 'activation' && (this.activationRuns >= segment.maxRuns || segment.rowsRead >= 3 * segment.maxRuns);
 		const enough =
-			(activationReached && !this.activationReadsOn(segment, newRuns)) ||
+			(activationReached && !this.activationReadsOn(segment, entries.length)) ||
 			(segment.kind === 'test' && this.testSummary.runsRead >= segment.maxRuns);
 		if (endOfListing || reachedBoundary || enough || (segment.kind === 'test' && this.testEvent)) {
-			// Not when this page was shorter than the server gave before: that is the listing's end.
-			if (enough && segment.kind === 'activation' && entries.length >= this.longestPage) {
+			// A short page that reached it was asked past once (see `activationReadsOn`): rows there.
+			if (enough && segment.kind === 'activation') {
 				this.activationStop = { why: this.activationRuns >= segment.maxRuns ? 'reach' : 'rows', offset: request.offset + entries.length };
 			}
 			this.completeSegment(segment, endOfListing);
@@ -1436,21 +1440,40 @@ export class TriggerPoll {
 	 * v17r F1). Stopping at a start time older than every run read leaves below only older runs. A page
 	 * that lists no run new to activation ends the read-on (offsets clamped: the same page again).
 	 */
-	private activationReadsOn(segment: Segment, newRuns: number): boolean {
-		// A page with no run new to activation (a listing that clamps offsets repeats its last page) ends it.
-		if (segment.overrun >= MAX_TIE_OVERRUN_PAGES || (segment.overrun > 0 && newRuns === 0)) return false;
+	private activationReadsOn(segment: Segment, pageLength: number): boolean {
+		// Pages read in place that add no run to what activation read, 3 in a row, end it (a listing that
+		// clamps offsets repeats its last page). Not one alone, nor by the page's own new rows: with pages
+		// capped at random, a page that shared no run with the one before was asked again further up, and
+		// the page read in place then lists only rows that one showed (review v17b N2: a block of rows
+		// without a start time on top refused at 336 rows).
+		segment.readOnStalls = this.activationRuns > (segment.readOnRuns ?? -1) ? 0 : (segment.readOnStalls ?? 0) + 1;
+		segment.readOnRuns = this.activationRuns;
+		if (segment.overrun >= MAX_TIE_OVERRUN_PAGES || (segment.overrun > 0 && segment.readOnStalls >= 3)) return false;
 		// Only running runs read, none with a start time: refused as before (see `completeSegment`).
 		if (segment.oldestStart === undefined && this.done.size === 0) return false;
-		if (segment.oldestStart !== undefined) {
-			if (segment.reachedAt === undefined) {
-				// One run of that start time, in milliseconds: a run below it is older (all but surely).
-				if (segment.oldestIds.size <= 1 && segment.oldestStart % 1000 !== 0) return false;
-				segment.reachedAt = segment.oldestStart;
-			}
-			if (segment.oldestStart < segment.reachedAt) return false;
+		if (this.readsOnPastReach(segment)) {
+			segment.overrun++;
+			return true;
 		}
-		segment.overrun++;
-		return true;
+		// A page shorter than the server gave before may be the listing's end, or a page capped at random:
+		// one page more tells (empty: the end, nothing to say; rows: activation stopped before the end, and
+		// says so). Taken for the end, runs running below were missed with no warning (review v17b N1).
+		if (pageLength < this.longestPage && !segment.shortPageAsked) {
+			segment.shortPageAsked = true;
+			segment.overrun++;
+			return true;
+		}
+		return false;
+	}
+
+	private readsOnPastReach(segment: Segment): boolean {
+		if (segment.oldestStart === undefined) return true;
+		if (segment.reachedAt === undefined) {
+			// One run of that start time, in milliseconds: a run below it is older (all but surely).
+			if (segment.oldestIds.size <= 1 && segment.oldestStart % 1000 !== 0) return false;
+			segment.reachedAt = segment.oldestStart;
+		}
+		return segment.oldestStart >= segment.reachedAt;
 	}
 
 	/**
