@@ -1437,8 +1437,8 @@ export class TriggerPoll {
 	 * them still running would not be watched (one page more, in a listing in whole seconds). A batch
 	 * of 400 runs in one whole second, its 3 running runs listed last, was cut after 394 rows: missed, not
 	 * counted (the loss count looks for running runs among the oldest read, and all were of that second:
-	 * v17r F1). Stopping at a start time older than every run read leaves below only older runs. A page
-	 * that lists no run new to activation ends the read-on (offsets clamped: the same page again).
+	 * v17r F1). Stopping at a start time older than every run read leaves below only older runs. Also (c)
+	 * one page past a short page (see below). Three pages in a row that add no run end it (offsets clamped).
 	 */
 	private activationReadsOn(segment: Segment, pageLength: number): boolean {
 		// Pages read in place that add no run to what activation read, 3 in a row, end it (a listing that

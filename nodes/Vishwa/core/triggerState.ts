@@ -595,7 +595,7 @@ export function boundUndated(
 	const placedBelow = (placed: number | null, below: number) => placed !== null && hwm !== null && placed < hwm && placed < below;
 	let kept = [...marks].filter(([id]) => !seen.has(id) && seen.add(id));
 	let bytes = kept.reduce((sum, mark) => sum + undatedMarkBytes(mark), 0);
-	const over = () => kept.length > limits.maxUndated || bytes > limits.undatedBytes;
+	const over = (count = kept.length) => count > limits.maxUndated || bytes > limits.undatedBytes;
 	// Placed under the floor: history, yet kept while there is room, and the first to go, oldest first.
 	// Forgotten there, a run listed again higher up, once the dated runs above it were deleted, was taken
 	// for a new one: emitted again, or a run from before activation emitted (review v17r F5: runs deleted
@@ -604,9 +604,8 @@ export function boundUndated(
 	if (over()) {
 		const history = kept.filter(([, placed]) => placedBelow(placed, floor)).sort((a, b) => (a[1] as number) - (b[1] as number));
 		const dropped = new Set<string>();
-		const count = kept.length;
 		for (const mark of history) {
-			if (count - dropped.size <= limits.maxUndated && bytes <= limits.undatedBytes) break;
+			if (!over(kept.length - dropped.size)) break;
 			dropped.add(mark[0]);
 			bytes -= undatedMarkBytes(mark);
 		}
