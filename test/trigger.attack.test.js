@@ -2324,6 +2324,41 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 		});
 	});
 
+	test.each([
+		[
+			'first',
+			(world) => {
+				const ordered = world.ordered.bind(world);
+				world.ordered = () => [...ordered().filter((run) => run.noStart), ...ordered().filter((run) => !run.noStart)];
+			},
+		],
+		['in place', () => undefined],
+	])('N3 (nulls %s): a run queued at activation without a start time, then failed before it started, is emitted by the next poll, once, on a quiet flow (before: held until a run started after n8n\'s clock at activation, here never)', async (nulls, arrange) => {
+		await withTrigger([{ total: 'none' }], async (t, warnings) => {
+			finishedRuns(t.world, 20);
+			arrange(t.world);
+			t.world.clock += 1000;
+			const queued = t.world.start();
+			queued.noStart = true;
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (run.noStart ? { ...view(run), run_start_time: null } : view(run));
+			const status = t.world.status.bind(t.world);
+			t.world.status = (id) => {
+				const answer = status(id);
+				return t.world.runs.get(id)?.noStart && answer.status === 200 ? { ...answer, body: { ...answer.body, run_start_time: null } } : answer;
+			};
+			expect(await t.poll()).toEqual([]);
+			expect(t.state().pending.map(([id]) => id)).toEqual([queued.id]);
+			t.world.finish(queued, 'failed');
+			expect(await t.poll()).toEqual([queued.id]);
+			for (let i = 0; i < 5; i++) expect(await t.poll()).toEqual([]);
+			const later = finishedRuns(t.world, 3);
+			await t.poll();
+			expectEachOnceNothingReported(t, [queued.id, ...later], warnings);
+			expect(t.state().undated.map(([id]) => id)).toContain(queued.id);
+		});
+	});
+
 	// A server capping each page at random, 2 rows to the limit asked (review v17b).
 	const capsAtRandom = (world, seed) => {
 		const draw = rng(seed * 31 + 5);

@@ -1635,6 +1635,10 @@ export class TriggerPoll {
 		for (const candidate of this.candidates) {
 			const { runId, startMs } = candidate.run;
 			if (!candidate.watched || candidate.deferred) continue;
+			// Listed finished without a start time: no scan will ever read past its place (n8n's clock when it
+			// was first watched), and deferred it waited for the flow's next run to start, on a quiet flow for
+			// ever (review v17b N3). Remembered by id in `undated`, no later scan takes it for new.
+			if (candidate.fromList && this.undatedDone.has(runId)) continue;
 			// Where the listing puts it counts too: a status answer in milliseconds places a run listed in
 			// whole seconds after its second, as read, while the listing has it in a second still being
 			// read (emitted now, the scan met it there again, not among the anchor's runs: attack seed 18).
