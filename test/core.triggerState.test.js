@@ -13,6 +13,7 @@ const {
 	STATE_VERSION,
 	lookbackRuns,
 	TriggerListingError,
+	MAX_LET_GO_PRINTS,
 	MAX_PENDING,
 	MAX_UNDATED,
 	MAX_TIE_IDS,
@@ -241,20 +242,27 @@ describe('saved state', () => {
 	test('`undated` within its bound: placements below the floor and the boundary are history, kept while there is room and the first to go, oldest first, without raising the floor (review v15r D1, v17r F5); then the oldest placements, raising the floor; then unplaced ones missing longest (review v14u D1)', () => {
 		const limits = { ...DEFAULT_LIMITS, maxUndated: 4 };
 		// Within the bound, every mark is kept, below the floor (20) and the boundary (100) too.
-		expect(boundUndated([['a', 19], ['b', 20], ['c', null], ['d', 150]], 20, 100, limits)).toEqual({ undated: [['a', 19], ['b', 20], ['c', null], ['d', 150]], floor: 20, letGo: 0 });
-		expect(boundUndated([['a', 19]], 20, null, limits)).toEqual({ undated: [['a', 19]], floor: 20, letGo: 0 });
+		expect(boundUndated([['a', 19], ['b', 20], ['c', null], ['d', 150]], 20, 100, limits)).toEqual({ undated: [['a', 19], ['b', 20], ['c', null], ['d', 150]], floor: 20, letGo: 0, letGoIds: [] });
+		expect(boundUndated([['a', 19]], 20, null, limits)).toEqual({ undated: [['a', 19]], floor: 20, letGo: 0, letGoIds: [] });
 		// Over the bound: the oldest placement goes (with every one of its ms), the floor over it; no let-go.
 		const placed = [['n1', null], ['p60', 60], ['p30', 30], ['q30', 30], ['p40', 40], ['n2', null]];
-		expect(boundUndated(placed, 20, 100, limits)).toEqual({ undated: [['n1', null], ['p60', 60], ['p40', 40], ['n2', null]], floor: 31, letGo: 0 });
+		expect(boundUndated(placed, 20, 100, limits)).toEqual({ undated: [['n1', null], ['p60', 60], ['p40', 40], ['n2', null]], floor: 31, letGo: 0, letGoIds: [] });
 		// Only unplaced ones left over the bound: the last (missing from the listings longest) are let go.
 		const unplaced = [['n1', null], ['n2', null], ['p150', 150], ['n3', null], ['n4', null], ['n5', null]];
-		expect(boundUndated(unplaced, 20, 100, limits)).toEqual({ undated: unplaced.slice(0, 4), floor: 20, letGo: 2 });
+		expect(boundUndated(unplaced, 20, 100, limits)).toEqual({ undated: unplaced.slice(0, 4), floor: 20, letGo: 2, letGoIds: ['n5', 'n4'] });
 		// The same id twice: the first (listed this poll) counts.
 		expect(boundUndated([['a', null], ['a', 5]], 0, 100, limits).undated).toEqual([['a', null]]);
 		// Over the bound, the marks under the floor go first, one at a time, oldest first, the floor unmoved.
 		const underFloor = [['n1', null], ['u10', 10], ['p60', 60], ['u5', 5], ['p40', 40], ['n2', null]];
-		expect(boundUndated(underFloor, 20, 100, limits)).toEqual({ undated: [['n1', null], ['p60', 60], ['p40', 40], ['n2', null]], floor: 20, letGo: 0 });
-		expect(boundUndated(underFloor.slice(0, 5), 20, 100, limits)).toEqual({ undated: [['n1', null], ['u10', 10], ['p60', 60], ['p40', 40]], floor: 20, letGo: 0 });
+		expect(boundUndated(underFloor, 20, 100, limits)).toEqual({ undated: [['n1', null], ['p60', 60], ['p40', 40], ['n2', null]], floor: 20, letGo: 0, letGoIds: [] });
+		expect(boundUndated(underFloor.slice(0, 5), 20, 100, limits)).toEqual({ undated: [['n1', null], ['u10', 10], ['p60', 60], ['p40', 40]], floor: 20, letGo: 0, letGoIds: [] });
+		// The fingerprints of runs let go before count in the bytes (12 a mark here), and each run let go now
+		// adds one (5): 36 + 30 is over 60, one let go brings it to 59; 36 + 35 needs two.
+		const bytes = { ...DEFAULT_LIMITS, undatedBytes: 60 };
+		const three = [['n1', null], ['n2', null], ['n3', null]];
+		expect(boundUndated(three, 20, 100, bytes).letGoIds).toEqual([]);
+		expect(boundUndated(three, 20, 100, bytes, 30).letGoIds).toEqual(['n3']);
+		expect(boundUndated(three, 20, 100, bytes, 35).letGoIds).toEqual(['n3', 'n2']);
 	});
 
 	test('a run without a start time first on a page reached by a step back is not placed from the rows read further down before it (review v14w D1)', () => {
@@ -488,13 +496,15 @@ describe('saved state', () => {
 		const start = BASE_MS * 10; // 14 digits: more than any real start time
 		const done = boundDone(range(2000, (i) => [id('d', i), start + i]), 0, DEFAULT_LIMITS);
 		const { pending } = boundPending(range(2000, (i) => [id('p', i), start + i]), DEFAULT_LIMITS);
-		const { undated } = boundUndated(range(2000, (i) => [id('u', i), start + i]), 0, start * 2, DEFAULT_LIMITS);
+		// `undatedLetGo` at its bound: its bytes come out of undated's.
+		const undatedLetGo = range(MAX_LET_GO_PRINTS, (i) => runPrint(id('g', i))).join('');
+		const { undated } = boundUndated(range(2000, (i) => [id('u', i), start + i]), 0, start * 2, DEFAULT_LIMITS, undatedLetGo.length);
 		const ties = range(MAX_TIE_IDS, (i) => id('t', i));
 		const scan = { top: start, topIds: ties, topAll: false, anchor: start, anchorIds: ties, position: 1e9, stalls: 99 };
-		const state = stateOf({ v: STATE_VERSION, flow: id('f', 0), hwm: start, hwmIds: ties, hwmAll: false, floor: done.floor, done: done.done, pending, scan, lost: 1e9, undated, undatedOverflow: true, unwatched: range(300, (i) => runPrint(id('p', i))).join(''), undatedLast: 'reported', endProbe: { wait: 0, anchor: start, ids: range(END_PROBE_IDS, (i) => id('e', i)), look: range(END_PROBE_LOOK_LENGTH, () => END_PROBE_LOOK_MAX) } });
+		const state = stateOf({ v: STATE_VERSION, flow: id('f', 0), hwm: start, hwmIds: ties, hwmAll: false, floor: done.floor, done: done.done, pending, scan, lost: 1e9, undated, undatedOverflow: true, unwatched: range(300, (i) => runPrint(id('p', i))).join(''), undatedLetGo, undatedLast: 'reported', endProbe: { wait: 0, anchor: start, ids: range(END_PROBE_IDS, (i) => id('e', i)), look: range(END_PROBE_LOOK_LENGTH, () => END_PROBE_LOOK_MAX) } });
 		// A look cut by a poll's time, saved to be resumed (review v16r D2), at its bound too.
 		expect(readTriggerState(state, id('f', 0)).endProbe.look).toHaveLength(END_PROBE_LOOK_LENGTH);
-		expect(undated.length).toBeGreaterThan(200);
+		expect(undated.length).toBeGreaterThan(170);
 		const bytes = JSON.stringify(state).length;
 		console.log(`worst-case state: ${bytes} bytes (${done.done.length} done, ${pending.length} pending, ${undated.length} undated)`);
 		expect(bytes).toBeLessThan(64 * 1024);
@@ -529,6 +539,10 @@ describe('saved state', () => {
 		expect(readTriggerState({ ...good, unwatched: 'ab.de' }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, unwatched: ['abcde'] }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, unwatched: 'abcde'.repeat(301) }, FLOW)).toBeUndefined();
+		// Fingerprints of runs `undated` let go, the same way.
+		expect(readTriggerState({ ...good, undatedLetGo: runPrint('u1') }, FLOW)).toEqual({ ...good, undatedLetGo: runPrint('u1') });
+		expect(readTriggerState({ ...good, undatedLetGo: 'abcd' }, FLOW)).toBeUndefined();
+		expect(readTriggerState({ ...good, undatedLetGo: 'abcde'.repeat(MAX_LET_GO_PRINTS + 1) }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, lost: undefined }, FLOW)).toBeUndefined();
 		expect(readTriggerState({ ...good, scan }, FLOW)).toEqual({ ...good, scan });
 		expect(readTriggerState(undefined, FLOW)).toBeUndefined();

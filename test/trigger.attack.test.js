@@ -2359,6 +2359,41 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 		});
 	});
 
+	test('more runs that failed before they started on top than `undated` holds (850 over 500): `lost` counts the runs held back that the trigger never saw, once; the runs it let go, listed again, are held back uncounted, and idle polls add nothing and log nothing (before: `lost` grew by every run let go, with 2 warnings, on every idle poll, for good)', async () => {
+		await withTrigger([{ total: 'none' }], async (t, warnings) => {
+			finishedRuns(t.world, 50);
+			const failed = failedBeforeStartOnTop(t.world);
+			expect(await t.poll()).toEqual([]);
+			const first = [...failed(200), ...failed(200), ...failed(100)];
+			for (let i = 0; i < 3; i++) await t.poll();
+			expect([...t.emitted].sort()).toEqual([...first].sort());
+			expect(t.state().lost ?? 0).toBe(0);
+			// 200 more: emitted, and `undated` lets 200 go (reported once).
+			const second = failed(200);
+			await t.poll();
+			expect([...t.emitted].sort()).toEqual([...first, ...second].sort());
+			expect(t.state().undatedOverflow).toBe(true);
+			expect(t.state().lost).toBe(1);
+			// 150 more: held back and counted, 150; the 200 let go, listed again, are held back uncounted.
+			failed(150);
+			await t.poll();
+			expect(t.emitted).toHaveLength(first.length + second.length);
+			const lostThen = t.state().lost;
+			expect(lostThen).toBe(1 + 150);
+			const linesThen = warnings.lines.length;
+			for (let i = 0; i < 5; i++) expect(await t.poll()).toEqual([]);
+			expect(t.state().lost).toBe(lostThen);
+			expect(warnings.lines).toHaveLength(linesThen);
+			expect(t.state().undatedLetGo.length).toBeGreaterThan(0);
+			expect(repeats(t.emitted)).toEqual([]);
+			// One more that fails before it starts: held back, counted once.
+			failed(1);
+			await t.poll();
+			await t.poll();
+			expect(t.state().lost).toBe(lostThen + 1);
+		});
+	});
+
 	// A server capping each page at random, 2 rows to the limit asked (review v17b).
 	const capsAtRandom = (world, seed) => {
 		const draw = rng(seed * 31 + 5);

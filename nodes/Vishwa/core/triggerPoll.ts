@@ -33,6 +33,7 @@ import {
 	ACTIVATION_SCAN_RUNS,
 	boundDone,
 	boundPending,
+	MAX_LET_GO_PRINTS,
 	MAX_PENDING,
 	RUN_PRINT_CHARS,
 	runPrint,
@@ -450,7 +451,14 @@ export class TriggerPoll {
 	/** See `TriggerState.undatedOverflow`. */
 	private undatedOverflow: boolean;
 	/** Unknown finished runs without a start time this poll remembered without emitting them (see `undatedOverflow`). */
-	private undatedHeldBack = 0;
+	/** Ids of the runs `holdBackUndated` held back this poll. */
+	private readonly undatedHeldBack: string[] = [];
+	/** Fingerprints of the runs `undated` let go before this poll, newest first (see `undatedLetGo`). */
+	private readonly undatedLetGoBefore: string[] = [];
+	private readonly letGoBefore: Set<string>;
+	/** Runs held back this poll that `undated` let go before (see `holdBackUndated`). */
+	private readonly heldLetGo = new Set<string>();
+	private readonly undatedOverflowBefore: boolean;
 	/** Unknown finished runs without a start time at the end of the last page read, not emitted (see `holdBackTail`). */
 	private tailHeldBack = 0;
 
@@ -533,6 +541,10 @@ export class TriggerPoll {
 			this.notNullsLast = (flags & 4) !== 0;
 		}
 		this.unwatchedBefore = state?.unwatched ?? '';
+		const letGo = state?.undatedLetGo ?? '';
+		for (let at = 0; at < letGo.length; at += RUN_PRINT_CHARS) this.undatedLetGoBefore.push(letGo.slice(at, at + RUN_PRINT_CHARS));
+		this.letGoBefore = new Set(this.undatedLetGoBefore);
+		this.undatedOverflowBefore = state?.undatedOverflow === true;
 		for (const [id, start] of state?.done ?? []) {
 			this.done.set(id, start);
 			this.knownAtStart.set(id, start);
@@ -2207,11 +2219,17 @@ export class TriggerPoll {
 	}
 
 	/** An unknown finished run without a start time that may be one already emitted: remembered, not
-	 * emitted (never a repeat), counted as possibly missed (see `reportUndatedHeldBack`). */
+	 * emitted (never a repeat), counted as possibly missed (see `countUndatedHeld`). One `undated` let go
+	 * (its fingerprint kept) is old: known by the fingerprint, it takes no mark (re-marked, it pushed
+	 * another out, and over the bound the same runs were let go and held again on every poll). */
 	private holdBackUndated(id: string, start: number): void {
 		this.done.set(id, start);
+		if (this.letGoBefore.has(runPrint(id))) {
+			this.heldLetGo.add(id);
+			return;
+		}
 		this.undatedDone.add(id);
-		this.undatedHeldBack++;
+		this.undatedHeldBack.push(id);
 	}
 
 	/**
@@ -2727,23 +2745,26 @@ export class TriggerPoll {
 	 * sharing `done`'s room, they raised its floor over the dated runs of the newest millisecond (v2r
 	 * D2/D3). Not one watched again, left to a later scan (see `deferUnread`): it is in `pending`.
 	 */
-	private keptUndated(floor: number): { undated: UndatedMark[]; floor: number; letGo: number } {
+	private keptUndated(floor: number): { undated: UndatedMark[]; floor: number; letGo: number; letGoIds: string[] } {
 		const marks: UndatedMark[] = [];
 		for (const id of this.undatedDone) {
 			if (this.done.has(id)) marks.push([id, this.undatedPlaced.get(id) ?? this.undatedKnown.get(id) ?? null]);
 		}
 		for (const [id, placed] of this.undatedKnown) if (!this.undatedDone.has(id) && this.done.has(id)) marks.push([id, placed]);
-		return boundUndated(marks, floor, this.hwm, this.limits);
+		return boundUndated(marks, floor, this.hwm, this.limits, this.undatedLetGoBefore.length * RUN_PRINT_CHARS);
 	}
 
 	/**
 	 * More finished runs without a start time listed above every dated run to remember than `undated`
 	 * holds: the ones let go, listed again, cannot be told from new ones. From then on such runs are held
-	 * back (`undatedOverflow`), never emitted twice; one that finishes later is missed. Reported.
+	 * back (`undatedOverflow`), never emitted twice; one that finishes later is missed. Reported when it
+	 * begins: letting an old run go misses nothing, so later ones are not counted (the runs held back are,
+	 * see `countUndatedHeld`; counted on every poll, an idle flow's `lost` grew by one a poll for good).
 	 */
 	private reportUndatedLetGo(letGo: number): void {
 		if (letGo === 0) return;
 		this.undatedOverflow = true;
+		if (this.undatedOverflowBefore) return;
 		this.lost++;
 		this.warnings.push(
 			`The trigger remembers up to ${this.limits.maxUndated} finished runs of flow "${this.options.flowId}" listed without a start time above every run with one, and had more to remember: the ${letGo} missing from the listings longest (deleted runs count until then) were let go. Listed again, such a run cannot be told from a new one, so from now on a finished run without a start time that the trigger does not know is not emitted (never twice): runs that fail before they start may be missed, and are counted in lost. Ask for the run listing to include run_start_time.`,
@@ -2754,14 +2775,24 @@ export class TriggerPoll {
 	 * Unknown finished runs without a start time held back while `undatedOverflow` (see `observe`):
 	 * reported. The hold is for good: a run let go may be missing from a listing and come back later, so
 	 * no poll can tell that none will (a hold lifted by a poll that met none unknown emitted such runs
-	 * again when they came back: review v14j D2).
+	 * again when they came back: review v14j D2). One that `undated` let go (its fingerprint in
+	 * `undatedLetGo`) is an old run: held back, not counted (`lost` grew by every run let go on every idle
+	 * poll, review v17b).
 	 */
-	private reportUndatedHeldBack(): void {
-		if (this.undatedHeldBack === 0) return;
-		this.lost += this.undatedHeldBack;
-		this.warnings.push(
-			`${this.undatedHeldBack} finished run${this.undatedHeldBack === 1 ? '' : 's'} of flow "${this.options.flowId}" listed without a start time ${this.undatedHeldBack === 1 ? 'was' : 'were'} not emitted: more such runs were to be remembered than the trigger holds (${this.limits.maxUndated}), so ${this.undatedHeldBack === 1 ? 'it' : 'each'} cannot be told from one already emitted. Ask for the run listing to include run_start_time.`,
-		);
+	private countUndatedHeld(): void {
+		const n = new Set(this.undatedHeldBack).size;
+		if (n > 0) {
+			this.lost += n;
+			this.warnings.push(
+				`${n} finished run${n === 1 ? '' : 's'} of flow "${this.options.flowId}" listed without a start time ${n === 1 ? 'was' : 'were'} not emitted: more such runs were to be remembered than the trigger holds (${this.limits.maxUndated}), so ${n === 1 ? 'it' : 'each'} cannot be told from one already emitted. Ask for the run listing to include run_start_time.`,
+			);
+		}
+	}
+
+	/** `undatedLetGo` after this poll: the runs let go now, then those listed again, then the rest, at most MAX_LET_GO_PRINTS. */
+	private letGoPrints(letGoIds: readonly string[]): string {
+		const prints = [...letGoIds, ...this.heldLetGo].map(runPrint);
+		return [...new Set([...prints, ...this.undatedLetGoBefore])].slice(0, MAX_LET_GO_PRINTS).join('');
 	}
 
 	/** Runs held back by `holdBackTail`: counted in `lost`, one each. */
@@ -2815,7 +2846,7 @@ export class TriggerPoll {
 			floor = this.activationEnded ? this.activationOldest : this.activationOldest + 1;
 		}
 		if (this.activationFloor !== undefined) floor = Math.max(floor, this.activationFloor);
-		const undated = new Set([...this.undatedDone, ...this.undatedKnown.keys()]);
+		const undated = new Set([...this.undatedDone, ...this.undatedKnown.keys(), ...this.heldLetGo]);
 		const dated = boundDone(
 			[...this.done.entries()].filter(([id]) => !undated.has(id)),
 			floor,
@@ -2823,11 +2854,12 @@ export class TriggerPoll {
 		);
 		// `undated` goes within its bound after `done` (whose floor drops the placements under it) and may
 		// raise the floor further (never over the boundary: see `boundUndated`).
+		this.countUndatedHeld();
 		const kept = this.keptUndated(dated.floor);
+		const undatedLetGo = this.letGoPrints(kept.letGoIds);
 		const bounded = { floor: kept.floor, done: dated.done.filter(([, start]) => start >= kept.floor) };
 		this.reportFloorOverNewest(floor, bounded.floor);
 		this.reportUndatedLetGo(kept.letGo);
-		this.reportUndatedHeldBack();
 		this.reportTailHeldBack();
 		const watch = boundPending([...this.pending.entries()], this.limits);
 		const unwatched = this.countUnwatched(watch.droppedIds);
@@ -2847,6 +2879,7 @@ export class TriggerPoll {
 			...(this.undatedLast ? { undatedLast: this.undatedLast } : {}),
 			...this.endProbeState(),
 			...(unwatched ? { unwatched } : {}),
+			...(undatedLetGo ? { undatedLetGo } : {}),
 		};
 	}
 

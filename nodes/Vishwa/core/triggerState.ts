@@ -38,6 +38,11 @@
  *             dropped from a full watch list and counted in `lost`, newest first, at most MAX_PENDING: such a
  *             run listed again still running is watched again and dropped again; it is not counted again
  *             (review v15r D7: `lost` grew by the same 301 runs on every poll). Forgotten once it finishes.
+ * - `undatedLetGo` (only when not empty) fingerprints (as `unwatched`) of the runs `undated` let go, newest
+ *             first, at most MAX_LET_GO_PRINTS: listed again, such a run is held back (it is old: not a loss, not
+ *             counted); an unknown one held back that is not among them is counted in `lost` (over the bound
+ *             the runs let go were listed again and counted on every idle poll, `lost` growing for good). Its
+ *             bytes come out of UNDATED_BYTES, so the state's bound holds.
  * - `undatedOverflow` (only when true) more finished runs listed above every dated run without a start
  *             time were to be remembered than `undated` holds, and some were let go: listed again, such a run cannot be told from a new one, so an
  *             unknown finished run without a start time is remembered, not emitted, and counted in `lost`
@@ -97,6 +102,8 @@ export const PENDING_BYTES = 16 * 1024;
  * ids in the bytes (about 260 unplaced), so the whole state stays under 64 KiB (done 28 + pending 16 + undated 12 + 150 tie ids). */
 export const MAX_UNDATED = 500;
 export const UNDATED_BYTES = 12 * 1024;
+/** Fingerprints of runs `undated` let go (`undatedLetGo`): 2.5 KB at most, taken from UNDATED_BYTES. */
+export const MAX_LET_GO_PRINTS = 500;
 /** Runs remembered that started in one millisecond (the boundary's, the top's, the anchor's). */
 export const MAX_TIE_IDS = 50;
 /** Polls in a row a resumed scan may fail to read past its anchor before it is given up (reported):
@@ -149,6 +156,8 @@ export interface TriggerState {
 	endProbe?: EndProbe;
 	/** See the state description above; absent means none. */
 	unwatched?: string;
+	/** See the state description above; absent means none. */
+	undatedLetGo?: string;
 	/**
 	 * Never saved: set only on a version 1 state just read, to the number of its unread stretches dropped
 	 * (counted in `lost`), so that the poll reading it logs the warning that goes with the count.
@@ -437,6 +446,7 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 	// Version 2 had no `undated` (one there is from an unreleased build: it starts over with an activation).
 	if (raw.undated !== undefined && (raw.v === 2 || !isUndatedList(raw.undated))) return undefined;
 	if (raw.unwatched !== undefined && !isRunPrints(raw.unwatched)) return undefined;
+	if (raw.undatedLetGo !== undefined && !isRunPrints(raw.undatedLetGo, MAX_LET_GO_PRINTS)) return undefined;
 	const state: TriggerState = {
 		...common,
 		hwm: raw.hwm,
@@ -448,6 +458,7 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 		...(raw.undatedLast ? { undatedLast: raw.undatedLast } : {}),
 		...(endProbe ? { endProbe } : {}),
 		...(typeof raw.unwatched === 'string' ? { unwatched: raw.unwatched } : {}),
+		...(typeof raw.undatedLetGo === 'string' ? { undatedLetGo: raw.undatedLetGo } : {}),
 	};
 	if (raw.v === 2) return stateOf(fromUndatedInDone(state));
 	const undated = raw.undated?.map(([id, placed]) => [id, placed] as UndatedMark);
@@ -500,7 +511,7 @@ function oldStampMilliseconds(starts: number[], floor: number): Set<number> {
 
 /** The state with its fields in one order (the poll compares saved JSON to tell a change). */
 export function stateOf(state: TriggerState): TriggerState {
-	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow, undatedLast, endProbe, unwatched } = state;
+	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow, undatedLast, endProbe, unwatched, undatedLetGo } = state;
 	return {
 		v,
 		flow,
@@ -517,6 +528,7 @@ export function stateOf(state: TriggerState): TriggerState {
 		...(undatedLast ? { undatedLast } : {}),
 		...(endProbe ? { endProbe } : {}),
 		...(unwatched ? { unwatched } : {}),
+		...(undatedLetGo ? { undatedLetGo } : {}),
 	};
 }
 
@@ -590,11 +602,13 @@ export function boundUndated(
 	floor: number,
 	hwm: number | null,
 	limits: StateLimits,
-): { undated: UndatedMark[]; floor: number; letGo: number } {
+	/** Bytes of `undatedLetGo` kept from before: each run let go now adds a fingerprint to it. */
+	letGoPrintBytes = 0,
+): { undated: UndatedMark[]; floor: number; letGo: number; letGoIds: string[] } {
 	const seen = new Set<string>();
 	const placedBelow = (placed: number | null, below: number) => placed !== null && hwm !== null && placed < hwm && placed < below;
 	let kept = [...marks].filter(([id]) => !seen.has(id) && seen.add(id));
-	let bytes = kept.reduce((sum, mark) => sum + undatedMarkBytes(mark), 0);
+	let bytes = letGoPrintBytes + kept.reduce((sum, mark) => sum + undatedMarkBytes(mark), 0);
 	const over = (count = kept.length) => count > limits.maxUndated || bytes > limits.undatedBytes;
 	// Placed under the floor: history, yet kept while there is room, and the first to go, oldest first.
 	// Forgotten there, a run listed again higher up, once the dated runs above it were deleted, was taken
@@ -620,12 +634,13 @@ export function boundUndated(
 		floor = Math.max(floor, placed + 1);
 		kept = kept.filter((mark) => !placedBelow(mark[1], floor) || ((bytes -= undatedMarkBytes(mark)), false));
 	}
-	let letGo = 0;
-	while (over()) {
-		bytes -= undatedMarkBytes(kept.pop() as UndatedMark);
-		letGo++;
+	const letGoIds: string[] = [];
+	while (over() && kept.length > 0) {
+		const mark = kept.pop() as UndatedMark;
+		bytes -= undatedMarkBytes(mark) - RUN_PRINT_CHARS;
+		letGoIds.push(mark[0]);
 	}
-	return { undated: kept, floor, letGo };
+	return { undated: kept, floor, letGo: letGoIds.length, letGoIds };
 }
 
 /** Characters of a run's fingerprint in `unwatched`: 30 bits, 6 a character. */
@@ -645,11 +660,11 @@ export function runPrint(id: string): string {
 	return print;
 }
 
-function isRunPrints(value: unknown): value is string {
+function isRunPrints(value: unknown, max = MAX_PENDING): value is string {
 	return (
 		typeof value === 'string' &&
 		value.length % RUN_PRINT_CHARS === 0 &&
-		value.length <= MAX_PENDING * RUN_PRINT_CHARS &&
+		value.length <= max * RUN_PRINT_CHARS &&
 		[...value].every((char) => PRINT_ALPHABET.includes(char))
 	);
 }
