@@ -2443,6 +2443,18 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 		});
 	});
 
+	test('a listing that ignores offset, runs that failed before they started on top of its dated runs: activation is refused saying the same runs came at another offset, not that the listing gives no start time (review v17r, v17b)', async () => {
+		const t = await setup({ total: 'none', offset: 'ignored' }, { parameters: { options: { pageSize: 5 } } });
+		try {
+			finishedRuns(t.world, 50);
+			failedBeforeStartOnTop(t.world)(12);
+			await expect(t.poller.poll()).rejects.toThrow(/lists the same runs at offset \d+ as at offset 0, none with a start time/);
+			expect(t.poller.savedStaticData()['node:Vishwa Trigger']?.vishwaTrigger).toBeUndefined();
+		} finally {
+			await t.server.close();
+		}
+	});
+
 	test('F3, bounded: a listing of only finished runs without a start time, longer than activation reads and 100 pages more: refused with "gives no start time in its first <N> rows", nothing saved', async () => {
 		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 5 } } });
 		try {

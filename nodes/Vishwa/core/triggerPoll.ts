@@ -399,6 +399,9 @@ export class TriggerPoll {
 	private scatteredRepeats = false;
 	/** A block of rows without a start time read in another order was reported this poll. */
 	private undatedBlockReported = false;
+	/** The runs of this poll's first page at offset 0, and an offset that listed the same runs again (see `noStartTimes`). */
+	private firstPageIds: string[] | undefined;
+	private firstPageAgainAt: number | undefined;
 	/** Finished runs without a start time, unknown, listed after the last dated row a scan read, that
 	 * their place makes old (see `confirmTail`); the request that tells whether they are at the
 	 * listing's end (asked once a poll, after the scan), and whether it is the one awaited. */
@@ -832,6 +835,8 @@ export class TriggerPoll {
 			if (id !== undefined && !ids.includes(id)) ids.push(id);
 		}
 		if (ids.length >= request.limit) this.servedAllAsked = true;
+		if (request.offset === 0) this.firstPageIds ??= ids;
+		else if (ids.length > 0 && this.firstPageIds?.length === ids.length && ids.every((id, index) => this.firstPageIds?.[index] === id)) this.firstPageAgainAt ??= request.offset;
 		if (ids.some((id, index) => (segment.listedAt.get(id) ?? Infinity) < request.offset + index)) segment.pushedAbove = true;
 		if (segment.probe) {
 			const probe = segment.probe;
@@ -2434,6 +2439,14 @@ export class TriggerPoll {
 
 	/** `rowsRead`: the poll stopped there, before the listing's end (dated runs may lie below: v14i E2). */
 	private noStartTimes(rowsRead?: number): never {
+		// Every page the first page again: no start time on it, and no way past it (review v17r, v17b: nulls
+		// first and `offset` ignored were told "gives no start time", though the listing gives them below).
+		if (rowsRead !== undefined && this.firstPageAgainAt !== undefined && rowsRead <= (this.firstPageIds?.length ?? 0)) {
+			throw new TriggerListingError(
+				`The run listing of flow "${this.options.flowId}" lists the same runs at offset ${this.firstPageAgainAt} as at offset 0, none with a start time`,
+				`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. Its first page has no run with one (runs that failed before they started, or are still running, sorted first), and the page asked further down listed the same runs again: the listing seems to ignore "offset", so the runs with a start time below them cannot be reached. Ask for the run listing to honour offset, or to give run_start_time to every run.`,
+			);
+		}
 		if (rowsRead !== undefined) {
 			throw new TriggerListingError(
 				`The run listing of flow "${this.options.flowId}" gives no start time in its first ${rowsRead} rows`,
