@@ -2443,6 +2443,37 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 		});
 	});
 
+	test.each([
+		[5, 1, 5],
+		[5, 2, 4],
+		[10, 6, 5],
+		[100, 97, 4],
+	])('review v18 N4 (Page Size %i): %i runs that failed before they started on top of a burst of %i runs in one whole second, listed in another order on each request: the burst is read whole on one page, and no run from before activation is emitted (before: the page step took the burst for a group bigger than a page, one run of it was never listed, and the next poll emitted it)', async (pageSize, undatedRows, burst) => {
+		await withTrigger([{ total: 'none', startTimes: 'iso-seconds' }, { parameters: { options: { pageSize } } }], async (t, warnings) => {
+			finishedRuns(t.world, 6);
+			t.world.clock += 1000;
+			const group = [];
+			for (let i = 0; i < burst; i++) group.push(t.world.start({ finished: true, at: t.world.clock + 10 * i }));
+			failedBeforeStartOnTop(t.world)(undatedRows);
+			// The burst rotated by one on each request (a sort without a tiebreaker), under the rows without a start time.
+			const ordered = t.world.ordered.bind(t.world);
+			t.world.ordered = () => {
+				const all = ordered().filter((run) => !group.includes(run));
+				const turn = t.world.requestNo % burst;
+				const rotated = [...group.slice(burst - turn), ...group.slice(0, burst - turn)];
+				const dated = all.filter((run) => !run.noStart);
+				const second = t.world.shown(group[0].startMs);
+				return [...all.filter((run) => run.noStart), ...dated.filter((run) => t.world.shown(run.startMs) > second), ...rotated, ...dated.filter((run) => t.world.shown(run.startMs) < second)];
+			};
+			for (let i = 0; i < 4; i++) expect(await t.poll()).toEqual([]);
+			expect(t.state().lost ?? 0).toBe(0);
+			expect(warnings.lines).toEqual([]);
+			const later = finishedRuns(t.world, 2);
+			await t.poll();
+			expect(t.emitted.sort()).toEqual([...later].sort());
+		});
+	});
+
 	test('a listing that ignores offset, runs that failed before they started on top of its dated runs: activation is refused saying the same runs came at another offset, not that the listing gives no start time (review v17r, v17b)', async () => {
 		const t = await setup({ total: 'none', offset: 'ignored' }, { parameters: { options: { pageSize: 5 } } });
 		try {

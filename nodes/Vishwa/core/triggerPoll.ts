@@ -1535,8 +1535,17 @@ export class TriggerPoll {
 			}
 			index--;
 		}
-		// The whole page is one start time (a group bigger than a page): no page can show it whole.
-		return last === undefined || index === 0 ? entries.length : index;
+		if (last === undefined) return entries.length;
+		// Rows without a start time on top, then one start time: the group begins at its first dated row,
+		// and may fit on the next page. Taken for a group bigger than a page, it was cut at the page edge
+		// by the plain overlap; listed in another order on the next request, a run of it was never listed,
+		// and activation, taking the group for known whole, let the next poll emit that run from before
+		// it (review v18 N4: one queued run on top of a burst of 5 runs in one second, Page Size 5).
+		if (index === 0) {
+			const firstDated = entries.findIndex((entry) => this.entryStart(entry) !== undefined);
+			return firstDated > 0 ? firstDated : entries.length;
+		}
+		return index;
 	}
 
 	/**
