@@ -14,6 +14,7 @@ const {
 	lookbackRuns,
 	TriggerListingError,
 	MAX_LET_GO_PRINTS,
+	UNDATED_GAP_IDS,
 	MAX_PENDING,
 	MAX_UNDATED,
 	MAX_TIE_IDS,
@@ -498,13 +499,15 @@ describe('saved state', () => {
 		const { pending } = boundPending(range(2000, (i) => [id('p', i), start + i]), DEFAULT_LIMITS);
 		// `undatedLetGo` at its bound: its bytes come out of undated's.
 		const undatedLetGo = range(MAX_LET_GO_PRINTS, (i) => runPrint(id('g', i))).join('');
-		const { undated } = boundUndated(range(2000, (i) => [id('u', i), start + i]), 0, start * 2, DEFAULT_LIMITS, undatedLetGo.length);
+		// `undatedGap` at its bound too, its bytes also out of undated's.
+		const undatedGap = range(UNDATED_GAP_IDS, (i) => id('h', i));
+		const { undated } = boundUndated(range(2000, (i) => [id('u', i), start + i]), 0, start * 2, DEFAULT_LIMITS, undatedLetGo.length + JSON.stringify(undatedGap).length);
 		const ties = range(MAX_TIE_IDS, (i) => id('t', i));
 		const scan = { top: start, topIds: ties, topAll: false, anchor: start, anchorIds: ties, position: 1e9, stalls: 99 };
-		const state = stateOf({ v: STATE_VERSION, flow: id('f', 0), hwm: start, hwmIds: ties, hwmAll: false, floor: done.floor, done: done.done, pending, scan, lost: 1e9, undated, undatedOverflow: true, unwatched: range(300, (i) => runPrint(id('p', i))).join(''), undatedLetGo, undatedLast: 'reported', endProbe: { wait: 0, anchor: start, ids: range(END_PROBE_IDS, (i) => id('e', i)), look: range(END_PROBE_LOOK_LENGTH, () => END_PROBE_LOOK_MAX) } });
+		const state = stateOf({ v: STATE_VERSION, flow: id('f', 0), hwm: start, hwmIds: ties, hwmAll: false, floor: done.floor, done: done.done, pending, scan, lost: 1e9, undated, undatedOverflow: true, unwatched: range(300, (i) => runPrint(id('p', i))).join(''), undatedLetGo, undatedGap, undatedLast: 'reported', endProbe: { wait: 0, anchor: start, ids: range(END_PROBE_IDS, (i) => id('e', i)), look: range(END_PROBE_LOOK_LENGTH, () => END_PROBE_LOOK_MAX) } });
 		// A look cut by a poll's time, saved to be resumed (review v16r D2), at its bound too.
 		expect(readTriggerState(state, id('f', 0)).endProbe.look).toHaveLength(END_PROBE_LOOK_LENGTH);
-		expect(undated.length).toBeGreaterThan(170);
+		expect(undated.length).toBeGreaterThan(160);
 		const bytes = JSON.stringify(state).length;
 		console.log(`worst-case state: ${bytes} bytes (${done.done.length} done, ${pending.length} pending, ${undated.length} undated)`);
 		expect(bytes).toBeLessThan(64 * 1024);
@@ -1730,6 +1733,156 @@ describe('issue 14 review regressions', () => {
 			emitted.push(...ids(result.runs));
 		}
 		expect(emitted.filter((id) => before.has(id))).toEqual([]);
+	});
+	/**
+	 * The harsh model of review v17r F2's open case: 200 runs that failed before they started (no start time,
+	 * listed first, in a stable order) above 100 dated runs, Page Size 5; before half of activation's requests
+	 * after its first, the newest 1-8 runs deleted. Then 5 polls with 0-3 new runs that fail before they start
+	 * (listed on top) and 0-2 new dated runs each, and 4 quiet polls.
+	 */
+	function harshBlock(seed) {
+		const rng = prng(seed);
+		const undated = Array.from({ length: 200 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null }));
+		const dated = Array.from({ length: 100 }, (_, i) => ({ run_id: `d${i}`, run_status: 'succeeded', run_start_time: new Date(BASE_MS + (100 - i) * 1000).toISOString() }));
+		const before = new Set([...undated, ...dated].map((run) => run.run_id));
+		const fresh = [];
+		const emitted = [];
+		let state;
+		let warnings = 0;
+		let maxBytes = 0;
+		let activationRequests = 0;
+		for (let pollNo = 1; pollNo <= 10; pollNo++) {
+			if (pollNo > 1 && pollNo <= 6) {
+				for (let i = rng.int(0, 3); i > 0; i--) {
+					fresh.push(`n${fresh.length}`);
+					undated.unshift({ run_id: fresh[fresh.length - 1], run_status: 'failed', run_start_time: null });
+				}
+				for (let i = rng.int(0, 2); i > 0; i--) {
+					fresh.push(`n${fresh.length}`);
+					dated.unshift({ run_id: fresh[fresh.length - 1], run_status: 'succeeded', run_start_time: new Date(BASE_MS + 200000 + pollNo * 1000 + i).toISOString() });
+				}
+			}
+			const poll = new TriggerPoll(readTriggerState(state, FLOW), baseOptions({ pageSize: 5, nowMs: BASE_MS + 1e6 + pollNo * 60000 }));
+			let n = 0;
+			for (let request; (request = poll.next(false)); n++) {
+				if (request.kind !== 'list') {
+					poll.statusAnswered(undefined);
+					continue;
+				}
+				if (pollNo === 1 && n > 0 && rng.chance(0.5)) undated.splice(0, rng.int(1, 8));
+				poll.listed([...undated, ...dated].slice(request.offset, request.offset + request.limit));
+			}
+			const result = poll.result();
+			if (pollNo === 1) activationRequests = n;
+			state = JSON.parse(JSON.stringify(result.state));
+			maxBytes = Math.max(maxBytes, JSON.stringify(state).length);
+			expect((state.undatedGap ?? []).length).toBeLessThanOrEqual(10);
+			emitted.push(...ids(result.runs));
+			warnings += result.warnings.length;
+		}
+		return { before, fresh, emitted, lost: state.lost, warnings, maxBytes, activationRequests };
+	}
+	test('activation over a block of 200 rows without a start time while 1-8 runs are deleted at the top before half its requests: no run that finished before activation is emitted, and every run after it is emitted once or reported (review v17r F2, its open case: seeds 22, 29, 47, 55 and 90 of these 100 emitted 1-4 such runs on the build before)', () => {
+		const requests = [];
+		for (let seed = 1; seed <= 100; seed++) {
+			const { before, fresh, emitted, lost, warnings, maxBytes, activationRequests } = harshBlock(seed);
+			requests.push(activationRequests);
+			expect({ seed, old: emitted.filter((id) => before.has(id)) }).toEqual({ seed, old: [] });
+			expect(new Set(emitted).size).toBe(emitted.length);
+			const missed = fresh.filter((id) => !emitted.includes(id)).length;
+			if (missed > 0) {
+				expect(lost).toBeGreaterThanOrEqual(missed);
+				expect(warnings).toBeGreaterThan(0);
+			}
+			expect(maxBytes).toBeLessThan(64 * 1024);
+		}
+		// The steps back past the caps cost a few requests (about 106 on average before, 115 now).
+		expect(requests.reduce((a, b) => a + b) / requests.length).toBeLessThan(130);
+	});
+	test('a saved `undatedGap` (activation may have skipped rows of the block on top): a new run without a start time listed above its runs is emitted, one listed below them is held back and reported once, and a poll that read the block in one stretch from the top clears it (review v17r F2)', () => {
+		const outcome = (dropSeparators) => {
+			const rows = [
+				...Array.from({ length: 12 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null })),
+				...Array.from({ length: 5 }, (_, i) => ({ run_id: `d${i}`, run_status: 'succeeded', run_start_time: new Date(BASE_MS + (5 - i) * 1000).toISOString() })),
+			];
+			const options = baseOptions({ pageSize: 5, nowMs: BASE_MS + 60000 });
+			const poll = (state) => {
+				const next = new TriggerPoll(readTriggerState(state, FLOW), options);
+				for (let request; (request = next.next(false)); ) {
+					if (request.kind === 'list') next.listed(rows.slice(request.offset, request.offset + request.limit));
+					else next.statusAnswered(undefined);
+				}
+				const result = next.result();
+				return { ...result, state: JSON.parse(JSON.stringify(result.state)) };
+			};
+			const activation = poll(undefined);
+			expect(activation.state.undatedGap).toBeUndefined();
+			// As an activation that skipped x1 (listed below u5) would have left it: u4, u5 read just above it.
+			const saved = { ...activation.state, undatedGap: ['u4', 'u5'] };
+			rows.splice(6, 0, { run_id: 'x1', run_status: 'failed', run_start_time: null });
+			rows.unshift({ run_id: 'n1', run_status: 'failed', run_start_time: null });
+			if (dropSeparators) rows.splice(1, 6); // u0-u5 deleted since
+			const second = poll(saved);
+			const third = poll(second.state);
+			return { second, third };
+		};
+		const kept = outcome(false);
+		expect(ids(kept.second.runs)).toEqual(['n1']);
+		expect(kept.second.state.lost).toBe(1);
+		expect(kept.second.warnings).toEqual([expect.stringMatching(/^1 finished run of flow "flow-model" listed without a start time was not emitted: when the trigger was activated, runs were deleted at the top/)]);
+		expect(kept.second.state.undatedGap).toBeUndefined();
+		expect(ids(kept.third.runs)).toEqual([]);
+		expect(kept.third.state.lost).toBe(1);
+		expect(kept.third.warnings).toEqual([]);
+		// Its runs gone from the listing: n1 cannot be told from x1, both held back and reported, never emitted.
+		const gone = outcome(true);
+		expect(ids(gone.second.runs)).toEqual([]);
+		expect(gone.second.state.lost).toBe(2);
+		expect(ids(gone.third.runs)).toEqual([]);
+		expect(gone.third.state.lost).toBe(2);
+		// A saved gap with more runs than it holds is not this version's: activation again.
+		expect(readTriggerState({ ...kept.second.state, undatedGap: Array.from({ length: 11 }, (_, i) => `r${i}`) }, FLOW)).toBeUndefined();
+	});
+	test('activation whose steps back past the caps run out (5 runs deleted at the top before each of its first 118 requests past the top, 330 rows without a start time over 20 dated runs, Page Size 5): it warns once, the rows of the block it skipped are held back and reported at the next poll (once), a run failing before it starts since, on top, is emitted (review v17r F2)', () => {
+		const rows = [
+			...Array.from({ length: 330 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null })),
+			...Array.from({ length: 20 }, (_, i) => ({ run_id: `d${i}`, run_status: 'succeeded', run_start_time: new Date(BASE_MS + (20 - i) * 1000).toISOString() })),
+		];
+		const before = new Set(rows.map((row) => row.run_id));
+		const listedAtActivation = new Set();
+		const options = baseOptions({ pageSize: 5, nowMs: BASE_MS + 1e6 });
+		const poll = (state, activation = false) => {
+			const next = new TriggerPoll(readTriggerState(state, FLOW), options);
+			let n = 0;
+			for (let request; (request = next.next(false)); n++) {
+				if (request.kind !== 'list') {
+					next.statusAnswered(undefined);
+					continue;
+				}
+				if (activation && request.offset > 0 && n < 118) rows.splice(0, 5);
+				const page = rows.slice(request.offset, request.offset + request.limit);
+				if (activation) for (const row of page) listedAtActivation.add(row.run_id);
+				next.listed(page);
+			}
+			const result = next.result();
+			return { ...result, state: JSON.parse(JSON.stringify(result.state)) };
+		};
+		const first = poll(undefined, true);
+		expect(first.warnings.filter((warning) => warning.startsWith('Activation of flow "flow-model" may have skipped runs'))).toHaveLength(1);
+		expect(first.state.lost).toBe(1);
+		expect(first.state.undatedGap.length).toBeGreaterThan(0);
+		const skipped = rows.filter((row) => row.run_start_time === null && !listedAtActivation.has(row.run_id)).map((row) => row.run_id);
+		expect(skipped.length).toBeGreaterThan(0);
+		rows.unshift({ run_id: 'n1', run_status: 'failed', run_start_time: null });
+		const second = poll(first.state);
+		expect(ids(second.runs)).toEqual(['n1']);
+		expect(second.state.lost).toBe(1 + skipped.length);
+		expect(second.warnings).toEqual([expect.stringContaining(`${skipped.length} finished runs of flow "flow-model" listed without a start time were not emitted`)]);
+		expect(second.state.undatedGap).toBeUndefined();
+		const third = poll(second.state);
+		expect(ids(third.runs)).toEqual([]);
+		expect(third.state.lost).toBe(1 + skipped.length);
+		expect([...ids(second.runs), ...ids(third.runs)].filter((id) => before.has(id))).toEqual([]);
 	});
 });
 

@@ -51,6 +51,7 @@ import {
 	MAX_STATUS_CHECKS_PER_POLL,
 	MAX_STALLED_POLLS,
 	MAX_TIE_IDS,
+	UNDATED_GAP_IDS,
 	MIN_PAGE_SIZE,
 	pageOverlap,
 	runStartMs,
@@ -135,6 +136,9 @@ const PROBE_PAGES = 20;
 const MIN_PROBE_JUMP = 1000;
 /** Times in a row a page sharing no run with the page before is asked again further up. */
 const MAX_STEP_BACKS = 4;
+/** Steps back an activation takes (at most) past the caps of MAX_STEP_BACKS (see `listed`): a page read on
+ * instead skips rows for good, which a later poll took for new runs (review v17r F2). */
+const MAX_TOP_STEP_BACKS = 50;
 /** Times the second of two pages of one run is asked again before the listing is refused (see `checkPageOfOne`). */
 const PAGE_OF_ONE_ASKS = 8;
 /** Pages read past the request budget to finish a tie group too big to remember (at most). */
@@ -189,6 +193,11 @@ interface Segment {
 	 * again (see `undatedOverlap`), and those taken since the last page read in place (see `relinked`). */
 	undatedBacks?: number;
 	undatedBackStreak?: number;
+	/** Activation: steps back taken past the caps of MAX_STEP_BACKS (see `listed`). */
+	topStepBacks?: number;
+	/** The pages read in place since the last one at offset 0 each shared a run with the page before (see
+	 * `noteStretch`). */
+	fromTop?: boolean;
 	/** Activation: the oldest start time read when its runs were read, pages in a row with no new run
 	 * since, and whether a short page past them was asked past (see `activationReadsOn`). */
 	reachedAt?: number;
@@ -414,7 +423,7 @@ export class TriggerPoll {
 	private topRecheck: { offset: number; known: Set<string>; top: number; pages: number } | undefined;
 	/** The list request awaited is one of the scan's side requests (the tail check or the top re-read),
 	 * not a page of `segment`. */
-	private side: 'tail' | 'topRecheck' | 'endProbe' | undefined;
+	private side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop' | undefined;
 	/** See `TriggerState.endProbe`; `probe`, the one this poll runs (see `probeEnd`); `probeOff` for a
 	 * test-event search; `deepestRead`, the row after the deepest one this poll's scan listed. */
 	private endProbe: EndProbe | undefined;
@@ -464,6 +473,20 @@ export class TriggerPoll {
 	private readonly undatedOverflowBefore: boolean;
 	/** Unknown finished runs without a start time at the end of the last page read, not emitted (see `holdBackTail`). */
 	private tailHeldBack = 0;
+	/** See `TriggerState.undatedGap`. */
+	private undatedGap: string[] | undefined;
+	/** Unknown finished runs without a start time listed above every dated row while `undatedGap` is set,
+	 * not yet listed above one of its runs (see `observe`, `releaseGapSuspects`), with the stretch they were
+	 * last listed in (-1: on a page a resumed scan skips). */
+	private readonly gapSuspects = new Map<string, { start: number; outcome: 'succeeded' | 'failed'; entry: Record<string, unknown>; stretch: number }>();
+	/** Stretches of pages read in place, each page sharing a run with the one before (see `noteStretch`). */
+	private stretch = 0;
+	/** A scan from the top read the block on top in one stretch (see `holdBackGapSuspects`). */
+	private gapReadWhole = false;
+	/** Activation asked the listing's top again for `undatedGap` (see `gapTopAnswered`). */
+	private gapTopAsked = false;
+	/** Activation read on past a page sharing no run with the page before, its steps back spent (see `noteStretch`). */
+	private activationSkipped = false;
 
 	private segment: Segment | undefined;
 	private phase: 'scan' | 'status' | 'detail' | 'done' = 'scan';
@@ -517,6 +540,7 @@ export class TriggerPoll {
 			);
 		}
 		this.undatedOverflow = state?.undatedOverflow === true;
+		this.undatedGap = state?.undatedGap ? [...state.undatedGap] : undefined;
 		this.undatedLast = state?.undatedLast;
 		this.undatedLastBefore = state?.undatedLast;
 		this.endProbe = state?.endProbe;
@@ -641,6 +665,10 @@ export class TriggerPoll {
 				}
 				const segment = this.segment;
 				if (!segment) {
+					if (this.activation && this.undatedGap !== undefined && !this.gapTopAsked) {
+						this.gapTopAsked = true;
+						return this.askSide('gapTop', 0);
+					}
 					const check = this.tailCheck;
 					if (check && (!this.tailAsked || check.spill) && !this.endReached) {
 						// One request past the last page read: empty, that page ended the listing. (One more past
@@ -727,7 +755,7 @@ export class TriggerPoll {
 		}
 	}
 
-	private askSide(side: 'tail' | 'topRecheck' | 'endProbe', offset: number): TriggerRequest {
+	private askSide(side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop', offset: number): TriggerRequest {
 		this.side = side;
 		this.awaiting = { kind: 'list', offset, limit: this.options.pageSize };
 		this.stats.listRequests++;
@@ -756,6 +784,10 @@ export class TriggerPoll {
 		}
 		if (side === 'endProbe') {
 			this.probeAnswered(entries);
+			return;
+		}
+		if (side === 'gapTop') {
+			this.gapTopAnswered(entries);
 			return;
 		}
 		if (side === 'tail') {
@@ -933,15 +965,29 @@ export class TriggerPoll {
 
 		// Runs deleted above between two page requests move the listing up: a page sharing no run
 		// with the page before may have skipped some. Ask again further up.
+		// Activation past those caps too, up to MAX_TOP_STEP_BACKS more: read on, such a page skipped rows
+		// for good (a run that failed before it started, or the newest dated runs under a block of them on
+		// top), which a later poll took for new ones (review v17r F2). Not where the page lists a run read
+		// above the page before: a listing in a stable order moves rows up, never one above it below it, so
+		// that page shows the block in another order (v16r D1: its steps back loop), not runs deleted above.
+		const topStepBack =
+			segment.kind === 'activation' &&
+			!segment.undatedShuffled &&
+			(segment.topStepBacks ?? 0) < MAX_TOP_STEP_BACKS &&
+			!ids.some((id) => segment.seen.has(id));
 		if (
 			previous &&
 			!segment.seeking &&
 			previous.overlap > 0 &&
 			request.offset > 0 &&
-			segment.stepBacks < MAX_STEP_BACKS &&
 			!ids.some((id) => previous.ids.has(id)) &&
-			!(this.undatedOverlap(previous, entries, request.offset) && (segment.undatedShuffled || (segment.undatedBacks ?? 0) >= MAX_STEP_BACKS))
+			((segment.stepBacks < MAX_STEP_BACKS &&
+				!(this.undatedOverlap(previous, entries, request.offset) && (segment.undatedShuffled || (segment.undatedBacks ?? 0) >= MAX_STEP_BACKS))) ||
+				topStepBack)
 		) {
+			if (segment.stepBacks >= MAX_STEP_BACKS || (this.undatedOverlap(previous, entries, request.offset) && (segment.undatedShuffled || (segment.undatedBacks ?? 0) >= MAX_STEP_BACKS))) {
+				segment.topStepBacks = (segment.topStepBacks ?? 0) + 1;
+			}
 			if (this.undatedOverlap(previous, entries, request.offset)) {
 				segment.undatedBacks = (segment.undatedBacks ?? 0) + 1;
 				segment.undatedBackStreak = (segment.undatedBackStreak ?? 0) + 1;
@@ -958,6 +1004,7 @@ export class TriggerPoll {
 		}
 
 		segment.seeking = false;
+		this.noteStretch(segment, previous, ids, request.offset);
 
 		// Steps back inside the block that found the page before again, shifted as deletions above shift
 		// it, do not count toward the cap (review v17r F2, see `relinked`).
@@ -1926,6 +1973,7 @@ export class TriggerPoll {
 		const firstInSegment = !segment.seen.has(id);
 		segment.seen.add(id);
 		this.seenThisPoll.add(id);
+		if (this.gapSuspects.size > 0 && this.undatedGap?.includes(id)) this.releaseGapSuspects();
 		// Pushed in above this scan's first page since (a later page asked again further up): the next
 		// scan reads it. Processing it now could make its top jump over runs this scan never read.
 		if (segment.topFixed && segment.top !== undefined && segment.kind !== 'test' && !this.pending.has(id)) {
@@ -1973,6 +2021,7 @@ export class TriggerPoll {
 		if (scanOf && parsedStart !== undefined && firstInSegment) {
 			if (parsedStart < scanOf.anchor || (parsedStart === scanOf.anchor && !scanOf.anchorIds.includes(id))) segment.fresh++;
 		}
+		if (parsedStart !== undefined && segment.lastStart === undefined && segment.kind === 'top' && segment.fromTop) this.gapReadWhole = true;
 		if (parsedStart !== undefined) {
 			segment.lastStart = parsedStart;
 			if (segment.placeLast !== undefined && parsedStart !== segment.placeLast) segment.placeAbove = segment.placeLast;
@@ -2057,6 +2106,11 @@ export class TriggerPoll {
 		}
 		// More such runs are listed than `done` holds: this one may be one let go, already emitted.
 		if (parsedStart === undefined && knownStart === undefined && this.undatedOverflow) return this.holdBackUndated(id, start);
+		// Activation may have skipped rows of the block on top (see `undatedGap`): new only above its runs.
+		if (parsedStart === undefined && knownStart === undefined && this.undatedGap && segment.lastStart === undefined && segment.kind !== 'activation' && this.isNew(id, start, segment)) {
+			this.gapSuspects.set(id, { start, outcome, entry, stretch: this.stretch });
+			return;
+		}
 		if (this.isNew(id, start, segment)) {
 			this.finish(id, start, outcome, entry, true);
 			if (parsedStart === undefined) this.undatedDone.add(id);
@@ -2283,6 +2337,10 @@ export class TriggerPoll {
 			if (parsedStart === undefined && this.undatedOverflow) {
 				this.undatedPlaced.set(id, null);
 				this.holdBackUndated(id, start);
+			} else if (parsedStart === undefined && above === undefined && this.undatedGap) {
+				// Above every dated row of a page a resumed scan skips: may be one activation skipped.
+				this.undatedPlaced.set(id, null);
+				this.gapSuspects.set(id, { start, outcome, entry, stretch: -1 });
 			} else if (this.isNew(id, start, segment)) {
 				this.finish(id, start, outcome, entry, true);
 				if (parsedStart === undefined) {
@@ -2512,6 +2570,14 @@ export class TriggerPoll {
 			}
 			this.raiseBoundary(segment.top, segment.topIds, pastTop);
 			this.reportActivationReach();
+			// A block listed in another order on every request has no place to tell skipped runs by (reported).
+			if (segment.undatedShuffled) this.undatedGap = undefined;
+			if (this.activationSkipped) {
+				this.lost++;
+				this.warnings.push(
+					`Activation of flow "${this.options.flowId}" may have skipped runs: runs were deleted at the top of the run listing between its page requests, more at a time than its pages overlap, over and over (${MAX_TOP_STEP_BACKS} pages asked again further up did not end it). A run with a start time that finished before activation, skipped, may be emitted as new; one running then, skipped, is not watched. Runs without a start time listed first are held back instead (each reported). Raise Page Size.`,
+				);
+			}
 			return;
 		}
 		if (segment.kind === 'test') return;
@@ -2773,7 +2839,9 @@ export class TriggerPoll {
 			if (this.done.has(id)) marks.push([id, this.undatedPlaced.get(id) ?? this.undatedKnown.get(id) ?? null]);
 		}
 		for (const [id, placed] of this.undatedKnown) if (!this.undatedDone.has(id) && this.done.has(id)) marks.push([id, placed]);
-		return boundUndated(marks, floor, this.hwm, this.limits, this.undatedLetGoBefore.length * RUN_PRINT_CHARS);
+		// `undatedLetGo` and `undatedGap` take their bytes out of this list's, so the state's bound holds.
+		const reserved = this.undatedLetGoBefore.length * RUN_PRINT_CHARS + (this.undatedGap ? JSON.stringify(this.undatedGap).length : 0);
+		return boundUndated(marks, floor, this.hwm, this.limits, reserved);
 	}
 
 	/**
@@ -2817,6 +2885,94 @@ export class TriggerPoll {
 		return [...new Set([...prints, ...this.undatedLetGoBefore])].slice(0, MAX_LET_GO_PRINTS).join('');
 	}
 
+	/**
+	 * Pages read in place in one stretch, for `undatedGap`: each shares a run with the page read before it,
+	 * from the listing's top (offset 0) or from a page that did not. Runs deleted at the top between two
+	 * requests move a listing in a stable order up, never apart: two pages sharing a run show every row
+	 * between them. At activation, a page read in place that shares none (its steps back spent: see
+	 * `listed`) may have skipped rows: reported as activation ends, and inside the block on top (no dated row
+	 * read yet) `undatedGap` is set (its runs are those of the listing's top asked again: `gapTopAnswered`).
+	 */
+	private noteStretch(segment: Segment, previous: Segment['previous'], ids: readonly string[], offset: number): void {
+		const linked = offset > 0 && previous !== undefined && ids.some((id) => previous.ids.has(id));
+		if (!linked) this.stretch++;
+		if (offset === 0) segment.fromTop = true;
+		else if (!linked) segment.fromTop = false;
+		if (segment.kind !== 'activation' || linked || offset === 0 || previous === undefined || previous.overlap === 0) return;
+		// Read on past MAX_TOP_STEP_BACKS steps back (see `listed`): reported once activation ends.
+		if ((segment.topStepBacks ?? 0) >= MAX_TOP_STEP_BACKS) this.activationSkipped = true;
+		if (segment.lastStart === undefined && !segment.undatedShuffled && this.undatedGap === undefined) {
+			this.undatedGap = [...previous.ids].slice(-UNDATED_GAP_IDS);
+		}
+	}
+
+	/**
+	 * The listing's top asked again once activation read the block on top with a possible gap (see
+	 * `noteStretch`): runs deleted there since moved it, and a run activation skipped may be on top now.
+	 * Its rows without a start time are known from now on (history, like every run activation reads; one
+	 * still going is watched), and its last ones are `undatedGap`: below every run that fails before it
+	 * starts from now on, above every run activation skipped that is still listed (none is above them now).
+	 * A page that shows the block's end (a dated row) or no row shows every such run: no gap is left.
+	 */
+	private gapTopAnswered(entries: readonly unknown[]): void {
+		const block: string[] = [];
+		let ended = entries.length === 0;
+		for (const entry of entries) {
+			if (!isJsonObject(entry)) continue;
+			const id = extractRunId(entry);
+			if (id === undefined) continue;
+			if (runStartMs(entry) !== undefined) {
+				ended = true;
+				break;
+			}
+			if (!block.includes(id)) block.push(id);
+			if (this.done.has(id) || this.pending.has(id)) continue;
+			const start = this.options.nowMs;
+			if (classifyStatus(extractRunStatus(entry), this.options.lists) === 'running') {
+				this.pending.set(id, start);
+				continue;
+			}
+			this.done.set(id, start);
+			this.undatedDone.add(id);
+			this.undatedPlaced.set(id, null);
+		}
+		this.undatedGap = ended ? undefined : block.slice(-UNDATED_GAP_IDS);
+	}
+
+	/** A run of `undatedGap` listed: the runs held as suspects in this stretch are listed above it, so they
+	 * are no runs activation skipped (those are below it): new, emitted. */
+	private releaseGapSuspects(): void {
+		for (const [id, suspect] of this.gapSuspects) {
+			if (suspect.stretch !== this.stretch) continue;
+			this.gapSuspects.delete(id);
+			this.finish(id, suspect.start, suspect.outcome, suspect.entry, true);
+			this.undatedDone.add(id);
+		}
+	}
+
+	/**
+	 * Unknown finished runs without a start time listed above every dated row that no run of `undatedGap`
+	 * followed in one stretch: each may be one activation skipped (a run that finished before it), or one
+	 * that failed before it started since. Remembered (unplaced), not emitted (never a run from before
+	 * activation), counted in `lost` and reported, once each (known from now on). Once a scan from the top
+	 * read the block in one stretch, every such run still listed is known: `undatedGap` is cleared.
+	 */
+	private holdBackGapSuspects(): void {
+		const n = this.gapSuspects.size;
+		for (const [id, suspect] of this.gapSuspects) {
+			this.done.set(id, suspect.start);
+			this.undatedDone.add(id);
+			this.undatedPlaced.set(id, null);
+		}
+		this.gapSuspects.clear();
+		if (this.gapReadWhole) this.undatedGap = undefined;
+		if (n === 0) return;
+		this.lost += n;
+		this.warnings.push(
+			`${n} finished run${n === 1 ? '' : 's'} of flow "${this.options.flowId}" listed without a start time ${n === 1 ? 'was' : 'were'} not emitted: when the trigger was activated, runs were deleted at the top of the run listing between its page requests, more at a time than its pages overlap, inside the runs without a start time listed first, so it may have skipped some of those; ${n === 1 ? 'this one' : 'these'}, listed below the runs it read there, cannot be told from one that finished before activation. Raise Page Size, or ask for the run listing to include run_start_time.`,
+		);
+	}
+
 	/** Runs held back by `holdBackTail`: counted in `lost`, one each. */
 	private reportTailHeldBack(): void {
 		const n = this.tailHeldBack;
@@ -2835,6 +2991,7 @@ export class TriggerPoll {
 	}
 
 	private buildState(): TriggerState {
+		this.holdBackGapSuspects();
 		// A run found finished in the boundary's millisecond (through its status: it had no start time
 		// while listed running) is remembered among the boundary's runs: `done` may let it go before the
 		// scan whose look-back reads that millisecond comes, and there an unknown run is new (v14c
@@ -2902,6 +3059,7 @@ export class TriggerPoll {
 			...this.endProbeState(),
 			...(unwatched ? { unwatched } : {}),
 			...(undatedLetGo ? { undatedLetGo } : {}),
+			...(this.undatedGap ? { undatedGap: this.undatedGap } : {}),
 		};
 	}
 

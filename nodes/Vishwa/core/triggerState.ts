@@ -58,6 +58,17 @@
  *             without a start time listed right after it (a few); `look`, a look cut by a poll's time,
  *             resumed by the next poll where it stopped. A row there new since, that the trigger
  *             does not know, shows a listing that puts them last (an in-place one lists only old runs there).
+ * - `undatedGap` (only when set) activation may have skipped rows of the block of runs without a start time
+ *             listed first (nulls first): runs deleted at the top between its page requests, more than its
+ *             pages overlap, again and again, moved rows past a page it read on without finding the page
+ *             before in it, its steps back spent (review v17r F2). The ids (at most UNDATED_GAP_IDS) are the
+ *             last rows without a start time of the listing's top page, asked again as activation ends (they
+ *             are known): a skipped run still listed is below them, a run failing before it starts since on
+ *             top, above them. So while it is set, an unknown finished run without a start time listed above
+ *             every dated row is emitted only when one of them follows it in one stretch of pages (each sharing
+ *             a run with the one before); else it is remembered, not emitted, and counted in `lost` (once).
+ *             Cleared by the first scan that reads the block from the top to its first dated row in one stretch
+ *             (each such run still listed is then known). May be empty (every such run is then held back).
  * - `lost`    how many runs the trigger knows it may have missed because a documented limit was
  *             exceeded (each also logged as a warning): watched runs dropped from a full watch list,
  *             a listing that ignores `offset` with more new runs than its first page holds.
@@ -104,6 +115,8 @@ export const MAX_UNDATED = 500;
 export const UNDATED_BYTES = 12 * 1024;
 /** Fingerprints of runs `undated` let go (`undatedLetGo`): 2.5 KB at most, taken from UNDATED_BYTES. */
 export const MAX_LET_GO_PRINTS = 500;
+/** Runs activation read just above where it may have skipped rows of a block without start times (`undatedGap`). */
+export const UNDATED_GAP_IDS = 10;
 /** Runs remembered that started in one millisecond (the boundary's, the top's, the anchor's). */
 export const MAX_TIE_IDS = 50;
 /** Polls in a row a resumed scan may fail to read past its anchor before it is given up (reported):
@@ -158,6 +171,8 @@ export interface TriggerState {
 	unwatched?: string;
 	/** See the state description above; absent means none. */
 	undatedLetGo?: string;
+	/** See the state description above; absent means activation read the block exactly (or there was none). */
+	undatedGap?: string[];
 	/**
 	 * Never saved: set only on a version 1 state just read, to the number of its unread stretches dropped
 	 * (counted in `lost`), so that the poll reading it logs the warning that goes with the count.
@@ -447,6 +462,7 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 	if (raw.undated !== undefined && (raw.v === 2 || !isUndatedList(raw.undated))) return undefined;
 	if (raw.unwatched !== undefined && !isRunPrints(raw.unwatched)) return undefined;
 	if (raw.undatedLetGo !== undefined && !isRunPrints(raw.undatedLetGo, MAX_LET_GO_PRINTS)) return undefined;
+	if (raw.undatedGap !== undefined && !(isStringList(raw.undatedGap) && raw.undatedGap.length <= UNDATED_GAP_IDS)) return undefined;
 	const state: TriggerState = {
 		...common,
 		hwm: raw.hwm,
@@ -459,6 +475,7 @@ export function readTriggerState(raw: unknown, flowId: string): TriggerState | u
 		...(endProbe ? { endProbe } : {}),
 		...(typeof raw.unwatched === 'string' ? { unwatched: raw.unwatched } : {}),
 		...(typeof raw.undatedLetGo === 'string' ? { undatedLetGo: raw.undatedLetGo } : {}),
+		...(isStringList(raw.undatedGap) ? { undatedGap: [...raw.undatedGap] } : {}),
 	};
 	if (raw.v === 2) return stateOf(fromUndatedInDone(state));
 	const undated = raw.undated?.map(([id, placed]) => [id, placed] as UndatedMark);
@@ -511,7 +528,7 @@ function oldStampMilliseconds(starts: number[], floor: number): Set<number> {
 
 /** The state with its fields in one order (the poll compares saved JSON to tell a change). */
 export function stateOf(state: TriggerState): TriggerState {
-	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow, undatedLast, endProbe, unwatched, undatedLetGo } = state;
+	const { v, flow, hwm, hwmIds, hwmAll, floor, done, pending, scan, lost, undated, undatedOverflow, undatedLast, endProbe, unwatched, undatedLetGo, undatedGap } = state;
 	return {
 		v,
 		flow,
@@ -529,6 +546,7 @@ export function stateOf(state: TriggerState): TriggerState {
 		...(endProbe ? { endProbe } : {}),
 		...(unwatched ? { unwatched } : {}),
 		...(undatedLetGo ? { undatedLetGo } : {}),
+		...(undatedGap ? { undatedGap } : {}),
 	};
 }
 
