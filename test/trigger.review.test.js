@@ -133,6 +133,25 @@ describe('review v17r: activation over a block of runs without a start time whil
 	const harness = createHarness();
 	const rng = (seed) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 
+	/** A run listing over HTTP (`page(offset, limit)` gives each listing request's rows) and a trigger on it, Page Size 5. */
+	async function triggerOnListing(page) {
+		const server = http.createServer((req, res) => {
+			const u = new URL(req.url, 'http://x');
+			if (!u.pathname.endsWith('/runs')) {
+				res.writeHead(404).end();
+				return;
+			}
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify({ runs: page(Number(u.searchParams.get('offset')), Number(u.searchParams.get('limit'))) }));
+		});
+		await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+		const poller = await harness.createPoller(
+			{ type: TYPES.vishwaTrigger, parameters: { flowId: 'f', options: { pageSize: 5 } }, credentials: { vishwaApi: { id: 'c', name: 'V' } } },
+			{ credentials: { vishwaApi: { apiKey: 'k', baseUrl: `http://127.0.0.1:${server.address().port}` } } },
+		);
+		return { server, poller };
+	}
+
 	/** Nulls first (as PostgreSQL sorts a descending start time): 40 runs that failed before they started
 	 * (a stable order) above 50 dated finished runs; before each listing request of the activation poll
 	 * after its first, with probability 0.3, the newest 1-2 runs are deleted; `capped`: each page is capped
@@ -148,24 +167,12 @@ describe('review v17r: activation over a block of runs without a start time whil
 		const before = new Set(rows.map((row) => row.run_id));
 		let poll = 0;
 		let activationRequests = 0;
-		const server = http.createServer((req, res) => {
-			const u = new URL(req.url, 'http://x');
-			if (!u.pathname.endsWith('/runs')) {
-				res.writeHead(404).end();
-				return;
-			}
-			const offset = Number(u.searchParams.get('offset'));
-			const limit = capped ? 2 + Math.floor(random() * 4) : Number(u.searchParams.get('limit'));
+		const { server, poller } = await triggerOnListing((offset, asked) => {
+			const limit = capped ? 2 + Math.floor(random() * 4) : asked;
 			if (poll === 1 && activationRequests++ > 0 && random() < 0.3) rows.splice(0, 1 + Math.floor(random() * 2));
-			res.writeHead(200, { 'Content-Type': 'application/json' });
-			res.end(JSON.stringify({ runs: rows.slice(offset, offset + limit) }));
+			return rows.slice(offset, offset + limit);
 		});
-		await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 		try {
-			const poller = await harness.createPoller(
-				{ type: TYPES.vishwaTrigger, parameters: { flowId: 'f', options: { pageSize: 5 } }, credentials: { vishwaApi: { id: 'c', name: 'V' } } },
-				{ credentials: { vishwaApi: { apiKey: 'k', baseUrl: `http://127.0.0.1:${server.address().port}` } } },
-			);
 			poll = 1;
 			await poller.poll();
 			const emitted = [];
@@ -201,15 +208,8 @@ describe('review v17r: activation over a block of runs without a start time whil
 	 * then 5 polls with 0-3 new runs failing before they start (on top) and 0-2 new dated runs each, and 4
 	 * quiet polls. The same draws (mulberry32) as the planner model, so the same seeds. */
 	async function harshOverHttp(seed) {
-		let a = seed >>> 0;
-		const next = () => {
-			a = (a + 0x6d2b79f5) >>> 0;
-			let t = a;
-			t = Math.imul(t ^ (t >>> 15), t | 1);
-			t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-		};
-		const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
+		// mulberry32, as the planner model draws.
+		const { next, int } = require('./attack/world').rng(seed);
 		const t0 = Date.UTC(2026, 0, 1);
 		const undated = Array.from({ length: 200 }, (_, i) => ({ run_id: `u${i}`, run_start_time: null, run_status: 'failed' }));
 		const dated = Array.from({ length: 100 }, (_, i) => ({ run_id: `d${i}`, run_start_time: new Date(t0 + (100 - i) * 1000).toISOString(), run_status: 'completed' }));
@@ -217,24 +217,11 @@ describe('review v17r: activation over a block of runs without a start time whil
 		const fresh = [];
 		let poll = 0;
 		let activationRequests = 0;
-		const server = http.createServer((req, res) => {
-			const u = new URL(req.url, 'http://x');
-			if (!u.pathname.endsWith('/runs')) {
-				res.writeHead(404).end();
-				return;
-			}
-			const offset = Number(u.searchParams.get('offset'));
-			const limit = Number(u.searchParams.get('limit'));
+		const { server, poller } = await triggerOnListing((offset, limit) => {
 			if (poll === 1 && activationRequests++ > 0 && next() < 0.5) undated.splice(0, int(1, 8));
-			res.writeHead(200, { 'Content-Type': 'application/json' });
-			res.end(JSON.stringify({ runs: [...undated, ...dated].slice(offset, offset + limit) }));
+			return [...undated, ...dated].slice(offset, offset + limit);
 		});
-		await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 		try {
-			const poller = await harness.createPoller(
-				{ type: TYPES.vishwaTrigger, parameters: { flowId: 'f', options: { pageSize: 5 } }, credentials: { vishwaApi: { id: 'c', name: 'V' } } },
-				{ credentials: { vishwaApi: { apiKey: 'k', baseUrl: `http://127.0.0.1:${server.address().port}` } } },
-			);
 			poll = 1;
 			await poller.poll();
 			const emitted = [];
