@@ -2359,6 +2359,18 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 		});
 	});
 
+	/** Run ids as long as UUIDs (36 characters): `undated`'s bytes, not its count, then bound it. */
+	const uuidLongIds = (world) => {
+		const start = world.start.bind(world);
+		world.start = (options) => {
+			const run = start(options);
+			world.runs.delete(run.id);
+			run.id = `${run.id}-`.padEnd(36, 'x');
+			world.runs.set(run.id, run);
+			return run;
+		};
+	};
+
 	test('more runs that failed before they started on top than `undated` holds (850 over 500): `lost` counts the runs held back that the trigger never saw, once; the runs it let go, listed again, are held back uncounted, and idle polls add nothing and log nothing (before: `lost` grew by every run let go, with 2 warnings, on every idle poll, for good)', async () => {
 		await withTrigger([{ total: 'none' }], async (t, warnings) => {
 			finishedRuns(t.world, 50);
@@ -2391,6 +2403,70 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 			await t.poll();
 			await t.poll();
 			expect(t.state().lost).toBe(lostThen + 1);
+		});
+	});
+
+	test('the same with 36-character run ids (review v18 F1: `undated` then holds about 260 marks, so 1,000 such runs let about 740 go, more than the 500 fingerprints held, and `lost` grew on every idle poll): every run after activation is emitted or counted in `lost` once, and idle polls add nothing', async () => {
+		await withTrigger([{ total: 'none' }], async (t, warnings) => {
+			uuidLongIds(t.world);
+			finishedRuns(t.world, 50);
+			const failed = failedBeforeStartOnTop(t.world);
+			expect(await t.poll()).toEqual([]);
+			const made = [];
+			for (let i = 0; i < 5; i++) {
+				made.push(...failed(200));
+				await t.poll();
+			}
+			expect(t.state().undatedOverflow).toBe(true);
+			const lostThen = t.state().lost;
+			const linesThen = warnings.lines.length;
+			for (let i = 0; i < 5; i++) expect(await t.poll()).toEqual([]);
+			expect(t.state().lost).toBe(lostThen);
+			expect(warnings.lines).toHaveLength(linesThen);
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.every((id) => made.includes(id))).toBe(true);
+			// One report for the overflow, one count for each run held back.
+			expect(t.emitted.length + (lostThen - 1)).toBe(made.length);
+			expect(JSON.stringify(t.state()).length).toBeLessThan(64 * 1024);
+		});
+	});
+
+	test('listed in place (36-character ids): runs that failed before they started before activation, dropped by `undated` as history once it overflows, are not held back and counted again on every idle poll (review v18 F1b: `lost` +18 every poll, for good)', async () => {
+		await withTrigger([{ total: 'none' }], async (t, warnings) => {
+			uuidLongIds(t.world);
+			const view = t.world.view.bind(t.world);
+			t.world.view = (run) => (run.noStart ? { ...view(run), run_start_time: null, run_status: 'failed' } : view(run));
+			const failInPlace = (count, stepMs) => {
+				const made = [];
+				for (let i = 0; i < count; i++) {
+					t.world.clock += stepMs;
+					const run = t.world.start({ finished: true });
+					run.noStart = true;
+					made.push(run.id);
+				}
+				return made;
+			};
+			const before = [...failInPlace(100, 50), ...finishedRuns(t.world, 100, 50)];
+			t.world.clock += 1000;
+			expect(await t.poll()).toEqual([]);
+			const made = [];
+			for (let i = 0; i < 3; i++) {
+				made.push(...failInPlace(120, 5));
+				t.world.clock += 1000;
+				await t.poll();
+			}
+			expect(t.state().undatedOverflow).toBe(true);
+			const lostThen = t.state().lost;
+			const linesThen = warnings.lines.length;
+			for (let i = 0; i < 4; i++) {
+				t.world.clock += 1000;
+				expect(await t.poll()).toEqual([]);
+			}
+			expect(t.state().lost).toBe(lostThen);
+			expect(warnings.lines).toHaveLength(linesThen);
+			expect(t.emitted.filter((id) => before.includes(id))).toEqual([]);
+			expect(repeats(t.emitted)).toEqual([]);
+			expect(t.emitted.length + (lostThen - 1)).toBe(made.length);
 		});
 	});
 

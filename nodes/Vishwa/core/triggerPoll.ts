@@ -2105,7 +2105,9 @@ export class TriggerPoll {
 			return;
 		}
 		// More such runs are listed than `done` holds: this one may be one let go, already emitted.
-		if (parsedStart === undefined && knownStart === undefined && this.undatedOverflow) return this.holdBackUndated(id, start);
+		// Only one that would be new: one placed as history is not emitted anyway (held back, it was counted in
+		// `lost` on every poll: review v18 F1b, in place, runs `undated` dropped under the floor).
+		if (parsedStart === undefined && knownStart === undefined && this.undatedOverflow && this.isNew(id, start, segment)) return this.holdBackUndated(id, start);
 		// Activation may have skipped rows of the block on top (see `undatedGap`): new only above its runs.
 		if (parsedStart === undefined && knownStart === undefined && this.undatedGap && segment.lastStart === undefined && segment.kind !== 'activation' && this.isNew(id, start, segment)) {
 			this.gapSuspects.set(id, { start, outcome, entry, stretch: this.stretch });
@@ -2334,10 +2336,10 @@ export class TriggerPoll {
 				this.pending.set(id, start);
 				return;
 			}
-			if (parsedStart === undefined && this.undatedOverflow) {
+			if (parsedStart === undefined && this.undatedOverflow && this.isNew(id, start, segment)) {
 				this.undatedPlaced.set(id, null);
 				this.holdBackUndated(id, start);
-			} else if (parsedStart === undefined && above === undefined && this.undatedGap) {
+			} else if (parsedStart === undefined && above === undefined && this.undatedGap && this.isNew(id, start, segment)) {
 				// Above every dated row of a page a resumed scan skips: may be one activation skipped.
 				this.undatedPlaced.set(id, null);
 				this.gapSuspects.set(id, { start, outcome, entry, stretch: -1 });
@@ -2511,7 +2513,7 @@ export class TriggerPoll {
 		if (rowsRead !== undefined && this.firstPageAgainAt !== undefined && rowsRead <= (this.firstPageIds?.length ?? 0)) {
 			throw new TriggerListingError(
 				`The run listing of flow "${this.options.flowId}" lists the same runs at offset ${this.firstPageAgainAt} as at offset 0, none with a start time`,
-				`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. Its first page has no run with one (runs that failed before they started, or are still running, sorted first), and the page asked further down listed the same runs again: the listing seems to ignore "offset", so the runs with a start time below them cannot be reached. Ask for the run listing to honour offset, or to give run_start_time to every run.`,
+				`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. Its first page has no run with one (runs that failed before they started, or are still running, sorted first), and the page asked further down listed the same runs again: the listing seems to ignore "offset", so whatever it lists below them (runs with a start time, if any) cannot be reached. Ask for the run listing to honour offset, or to give run_start_time to every run.`,
 			);
 		}
 		if (rowsRead !== undefined) {
@@ -2840,8 +2842,10 @@ export class TriggerPoll {
 		}
 		for (const [id, placed] of this.undatedKnown) if (!this.undatedDone.has(id) && this.done.has(id)) marks.push([id, placed]);
 		// `undatedLetGo` and `undatedGap` take their bytes out of this list's, so the state's bound holds.
-		const reserved = this.undatedLetGoBefore.length * RUN_PRINT_CHARS + (this.undatedGap ? JSON.stringify(this.undatedGap).length : 0);
-		return boundUndated(marks, floor, this.hwm, this.limits, reserved);
+		return boundUndated(marks, floor, this.hwm, this.limits, {
+			prints: this.undatedLetGoBefore.length,
+			bytes: this.undatedGap ? JSON.stringify(this.undatedGap).length : 0,
+		});
 	}
 
 	/**

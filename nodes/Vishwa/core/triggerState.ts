@@ -113,8 +113,9 @@ export const PENDING_BYTES = 16 * 1024;
  * ids in the bytes (about 260 unplaced), so the whole state stays under 64 KiB (done 28 + pending 16 + undated 12 + 150 tie ids). */
 export const MAX_UNDATED = 500;
 export const UNDATED_BYTES = 12 * 1024;
-/** Fingerprints of runs `undated` let go (`undatedLetGo`): 2.5 KB at most, taken from UNDATED_BYTES. */
-export const MAX_LET_GO_PRINTS = 500;
+/** Fingerprints of runs `undated` let go (`undatedLetGo`): 5 KB at most, taken from UNDATED_BYTES (a fingerprint
+ * costs 5 bytes where a mark costs 40-50, so the two together know about 1,150 such runs with 36-character ids). */
+export const MAX_LET_GO_PRINTS = 1000;
 /** Runs activation read just above where it may have skipped rows of a block without start times (`undatedGap`). */
 export const UNDATED_GAP_IDS = 10;
 /** Runs remembered that started in one millisecond (the boundary's, the top's, the anchor's). */
@@ -620,13 +621,15 @@ export function boundUndated(
 	floor: number,
 	hwm: number | null,
 	limits: StateLimits,
-	/** Bytes of `undatedLetGo` kept from before: each run let go now adds a fingerprint to it. */
-	letGoPrintBytes = 0,
+	/** Saved beside the list, out of its bytes: `prints`, the fingerprints of `undatedLetGo` kept from before
+	 * (each run let go now adds one, up to MAX_LET_GO_PRINTS); `bytes`, other fields' (`undatedGap`). */
+	reserved: { prints?: number; bytes?: number } = {},
 ): { undated: UndatedMark[]; floor: number; letGo: number; letGoIds: string[] } {
 	const seen = new Set<string>();
 	const placedBelow = (placed: number | null, below: number) => placed !== null && hwm !== null && placed < hwm && placed < below;
 	let kept = [...marks].filter(([id]) => !seen.has(id) && seen.add(id));
-	let bytes = letGoPrintBytes + kept.reduce((sum, mark) => sum + undatedMarkBytes(mark), 0);
+	let prints = Math.min(reserved.prints ?? 0, MAX_LET_GO_PRINTS);
+	let bytes = prints * RUN_PRINT_CHARS + (reserved.bytes ?? 0) + kept.reduce((sum, mark) => sum + undatedMarkBytes(mark), 0);
 	const over = (count = kept.length) => count > limits.maxUndated || bytes > limits.undatedBytes;
 	// Placed under the floor: history, yet kept while there is room, and the first to go, oldest first.
 	// Forgotten there, a run listed again higher up, once the dated runs above it were deleted, was taken
@@ -655,7 +658,12 @@ export function boundUndated(
 	const letGoIds: string[] = [];
 	while (over() && kept.length > 0) {
 		const mark = kept.pop() as UndatedMark;
-		bytes -= undatedMarkBytes(mark) - RUN_PRINT_CHARS;
+		bytes -= undatedMarkBytes(mark);
+		// Its fingerprint, while `undatedLetGo` has room (past it the oldest go: no more bytes).
+		if (prints < MAX_LET_GO_PRINTS) {
+			prints++;
+			bytes += RUN_PRINT_CHARS;
+		}
 		letGoIds.push(mark[0]);
 	}
 	return { undated: kept, floor, letGo: letGoIds.length, letGoIds };
