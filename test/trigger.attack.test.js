@@ -2562,6 +2562,19 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 		}
 	});
 
+	test('a listing that ignores offset whose runs are all running without a start time: refused saying the same runs came at another offset, not that it lists more running runs than activation reads (review v18: 3 running runs)', async () => {
+		const t = await setup({ total: 'none', offset: 'ignored', startTimes: 'null-while-running' }, { parameters: { options: { pageSize: 5 } } });
+		try {
+			for (let i = 0; i < 3; i++) {
+				t.world.clock += 1000;
+				t.world.start();
+			}
+			await expect(t.poller.poll()).rejects.toThrow(/lists the same runs at offset \d+ as at offset 0, none with a start time/);
+		} finally {
+			await t.server.close();
+		}
+	});
+
 	test('F3, bounded: a listing of only finished runs without a start time, longer than activation reads and 100 pages more: refused with "gives no start time in its first <N> rows", nothing saved', async () => {
 		const t = await setup({ total: 'none' }, { parameters: { options: { pageSize: 5 } } });
 		try {

@@ -2510,12 +2510,7 @@ export class TriggerPoll {
 	private noStartTimes(rowsRead?: number): never {
 		// Every page the first page again: no start time on it, and no way past it (review v17r, v17b: nulls
 		// first and `offset` ignored were told "gives no start time", though the listing gives them below).
-		if (rowsRead !== undefined && this.firstPageAgainAt !== undefined && rowsRead <= (this.firstPageIds?.length ?? 0)) {
-			throw new TriggerListingError(
-				`The run listing of flow "${this.options.flowId}" lists the same runs at offset ${this.firstPageAgainAt} as at offset 0, none with a start time`,
-				`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. Its first page has no run with one (runs that failed before they started, or are still running, sorted first), and the page asked further down listed the same runs again: the listing seems to ignore "offset", so whatever it lists below them (runs with a start time, if any) cannot be reached. Ask for the run listing to honour offset, or to give run_start_time to every run.`,
-			);
-		}
+		if (rowsRead !== undefined && this.firstPageAgainAt !== undefined && rowsRead <= (this.firstPageIds?.length ?? 0)) this.sameFirstPage();
 		if (rowsRead !== undefined) {
 			throw new TriggerListingError(
 				`The run listing of flow "${this.options.flowId}" gives no start time in its first ${rowsRead} rows`,
@@ -2525,6 +2520,14 @@ export class TriggerPoll {
 		throw new TriggerListingError(
 			`The run listing of flow "${this.options.flowId}" gives no start times`,
 			'The Vishwa Trigger tells new runs from old ones by each entry\'s run_start_time (or start_time, started_at) in the newest-first run listing. None of the runs listed has one, so the trigger cannot tell which runs are new without guessing, and stops here. Ask for the run listing to include run_start_time.',
+		);
+	}
+
+	/** Every page asked below the first listed the first page's runs again: the listing seems to ignore `offset`. */
+	private sameFirstPage(): never {
+		throw new TriggerListingError(
+			`The run listing of flow "${this.options.flowId}" lists the same runs at offset ${this.firstPageAgainAt} as at offset 0, none with a start time`,
+			`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. Its first page has no run with one (runs that failed before they started, or are still running, sorted first), and the page asked further down listed the same runs again: the listing seems to ignore "offset", so whatever it lists below them (runs with a start time, if any) cannot be reached. Ask for the run listing to honour offset, or to give run_start_time to every run.`,
 		);
 	}
 
@@ -2540,6 +2543,8 @@ export class TriggerPoll {
 			const noStartTimes = this.activationRuns > 0 && this.activationOldest === undefined;
 			const onlyRunning = this.done.size === 0;
 			if (noStartTimes && onlyRunning && !endOfListing) {
+				// Never an end where every page is the first one again (review v18: 3 running runs, `offset` ignored).
+				if (this.firstPageAgainAt !== undefined) this.sameFirstPage();
 				throw new TriggerListingError(
 					`The run listing of flow "${this.options.flowId}" gives no start times for running runs, and lists more running runs than activation reads`,
 					`The Vishwa Trigger tells new runs from old ones by each entry's run_start_time (or start_time, started_at) in the newest-first run listing. The ${this.activationRuns} newest runs are all still running and none has one, so the trigger cannot tell where the runs before activation end, and stops here. Activate again once one of them has finished, or ask for the run listing to include run_start_time for running runs.`,
