@@ -1851,6 +1851,30 @@ describe('issue 14 review regressions', () => {
 		// A saved gap with more runs than it holds is not this version's: activation again.
 		expect(readTriggerState({ ...kept.second.state, undatedGap: Array.from({ length: 11 }, (_, i) => `r${i}`) }, FLOW)).toBeUndefined();
 	});
+	test('a saved `undatedGap` in a listing left with no dated row: a scan that reads it from the top to its end in one stretch clears it, and runs that fail before they start are emitted again (review v18b F4: kept for good, every such run reported instead)', () => {
+		const rows = [
+			...Array.from({ length: 12 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null })),
+			...Array.from({ length: 5 }, (_, i) => ({ run_id: `d${i}`, run_status: 'succeeded', run_start_time: new Date(BASE_MS + (5 - i) * 1000).toISOString() })),
+		];
+		const options = baseOptions({ pageSize: 5, nowMs: BASE_MS + 60000 });
+		const poll = (state) => {
+			const next = new TriggerPoll(readTriggerState(state, FLOW), options);
+			for (let request; (request = next.next(false)); ) {
+				if (request.kind === 'list') next.listed(rows.slice(request.offset, request.offset + request.limit));
+				else next.statusAnswered(undefined);
+			}
+			return JSON.parse(JSON.stringify(next.result()));
+		};
+		const activation = poll(undefined);
+		rows.splice(12); // every dated run deleted since
+		rows.unshift({ run_id: 'n1', run_status: 'failed', run_start_time: null });
+		const second = poll({ ...activation.state, undatedGap: ['u4', 'u5'] });
+		expect(second.state.undatedGap).toBeUndefined();
+		rows.unshift({ run_id: 'n2', run_status: 'failed', run_start_time: null });
+		const third = poll(second.state);
+		expect(ids(third.runs)).toEqual(['n2']);
+		expect(third.state.lost).toBe(second.state.lost);
+	});
 	test('activation whose steps back past the caps run out (5 runs deleted at the top before each of its first 118 requests past the top, 330 rows without a start time over 20 dated runs, Page Size 5): it warns once, the rows of the block it skipped are held back and reported at the next poll (once), a run failing before it starts since, on top, is emitted (review v17r F2)', () => {
 		const rows = [
 			...Array.from({ length: 330 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null })),

@@ -2588,6 +2588,10 @@ export class TriggerPoll {
 			return;
 		}
 		if (segment.kind === 'test') return;
+		// Read from the top to the listing's end in one stretch: every row without a start time still listed
+		// was read, with no dated row to end the block (review v18b F4: `undatedGap` stayed set for good, and
+		// every run that failed before it started was reported instead of emitted).
+		if (segment.kind === 'top' && endOfListing && segment.fromTop) this.gapReadWhole = true;
 		this.refuseIfNoStartTimes();
 		const low = segment.bottom === null ? -Infinity : segment.bottom + 1;
 		if (segment.kind === 'resume' && segment.scan) {
