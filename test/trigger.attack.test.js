@@ -2524,6 +2524,10 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 		[5, 2, 4],
 		[10, 6, 5],
 		[100, 97, 4],
+		// Review v18b F1: a burst that fits a page beside a row above it is shown whole, not reported.
+		[5, 2, 3],
+		[6, 2, 4],
+		[100, 3, 60],
 	])('review v18 N4 (Page Size %i): %i runs that failed before they started on top of a burst of %i runs in one whole second, listed in another order on each request: the burst is read whole on one page, and no run from before activation is emitted (before: the page step took the burst for a group bigger than a page, one run of it was never listed, and the next poll emitted it)', async (pageSize, undatedRows, burst) => {
 		await withTrigger([{ total: 'none', startTimes: 'iso-seconds' }, { parameters: { options: { pageSize } } }], async (t, warnings) => {
 			finishedRuns(t.world, 6);
@@ -2542,8 +2546,12 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 				return [...all.filter((run) => run.noStart), ...dated.filter((run) => t.world.shown(run.startMs) > second), ...rotated, ...dated.filter((run) => t.world.shown(run.startMs) < second)];
 			};
 			for (let i = 0; i < 4; i++) expect(await t.poll()).toEqual([]);
-			expect(t.state().lost ?? 0).toBe(0);
-			expect(warnings.lines).toEqual([]);
+			// A burst that fits a page beside a row above it and one below is shown whole (review v18b F1);
+			// a bigger one, seen in another order, may be reported (a run of it could be hidden): once at most.
+			if (burst <= pageSize - 2) {
+				expect(t.state().lost ?? 0).toBe(0);
+				expect(warnings.lines).toEqual([]);
+			} else expect(t.state().lost ?? 0).toBeLessThanOrEqual(1);
 			const later = finishedRuns(t.world, 2);
 			await t.poll();
 			expect(t.emitted.sort()).toEqual([...later].sort());

@@ -1397,8 +1397,14 @@ export class TriggerPoll {
 					: [...segment.groupIds, ...continued.ids];
 			merged = [...new Set(merged)];
 		}
+		// A first group begins on this page where rows without a start time are listed right above it, and no
+		// dated row was read above them since the listing's top (pages linked from offset 0): no run of it can
+		// be above the page (review v18b F1: under a row without a start time on top, a burst of one second read
+		// whole was reported, with ties reordered on every request, as a group no page showed whole).
+		const firstDated = entries.findIndex((entry) => this.entryStart(entry) !== undefined);
+		const begunUnderBlock = firstDated > 0 && segment.fromTop === true && offset + firstDated <= this.datedFrom;
 		groups.forEach((group, index) => {
-			const whole = (index > 0 || offset === 0) && index < groups.length - 1;
+			const whole = (index > 0 || offset === 0 || begunUnderBlock) && index < groups.length - 1;
 			if (whole) segment.edgeGroups.set(group.start, true);
 			else if (!segment.edgeGroups.has(group.start)) segment.edgeGroups.set(group.start, false);
 		});
@@ -1588,9 +1594,11 @@ export class TriggerPoll {
 		// by the plain overlap; listed in another order on the next request, a run of it was never listed,
 		// and activation, taking the group for known whole, let the next poll emit that run from before
 		// it (review v18 N4: one queued run on top of a burst of 5 runs in one second, Page Size 5).
+		// The next page starts one row above the group, so that it shows the group under a row of the block
+		// and `readGroups` can tell it whole (review v18b F1: started at the group, it reported it always).
 		if (index === 0) {
 			const firstDated = entries.findIndex((entry) => this.entryStart(entry) !== undefined);
-			return firstDated > 0 ? firstDated : entries.length;
+			return firstDated > 0 ? Math.max(1, firstDated - 1) : entries.length;
 		}
 		return index;
 	}
