@@ -1807,22 +1807,28 @@ describe('issue 14 review regressions', () => {
 		// The steps back past the caps cost a few requests (about 106 on average before, 115 now).
 		expect(requests.reduce((a, b) => a + b) / requests.length).toBeLessThan(130);
 	});
+	/** 12 runs that failed before they started (nulls first) over 5 dated ones, Page Size 5; `poll(state)` runs one
+	 * poll over `rows` as they are then and returns its result (state as saved). */
+	const blockOverDated = () => {
+		const rows = [
+			...Array.from({ length: 12 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null })),
+			...Array.from({ length: 5 }, (_, i) => ({ run_id: `d${i}`, run_status: 'succeeded', run_start_time: new Date(BASE_MS + (5 - i) * 1000).toISOString() })),
+		];
+		const options = baseOptions({ pageSize: 5, nowMs: BASE_MS + 60000 });
+		const poll = (state) => {
+			const next = new TriggerPoll(readTriggerState(state, FLOW), options);
+			for (let request; (request = next.next(false)); ) {
+				if (request.kind === 'list') next.listed(rows.slice(request.offset, request.offset + request.limit));
+				else next.statusAnswered(undefined);
+			}
+			const result = next.result();
+			return { ...result, state: JSON.parse(JSON.stringify(result.state)) };
+		};
+		return { rows, poll };
+	};
 	test('a saved `undatedGap` (activation may have skipped rows of the block on top): a new run without a start time listed above its runs is emitted, one listed below them is held back and reported once, and a poll that read the block in one stretch from the top clears it (review v17r F2)', () => {
 		const outcome = (dropSeparators) => {
-			const rows = [
-				...Array.from({ length: 12 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null })),
-				...Array.from({ length: 5 }, (_, i) => ({ run_id: `d${i}`, run_status: 'succeeded', run_start_time: new Date(BASE_MS + (5 - i) * 1000).toISOString() })),
-			];
-			const options = baseOptions({ pageSize: 5, nowMs: BASE_MS + 60000 });
-			const poll = (state) => {
-				const next = new TriggerPoll(readTriggerState(state, FLOW), options);
-				for (let request; (request = next.next(false)); ) {
-					if (request.kind === 'list') next.listed(rows.slice(request.offset, request.offset + request.limit));
-					else next.statusAnswered(undefined);
-				}
-				const result = next.result();
-				return { ...result, state: JSON.parse(JSON.stringify(result.state)) };
-			};
+			const { rows, poll } = blockOverDated();
 			const activation = poll(undefined);
 			expect(activation.state.undatedGap).toBeUndefined();
 			// As an activation that skipped x1 (listed below u5) would have left it: u4, u5 read just above it.
@@ -1852,19 +1858,7 @@ describe('issue 14 review regressions', () => {
 		expect(readTriggerState({ ...kept.second.state, undatedGap: Array.from({ length: 11 }, (_, i) => `r${i}`) }, FLOW)).toBeUndefined();
 	});
 	test('a saved `undatedGap` in a listing left with no dated row: a scan that reads it from the top to its end in one stretch clears it, and runs that fail before they start are emitted again (review v18b F4: kept for good, every such run reported instead)', () => {
-		const rows = [
-			...Array.from({ length: 12 }, (_, i) => ({ run_id: `u${i}`, run_status: 'failed', run_start_time: null })),
-			...Array.from({ length: 5 }, (_, i) => ({ run_id: `d${i}`, run_status: 'succeeded', run_start_time: new Date(BASE_MS + (5 - i) * 1000).toISOString() })),
-		];
-		const options = baseOptions({ pageSize: 5, nowMs: BASE_MS + 60000 });
-		const poll = (state) => {
-			const next = new TriggerPoll(readTriggerState(state, FLOW), options);
-			for (let request; (request = next.next(false)); ) {
-				if (request.kind === 'list') next.listed(rows.slice(request.offset, request.offset + request.limit));
-				else next.statusAnswered(undefined);
-			}
-			return JSON.parse(JSON.stringify(next.result()));
-		};
+		const { rows, poll } = blockOverDated();
 		const activation = poll(undefined);
 		rows.splice(12); // every dated run deleted since
 		rows.unshift({ run_id: 'n1', run_status: 'failed', run_start_time: null });
