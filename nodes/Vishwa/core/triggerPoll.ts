@@ -35,8 +35,8 @@ import {
 	boundPending,
 	MAX_LET_GO_PRINTS,
 	MAX_PENDING,
-	RUN_PRINT_CHARS,
 	runPrint,
+	runPrints,
 	boundUndated,
 	DEFAULT_LIMITS,
 	DEFAULT_PAGE_SIZE,
@@ -568,8 +568,7 @@ export class TriggerPoll {
 			this.notNullsLast = (flags & 4) !== 0;
 		}
 		this.unwatchedBefore = state?.unwatched ?? '';
-		const letGo = state?.undatedLetGo ?? '';
-		for (let at = 0; at < letGo.length; at += RUN_PRINT_CHARS) this.undatedLetGoBefore.push(letGo.slice(at, at + RUN_PRINT_CHARS));
+		this.undatedLetGoBefore.push(...runPrints(state?.undatedLetGo));
 		this.letGoBefore = new Set(this.undatedLetGoBefore);
 		this.undatedOverflowBefore = state?.undatedOverflow === true;
 		for (const [id, start] of state?.done ?? []) {
@@ -975,20 +974,19 @@ export class TriggerPoll {
 			!segment.undatedShuffled &&
 			(segment.topStepBacks ?? 0) < MAX_TOP_STEP_BACKS &&
 			!ids.some((id) => segment.seen.has(id));
+		const insideBlock = previous !== undefined && this.undatedOverlap(previous, entries, request.offset);
+		// The scan's caps: MAX_STEP_BACKS in all, and as many inside the block (none once it was seen reordered).
+		const capsSpent = segment.stepBacks >= MAX_STEP_BACKS || (insideBlock && (segment.undatedShuffled || (segment.undatedBacks ?? 0) >= MAX_STEP_BACKS));
 		if (
 			previous &&
 			!segment.seeking &&
 			previous.overlap > 0 &&
 			request.offset > 0 &&
 			!ids.some((id) => previous.ids.has(id)) &&
-			((segment.stepBacks < MAX_STEP_BACKS &&
-				!(this.undatedOverlap(previous, entries, request.offset) && (segment.undatedShuffled || (segment.undatedBacks ?? 0) >= MAX_STEP_BACKS))) ||
-				topStepBack)
+			(!capsSpent || topStepBack)
 		) {
-			if (segment.stepBacks >= MAX_STEP_BACKS || (this.undatedOverlap(previous, entries, request.offset) && (segment.undatedShuffled || (segment.undatedBacks ?? 0) >= MAX_STEP_BACKS))) {
-				segment.topStepBacks = (segment.topStepBacks ?? 0) + 1;
-			}
-			if (this.undatedOverlap(previous, entries, request.offset)) {
+			if (capsSpent) segment.topStepBacks = (segment.topStepBacks ?? 0) + 1;
+			if (insideBlock) {
 				segment.undatedBacks = (segment.undatedBacks ?? 0) + 1;
 				segment.undatedBackStreak = (segment.undatedBackStreak ?? 0) + 1;
 			}
@@ -3347,8 +3345,7 @@ export class TriggerPoll {
 	 * is forgotten.
 	 */
 	private countUnwatched(droppedIds: readonly string[]): string {
-		const before: string[] = [];
-		for (let at = 0; at < this.unwatchedBefore.length; at += RUN_PRINT_CHARS) before.push(this.unwatchedBefore.slice(at, at + RUN_PRINT_CHARS));
+		const before = runPrints(this.unwatchedBefore);
 		const finished = new Set([...this.finishedThisPoll].map(runPrint));
 		const counted = new Set(before.filter((print) => !finished.has(print)));
 		const newly = droppedIds.map(runPrint).filter((print) => !counted.has(print));

@@ -686,6 +686,13 @@ export function runPrint(id: string): string {
 	return print;
 }
 
+/** The fingerprints of a saved string of them (`unwatched`, `undatedLetGo`), in order. */
+export function runPrints(text = ''): string[] {
+	const prints: string[] = [];
+	for (let at = 0; at < text.length; at += RUN_PRINT_CHARS) prints.push(text.slice(at, at + RUN_PRINT_CHARS));
+	return prints;
+}
+
 function isRunPrints(value: unknown, max = MAX_PENDING): value is string {
 	return (
 		typeof value === 'string' &&
