@@ -2597,3 +2597,44 @@ describe('review v17r: activation reads on past its 300 runs where stopping woul
 		}
 	});
 });
+
+describe('review v18b (2): the newest runs at activation share one whole second with more runs than a page shows', () => {
+	// Ties listed in a new order on each request (a sort without a tiebreaker), the first request's order
+	// drawn by `firstRequest`; the runs two pages share may still come in one order. `running` runs of the
+	// group are still running at activation, and finish before the next poll.
+	const scenario = async (ties, firstRequest, groupSize, running) =>
+		withTrigger([{ total: 'none', startTimes: 'iso-seconds', ties }, { parameters: { options: { pageSize: 5 } } }], async (t, warnings) => {
+			t.world.requestNo = firstRequest;
+			const history = finishedRuns(t.world, 30);
+			t.world.clock += 1000;
+			const group = [];
+			for (let i = 0; i < groupSize; i++) group.push(t.world.start({ finished: i >= running, at: t.world.clock + i }));
+			expect(await t.poll()).toEqual([]);
+			t.world.clock += 1000;
+			for (const run of group) t.world.finish(run);
+			const later = finishedRuns(t.world, 3);
+			for (let i = 0; i < 2; i++) await t.poll();
+			const pastRuns = [...history, ...group.slice(running).map((run) => run.id)];
+			const watched = group.slice(0, running).map((run) => run.id);
+			return { emitted: t.emitted, pastRuns, watched, later, lost: t.state().lost ?? 0, warnings: warnings.lines };
+		});
+
+	test.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])('ties in another order on each request (first request %i): no run that finished before activation is emitted, a run running then that is not emitted is reported, later runs are emitted once', async (firstRequest) => {
+		for (const [groupSize, running] of [[6, 0], [8, 2]]) {
+			const seen = await scenario('per-request', firstRequest * 17, groupSize, running);
+			expect({ groupSize, past: seen.emitted.filter((id) => seen.pastRuns.includes(id)) }).toEqual({ groupSize, past: [] });
+			expect(repeats(seen.emitted)).toEqual([]);
+			expect(seen.later.filter((id) => !seen.emitted.includes(id))).toEqual([]);
+			const unreported = seen.watched.filter((id) => !seen.emitted.includes(id));
+			if (unreported.length > 0) expect(seen.lost).toBeGreaterThan(0);
+		}
+	});
+
+	test('control: the same in a stable order is read whole, nothing reported, every run running at activation and every later run emitted once', async () => {
+		for (const [groupSize, running] of [[6, 0], [8, 2], [23, 3]]) {
+			const seen = await scenario('stable', 0, groupSize, running);
+			expect({ groupSize, lost: seen.lost, warnings: seen.warnings }).toEqual({ groupSize, lost: 0, warnings: [] });
+			expect([...seen.emitted].sort()).toEqual([...seen.watched, ...seen.later].sort());
+		}
+	});
+});

@@ -143,6 +143,8 @@ const MAX_TOP_STEP_BACKS = 50;
 const PAGE_OF_ONE_ASKS = 8;
 /** Pages read past the request budget to finish a tie group too big to remember (at most). */
 const MAX_TIE_OVERRUN_PAGES = 100;
+/** Pages of one start time's runs a segment keeps to compare their order (see `compareStretch`). */
+const MAX_GROUP_STRETCHES = 200;
 
 /** One contiguous reading of the listing, page after page. */
 interface Segment {
@@ -238,6 +240,12 @@ interface Segment {
 	tieStepped: boolean;
 	/** The same, in an order no repeat of a run cut at a page edge explains (see `reordered`). */
 	shuffledDespiteRepeats: boolean;
+	/** Every page's runs of each start time shared by two runs or more, in listing order (see
+	 * `readGroups`), and whether two of them listed two runs of one start time in opposite orders. */
+	groupStretches: Map<number, Array<{ ids: string[]; page: PageRows }>>;
+	shuffledApart: boolean;
+	/** Activation asked the first page of its newest start time's runs again (see `askTopGroupAgain`). */
+	topGroupAsked: boolean;
 	/** Rows listed without a start time that end the last page read in place (run ids in order, and
 	 * rows as listed), and whether that page held only such rows (see `readUndatedBlock`). */
 	undatedTail: { ids: string[]; rows: string[]; wholePage: boolean } | undefined;
@@ -318,6 +326,22 @@ function endsAsBegins(before: readonly string[], again: readonly string[]): bool
 		if (again.slice(0, k).every((id, index) => before[before.length - k + index] === id)) return true;
 	}
 	return false;
+}
+
+/** A page's offset and its rows' run ids, in order. */
+type PageRows = { offset: number; ids: Array<string | undefined> };
+
+/** Whether the runs two lists both hold come in the same order in each. */
+function sameOrder(before: readonly string[], again: readonly string[]): boolean {
+	const place = new Map(before.map((id, index) => [id, index]));
+	let last = -1;
+	for (const id of again) {
+		const at = place.get(id);
+		if (at === undefined) continue;
+		if (at < last) return false;
+		last = at;
+	}
+	return true;
 }
 
 /**
@@ -423,7 +447,9 @@ export class TriggerPoll {
 	private topRecheck: { offset: number; known: Set<string>; top: number; pages: number } | undefined;
 	/** The list request awaited is one of the scan's side requests (the tail check or the top re-read),
 	 * not a page of `segment`. */
-	private side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop' | undefined;
+	private side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop' | 'topGroup' | undefined;
+	/** Activation's newest runs' first page, to be asked again before activation ends (see `askTopGroupAgain`). */
+	private topGroupAgain: { segment: Segment; endOfListing: boolean; page: PageRows; start: number } | undefined;
 	/** See `TriggerState.endProbe`; `probe`, the one this poll runs (see `probeEnd`); `probeOff` for a
 	 * test-event search; `deepestRead`, the row after the deepest one this poll's scan listed. */
 	private endProbe: EndProbe | undefined;
@@ -648,6 +674,7 @@ export class TriggerPoll {
 		if (this.awaiting) throw new Error('TriggerPoll: answer the previous request first');
 		for (;;) {
 			if (this.phase === 'scan') {
+				if (this.topGroupAgain) return this.askSide('topGroup', this.topGroupAgain.page.offset);
 				if (this.topRecheck) {
 					// Its first page is always read (it usually ends it). Past the poll's budget it reads rows
 					// without a start time like the scan does (see `undatedOnly`), within the same 100 pages past
@@ -754,7 +781,7 @@ export class TriggerPoll {
 		}
 	}
 
-	private askSide(side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop', offset: number): TriggerRequest {
+	private askSide(side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop' | 'topGroup', offset: number): TriggerRequest {
 		this.side = side;
 		this.awaiting = { kind: 'list', offset, limit: this.options.pageSize };
 		this.stats.listRequests++;
@@ -787,6 +814,10 @@ export class TriggerPoll {
 		}
 		if (side === 'gapTop') {
 			this.gapTopAnswered(entries);
+			return;
+		}
+		if (side === 'topGroup') {
+			this.topGroupAnswered(entries);
 			return;
 		}
 		if (side === 'tail') {
@@ -1365,6 +1396,8 @@ export class TriggerPoll {
 			} else groups.push({ start, ids: [id], rows: [id] });
 		}
 		if (groups.length === 0) return;
+		const page: PageRows = { offset, ids: entries.map((entry) => extractRunId(entry)) };
+		for (const group of groups) if (group.ids.length > 1) this.compareStretch(segment, group.start, group.ids, page);
 		const continued = segment.groupStart !== undefined ? groups.find((group) => group.start === segment.groupStart) : undefined;
 		let merged: string[] | undefined;
 		if (continued) {
@@ -1418,6 +1451,63 @@ export class TriggerPoll {
 	}
 
 	/**
+	 * Two runs of one start time listed in opposite orders by any two pages of the segment, not only by a
+	 * page and the one before it: a listing that orders them anew on each request shows it on pages apart
+	 * too (review v18b (2): a group of 6 in one second read at offsets 0 and 4, the page at 4 asked again
+	 * swapped two runs against the page at 0, unseen; one run of the group never listed, and the next poll
+	 * emitted it though it finished before activation). A stable order, with runs deleted or pushed in
+	 * meanwhile, never swaps two runs; a listing that repeats runs apart can, hence `reordered`.
+	 */
+	private compareStretch(segment: Segment, start: number, ids: string[], page: PageRows): void {
+		const stretches = segment.groupStretches.get(start) ?? [];
+		if (!segment.shuffledApart && stretches.some((before) => !sameOrder(before.ids, ids))) segment.shuffledApart = true;
+		// Within a poll's pages: a bound for a group of thousands read a page at a time.
+		if (stretches.length < MAX_GROUP_STRETCHES) stretches.push({ ids, page });
+		segment.groupStretches.set(start, stretches);
+	}
+
+	/**
+	 * Activation ends with its newest start time's runs on more than one page, no page showing them whole,
+	 * and no sign of another order on another request: a listing that orders them anew on each request can
+	 * still have kept a run of them off every page, and the next poll would emit that run, finished before
+	 * activation, as new (review v18b (2): 7 of 8 seeds, a group of 6 at Page Size 5, the runs two pages
+	 * shared happening to come in one order). The last page that listed them is asked once more: a stable
+	 * order lists the same runs there (shifted by runs pushed in or deleted above meanwhile); another set or
+	 * order of them is the listing reordering them (a new run among them, or one deleted from their middle
+	 * meanwhile, looks the same: then they are history needlessly, reported).
+	 */
+	private askTopGroupAgain(segment: Segment, endOfListing: boolean): boolean {
+		const top = segment.top;
+		if (segment.topGroupAsked || top === undefined || this.reordered(segment)) return false;
+		if (!this.partialGroups(segment, top, top).includes(top)) return false;
+		// The last page that listed them: the runs below them there tell a shift from another order, and it is
+		// not the listing's top, which a listing that orders ties anew only once a poll (from its first page)
+		// would reorder (the world of the attack sweeps, ties per poll: lost counted with nothing missed).
+		const last = segment.groupStretches.get(top)?.at(-1);
+		if (!last) return false;
+		segment.topGroupAsked = true;
+		this.topGroupAgain = { segment, endOfListing, page: last.page, start: top };
+		return true;
+	}
+
+	private topGroupAnswered(entries: readonly unknown[]): void {
+		const check = this.topGroupAgain;
+		if (!check) return;
+		this.topGroupAgain = undefined;
+		const { segment, page, start } = check;
+		const again = entries.map((entry) => extractRunId(entry));
+		const same = again.length === page.ids.length && again.every((id, index) => id === page.ids[index]);
+		// An empty or refused answer tells nothing (offsets emptied meanwhile).
+		if (!same && !this.refused && again.length > 0) {
+			const distinct = (ids: ReadonlyArray<string | undefined>) => [...new Set(ids.filter((id): id is string => id !== undefined))];
+			if (!relinked(distinct(page.ids), distinct(again))) segment.shuffledApart = true;
+			const ids = distinct(entries.filter((entry) => this.entryStart(entry) === start).map((entry) => extractRunId(entry)));
+			if (ids.length > 1 && (segment.groupStretches.get(start) ?? []).some((before) => !sameOrder(before.ids, ids))) segment.shuffledApart = true;
+		}
+		this.completeSegment(segment, check.endOfListing);
+	}
+
+	/**
 	 * Whether the segment's pages showed runs of one start time in another order on another request.
 	 * A listing that repeats a run apart from its first listing (a join without a tiebreaker: the
 	 * repeat anywhere in its group, or further down) shows it above or below the runs next to it
@@ -1426,7 +1516,7 @@ export class TriggerPoll {
 	 * explains counts: the runs shown again do not begin with the runs read last, in that order.
 	 */
 	private reordered(segment: Segment): boolean {
-		return this.scatteredRepeats ? segment.shuffledDespiteRepeats : segment.shuffled;
+		return this.scatteredRepeats ? segment.shuffledDespiteRepeats : segment.shuffled || segment.shuffledApart;
 	}
 
 	/** Start times whose group no page showed whole (within [low, high]). */
@@ -1806,6 +1896,9 @@ export class TriggerPoll {
 			shuffled: false,
 			tieStepped: false,
 			shuffledDespiteRepeats: false,
+			groupStretches: new Map(),
+			shuffledApart: false,
+			topGroupAsked: false,
 			undatedTail: undefined,
 			undatedLastRows: undefined,
 			undatedShuffled: false,
@@ -2538,6 +2631,7 @@ export class TriggerPoll {
 	}
 
 	private completeSegment(segment: Segment, endOfListing: boolean): void {
+		if (segment.kind === 'activation' && this.askTopGroupAgain(segment, endOfListing)) return;
 		this.noteTail(segment);
 		this.segment = undefined;
 		if (segment.kind === 'activation') {
