@@ -1397,7 +1397,7 @@ export class TriggerPoll {
 		}
 		if (groups.length === 0) return;
 		const page: PageRows = { offset, ids: entries.map((entry) => extractRunId(entry)) };
-		for (const group of groups) if (group.ids.length > 1) this.compareStretch(segment, group.start, group.ids, page);
+		if (segment.kind === 'activation') for (const group of groups) if (group.ids.length > 1) this.compareStretch(segment, group.start, group.ids, page);
 		const continued = segment.groupStart !== undefined ? groups.find((group) => group.start === segment.groupStart) : undefined;
 		let merged: string[] | undefined;
 		if (continued) {
@@ -1456,7 +1456,10 @@ export class TriggerPoll {
 	 * too (review v18b (2): a group of 6 in one second read at offsets 0 and 4, the page at 4 asked again
 	 * swapped two runs against the page at 0, unseen; one run of the group never listed, and the next poll
 	 * emitted it though it finished before activation). A stable order, with runs deleted or pushed in
-	 * meanwhile, never swaps two runs; a listing that repeats runs apart can, hence `reordered`.
+	 * meanwhile, never swaps two runs; a listing that repeats runs apart can, hence `reordered`. Activation
+	 * only: in later scans a reorder seen more often changed where scans resume, and under heavy reordering
+	 * more runs were given up (attack sweep seed 18, runs without a start time drawn: 82 reported missing
+	 * against 7, 2,221 requests against 851).
 	 */
 	private compareStretch(segment: Segment, start: number, ids: string[], page: PageRows): void {
 		const stretches = segment.groupStretches.get(start) ?? [];
