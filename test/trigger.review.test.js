@@ -257,4 +257,64 @@ describe('review v17r: activation over a block of runs without a start time whil
 		expect(lost).toBe(0);
 		expect(activationRequests).toBeLessThan(200);
 	});
+
+	/** Review v18b (3): the same block listed in a new order on every request (one instant, no tiebreaker):
+	 * 60 runs that failed before they started above 40 dated runs, Page Size 5, the first 1-2 of the block
+	 * deleted before half of activation's requests after its first; then 3 polls with 0-2 new such runs and
+	 * one dated run each. */
+	async function reorderedBlockOverHttp(seed) {
+		const { next, int } = require('./attack/world').rng(seed);
+		const t0 = Date.UTC(2026, 0, 1);
+		const undated = Array.from({ length: 60 }, (_, i) => ({ run_id: `u${i}`, run_start_time: null, run_status: 'failed' }));
+		const dated = Array.from({ length: 40 }, (_, i) => ({ run_id: `d${i}`, run_start_time: new Date(t0 + (40 - i) * 1000).toISOString(), run_status: 'completed' }));
+		const before = new Set([...undated, ...dated].map((row) => row.run_id));
+		const fresh = [];
+		const freshDated = [];
+		let poll = 0;
+		let activationRequests = 0;
+		const shuffled = (rows) => {
+			const copy = [...rows];
+			for (let i = copy.length - 1; i > 0; i--) {
+				const j = Math.floor(next() * (i + 1));
+				[copy[i], copy[j]] = [copy[j], copy[i]];
+			}
+			return copy;
+		};
+		const { server, poller } = await triggerOnListing((offset, limit) => {
+			if (poll === 1 && activationRequests++ > 0 && next() < 0.5) undated.splice(0, int(1, 2));
+			return [...shuffled(undated), ...dated].slice(offset, offset + limit);
+		});
+		try {
+			poll = 1;
+			await poller.poll();
+			const emitted = [];
+			for (poll = 2; poll <= 4; poll++) {
+				for (let i = int(0, 2); i > 0; i--) {
+					fresh.push(`n${fresh.length}`);
+					undated.unshift({ run_id: fresh[fresh.length - 1], run_start_time: null, run_status: 'failed' });
+				}
+				fresh.push(`n${fresh.length}`);
+				freshDated.push(fresh[fresh.length - 1]);
+				dated.unshift({ run_id: fresh[fresh.length - 1], run_start_time: new Date(t0 + 100000 + poll * 1000).toISOString(), run_status: 'completed' });
+				for (const item of ((await poller.poll()) || []).flat()) emitted.push(item.json.run_id);
+			}
+			const state = poller.savedStaticData()['node:Vishwa Trigger'].vishwaTrigger;
+			return { emitted, before, fresh, freshDated, lost: state.lost ?? 0 };
+		} finally {
+			server.close();
+		}
+	}
+
+	// Review v18b (3): a block seen in another order had no place to tell skipped runs by, and `undatedGap` was
+	// dropped, or kept a place the order made meaningless: a run no page of activation showed was emitted by a
+	// later poll (all 6 seeds did on the build before, `lost` 0 at activation). Now every unknown finished run of the block is held back
+	// and reported until a poll reads it from the top in one order: a run that failed since may be held back too
+	// (reported, never emitted twice); dated runs are emitted.
+	test.each([1, 2, 3, 4, 5, 6])('seed %i, 60 such runs in a new order on every request, 1-2 deleted before half of activation\'s requests: no run that finished before activation is emitted; a later run not emitted is reported', async (seed) => {
+		const { emitted, before, fresh, freshDated, lost } = await reorderedBlockOverHttp(seed);
+		expect(emitted.filter((id) => before.has(id))).toEqual([]);
+		expect(new Set(emitted).size).toBe(emitted.length);
+		expect(freshDated.filter((id) => !emitted.includes(id))).toEqual([]);
+		expect(lost).toBeGreaterThanOrEqual(fresh.filter((id) => !emitted.includes(id)).length);
+	});
 });

@@ -255,6 +255,10 @@ interface Segment {
 	 * request (and the same, in an order no repeat explains): see `readUndatedBlock`. */
 	undatedShuffled: boolean;
 	undatedShuffledDespiteRepeats: boolean;
+	/** At activation: every page's rows of the block on top (before any dated row), and whether two pages
+	 * listed two of its runs in opposite orders (see `readUndatedBlock`). */
+	undatedStretches: string[][];
+	undatedShuffledApart: boolean;
 	/** Runs listed without a start time after the last dated row this segment read (that row's page, and
 	 * the pages of only such rows after it), and the last page read, with its distinct runs and whether
 	 * it was shorter than asked: the listing's end, where a listing that puts such rows last (MySQL,
@@ -1583,6 +1587,14 @@ export class TriggerPoll {
 			const rowsAgain = leading.rows.filter((id) => readBefore.has(id));
 			if (rowsAgain.length > 0 && !endsAsBegins(rowsBefore, rowsAgain)) segment.undatedShuffledDespiteRepeats = true;
 		}
+		// At activation, the block on top compared across all its pages, not only with the page before: in a new
+		// order on every request two pages of a big block rarely share two runs, so pages next to each other
+		// seldom show it (review v18b (3): 60 such rows shuffled on every request, Page Size 5, unseen; a place
+		// kept in `undatedGap` then let runs skipped at activation be emitted later).
+		if (segment.kind === 'activation' && segment.lastStart === undefined && leading.ids.length > 1) {
+			if (!segment.undatedShuffledApart && segment.undatedStretches.some((earlier) => !sameOrder(earlier, leading.ids))) segment.undatedShuffledApart = true;
+			if (segment.undatedStretches.length < MAX_GROUP_STRETCHES) segment.undatedStretches.push(leading.ids);
+		}
 		const trailing = stretch(tail, rows.length);
 		segment.undatedTail = trailing.ids.length > 0 ? { ...trailing, wholePage } : undefined;
 		segment.undatedLastRows = { offset, ids: rows.map(({ id }) => id) };
@@ -1655,11 +1667,17 @@ export class TriggerPoll {
 		return entries.slice(0, shared).every((entry) => runStartMs(entry) === undefined);
 	}
 
+	/** The segment's pages showed the block of rows without a start time in another order on another request,
+	 * in an order no repeat of a run explains where a page of the poll listed one twice apart (see `reordered`). */
+	private undatedReordered(segment: Segment): boolean {
+		return this.scatteredRepeats ? segment.undatedShuffledDespiteRepeats : segment.undatedShuffled || segment.undatedShuffledApart;
+	}
+
 	/** A block of rows without a start time read in another order on another request (see
 	 * `readUndatedBlock`): a possible loss, reported once a poll. */
 	private reportUndatedBlock(segment: Segment): void {
 		if (segment.kind !== 'top' && segment.kind !== 'resume') return;
-		if (this.undatedBlockReported || !(this.scatteredRepeats ? segment.undatedShuffledDespiteRepeats : segment.undatedShuffled)) return;
+		if (this.undatedBlockReported || !this.undatedReordered(segment)) return;
 		this.undatedBlockReported = true;
 		this.lost++;
 		this.warnings.push(
@@ -1906,6 +1924,8 @@ export class TriggerPoll {
 			undatedLastRows: undefined,
 			undatedShuffled: false,
 			undatedShuffledDespiteRepeats: false,
+			undatedStretches: [],
+			undatedShuffledApart: false,
 			tailStretch: [],
 			tailPage: undefined,
 			edgeGroups: new Map(),
@@ -2123,7 +2143,8 @@ export class TriggerPoll {
 		if (scanOf && parsedStart !== undefined && firstInSegment) {
 			if (parsedStart < scanOf.anchor || (parsedStart === scanOf.anchor && !scanOf.anchorIds.includes(id))) segment.fresh++;
 		}
-		if (parsedStart !== undefined && segment.lastStart === undefined && segment.kind === 'top' && segment.fromTop) this.gapReadWhole = true;
+		// Not where this scan saw the block in another order: pages in one stretch need not have shown all of it.
+		if (parsedStart !== undefined && segment.lastStart === undefined && segment.kind === 'top' && segment.fromTop && !this.undatedReordered(segment)) this.gapReadWhole = true;
 		if (parsedStart !== undefined) {
 			segment.lastStart = parsedStart;
 			if (segment.placeLast !== undefined && parsedStart !== segment.placeLast) segment.placeAbove = segment.placeLast;
@@ -2680,8 +2701,11 @@ export class TriggerPoll {
 			}
 			this.raiseBoundary(segment.top, segment.topIds, pastTop);
 			this.reportActivationReach();
-			// A block listed in another order on every request has no place to tell skipped runs by (reported).
-			if (segment.undatedShuffled) this.undatedGap = undefined;
+			// A block listed in another order on every request has no place to tell skipped runs by: every unknown
+			// finished run of it is held back and reported (`undatedGap` empty) until a scan reads it from the top
+			// in one order. Left unset, a run of it no page showed was emitted later though it finished before
+			// activation (review v18b (3): 0-7 such runs in 5 of 6 seeds, with runs deleted above meanwhile).
+			if (this.undatedReordered(segment)) this.undatedGap = [];
 			if (this.activationSkipped) {
 				this.lost++;
 				this.warnings.push(
@@ -2694,7 +2718,7 @@ export class TriggerPoll {
 		// Read from the top to the listing's end in one stretch: every row without a start time still listed
 		// was read, with no dated row to end the block (review v18b F4: `undatedGap` stayed set for good, and
 		// every run that failed before it started was reported instead of emitted).
-		if (segment.kind === 'top' && endOfListing && segment.fromTop) this.gapReadWhole = true;
+		if (segment.kind === 'top' && endOfListing && segment.fromTop && !this.undatedReordered(segment)) this.gapReadWhole = true;
 		this.refuseIfNoStartTimes();
 		const low = segment.bottom === null ? -Infinity : segment.bottom + 1;
 		if (segment.kind === 'resume' && segment.scan) {
@@ -3052,7 +3076,8 @@ export class TriggerPoll {
 			this.undatedDone.add(id);
 			this.undatedPlaced.set(id, null);
 		}
-		this.undatedGap = ended ? undefined : block.slice(-UNDATED_GAP_IDS);
+		// Empty (no place: the block was seen in another order) stays so: no run of it marks where skipped ones are.
+		this.undatedGap = ended ? undefined : this.undatedGap?.length === 0 ? [] : block.slice(-UNDATED_GAP_IDS);
 	}
 
 	/** A run of `undatedGap` listed: the runs held as suspects in this stretch are listed above it, so they
@@ -3081,11 +3106,15 @@ export class TriggerPoll {
 			this.undatedPlaced.set(id, null);
 		}
 		this.gapSuspects.clear();
+		const noPlace = this.undatedGap?.length === 0;
 		if (this.gapReadWhole) this.undatedGap = undefined;
 		if (n === 0) return;
 		this.lost += n;
+		const why = noPlace
+			? 'when the trigger was activated, the run listing listed the runs without a start time on top (more than one page of them) in another order on each request, so it may not have seen some of those; until a poll reads them from the top in one order, such a run it does not know'
+			: `when the trigger was activated, runs were deleted at the top of the run listing between its page requests, more at a time than its pages overlap, inside the runs without a start time listed first, so it may have skipped some of those; ${n === 1 ? 'this one' : 'these'}, listed below the runs it read there,`;
 		this.warnings.push(
-			`${n} finished run${n === 1 ? '' : 's'} of flow "${this.options.flowId}" listed without a start time ${n === 1 ? 'was' : 'were'} not emitted: when the trigger was activated, runs were deleted at the top of the run listing between its page requests, more at a time than its pages overlap, inside the runs without a start time listed first, so it may have skipped some of those; ${n === 1 ? 'this one' : 'these'}, listed below the runs it read there, cannot be told from one that finished before activation. Raise Page Size, or ask for the run listing to include run_start_time.`,
+			`${n} finished run${n === 1 ? '' : 's'} of flow "${this.options.flowId}" listed without a start time ${n === 1 ? 'was' : 'were'} not emitted: ${why} cannot be told from one that finished before activation. Raise Page Size, or ask for the run listing to include run_start_time.`,
 		);
 	}
 

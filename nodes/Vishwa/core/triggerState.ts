@@ -68,7 +68,9 @@
  *             every dated row is emitted only when one of them follows it in one stretch of pages (each sharing
  *             a run with the one before); else it is remembered, not emitted, and counted in `lost` (once).
  *             Cleared by the first scan that reads the block from the top to its first dated row in one stretch
- *             (each such run still listed is then known). May be empty (every such run is then held back).
+ *             without seeing it in another order (each such run still listed is then known). Empty where
+ *             activation saw the block in another order on two requests (no place: every such run is then
+ *             held back; review v18b (3)).
  * - `lost`    how many runs the trigger knows it may have missed because a documented limit was
  *             exceeded (each also logged as a warning): watched runs dropped from a full watch list,
  *             a listing that ignores `offset` with more new runs than its first page holds.
