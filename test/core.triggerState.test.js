@@ -2704,3 +2704,81 @@ describe('activation reads on past its runs (review v17r F1, F3)', () => {
 		expect(result.warnings).toEqual([]);
 	});
 });
+
+describe('review v19: activation asks the last page of its newest runs again (review v18b (2))', () => {
+	const { World } = require('./attack/world');
+	/**
+	 * The newest `groupSize` runs share one whole second above 30 older runs, listed in a new order on every
+	 * request from request `phase` on; the first `running` of them still run at activation and finish before
+	 * the next poll. `rowsOnTop` runs still running without a start time are listed above them (nulls first).
+	 * `sideAnswer` replaces the answer to the page asked again. Activation, then `polls` polls.
+	 */
+	function activateOverGroup({ groupSize, pageSize, phase, running = 0, rowsOnTop = 0, sideAnswer, polls = 3 }) {
+		const world = new World({ startTimes: 'iso-seconds', ties: 'per-request' }, 1);
+		world.requestNo = phase;
+		const past = new Set();
+		for (let i = 0; i < 30; i++) past.add(world.start({ finished: true, at: world.clock + i * 1000 }).id);
+		const groupAt = world.clock + 30000 + 300;
+		const group = [];
+		for (let i = 0; i < groupSize; i++) group.push(world.start({ finished: i >= running, at: groupAt + i }));
+		for (const run of group.slice(running)) past.add(run.id);
+		const onTop = new Set();
+		for (let i = 0; i < rowsOnTop; i++) onTop.add(world.start({ at: groupAt + 500 }).id);
+		const view = world.view.bind(world);
+		world.view = (run) => (onTop.has(run.id) ? { ...view(run), run_start_time: null } : view(run));
+		const ordered = world.ordered.bind(world);
+		world.ordered = () => {
+			const all = ordered();
+			return [...all.filter((run) => onTop.has(run.id)), ...all.filter((run) => !onTop.has(run.id))];
+		};
+		world.clock = groupAt + 600;
+		let saved;
+		let sideAsked = 0;
+		const emitted = [];
+		const warnings = [];
+		for (let poll = 0; poll <= polls; poll++) {
+			if (poll === 1) {
+				world.clock += 1000;
+				for (const run of world.runs.values()) if (!run.finished) world.finish(run);
+			}
+			const trigger = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize, nowMs: world.clock, maxStatusChecks: 10 }));
+			for (let request; (request = trigger.next()); ) {
+				if (request.kind !== 'list') {
+					const answer = world.status(request.runId);
+					trigger.statusAnswered(answer.status === 200 ? answer.body : undefined);
+					continue;
+				}
+				let runs = world.list(request.offset, request.limit).body.runs;
+				if (trigger.side === 'topGroup') {
+					sideAsked++;
+					if (sideAnswer === 'refused') {
+						trigger.listRefused();
+						continue;
+					}
+					if (sideAnswer === 'empty') runs = [];
+					if (sideAnswer === 'one row') runs = runs.slice(0, 1);
+				}
+				trigger.listed(runs);
+			}
+			const result = trigger.result();
+			saved = JSON.parse(JSON.stringify(result.state));
+			emitted.push(...result.runs.map((run) => run.runId));
+			warnings.push(...result.warnings);
+		}
+		const watched = group.slice(0, running).map((run) => run.id);
+		return { emitted, past, watched, lost: saved.lost ?? 0, warnings, sideAsked };
+	}
+
+	test.each(['refused', 'empty', 'one row'])('the page asked again answered %s: taken for another order, no run from before activation emitted (review v19 F4: taken for "tells nothing", the run was emitted)', (sideAnswer) => {
+		let sideAsked = 0;
+		for (let phase = 0; phase < 30; phase++) {
+			for (const [groupSize, pageSize] of [[4, 2], [5, 2], [6, 3], [8, 4]]) {
+				const seen = activateOverGroup({ groupSize, pageSize, phase, sideAnswer });
+				sideAsked += seen.sideAsked;
+				expect({ phase, groupSize, past: seen.emitted.filter((id) => seen.past.has(id)) }).toEqual({ phase, groupSize, past: [] });
+				if (seen.sideAsked > 0) expect(seen.lost).toBeGreaterThan(0);
+			}
+		}
+		expect(sideAsked).toBeGreaterThan(10);
+	});
+});

@@ -2630,6 +2630,59 @@ describe('review v18b (2): the newest runs at activation share one whole second 
 		}
 	});
 
+	test.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])('the same with some runs repeated two rows further down, Page Size 3 (first request %i): no run from before activation is emitted (review v19 F1: a repeat among older runs took the group for shown whole)', async (firstRequest) => {
+		await withTrigger([{ total: 'none', startTimes: 'iso-seconds', ties: 'per-request' }, { parameters: { options: { pageSize: 3 } } }], async (t) => {
+			t.world.requestNo = firstRequest * 17;
+			const history = finishedRuns(t.world, 30);
+			t.world.clock += 1000;
+			const group = [];
+			for (let i = 0; i < 6; i++) group.push(t.world.start({ finished: true, at: t.world.clock + i }));
+			const ordered = t.world.ordered.bind(t.world);
+			t.world.ordered = () => {
+				const rows = [];
+				const later = new Map();
+				ordered().forEach((run, index) => {
+					rows.push(run);
+					if (run.seq % 6 === 0) later.set(index + 2, run);
+					if (later.has(index)) rows.push(later.get(index));
+				});
+				return rows;
+			};
+			expect(await t.poll()).toEqual([]);
+			const later = finishedRuns(t.world, 3);
+			for (let i = 0; i < 2; i++) await t.poll();
+			const past = [...history, ...group.map((run) => run.id)];
+			expect(t.emitted.filter((id) => past.includes(id))).toEqual([]);
+			expect(later.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(repeats(t.emitted)).toEqual([]);
+		});
+	});
+
+	test('a stable order with more runs than a page started above the group while activation reads (Page Size 10, a group of 11 over 100 older runs): nothing reported, each of them emitted once it finishes (review v19 F3: the page asked again as activation ended shared no run with its first answer, lost 1)', async () => {
+		await withTrigger([{ total: 'none', startTimes: 'iso-seconds' }, { parameters: { options: { pageSize: 10 } } }], async (t, warnings) => {
+			finishedRuns(t.world, 100);
+			t.world.clock += 1000;
+			for (let i = 0; i < 11; i++) t.world.start({ finished: true, at: t.world.clock + i });
+			t.world.clock += 1000;
+			const pushed = [];
+			const honest = t.world.list.bind(t.world);
+			t.world.list = (offset, limit) => {
+				if (offset > 0 && pushed.length < 20) {
+					t.world.clock += 10;
+					pushed.push(t.world.start());
+				}
+				return honest(offset, limit);
+			};
+			expect(await t.poll()).toEqual([]);
+			t.world.list = honest;
+			t.world.clock += 1000;
+			for (const run of pushed) t.world.finish(run);
+			for (let i = 0; i < 2; i++) await t.poll();
+			expect({ lost: t.state().lost ?? 0, warnings: warnings.lines }).toEqual({ lost: 0, warnings: [] });
+			expect([...t.emitted].sort()).toEqual(pushed.map((run) => run.id).sort());
+		});
+	});
+
 	test('control: the same in a stable order is read whole, nothing reported, every run running at activation and every later run emitted once', async () => {
 		for (const [groupSize, running] of [[6, 0], [8, 2], [23, 3]]) {
 			const seen = await scenario('stable', 0, groupSize, running);

@@ -143,8 +143,10 @@ const MAX_TOP_STEP_BACKS = 50;
 const PAGE_OF_ONE_ASKS = 8;
 /** Pages read past the request budget to finish a tie group too big to remember (at most). */
 const MAX_TIE_OVERRUN_PAGES = 100;
-/** Pages of one start time's runs a segment keeps to compare their order (see `compareStretch`). */
-const MAX_GROUP_STRETCHES = 200;
+/** Pages of the block of rows without a start time on top activation keeps to compare their order (see `readUndatedBlock`). */
+const MAX_BLOCK_STRETCHES = 200;
+/** Answers at one offset activation keeps to compare the page asked again with (see `topGroupAnswered`). */
+const MAX_ANSWERS_AT = 8;
 
 /** One contiguous reading of the listing, page after page. */
 interface Segment {
@@ -240,12 +242,14 @@ interface Segment {
 	tieStepped: boolean;
 	/** The same, in an order no repeat of a run cut at a page edge explains (see `reordered`). */
 	shuffledDespiteRepeats: boolean;
-	/** Every page's runs of each start time shared by two runs or more, in listing order (see
-	 * `readGroups`), and whether two of them listed two runs of one start time in opposite orders. */
-	groupStretches: Map<number, Array<{ ids: string[]; page: PageRows }>>;
-	shuffledApart: boolean;
-	/** Activation asked the first page of its newest start time's runs again (see `askTopGroupAgain`). */
+	/** At activation, the last page that listed each start time's runs (see `askTopGroupAgain`). */
+	groupPages: Map<number, PageRows & { runs: number }>;
+	/** At activation, every answer at each offset (see `topGroupAnswered`). */
+	answersAt: Map<number, Array<Array<string | undefined>>>;
+	/** Activation asked the last page of its newest start time's runs again (see `askTopGroupAgain`), and
+	 * the answer was not the same rows, nor those rows shifted. */
 	topGroupAsked: boolean;
+	topGroupReordered: boolean;
 	/** Rows listed without a start time that end the last page read in place (run ids in order, and
 	 * rows as listed), and whether that page held only such rows (see `readUndatedBlock`). */
 	undatedTail: { ids: string[]; rows: string[]; wholePage: boolean } | undefined;
@@ -453,7 +457,7 @@ export class TriggerPoll {
 	 * not a page of `segment`. */
 	private side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop' | 'topGroup' | undefined;
 	/** Activation's newest runs' first page, to be asked again before activation ends (see `askTopGroupAgain`). */
-	private topGroupAgain: { segment: Segment; endOfListing: boolean; page: PageRows; start: number } | undefined;
+	private topGroupAgain: { segment: Segment; completing: { endOfListing: boolean } | undefined; page: PageRows & { runs: number } } | undefined;
 	/** See `TriggerState.endProbe`; `probe`, the one this poll runs (see `probeEnd`); `probeOff` for a
 	 * test-event search; `deepestRead`, the row after the deepest one this poll's scan listed. */
 	private endProbe: EndProbe | undefined;
@@ -1047,6 +1051,9 @@ export class TriggerPoll {
 		}
 		segment.stepBacks = 0;
 		this.readGroups(segment, entries, request.offset);
+		// Past activation's newest runs (a run older than they are): asked again now if no page showed them whole.
+		const top = segment.top;
+		if (top !== undefined && entries.some((entry) => (this.entryStart(entry) ?? Infinity) < top)) this.askTopGroupAgain(segment);
 		this.readUndatedBlock(segment, entries, request.offset);
 		segment.rowsRead += entries.length;
 		// Positions count distinct runs: a listing repeating a run within a page still places the runs
@@ -1400,8 +1407,20 @@ export class TriggerPoll {
 			} else groups.push({ start, ids: [id], rows: [id] });
 		}
 		if (groups.length === 0) return;
-		const page: PageRows = { offset, ids: entries.map((entry) => extractRunId(entry)) };
-		if (segment.kind === 'activation') for (const group of groups) if (group.ids.length > 1) this.compareStretch(segment, group.start, group.ids, page);
+		// Kept for `askTopGroupAgain`: the last page with two runs of it or more (one run alone, the same by chance
+		// more often, tells another order less often). Not compared across all pages by the order of their runs, as
+		// the block without start times is: that took a run repeated across a page edge for another order (review
+		// v19: 72 of 540 stable listings with such repeats reported), and found little the page asked again did not.
+		if (segment.kind === 'activation') {
+			const page: PageRows = { offset, ids: entries.map((entry) => extractRunId(entry)) };
+			const answers = segment.answersAt.get(offset) ?? [];
+			if (answers.length < MAX_ANSWERS_AT) answers.push(page.ids);
+			segment.answersAt.set(offset, answers);
+			for (const group of groups) {
+				const kept = segment.groupPages.get(group.start);
+				if (!kept || group.ids.length > 1 || kept.runs < 2) segment.groupPages.set(group.start, { ...page, runs: group.ids.length });
+			}
+		}
 		const continued = segment.groupStart !== undefined ? groups.find((group) => group.start === segment.groupStart) : undefined;
 		let merged: string[] | undefined;
 		if (continued) {
@@ -1439,7 +1458,11 @@ export class TriggerPoll {
 		const firstDated = entries.findIndex((entry) => this.entryStart(entry) !== undefined);
 		const begunUnderBlock = firstDated > 0 && segment.fromTop === true && offset + firstDated <= this.datedFrom;
 		groups.forEach((group, index) => {
-			const whole = (index > 0 || offset === 0 || begunUnderBlock) && index < groups.length - 1;
+			// Between a newer run and an older one: a run repeated further down, out of its place, lies between
+			// older runs, and is no group shown whole (review v19 F1: a repeat of one run of the newest group of 6,
+			// Page Size 3, among older runs took the group for read whole; two runs of it never listed were emitted).
+			const newerAbove = index === 0 ? offset === 0 || begunUnderBlock : groups[index - 1].start > group.start;
+			const whole = newerAbove && index < groups.length - 1 && groups[index + 1].start < group.start;
 			if (whole) segment.edgeGroups.set(group.start, true);
 			else if (!segment.edgeGroups.has(group.start)) segment.edgeGroups.set(group.start, false);
 		});
@@ -1455,45 +1478,28 @@ export class TriggerPoll {
 	}
 
 	/**
-	 * Two runs of one start time listed in opposite orders by any two pages of the segment, not only by a
-	 * page and the one before it: a listing that orders them anew on each request shows it on pages apart
-	 * too (review v18b (2): a group of 6 in one second read at offsets 0 and 4, the page at 4 asked again
-	 * swapped two runs against the page at 0, unseen; one run of the group never listed, and the next poll
-	 * emitted it though it finished before activation). A stable order, with runs deleted or pushed in
-	 * meanwhile, never swaps two runs; a listing that repeats runs apart can, hence `reordered`. Activation
-	 * only: in later scans a reorder seen more often changed where scans resume, and under heavy reordering
-	 * more runs were given up (attack sweep seed 18, runs without a start time drawn: 82 reported missing
-	 * against 7, 2,221 requests against 851).
+	 * Activation has read past its newest start time's runs (or ends) with them on more than one page, no page
+	 * showing them whole, and no sign of another order on another request: a listing that orders them anew on
+	 * each request can still have kept a run of them off every page, and the next poll would emit that run,
+	 * finished before activation, as new (review v18b (2): 7 of 8 seeds, a group of 6 at Page Size 5, the runs
+	 * two pages shared happening to come in one order). The last page that listed them is asked once more,
+	 * right away: a stable order lists the same rows there, or those rows shifted by runs pushed in or deleted
+	 * above meanwhile (`relinked`), repeats and all; anything else, an empty or refused answer too, is taken
+	 * for another order (`topGroupReordered`): the group is history, reported. Asked as activation ended,
+	 * after hundreds of runs more, a stable listing had shifted by more than a page meanwhile on a busy flow,
+	 * and was reported needlessly (review v19 F3); an empty or refused answer let the run be emitted (F4). Not
+	 * the listing's top where the group goes on below it: a listing that orders ties anew once a poll, from
+	 * its first page (the attack sweeps' world), would show another order there.
 	 */
-	private compareStretch(segment: Segment, start: number, ids: string[], page: PageRows): void {
-		const stretches = segment.groupStretches.get(start) ?? [];
-		if (!segment.shuffledApart && stretches.some((before) => !sameOrder(before.ids, ids))) segment.shuffledApart = true;
-		// Within a poll's pages: a bound for a group of thousands read a page at a time.
-		if (stretches.length < MAX_GROUP_STRETCHES) stretches.push({ ids, page });
-		segment.groupStretches.set(start, stretches);
-	}
-
-	/**
-	 * Activation ends with its newest start time's runs on more than one page, no page showing them whole,
-	 * and no sign of another order on another request: a listing that orders them anew on each request can
-	 * still have kept a run of them off every page, and the next poll would emit that run, finished before
-	 * activation, as new (review v18b (2): 7 of 8 seeds, a group of 6 at Page Size 5, the runs two pages
-	 * shared happening to come in one order). The last page that listed them is asked once more: a stable
-	 * order lists the same runs there (shifted by runs pushed in or deleted above meanwhile); another set or
-	 * order of them is the listing reordering them (a new run among them, or one deleted from their middle
-	 * meanwhile, looks the same: then they are history needlessly, reported).
-	 */
-	private askTopGroupAgain(segment: Segment, endOfListing: boolean): boolean {
+	private askTopGroupAgain(segment: Segment, completing?: { endOfListing: boolean }): boolean {
 		const top = segment.top;
-		if (segment.topGroupAsked || top === undefined || this.reordered(segment)) return false;
+		if (segment.kind !== 'activation' || segment.topGroupAsked || top === undefined || this.reordered(segment)) return false;
 		if (!this.partialGroups(segment, top, top).includes(top)) return false;
-		// The last page that listed them: the runs below them there tell a shift from another order, and it is
-		// not the listing's top, which a listing that orders ties anew only once a poll (from its first page)
-		// would reorder (the world of the attack sweeps, ties per poll: lost counted with nothing missed).
-		const last = segment.groupStretches.get(top)?.at(-1);
-		if (!last) return false;
+		// A group no page listed two runs of is one run (the next page starts at a page's last start time).
+		const page = segment.groupPages.get(top);
+		if (!page || page.runs < 2) return false;
 		segment.topGroupAsked = true;
-		this.topGroupAgain = { segment, endOfListing, page: last.page, start: top };
+		this.topGroupAgain = { segment, completing, page };
 		return true;
 	}
 
@@ -1501,17 +1507,26 @@ export class TriggerPoll {
 		const check = this.topGroupAgain;
 		if (!check) return;
 		this.topGroupAgain = undefined;
-		const { segment, page, start } = check;
+		const { segment, page } = check;
 		const again = entries.map((entry) => extractRunId(entry));
-		const same = again.length === page.ids.length && again.every((id, index) => id === page.ids[index]);
-		// An empty or refused answer tells nothing (offsets emptied meanwhile).
-		if (!same && !this.refused && again.length > 0) {
-			const distinct = (ids: ReadonlyArray<string | undefined>) => [...new Set(ids.filter((id): id is string => id !== undefined))];
-			if (!relinked(distinct(page.ids), distinct(again))) segment.shuffledApart = true;
-			const ids = distinct(entries.filter((entry) => this.entryStart(entry) === start).map((entry) => extractRunId(entry)));
-			if (ids.length > 1 && (segment.groupStretches.get(start) ?? []).some((before) => !sameOrder(before.ids, ids))) segment.shuffledApart = true;
+		const distinct = (ids: ReadonlyArray<string | undefined>) => [...new Set(ids.filter((id): id is string => id !== undefined))];
+		// Against every answer activation had at that offset (a page asked again after an empty probe, or a step
+		// back, may have been a shifted one: review v19, the page asked again was the same as the second of them
+		// by chance, and the first showed other runs of the group above the same older rows).
+		for (const before of segment.answersAt.get(page.offset) ?? [page.ids]) {
+			const same = again.length === before.length && again.every((id, index) => id === before[index]);
+			if (!same && (this.refused || again.length === 0 || !relinked(distinct(before), distinct(again)))) segment.topGroupReordered = true;
 		}
-		this.completeSegment(segment, check.endOfListing);
+		// Fewer than two runs of the group where the page had more (a page capped shorter): too few to tell an
+		// order by, taken for another (review v19: one row answered, 74 of 2,700 activations emitted a run from before).
+		const groupRuns = entries.filter((entry) => this.entryStart(entry) === segment.top).length;
+		if (groupRuns < 2 && page.runs >= 2) segment.topGroupReordered = true;
+		// A run of the group activation's pages did not list: this answer is not read as they are, so it would
+		// be unknown to the next poll, which would emit it (review v19: one pushed in above the page asked again
+		// looks like a shift; with the group listed in a new order on each request it was a run from before).
+		const top = segment.top;
+		if (entries.some((entry) => this.entryStart(entry) === top && !segment.seen.has(extractRunId(entry) ?? ''))) segment.topGroupReordered = true;
+		if (check.completing) this.completeSegment(segment, check.completing.endOfListing);
 	}
 
 	/**
@@ -1523,7 +1538,7 @@ export class TriggerPoll {
 	 * explains counts: the runs shown again do not begin with the runs read last, in that order.
 	 */
 	private reordered(segment: Segment): boolean {
-		return this.scatteredRepeats ? segment.shuffledDespiteRepeats : segment.shuffled || segment.shuffledApart;
+		return this.scatteredRepeats ? segment.shuffledDespiteRepeats : segment.shuffled;
 	}
 
 	/** Start times whose group no page showed whole (within [low, high]). */
@@ -1593,7 +1608,7 @@ export class TriggerPoll {
 		// kept in `undatedGap` then let runs skipped at activation be emitted later).
 		if (segment.kind === 'activation' && segment.lastStart === undefined && leading.ids.length > 1) {
 			if (!segment.undatedShuffledApart && segment.undatedStretches.some((earlier) => !sameOrder(earlier, leading.ids))) segment.undatedShuffledApart = true;
-			if (segment.undatedStretches.length < MAX_GROUP_STRETCHES) segment.undatedStretches.push(leading.ids);
+			if (segment.undatedStretches.length < MAX_BLOCK_STRETCHES) segment.undatedStretches.push(leading.ids);
 		}
 		const trailing = stretch(tail, rows.length);
 		segment.undatedTail = trailing.ids.length > 0 ? { ...trailing, wholePage } : undefined;
@@ -1917,9 +1932,10 @@ export class TriggerPoll {
 			shuffled: false,
 			tieStepped: false,
 			shuffledDespiteRepeats: false,
-			groupStretches: new Map(),
-			shuffledApart: false,
+			groupPages: new Map(),
+			answersAt: new Map(),
 			topGroupAsked: false,
+			topGroupReordered: false,
 			undatedTail: undefined,
 			undatedLastRows: undefined,
 			undatedShuffled: false,
@@ -2655,7 +2671,12 @@ export class TriggerPoll {
 	}
 
 	private completeSegment(segment: Segment, endOfListing: boolean): void {
-		if (segment.kind === 'activation' && this.askTopGroupAgain(segment, endOfListing)) return;
+		// The page asked again is awaited first (asked on the page that ended the segment, or now).
+		if (this.topGroupAgain?.segment === segment) {
+			this.topGroupAgain.completing = { endOfListing };
+			return;
+		}
+		if (this.askTopGroupAgain(segment, { endOfListing })) return;
 		this.noteTail(segment);
 		this.segment = undefined;
 		if (segment.kind === 'activation') {
@@ -2689,7 +2710,7 @@ export class TriggerPoll {
 			// that same millisecond after activation cannot be told from one of them, reported.
 			const partial = this.partialGroups(segment, -Infinity, Infinity);
 			const top = segment.top;
-			const topPartial = this.reordered(segment) && top !== undefined && partial.includes(top);
+			const topPartial = (this.reordered(segment) || segment.topGroupReordered) && top !== undefined && partial.includes(top);
 			const history = partial.filter((start) => top === undefined || start < top || topPartial);
 			if (history.length > 0) this.activationFloor = Math.max(...history) + 1;
 			if (topPartial) {
