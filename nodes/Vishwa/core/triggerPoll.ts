@@ -1852,7 +1852,12 @@ export class TriggerPoll {
 			// left it to scans that never read where it is listed once finished, poll after poll (attack
 			// sweep seeds 1417, 1436, 1438: start times null while running; never emitted, not reported).
 			const listed = candidate.watchedStart !== undefined && candidate.watchedStart <= startMs ? candidate.watchedStart : undefined;
-			if (!this.unreadAt(runId, startMs) && (listed === undefined || !this.unreadAt(runId, listed))) continue;
+			// Listed in the whole second its status start falls in (a listing in whole seconds): the listing puts it
+			// there, so where that second is read, no later scan takes it for new (review v19: a run of the newest
+			// second, its status start in milliseconds past the boundary, deferred to scans that never listed it,
+			// under rows without a start time reordered on every request: for good, not reported).
+			const sameSecond = listed !== undefined && listed % 1000 === 0 && startMs - listed < 1000;
+			if (sameSecond ? !this.unreadAt(runId, listed) : !this.unreadAt(runId, startMs) && (listed === undefined || !this.unreadAt(runId, listed))) continue;
 			candidate.deferred = true;
 			this.done.delete(runId);
 			this.pending.set(runId, listed ?? startMs);
