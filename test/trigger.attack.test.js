@@ -2691,3 +2691,27 @@ describe('review v18b (2): the newest runs at activation share one whole second 
 		}
 	});
 });
+
+describe('review v19 P1: activation that cannot read past its newest second', () => {
+	test.each([['empty'], ['reject']])('offsets answered %s past 20 rows, 30 runs in that second, ties in a new order each poll: the runs it could not read are history, reported; no run from before activation is emitted, later runs are (before: 7 such runs emitted)', async (offset) => {
+		await withTrigger([{ total: 'none', startTimes: 'iso-seconds', ties: 'per-poll', offset, offsetMax: 20 }, { parameters: { options: { pageSize: 3 } } }], async (t, warnings) => {
+			const history = finishedRuns(t.world, 30);
+			t.world.clock += 1000;
+			const group = [];
+			for (let i = 0; i < 30; i++) group.push(t.world.start({ finished: true, at: t.world.clock + i }).id);
+			t.world.clock += 600;
+			expect(await t.poll()).toEqual([]);
+			expect(t.state().lost).toBeGreaterThan(0);
+			expect(warnings.lines.some((line) => line.includes('could not read past the runs that started at'))).toBe(true);
+			const later = [];
+			for (let round = 0; round < 3; round++) {
+				t.world.clock += 1000;
+				later.push(t.world.start({ finished: true }).id);
+				await t.poll();
+			}
+			expect(t.emitted.filter((id) => [...history, ...group].includes(id))).toEqual([]);
+			expect(later.filter((id) => !t.emitted.includes(id))).toEqual([]);
+			expect(repeats(t.emitted)).toEqual([]);
+		});
+	});
+});

@@ -2716,8 +2716,22 @@ export class TriggerPoll {
 			const partial = this.partialGroups(segment, -Infinity, Infinity);
 			const top = segment.top;
 			const topPartial = (this.reordered(segment) || segment.topGroupReordered) && top !== undefined && partial.includes(top);
+			// Stopped (offsets emptied, refused or ignored, or its reach spent) before any run older than the top's:
+			// runs of that start time it could not read are history too. Taken as known whole (an emptied page as
+			// the listing's end), the next polls emitted those they found, finished before activation (review v19
+			// P1: 30 runs in one second, offsets emptied past 22, ties reordered once a poll: 7 such runs).
+			const stoppedInTop =
+				!topPartial && top !== undefined && this.activationStop !== undefined && (segment.oldestStart === undefined || segment.oldestStart >= top);
 			const history = partial.filter((start) => top === undefined || start < top || topPartial);
+			if (stoppedInTop) history.push(top);
 			if (history.length > 0) this.activationFloor = Math.max(...history) + 1;
+			if (stoppedInTop) {
+				pastTop = false;
+				this.lost++;
+				this.warnings.push(
+					`Activation of flow "${this.options.flowId}" could not read past the runs that started at ${new Date(top).toISOString()} (the listing stopped before a run older than those): the ones it did not read are taken for runs from before activation, and a run that starts at that same time from now on cannot be told from them and is not emitted.`,
+				);
+			}
 			if (topPartial) {
 				pastTop = false;
 				this.lost++;
