@@ -2782,6 +2782,44 @@ describe('review v19: activation asks the last page of its newest runs again (re
 		expect(sideAsked).toBeGreaterThan(10);
 	});
 
+	test('after activation made its newest second history (reordered on every request, or offsets emptied inside it), runs that fail before they start, listed on top without a start time, are emitted (review v20 F1: placed at the boundary under the floor, each was held back as one `done` let go, until a newer dated run)', () => {
+		for (const [ties, offset] of [['per-request', 'honest'], ['per-poll', 'empty']]) {
+			const world = new World({ startTimes: 'iso-seconds', ties, offset, offsetMax: 20 }, 1);
+			for (let i = 0; i < 30; i++) world.start({ finished: true, at: world.clock + i * 1000 });
+			const groupAt = world.clock + 30000 + 300;
+			for (let i = 0; i < 30; i++) world.start({ finished: true, at: groupAt + i });
+			world.clock = groupAt + 600;
+			const failed = new Set();
+			const view = world.view.bind(world);
+			world.view = (run) => (failed.has(run.id) ? { ...view(run), run_start_time: null, run_status: 'failed' } : view(run));
+			const ordered = world.ordered.bind(world);
+			world.ordered = () => {
+				const all = ordered();
+				return [...all.filter((run) => failed.has(run.id)), ...all.filter((run) => !failed.has(run.id))];
+			};
+			let saved;
+			const emitted = [];
+			let lost = 0;
+			for (let poll = 0; poll < 4; poll++) {
+				if (poll > 0) {
+					world.clock += 1000;
+					failed.add(world.start({ finished: true, at: world.clock }).id);
+				}
+				const trigger = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize: 3, nowMs: world.clock }));
+				for (let request; (request = trigger.next()); ) {
+					if (request.kind === 'list') trigger.listed(world.list(request.offset, request.limit).body.runs);
+					else trigger.statusAnswered(undefined);
+				}
+				const result = trigger.result();
+				saved = JSON.parse(JSON.stringify(result.state));
+				emitted.push(...result.runs.map((run) => run.runId));
+				if (poll === 0) lost = saved.lost;
+			}
+			expect({ ties, activationLost: lost > 0 }).toEqual({ ties, activationLost: true });
+			expect({ ties, emitted: emitted.sort() }).toEqual({ ties, emitted: [...failed].sort() });
+		}
+	});
+
 	test('a run of the newest second watched at activation under rows without a start time, ties in a new order on every request: emitted once it finishes, though its status gives it a later millisecond (review v19: deferred to scans that never listed it, for good, not reported)', () => {
 		for (let phase = 0; phase < 40; phase++) {
 			const seen = activateOverGroup({ groupSize: 3, pageSize: 2, phase: phase * 17, running: 3, rowsOnTop: 3, polls: 4 });

@@ -1515,6 +1515,8 @@ export class TriggerPoll {
 		// by chance, and the first showed other runs of the group above the same older rows).
 		for (const before of segment.answersAt.get(page.offset) ?? [page.ids]) {
 			const same = again.length === before.length && again.every((id, index) => id === before[index]);
+			// Runs deleted or pushed in anywhere keep the rest in their order; a run deleted from the page's middle is
+			// no shift (`relinked`), and taken for another order, reported needlessly (review v20 F1: 78 of 540).
 			if (!same && (this.refused || again.length === 0 || !relinked(distinct(before), distinct(again)))) segment.topGroupReordered = true;
 		}
 		// Fewer than two runs of the group where the page had more (a page capped shorter): too few to tell an
@@ -2739,7 +2741,11 @@ export class TriggerPoll {
 					`The run listing of flow "${this.options.flowId}" orders runs that started at the same time differently on each request, and the newest runs at activation share one start time with more runs than one page shows: a run that starts at that same time from now on cannot be told from them and is not emitted. Raise Page Size, or ask for the listing to order runs of one start time by run ID.`,
 				);
 			}
-			this.raiseBoundary(segment.top, segment.topIds, pastTop);
+			// A newest start time made history goes under the boundary: runs listed without a start time above every
+			// dated row are placed at the boundary, and under the floor they were held back as runs `done` let go,
+			// every one that failed before it started, until a newer dated run (review v20 F1).
+			if (top !== undefined && (topPartial || stoppedInTop)) this.raiseBoundary(top + 1, [], true);
+			else this.raiseBoundary(segment.top, segment.topIds, pastTop);
 			this.reportActivationReach();
 			// A block listed in another order on every request has no place to tell skipped runs by: every unknown
 			// finished run of it is held back and reported (`undatedGap` empty) until a scan reads it from the top
