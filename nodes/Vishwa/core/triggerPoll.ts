@@ -2255,7 +2255,9 @@ export class TriggerPoll {
 		// `lost` on every poll: review v18 F1b, in place, runs `undated` dropped under the floor).
 		if (parsedStart === undefined && knownStart === undefined && this.undatedOverflow && this.isNew(id, start, segment)) return this.holdBackUndated(id, start);
 		// Activation may have skipped rows of the block on top (see `undatedGap`): new only above its runs.
-		if (parsedStart === undefined && knownStart === undefined && this.undatedGap && segment.lastStart === undefined && segment.kind !== 'activation' && this.isNew(id, start, segment)) {
+		// Empty (the block seen in another order): below a dated row too, where a page asked again further up lists
+		// the block after this scan read one (review v20 F2: a run activation never listed, emitted there).
+		if (parsedStart === undefined && knownStart === undefined && this.undatedGap && (segment.lastStart === undefined || this.undatedGap.length === 0) && segment.kind !== 'activation' && this.isNew(id, start, segment)) {
 			this.gapSuspects.set(id, { start, outcome, entry, stretch: this.stretch });
 			return;
 		}
