@@ -202,6 +202,16 @@ describe('review v17r: activation over a block of runs without a start time whil
 		expect(activationRequests).toBeLessThan(300);
 	});
 
+	/** `undatedCount` runs that failed before they started (listed without a start time) above `datedCount`
+	 * dated runs one second apart, newest first, and the ids of all of them (runs from before activation). */
+	function blockAboveDated(undatedCount, datedCount) {
+		const t0 = Date.UTC(2026, 0, 1);
+		const undated = Array.from({ length: undatedCount }, (_, i) => ({ run_id: `u${i}`, run_start_time: null, run_status: 'failed' }));
+		const dated = Array.from({ length: datedCount }, (_, i) => ({ run_id: `d${i}`, run_start_time: new Date(t0 + (datedCount - i) * 1000).toISOString(), run_status: 'completed' }));
+		const before = new Set([...undated, ...dated].map((row) => row.run_id));
+		return { t0, undated, dated, before };
+	}
+
 	/** The planner model's harsh shape (core.triggerState.test.js, "activation over a block of 200 rows…"),
 	 * served over HTTP: 200 runs that failed before they started (a stable order) above 100 dated runs, Page
 	 * Size 5; before half of activation's listing requests after its first, the newest 1-8 runs deleted;
@@ -210,10 +220,7 @@ describe('review v17r: activation over a block of runs without a start time whil
 	async function harshOverHttp(seed) {
 		// mulberry32, as the planner model draws.
 		const { next, int } = require('./attack/world').rng(seed);
-		const t0 = Date.UTC(2026, 0, 1);
-		const undated = Array.from({ length: 200 }, (_, i) => ({ run_id: `u${i}`, run_start_time: null, run_status: 'failed' }));
-		const dated = Array.from({ length: 100 }, (_, i) => ({ run_id: `d${i}`, run_start_time: new Date(t0 + (100 - i) * 1000).toISOString(), run_status: 'completed' }));
-		const before = new Set([...undated, ...dated].map((row) => row.run_id));
+		const { t0, undated, dated, before } = blockAboveDated(200, 100);
 		const fresh = [];
 		let poll = 0;
 		let activationRequests = 0;
@@ -264,10 +271,7 @@ describe('review v17r: activation over a block of runs without a start time whil
 	 * one dated run each. */
 	async function reorderedBlockOverHttp(seed) {
 		const { next, int } = require('./attack/world').rng(seed);
-		const t0 = Date.UTC(2026, 0, 1);
-		const undated = Array.from({ length: 60 }, (_, i) => ({ run_id: `u${i}`, run_start_time: null, run_status: 'failed' }));
-		const dated = Array.from({ length: 40 }, (_, i) => ({ run_id: `d${i}`, run_start_time: new Date(t0 + (40 - i) * 1000).toISOString(), run_status: 'completed' }));
-		const before = new Set([...undated, ...dated].map((row) => row.run_id));
+		const { t0, undated, dated, before } = blockAboveDated(60, 40);
 		const fresh = [];
 		const freshDated = [];
 		let poll = 0;

@@ -246,9 +246,9 @@ interface Segment {
 	groupPages: Map<number, PageRows & { runs: number }>;
 	/** At activation, every answer at each offset (see `topGroupAnswered`). */
 	answersAt: Map<number, Array<Array<string | undefined>>>;
-	/** Activation asked the last page of its newest start time's runs again (see `askTopGroupAgain`), and
-	 * the answer was not the same rows, nor those rows shifted. */
+	/** Activation asked the last page of its newest start time's runs again (see `askTopGroupAgain`). */
 	topGroupAsked: boolean;
+	/** The answer was taken for another order (see `topGroupAnswered`). */
 	topGroupReordered: boolean;
 	/** Rows listed without a start time that end the last page read in place (run ids in order, and
 	 * rows as listed), and whether that page held only such rows (see `readUndatedBlock`). */
@@ -338,6 +338,11 @@ function endsAsBegins(before: readonly string[], again: readonly string[]): bool
 
 /** A page's offset and its rows' run ids, in order. */
 type PageRows = { offset: number; ids: Array<string | undefined> };
+
+/** The run ids of a page's rows, each once, in the order first listed. */
+function distinctIds(ids: ReadonlyArray<string | undefined>): string[] {
+	return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
 
 /** Whether the runs two lists both hold come in the same order in each. */
 function sameOrder(before: readonly string[], again: readonly string[]): boolean {
@@ -456,7 +461,8 @@ export class TriggerPoll {
 	/** The list request awaited is one of the scan's side requests (the tail check or the top re-read),
 	 * not a page of `segment`. */
 	private side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop' | 'topGroup' | undefined;
-	/** Activation's newest runs' first page, to be asked again before activation ends (see `askTopGroupAgain`). */
+	/** The page of activation's newest runs to be asked again, and how its segment ends once answered, if it
+	 * ended meanwhile (see `askTopGroupAgain`). */
 	private topGroupAgain: { segment: Segment; completing: { endOfListing: boolean } | undefined; page: PageRows & { runs: number } } | undefined;
 	/** See `TriggerState.endProbe`; `probe`, the one this poll runs (see `probeEnd`); `probeOff` for a
 	 * test-event search; `deepestRead`, the row after the deepest one this poll's scan listed. */
@@ -899,11 +905,7 @@ export class TriggerPoll {
 			this.pageCap = Math.max(this.pageCap, lastPage.length);
 		}
 		this.lastPage = { length: entries.length, limit: request.limit };
-		const ids: string[] = [];
-		for (const entry of entries) {
-			const id = extractRunId(entry);
-			if (id !== undefined && !ids.includes(id)) ids.push(id);
-		}
+		const ids = distinctIds(entries.map((entry) => extractRunId(entry)));
 		if (ids.length >= request.limit) this.servedAllAsked = true;
 		if (request.offset === 0) this.firstPageIds ??= ids;
 		else if (ids.length > 0 && this.firstPageIds?.length === ids.length && ids.every((id, index) => this.firstPageIds?.[index] === id)) this.firstPageAgainAt ??= request.offset;
@@ -1053,7 +1055,7 @@ export class TriggerPoll {
 		this.readGroups(segment, entries, request.offset);
 		// Past activation's newest runs (a run older than they are): asked again now if no page showed them whole.
 		const top = segment.top;
-		if (top !== undefined && entries.some((entry) => (this.entryStart(entry) ?? Infinity) < top)) this.askTopGroupAgain(segment);
+		if (segment.kind === 'activation' && top !== undefined && entries.some((entry) => (this.entryStart(entry) ?? Infinity) < top)) this.askTopGroupAgain(segment);
 		this.readUndatedBlock(segment, entries, request.offset);
 		segment.rowsRead += entries.length;
 		// Positions count distinct runs: a listing repeating a run within a page still places the runs
@@ -1407,12 +1409,13 @@ export class TriggerPoll {
 			} else groups.push({ start, ids: [id], rows: [id] });
 		}
 		if (groups.length === 0) return;
+		const rowIds = entries.map((entry) => extractRunId(entry));
 		// Kept for `askTopGroupAgain`: the last page with two runs of it or more (one run alone, the same by chance
 		// more often, tells another order less often). Not compared across all pages by the order of their runs, as
 		// the block without start times is: that took a run repeated across a page edge for another order (review
 		// v19: 72 of 540 stable listings with such repeats reported), and found little the page asked again did not.
 		if (segment.kind === 'activation') {
-			const page: PageRows = { offset, ids: entries.map((entry) => extractRunId(entry)) };
+			const page: PageRows = { offset, ids: rowIds };
 			const answers = segment.answersAt.get(offset) ?? [];
 			if (answers.length < MAX_ANSWERS_AT) answers.push(page.ids);
 			segment.answersAt.set(offset, answers);
@@ -1474,7 +1477,7 @@ export class TriggerPoll {
 			segment.groupIds = [...last.ids];
 		}
 		segment.groupRows = last.rows;
-		segment.lastRows = { offset, ids: entries.map((entry) => extractRunId(entry)) };
+		segment.lastRows = { offset, ids: rowIds };
 	}
 
 	/**
@@ -1508,8 +1511,9 @@ export class TriggerPoll {
 		if (!check) return;
 		this.topGroupAgain = undefined;
 		const { segment, page } = check;
+		const top = segment.top;
 		const again = entries.map((entry) => extractRunId(entry));
-		const distinct = (ids: ReadonlyArray<string | undefined>) => [...new Set(ids.filter((id): id is string => id !== undefined))];
+		const againIds = distinctIds(again);
 		// Against every answer activation had at that offset (a page asked again after an empty probe, or a step
 		// back, may have been a shifted one: review v19, the page asked again was the same as the second of them
 		// by chance, and the first showed other runs of the group above the same older rows).
@@ -1517,16 +1521,15 @@ export class TriggerPoll {
 			const same = again.length === before.length && again.every((id, index) => id === before[index]);
 			// Runs deleted or pushed in anywhere keep the rest in their order; a run deleted from the page's middle is
 			// no shift (`relinked`), and taken for another order, reported needlessly (review v20 F1: 78 of 540).
-			if (!same && (this.refused || again.length === 0 || !relinked(distinct(before), distinct(again)))) segment.topGroupReordered = true;
+			if (!same && (this.refused || again.length === 0 || !relinked(distinctIds(before), againIds))) segment.topGroupReordered = true;
 		}
 		// Fewer than two runs of the group where the page had more (a page capped shorter): too few to tell an
 		// order by, taken for another (review v19: one row answered, 74 of 2,700 activations emitted a run from before).
-		const groupRuns = entries.filter((entry) => this.entryStart(entry) === segment.top).length;
+		const groupRuns = entries.filter((entry) => this.entryStart(entry) === top).length;
 		if (groupRuns < 2 && page.runs >= 2) segment.topGroupReordered = true;
 		// A run of the group activation's pages did not list: this answer is not read as they are, so it would
 		// be unknown to the next poll, which would emit it (review v19: one pushed in above the page asked again
 		// looks like a shift; with the group listed in a new order on each request it was a run from before).
-		const top = segment.top;
 		if (entries.some((entry) => this.entryStart(entry) === top && !segment.seen.has(extractRunId(entry) ?? ''))) segment.topGroupReordered = true;
 		if (check.completing) this.completeSegment(segment, check.completing.endOfListing);
 	}
@@ -2711,7 +2714,7 @@ export class TriggerPoll {
 			this.hwmAll = true;
 			// The top millisecond's runs are all known only if activation read past it (an offset-
 			// ignoring listing may show just part of it): else a run of it read later is not taken as new.
-			let pastTop = endOfListing || (segment.oldestStart !== undefined && segment.top !== undefined && segment.oldestStart < segment.top);
+			const pastTop = endOfListing || (segment.oldestStart !== undefined && segment.top !== undefined && segment.oldestStart < segment.top);
 			// A tie group no page showed whole may hold runs activation never saw: they are history, so
 			// the floor goes above it (else a later scan finding one would emit a run that finished before
 			// activation: attack seed 47). Below the top this costs nothing (no run starts there later).
@@ -2730,14 +2733,12 @@ export class TriggerPoll {
 			if (stoppedInTop) history.push(top);
 			if (history.length > 0) this.activationFloor = Math.max(...history) + 1;
 			if (stoppedInTop) {
-				pastTop = false;
 				this.lost++;
 				this.warnings.push(
 					`Activation of flow "${this.options.flowId}" could not read past the runs that started at ${new Date(top).toISOString()} (the listing stopped before a run older than those): the ones it did not read are taken for runs from before activation, and a run that starts at that same time from now on cannot be told from them and is not emitted.`,
 				);
 			}
 			if (topPartial) {
-				pastTop = false;
 				this.lost++;
 				this.warnings.push(
 					`The run listing of flow "${this.options.flowId}" orders runs that started at the same time differently on each request, and the newest runs at activation share one start time with more runs than one page shows: a run that starts at that same time from now on cannot be told from them and is not emitted. Raise Page Size, or ask for the listing to order runs of one start time by run ID.`,
