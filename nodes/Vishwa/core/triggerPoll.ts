@@ -147,6 +147,9 @@ const MAX_TIE_OVERRUN_PAGES = 100;
 const MAX_BLOCK_STRETCHES = 200;
 /** Answers at one offset activation keeps to compare the page asked again with (see `topGroupAnswered`). */
 const MAX_ANSWERS_AT = 8;
+/** How many times activation asks its newest group's page, or the block on top, again: a small group or block
+ * comes the same by chance often (3 rows at Page Size 2: 1 in 6), twice 1 in 36 (see `askTopGroupAgain`). */
+const ASKS_AGAIN = 2;
 
 /** One contiguous reading of the listing, page after page. */
 interface Segment {
@@ -248,6 +251,7 @@ interface Segment {
 	answersAt: Map<number, Array<Array<string | undefined>>>;
 	/** Activation asked the last page of its newest start time's runs again (see `askTopGroupAgain`). */
 	topGroupAsked: boolean;
+	topGroupAsks: number;
 	/** The answer was taken for another order (see `topGroupAnswered`). */
 	topGroupReordered: boolean;
 	/** Rows listed without a start time that end the last page read in place (run ids in order, and
@@ -263,6 +267,16 @@ interface Segment {
 	 * listed two of its runs in opposite orders (see `readUndatedBlock`). */
 	undatedStretches: string[][];
 	undatedShuffledApart: boolean;
+	/** At activation: the last page that listed two runs of the block on top or more, every answer at each
+	 * offset of the block, whether the block was asked again, and whether the answer showed another order
+	 * (see `askBlockAgain`). */
+	blockPage: (PageRows & { runs: number }) | undefined;
+	blockAnswersAt: Map<number, Array<Array<string | undefined>>>;
+	blockAsks: number;
+	blockReordered: boolean;
+	blockWhole?: boolean;
+	/** A scan from the top read the block in one order down to its first dated row (see `askBlockAgain`). */
+	blockPassed?: boolean;
 	/** Runs listed without a start time after the last dated row this segment read (that row's page, and
 	 * the pages of only such rows after it), and the last page read, with its distinct runs and whether
 	 * it was shorter than asked: the listing's end, where a listing that puts such rows last (MySQL,
@@ -338,6 +352,9 @@ function endsAsBegins(before: readonly string[], again: readonly string[]): bool
 
 /** A page's offset and its rows' run ids, in order. */
 type PageRows = { offset: number; ids: Array<string | undefined> };
+
+/** A page activation asks again, and how its segment ends once answered, if it ended meanwhile. */
+type AskedAgain = { segment: Segment; completing: { endOfListing: boolean } | undefined; page: PageRows & { runs: number } };
 
 /** The run ids of a page's rows, each once, in the order first listed. */
 function distinctIds(ids: ReadonlyArray<string | undefined>): string[] {
@@ -460,10 +477,12 @@ export class TriggerPoll {
 	private topRecheck: { offset: number; known: Set<string>; top: number; pages: number } | undefined;
 	/** The list request awaited is one of the scan's side requests (the tail check or the top re-read),
 	 * not a page of `segment`. */
-	private side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop' | 'topGroup' | undefined;
+	private side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop' | 'topGroup' | 'block' | undefined;
 	/** The page of activation's newest runs to be asked again, and how its segment ends once answered, if it
 	 * ended meanwhile (see `askTopGroupAgain`). */
-	private topGroupAgain: { segment: Segment; completing: { endOfListing: boolean } | undefined; page: PageRows & { runs: number } } | undefined;
+	private topGroupAgain: AskedAgain | undefined;
+	/** The same for the block of rows without a start time on top (see `askBlockAgain`). */
+	private blockAgain: AskedAgain | undefined;
 	/** See `TriggerState.endProbe`; `probe`, the one this poll runs (see `probeEnd`); `probeOff` for a
 	 * test-event search; `deepestRead`, the row after the deepest one this poll's scan listed. */
 	private endProbe: EndProbe | undefined;
@@ -689,6 +708,7 @@ export class TriggerPoll {
 		for (;;) {
 			if (this.phase === 'scan') {
 				if (this.topGroupAgain) return this.askSide('topGroup', this.topGroupAgain.page.offset);
+				if (this.blockAgain) return this.askSide('block', this.blockAgain.page.offset);
 				if (this.topRecheck) {
 					// Its first page is always read (it usually ends it). Past the poll's budget it reads rows
 					// without a start time like the scan does (see `undatedOnly`), within the same 100 pages past
@@ -795,7 +815,7 @@ export class TriggerPoll {
 		}
 	}
 
-	private askSide(side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop' | 'topGroup', offset: number): TriggerRequest {
+	private askSide(side: 'tail' | 'topRecheck' | 'endProbe' | 'gapTop' | 'topGroup' | 'block', offset: number): TriggerRequest {
 		this.side = side;
 		this.awaiting = { kind: 'list', offset, limit: this.options.pageSize };
 		this.stats.listRequests++;
@@ -832,6 +852,10 @@ export class TriggerPoll {
 		}
 		if (side === 'topGroup') {
 			this.topGroupAnswered(entries);
+			return;
+		}
+		if (side === 'block') {
+			this.blockAnswered(entries);
 			return;
 		}
 		if (side === 'tail') {
@@ -1057,6 +1081,8 @@ export class TriggerPoll {
 		const top = segment.top;
 		if (segment.kind === 'activation' && top !== undefined && entries.some((entry) => (this.entryStart(entry) ?? Infinity) < top)) this.askTopGroupAgain(segment);
 		this.readUndatedBlock(segment, entries, request.offset);
+		// Past the block on top (a dated row): asked again now if no page showed it whole.
+		if (segment.kind === 'activation' && entries.some((entry) => runStartMs(entry) !== undefined)) this.askBlockAgain(segment);
 		segment.rowsRead += entries.length;
 		// Positions count distinct runs: a listing repeating a run within a page still places the runs
 		// after it one place further down each, not one per row (see `runsBefore`).
@@ -1073,6 +1099,9 @@ export class TriggerPoll {
 		if (lastDated >= 0) segment.tailStretch = undatedAfter;
 		else if (segment.lastStart !== undefined) segment.tailStretch = [...new Set([...segment.tailStretch, ...undatedAfter])];
 		entries.forEach((entry, index) => this.observe(entry, segment, request.offset + places[index]));
+		// A scan from the top read the block in one order down to a dated row: the held runs are known once the
+		// block, asked again, shows that order too (see `askBlockAgain`).
+		if (segment.blockPassed && segment.blockAsks === 0 && !this.askBlockAgain(segment)) this.gapReadWhole = true;
 		segment.tailPage = { offset: request.offset, runs: ids.length, short: entries.length < request.limit, ids: new Set(ids) };
 		// Fixed by the first page that gives a start time: a scan whose first page holds only runs
 		// without one (still running) would else end with no top and leave the boundary where it was,
@@ -1512,17 +1541,12 @@ export class TriggerPoll {
 		this.topGroupAgain = undefined;
 		const { segment, page } = check;
 		const top = segment.top;
-		const again = entries.map((entry) => extractRunId(entry));
-		const againIds = distinctIds(again);
 		// Against every answer activation had at that offset (a page asked again after an empty probe, or a step
 		// back, may have been a shifted one: review v19, the page asked again was the same as the second of them
 		// by chance, and the first showed other runs of the group above the same older rows).
-		for (const before of segment.answersAt.get(page.offset) ?? [page.ids]) {
-			const same = again.length === before.length && again.every((id, index) => id === before[index]);
-			// Runs deleted or pushed in anywhere keep the rest in their order; a run deleted from the page's middle is
-			// no shift (`relinked`), and taken for another order, reported needlessly (review v20 F1: 78 of 540).
-			if (!same && (this.refused || again.length === 0 || !relinked(distinctIds(before), againIds))) segment.topGroupReordered = true;
-		}
+		const answers = segment.answersAt.get(page.offset) ?? [page.ids];
+		if (this.answeredAnew(answers, entries)) segment.topGroupReordered = true;
+		answers.push(entries.map((entry) => extractRunId(entry)));
 		// Fewer than two runs of the group where the page had more (a page capped shorter): too few to tell an
 		// order by, taken for another (review v19: one row answered, 74 of 2,700 activations emitted a run from before).
 		const groupRuns = entries.filter((entry) => this.entryStart(entry) === top).length;
@@ -1531,6 +1555,68 @@ export class TriggerPoll {
 		// be unknown to the next poll, which would emit it (review v19: one pushed in above the page asked again
 		// looks like a shift; with the group listed in a new order on each request it was a run from before).
 		if (entries.some((entry) => this.entryStart(entry) === top && !segment.seen.has(extractRunId(entry) ?? ''))) segment.topGroupReordered = true;
+		if (!segment.topGroupReordered && segment.topGroupAsks < ASKS_AGAIN) {
+			segment.topGroupAsks++;
+			this.topGroupAgain = check;
+			return;
+		}
+		if (check.completing) this.completeSegment(segment, check.completing.endOfListing);
+	}
+
+	/** Whether a page asked again answers otherwise than any stable order would, against every answer at its
+	 * offset: not the same rows, nor those rows shifted by runs pushed in or deleted above; an empty or refused
+	 * answer counts as another. Runs deleted or pushed in anywhere keep the rest in their order; a run deleted
+	 * from the page's middle is no shift (`relinked`), and taken for another order, reported needlessly (review
+	 * v20 F1: 78 of 540). */
+	private answeredAnew(answers: ReadonlyArray<ReadonlyArray<string | undefined>>, entries: readonly unknown[]): boolean {
+		const again = entries.map((entry) => extractRunId(entry));
+		const againIds = distinctIds(again);
+		return answers.some((before) => {
+			const same = again.length === before.length && again.every((id, index) => id === before[index]);
+			return !same && (this.refused || again.length === 0 || !relinked(distinctIds(before), againIds));
+		});
+	}
+
+	/**
+	 * Activation has read past the block of rows without a start time on top (a dated row), or ends in it, with
+	 * the block on more than one page, no page showing it whole from the top, and no sign of another order on
+	 * another request: as with its newest start time's runs (`askTopGroupAgain`), a listing that orders the block
+	 * anew on each request can have kept a run of it off every page while the pages happened to agree (three
+	 * rows, Page Size 2: each page the two before it shifted by one, as runs pushed in above shift them), and a
+	 * later poll emitted that run, failed before activation, as new (review v20 F2: 28 of 486 small blocks). The
+	 * last page that listed two of its runs or more is asked once more, right away, and compared as that page
+	 * is; a run of the block no page listed counts as another order too. Another order empties `undatedGap`:
+	 * every unknown finished run of the block is held back and reported (see `completeSegment`).
+	 */
+	private askBlockAgain(segment: Segment, completing?: { endOfListing: boolean }): boolean {
+		const held = segment.kind === 'top' && this.undatedGap !== undefined;
+		if ((segment.kind !== 'activation' && !held) || segment.blockAsks > 0 || segment.blockWhole || this.undatedReordered(segment)) return false;
+		const page = segment.blockPage;
+		if (!page) return false;
+		segment.blockAsks = 1;
+		this.blockAgain = { segment, completing, page };
+		return true;
+	}
+
+	private blockAnswered(entries: readonly unknown[]): void {
+		const check = this.blockAgain;
+		if (!check) return;
+		this.blockAgain = undefined;
+		const { segment, page } = check;
+		const answers = segment.blockAnswersAt.get(page.offset) ?? [page.ids];
+		if (this.answeredAnew(answers, entries)) segment.blockReordered = true;
+		answers.push(entries.map((entry) => extractRunId(entry)));
+		let lead = 0;
+		while (lead < entries.length && runStartMs(entries[lead]) === undefined) lead++;
+		const blockRuns = distinctIds(entries.slice(0, lead).map((entry) => extractRunId(entry)));
+		if (blockRuns.length < 2) segment.blockReordered = true;
+		if (blockRuns.some((id) => !segment.seen.has(id))) segment.blockReordered = true;
+		if (!segment.blockReordered && segment.blockAsks < ASKS_AGAIN) {
+			segment.blockAsks++;
+			this.blockAgain = check;
+			return;
+		}
+		if (segment.blockPassed && !this.undatedReordered(segment)) this.gapReadWhole = true;
 		if (check.completing) this.completeSegment(segment, check.completing.endOfListing);
 	}
 
@@ -1611,7 +1697,19 @@ export class TriggerPoll {
 		// order on every request two pages of a big block rarely share two runs, so pages next to each other
 		// seldom show it (review v18b (3): 60 such rows shuffled on every request, Page Size 5, unseen; a place
 		// kept in `undatedGap` then let runs skipped at activation be emitted later).
-		if (segment.kind === 'activation' && segment.lastStart === undefined && leading.ids.length > 1) {
+		// So does a scan from the top while such runs are held back (`undatedGap` set): it clears that only where it
+		// read the block in one order.
+		const blockChecked = segment.kind === 'activation' || (segment.kind === 'top' && this.undatedGap !== undefined);
+		if (blockChecked && segment.lastStart === undefined) {
+			const page = { offset, ids: rows.map(({ id }) => id) };
+			const answers = segment.blockAnswersAt.get(offset) ?? [];
+			if (answers.length < MAX_ANSWERS_AT) answers.push(page.ids);
+			segment.blockAnswersAt.set(offset, answers);
+			if (leading.ids.length > 1 && !(offset === 0 && lead < rows.length)) segment.blockPage = { ...page, runs: leading.ids.length };
+			// The block shown whole: from the top down to a dated row on one page.
+			if (offset === 0 && lead < rows.length) segment.blockWhole = true;
+		}
+		if (blockChecked && segment.lastStart === undefined && leading.ids.length > 1) {
 			if (!segment.undatedShuffledApart && segment.undatedStretches.some((earlier) => !sameOrder(earlier, leading.ids))) segment.undatedShuffledApart = true;
 			if (segment.undatedStretches.length < MAX_BLOCK_STRETCHES) segment.undatedStretches.push(leading.ids);
 		}
@@ -1690,6 +1788,7 @@ export class TriggerPoll {
 	/** The segment's pages showed the block of rows without a start time in another order on another request,
 	 * in an order no repeat of a run explains where a page of the poll listed one twice apart (see `reordered`). */
 	private undatedReordered(segment: Segment): boolean {
+		if (segment.blockReordered) return true;
 		return this.scatteredRepeats ? segment.undatedShuffledDespiteRepeats : segment.undatedShuffled || segment.undatedShuffledApart;
 	}
 
@@ -1945,6 +2044,7 @@ export class TriggerPoll {
 			groupPages: new Map(),
 			answersAt: new Map(),
 			topGroupAsked: false,
+			topGroupAsks: 1,
 			topGroupReordered: false,
 			undatedTail: undefined,
 			undatedLastRows: undefined,
@@ -1952,6 +2052,10 @@ export class TriggerPoll {
 			undatedShuffledDespiteRepeats: false,
 			undatedStretches: [],
 			undatedShuffledApart: false,
+			blockPage: undefined,
+			blockAnswersAt: new Map(),
+			blockAsks: 0,
+			blockReordered: false,
 			tailStretch: [],
 			tailPage: undefined,
 			edgeGroups: new Map(),
@@ -2170,7 +2274,7 @@ export class TriggerPoll {
 			if (parsedStart < scanOf.anchor || (parsedStart === scanOf.anchor && !scanOf.anchorIds.includes(id))) segment.fresh++;
 		}
 		// Not where this scan saw the block in another order: pages in one stretch need not have shown all of it.
-		if (parsedStart !== undefined && segment.lastStart === undefined && segment.kind === 'top' && segment.fromTop && !this.undatedReordered(segment)) this.gapReadWhole = true;
+		if (parsedStart !== undefined && segment.lastStart === undefined && segment.kind === 'top' && segment.fromTop && !this.undatedReordered(segment)) segment.blockPassed = true;
 		if (parsedStart !== undefined) {
 			segment.lastStart = parsedStart;
 			if (segment.placeLast !== undefined && parsedStart !== segment.placeLast) segment.placeAbove = segment.placeLast;
@@ -2684,11 +2788,13 @@ export class TriggerPoll {
 
 	private completeSegment(segment: Segment, endOfListing: boolean): void {
 		// The page asked again is awaited first (asked on the page that ended the segment, or now).
-		if (this.topGroupAgain?.segment === segment) {
-			this.topGroupAgain.completing = { endOfListing };
+		const awaited = this.topGroupAgain?.segment === segment ? this.topGroupAgain : this.blockAgain?.segment === segment ? this.blockAgain : undefined;
+		if (awaited) {
+			awaited.completing = { endOfListing };
 			return;
 		}
 		if (this.askTopGroupAgain(segment, { endOfListing })) return;
+		if (this.askBlockAgain(segment, { endOfListing })) return;
 		this.noteTail(segment);
 		this.segment = undefined;
 		if (segment.kind === 'activation') {
