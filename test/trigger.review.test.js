@@ -134,7 +134,7 @@ describe('review v17r: activation over a block of runs without a start time whil
 	const rng = (seed) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 
 	/** A run listing over HTTP (`page(offset, limit)` gives each listing request's rows) and a trigger on it, Page Size 5. */
-	async function triggerOnListing(page) {
+	async function triggerOnListing(page, pageSize = 5) {
 		const server = http.createServer((req, res) => {
 			const u = new URL(req.url, 'http://x');
 			if (!u.pathname.endsWith('/runs')) {
@@ -146,7 +146,7 @@ describe('review v17r: activation over a block of runs without a start time whil
 		});
 		await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 		const poller = await harness.createPoller(
-			{ type: TYPES.vishwaTrigger, parameters: { flowId: 'f', options: { pageSize: 5 } }, credentials: { vishwaApi: { id: 'c', name: 'V' } } },
+			{ type: TYPES.vishwaTrigger, parameters: { flowId: 'f', options: { pageSize } }, credentials: { vishwaApi: { id: 'c', name: 'V' } } },
 			{ credentials: { vishwaApi: { apiKey: 'k', baseUrl: `http://127.0.0.1:${server.address().port}` } } },
 		);
 		return { server, poller };
@@ -319,6 +319,63 @@ describe('review v17r: activation over a block of runs without a start time whil
 		expect(emitted.filter((id) => before.has(id))).toEqual([]);
 		expect(new Set(emitted).size).toBe(emitted.length);
 		expect(freshDated.filter((id) => !emitted.includes(id))).toEqual([]);
+		expect(lost).toBeGreaterThanOrEqual(fresh.filter((id) => !emitted.includes(id)).length);
+	});
+
+	/** Review v20 F2's rest, served over HTTP: `nullsOld` runs that failed before they started on top, above the
+	 * newest `groupSize` runs sharing one second and 10 older runs, block and group in a new order on every request
+	 * (mulberry32: the draws of core.triggerState.test.js "review v21 …"); activation at Page Size `pageSize`, then
+	 * 2 polls with `nullsNew` new such failures and one new dated run each, then 2 quiet polls. */
+	async function smallBlockOverHttp({ seed, pageSize, groupSize, nullsOld, nullsNew }) {
+		const random = require('./attack/world').rng(seed);
+		const shuffled = (rows) => {
+			const copy = [...rows];
+			for (let i = copy.length - 1; i > 0; i--) {
+				const j = Math.floor(random.next() * (i + 1));
+				[copy[i], copy[j]] = [copy[j], copy[i]];
+			}
+			return copy;
+		};
+		const t0 = Date.UTC(2026, 0, 1);
+		const block = Array.from({ length: nullsOld }, (_, i) => ({ run_id: `u${i}`, run_start_time: null, run_status: 'failed' }));
+		const group = Array.from({ length: groupSize }, (_, i) => ({ run_id: `g${i}`, run_start_time: new Date(t0 + 100000).toISOString(), run_status: 'completed' }));
+		const older = Array.from({ length: 10 }, (_, i) => ({ run_id: `d${i}`, run_start_time: new Date(t0 + 90000 - i * 1000).toISOString(), run_status: 'completed' }));
+		const newer = [];
+		const before = new Set([...block, ...group, ...older].map((row) => row.run_id));
+		const fresh = [];
+		const { server, poller } = await triggerOnListing((offset, limit) => [...shuffled(block), ...newer, ...shuffled(group), ...older].slice(offset, offset + limit), pageSize);
+		try {
+			await poller.poll();
+			const emitted = [];
+			for (let poll = 1; poll <= 4; poll++) {
+				if (poll <= 2) {
+					for (let i = 0; i < nullsNew; i++) {
+						fresh.push(`n${fresh.length}`);
+						block.unshift({ run_id: fresh[fresh.length - 1], run_start_time: null, run_status: 'failed' });
+					}
+					fresh.push(`n${fresh.length}`);
+					newer.unshift({ run_id: fresh[fresh.length - 1], run_start_time: new Date(t0 + 200000 + poll * 1000).toISOString(), run_status: 'completed' });
+				}
+				for (const item of ((await poller.poll()) || []).flat()) emitted.push(item.json.run_id);
+			}
+			const state = poller.savedStaticData()['node:Vishwa Trigger'].vishwaTrigger;
+			return { emitted, before, fresh, lost: state.lost ?? 0 };
+		} finally {
+			server.close();
+		}
+	}
+
+	// Review v20 F2's rest: pages of a small block (or group) reordered on every request that happened to agree, each
+	// the one before shifted as runs pushed in above shift it; a run no page listed was emitted by a later poll
+	// though it failed before activation (each of these did on the code before, `lost` 0 for the first).
+	test.each([
+		{ seed: 7, pageSize: 2, groupSize: 1, nullsOld: 3, nullsNew: 0 },
+		{ seed: 3, pageSize: 3, groupSize: 1, nullsOld: 6, nullsNew: 2 },
+		{ seed: 18, pageSize: 2, groupSize: 3, nullsOld: 12, nullsNew: 0 },
+	])('seed $seed, $nullsOld such runs over a group of $groupSize in a new order on every request, Page Size $pageSize: no run from before activation is emitted, every later run is emitted or reported', async (shape) => {
+		const { emitted, before, fresh, lost } = await smallBlockOverHttp(shape);
+		expect(emitted.filter((id) => before.has(id))).toEqual([]);
+		expect(new Set(emitted).size).toBe(emitted.length);
 		expect(lost).toBeGreaterThanOrEqual(fresh.filter((id) => !emitted.includes(id)).length);
 	});
 });
