@@ -270,20 +270,12 @@ describe('review v17r: activation over a block of runs without a start time whil
 	 * deleted before half of activation's requests after its first; then 3 polls with 0-2 new such runs and
 	 * one dated run each. */
 	async function reorderedBlockOverHttp(seed) {
-		const { next, int } = require('./attack/world').rng(seed);
+		const { next, int, shuffled } = require('./attack/world').rng(seed);
 		const { t0, undated, dated, before } = blockAboveDated(60, 40);
 		const fresh = [];
 		const freshDated = [];
 		let poll = 0;
 		let activationRequests = 0;
-		const shuffled = (rows) => {
-			const copy = [...rows];
-			for (let i = copy.length - 1; i > 0; i--) {
-				const j = Math.floor(next() * (i + 1));
-				[copy[i], copy[j]] = [copy[j], copy[i]];
-			}
-			return copy;
-		};
 		const { server, poller } = await triggerOnListing((offset, limit) => {
 			if (poll === 1 && activationRequests++ > 0 && next() < 0.5) undated.splice(0, int(1, 2));
 			return [...shuffled(undated), ...dated].slice(offset, offset + limit);
@@ -328,14 +320,6 @@ describe('review v17r: activation over a block of runs without a start time whil
 	 * 2 polls with `nullsNew` new such failures and one new dated run each, then 2 quiet polls. */
 	async function smallBlockOverHttp({ seed, pageSize, groupSize, nullsOld, nullsNew }) {
 		const random = require('./attack/world').rng(seed);
-		const shuffled = (rows) => {
-			const copy = [...rows];
-			for (let i = copy.length - 1; i > 0; i--) {
-				const j = Math.floor(random.next() * (i + 1));
-				[copy[i], copy[j]] = [copy[j], copy[i]];
-			}
-			return copy;
-		};
 		const t0 = Date.UTC(2026, 0, 1);
 		const block = Array.from({ length: nullsOld }, (_, i) => ({ run_id: `u${i}`, run_start_time: null, run_status: 'failed' }));
 		const group = Array.from({ length: groupSize }, (_, i) => ({ run_id: `g${i}`, run_start_time: new Date(t0 + 100000).toISOString(), run_status: 'completed' }));
@@ -343,7 +327,7 @@ describe('review v17r: activation over a block of runs without a start time whil
 		const newer = [];
 		const before = new Set([...block, ...group, ...older].map((row) => row.run_id));
 		const fresh = [];
-		const { server, poller } = await triggerOnListing((offset, limit) => [...shuffled(block), ...newer, ...shuffled(group), ...older].slice(offset, offset + limit), pageSize);
+		const { server, poller } = await triggerOnListing((offset, limit) => [...random.shuffled(block), ...newer, ...random.shuffled(group), ...older].slice(offset, offset + limit), pageSize);
 		try {
 			await poller.poll();
 			const emitted = [];

@@ -13,7 +13,16 @@ function rng(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), chance: (p) => next() < p, pick: (l) => l[Math.floor(next() * l.length)] };
+  // A copy of `rows` in a new order (Fisher-Yates, from the last row up).
+  const shuffled = (rows) => {
+    const copy = [...rows];
+    for (let i = copy.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [copy[i], copy[j]] = [copy[j], copy[i]];
+    }
+    return copy;
+  };
+  return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), chance: (p) => next() < p, pick: (l) => l[Math.floor(next() * l.length)], shuffled };
 }
 
 const SPEC_CHOICES = {
