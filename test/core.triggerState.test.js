@@ -2902,6 +2902,24 @@ describe('review v21: activation asks the block without start times on top again
 		return { emitted, before, fresh, lost: saved.lost ?? 0, activationRequests };
 	}
 
+	/** Activation, then a poll each, over `listings` (one `(offset, limit) => rows` a poll) at Page Size
+	 * `pageSize`: the run ids emitted. Status requests answer "not found". */
+	function pollsOver(listings, pageSize) {
+		let saved;
+		const emitted = [];
+		for (const [poll, listing] of listings.entries()) {
+			const trigger = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize, nowMs: BASE_MS + poll * 60000 }));
+			for (let request; (request = trigger.next()); ) {
+				if (request.kind === 'list') trigger.listed(listing(request.offset, request.limit));
+				else trigger.statusAnswered(undefined);
+			}
+			const result = trigger.result();
+			emitted.push(...result.runs.map((run) => run.runId));
+			saved = JSON.parse(JSON.stringify(result.state));
+		}
+		return emitted;
+	}
+
 	// Each emitted a run from before activation on the build before: the pages of the block (or of the group)
 	// happened to agree, each the one before shifted as runs pushed in above shift it. Seed 13 still did with the
 	// page asked again once (it came back the same by chance: asked twice now); seed 3 (Page Size 3) did through a
@@ -2960,18 +2978,7 @@ describe('review v21: activation asks the block without start times on top again
 			if (offset === 9) return asked9++ === 0 ? shifted : capped;
 			return afterShift.slice(offset, offset + limit);
 		};
-		let saved;
-		const emitted = [];
-		for (const [poll, listing] of [activation, (offset, limit) => full.slice(offset, offset + limit)].entries()) {
-			const trigger = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize: 10, nowMs: BASE_MS + poll * 60000 }));
-			for (let request; (request = trigger.next()); ) {
-				if (request.kind === 'list') trigger.listed(listing(request.offset, request.limit));
-				else trigger.statusAnswered(undefined);
-			}
-			const result = trigger.result();
-			emitted.push(...result.runs.map((run) => run.runId));
-			saved = JSON.parse(JSON.stringify(result.state));
-		}
+		const emitted = pollsOver([activation, (offset, limit) => full.slice(offset, offset + limit)], 10);
 		expect(asked9).toBeGreaterThanOrEqual(2);
 		expect(emitted).toEqual([]);
 	});
@@ -2997,18 +3004,7 @@ describe('review v21: activation asks the block without start times on top again
 			if (requests === 4) rows.splice(0, 1);
 			return rows.slice(offset, offset + limit);
 		};
-		let saved;
-		const emitted = [];
-		for (const [poll, listing] of [activation, (offset, limit) => rows.slice(offset, offset + limit)].entries()) {
-			const trigger = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize: 7, nowMs: BASE_MS + poll * 60000 }));
-			for (let request; (request = trigger.next()); ) {
-				if (request.kind === 'list') trigger.listed(listing(request.offset, request.limit));
-				else trigger.statusAnswered(undefined);
-			}
-			const result = trigger.result();
-			emitted.push(...result.runs.map((run) => run.runId));
-			saved = JSON.parse(JSON.stringify(result.state));
-		}
+		const emitted = pollsOver([activation, (offset, limit) => rows.slice(offset, offset + limit)], 7);
 		expect(cappedAt).toBeGreaterThan(0);
 		expect(emitted.filter((id) => before.has(id))).toEqual([]);
 	});
