@@ -2860,7 +2860,7 @@ describe('review v21: activation asks the block without start times on top again
 	 * in a new order on every request (mulberry32, `seed`). Activation at Page Size `pageSize`, then 2 polls with
 	 * `nullsNew` new such failures on top and one new dated run each, then 2 quiet polls.
 	 */
-	function blockOverGroup({ seed, pageSize, groupSize, nullsOld, nullsNew, ties = 'per-request', runningInGroup = false }) {
+	function blockOverGroup({ seed, pageSize, groupSize, nullsOld, nullsNew, ties = 'per-request', runningInGroup = false, repeatGap = 0 }) {
 		const random = rng(seed);
 		const block = Array.from({ length: nullsOld }, (_, i) => ({ run_id: `u${i}`, run_start_time: null, run_status: 'failed' }));
 		const group = Array.from({ length: groupSize }, (_, i) => ({ run_id: `g${i}`, run_start_time: new Date(BASE_MS - 100000).toISOString(), run_status: 'completed' }));
@@ -2874,7 +2874,10 @@ describe('review v21: activation asks the block without start times on top again
 			const order = (rows) => (ties === 'per-request' ? random.shuffled(rows) : rows);
 			const groupRows = [...order(group)];
 			if (runningInGroup) groupRows.splice(ties === 'per-request' ? Math.floor(random.next() * (groupRows.length + 1)) : 1, 0, running);
-			return [...order(block), ...newer, ...groupRows, ...older];
+			const rows = [...order(block), ...newer, ...groupRows, ...older];
+			// `repeatGap`: the block's second run listed again that many rows below (a join without a tiebreaker).
+			if (repeatGap > 0) rows.splice(1 + repeatGap, 0, rows[1]);
+			return rows;
 		};
 		let saved;
 		let activationRequests = 0;
@@ -3034,6 +3037,24 @@ describe('review v21: activation asks the block without start times on top again
 		}
 		expect(stalls).toEqual([0, 0, 1, 2, 3, 4]);
 		expect(saved.lost ?? 0).toBe(0);
+	});
+
+	// Review v20 F3: in a stable order, a run of the block listed again a few rows below comes before another run on
+	// one page and after it on a later one; compared across all pages, that was taken for another order: the block's
+	// unknown runs were held back, every new failure reported instead of emitted (36 of 108 such shapes at a gap of
+	// 2 rows, 12 at 3 and 5, on the code before). Such an inversion now asks the block's page again up to 4 times, and
+	// a stable order answers the same each time.
+	test('a stable block with a run listed again 2-5 rows below: every later run emitted, nothing reported', () => {
+		const reported = [];
+		for (const repeatGap of [2, 3, 5]) {
+			for (const pageSize of [2, 3, 5]) {
+				for (const nullsOld of [3, 6, 12]) {
+					const { emitted, fresh, lost } = blockOverGroup({ seed: 1, pageSize, groupSize: 1, nullsOld, nullsNew: 1, ties: 'stable', repeatGap });
+					if (lost > 0 || emitted.length !== fresh.length) reported.push({ repeatGap, pageSize, nullsOld, lost, emitted });
+				}
+			}
+		}
+		expect(reported).toEqual([]);
 	});
 
 	test('a stable order (control): every later run emitted, nothing reported, activation asks at most 4 pages more than the listing has', () => {
