@@ -3057,6 +3057,52 @@ describe('review v21: activation asks the block without start times on top again
 		expect(reported).toEqual([]);
 	});
 
+	// Review v22 F2: on a stable listing, the block's page asked again came capped to one row (too few runs of the
+	// block to tell an order by), or came with the block moved up two rows (the newest runs deleted above) and a dated
+	// run started since under it: each was taken for another order, and every new failure was held back and
+	// reported (24 of 150 such activations with caps at random, 27 of 150 with runs pushed in and deleted). A capped
+	// answer is asked again; the block's rows alone are compared; one run of it on a full page, the last of an
+	// earlier answer's, is the block moved up.
+	test.each(['capped to one row', 'moved up two rows, a dated run under it'])('a stable block whose page asked again comes %s: nothing held back, every later failure emitted', (how) => {
+		const t = (ms) => new Date(BASE_MS - ms).toISOString();
+		const rows = [
+			...Array.from({ length: 7 }, (_, i) => ({ run_id: `u${i}`, run_start_time: null, run_status: 'failed' })),
+			{ run_id: 'g0', run_start_time: t(100000), run_status: 'completed' },
+			...Array.from({ length: 10 }, (_, i) => ({ run_id: `d${i}`, run_start_time: t(110000 + i * 1000), run_status: 'completed' })),
+		];
+		const before = new Set(rows.map((row) => row.run_id));
+		let blockAsks = 0;
+		let saved;
+		const emitted = [];
+		for (let poll = 0; poll <= 2; poll++) {
+			if (poll > 0) rows.unshift({ run_id: `n${poll}`, run_start_time: null, run_status: 'failed' });
+			const trigger = new TriggerPoll(readTriggerState(saved, FLOW), baseOptions({ pageSize: 3, nowMs: BASE_MS + poll * 60000 }));
+			for (let request; (request = trigger.next()); ) {
+				if (request.kind !== 'list') {
+					trigger.statusAnswered(undefined);
+					continue;
+				}
+				let page = rows.slice(request.offset, request.offset + request.limit);
+				if (trigger.side === 'block' && blockAsks++ === 0) {
+					if (how === 'capped to one row') page = page.slice(0, 1);
+					else {
+						rows.splice(0, 2);
+						rows.splice(rows.findIndex((row) => row.run_start_time !== null), 0, { run_id: 'x0', run_start_time: t(50000), run_status: 'completed' });
+						page = rows.slice(request.offset, request.offset + request.limit);
+					}
+				}
+				trigger.listed(page);
+			}
+			const result = trigger.result();
+			emitted.push(...result.runs.map((run) => run.runId));
+			saved = JSON.parse(JSON.stringify(result.state));
+		}
+		expect(blockAsks).toBeGreaterThanOrEqual(2);
+		expect(emitted.filter((id) => before.has(id))).toEqual([]);
+		expect(saved.lost ?? 0).toBe(0);
+		expect(emitted).toEqual(expect.arrayContaining(['n1', 'n2']));
+	});
+
 	test('a stable order (control): every later run emitted, nothing reported, activation asks at most 4 pages more than the listing has', () => {
 		for (const pageSize of [2, 3, 5]) {
 			for (const nullsOld of [3, 6, 12]) {

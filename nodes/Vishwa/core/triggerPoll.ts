@@ -150,6 +150,8 @@ const MAX_ANSWERS_AT = 8;
 /** How many times activation asks its newest group's page, or the block on top, again: a small group or block
  * comes the same by chance often (3 rows at Page Size 2: 1 in 6), twice 1 in 36 (see `askTopGroupAgain`). */
 const ASKS_AGAIN = 2;
+/** Capped answers too short to tell by, asked again at most this many times an activation (see `askedShortAgain`). */
+const SHORT_ASKS = 4;
 /** The same for a block two of whose pages listed two of its runs in opposite orders (see `blockAnswered`). */
 const SUSPECT_ASKS = 4;
 
@@ -276,6 +278,8 @@ interface Segment {
 	blockAnswersAt: Map<number, Array<Array<string | undefined>>>;
 	blockAsks: number;
 	blockReordered: boolean;
+	/** Capped answers to a page asked again, asked once more (see `askedShortAgain`). */
+	shortAsks: number;
 	blockWhole?: boolean;
 	/** A scan from the top read the block in one order down to its first dated row (see `askBlockAgain`). */
 	blockPassed?: boolean;
@@ -1583,13 +1587,20 @@ export class TriggerPoll {
 		const answers = segment.answersAt.get(page.offset) ?? [page.ids];
 		if (this.answeredAnew(answers, entries)) segment.topGroupReordered = true;
 		answers.push(entries.map((entry) => extractRunId(entry)));
-		// Fewer than two runs of the group where the page had more (a page capped shorter): too few to tell an
-		// order by, taken for another (review v19: one row answered, 74 of 2,700 activations emitted a run from before).
-		if (top !== undefined && this.groupStretchRuns(entries, top) < 2 && page.runs >= 2) segment.topGroupReordered = true;
 		// A run of the group activation's pages did not list: this answer is not read as they are, so it would
 		// be unknown to the next poll, which would emit it (review v19: one pushed in above the page asked again
 		// looks like a shift; with the group listed in a new order on each request it was a run from before).
 		if (entries.some((entry) => this.entryStart(entry) === top && !segment.seen.has(extractRunId(entry) ?? ''))) segment.topGroupReordered = true;
+		// Fewer than two runs of the group where the page had more (a page capped shorter): too few to tell an
+		// order by, taken for another (review v19: one row answered, 74 of 2,700 activations emitted a run from
+		// before); asked again first where it came capped (see `askedShortAgain`).
+		if (!segment.topGroupReordered && top !== undefined && this.groupStretchRuns(entries, top) < 2 && page.runs >= 2) {
+			if (this.askedShortAgain(segment, entries)) {
+				this.topGroupAgain = check;
+				return;
+			}
+			segment.topGroupReordered = true;
+		}
 		if (!segment.topGroupReordered && segment.topGroupAsks < ASKS_AGAIN) {
 			segment.topGroupAsks++;
 			this.topGroupAgain = check;
@@ -1603,9 +1614,10 @@ export class TriggerPoll {
 	 * answer counts as another. Runs deleted or pushed in anywhere keep the rest in their order; a run deleted
 	 * from the page's middle is no shift (`relinked`), and taken for another order, reported needlessly (review
 	 * v20 F1: 78 of 540). */
-	private answeredAnew(answers: ReadonlyArray<ReadonlyArray<string | undefined>>, entries: readonly unknown[]): boolean {
-		const again = entries.map((entry) => extractRunId(entry));
+	private answeredAnew(answers: ReadonlyArray<ReadonlyArray<string | undefined>>, entries: readonly unknown[], rows?: Array<string | undefined>): boolean {
+		const again = rows ?? entries.map((entry) => extractRunId(entry));
 		const againIds = distinctIds(again);
+		if (entries.length === 0) return true;
 		return answers.some((before) => {
 			const same = again.length === before.length && again.every((id, index) => id === before[index]);
 			return !same && (this.refused || again.length === 0 || !relinked(distinctIds(before), againIds));
@@ -1633,19 +1645,57 @@ export class TriggerPoll {
 		return true;
 	}
 
+	/**
+	 * A page asked again that came shorter than asked (a cap) with too few runs of the group or block to tell an
+	 * order by, otherwise agreeing: asked once more, up to `SHORT_ASKS` times an activation, before it is taken for
+	 * another order. Taken at once, a stable listing capping pages at random was reported, its runs held back that
+	 * the code before emitted (review v22 F2: 24 of 150 activations, 88 of 150 with caps to one row).
+	 */
+	private askedShortAgain(segment: Segment, entries: readonly unknown[]): boolean {
+		if (this.refused || entries.length === 0 || entries.length >= this.options.pageSize || segment.shortAsks >= SHORT_ASKS) return false;
+		segment.shortAsks++;
+		return true;
+	}
+
 	private blockAnswered(entries: readonly unknown[]): void {
 		const check = this.blockAgain;
 		if (!check) return;
 		this.blockAgain = undefined;
 		const { segment, page } = check;
-		const answers = segment.blockAnswersAt.get(page.offset) ?? [page.ids];
-		if (this.answeredAnew(answers, entries)) segment.blockReordered = true;
-		answers.push(entries.map((entry) => extractRunId(entry)));
+		// The block's rows only (those before the first dated row): a dated run started since is listed under the
+		// block, and changes the page's other rows in a stable order too (review v22: 27 of 150 stable listings with
+		// runs pushed in during activation held their block's runs back). Answers that listed none of the block
+		// there (the listing shifted down since) tell nothing of its order.
 		let lead = 0;
 		while (lead < entries.length && runStartMs(entries[lead]) === undefined) lead++;
+		const blockRows = entries.slice(0, lead).map((entry) => extractRunId(entry));
+		const answers = segment.blockAnswersAt.get(page.offset) ?? [page.ids];
+		if (
+			this.answeredAnew(
+				answers.filter((before) => before.length > 0),
+				entries,
+				blockRows,
+			)
+		) {
+			segment.blockReordered = true;
+		}
+		answers.push(blockRows);
 		const blockRuns = distinctIds(entries.slice(0, lead).map((entry) => extractRunId(entry)));
-		if (blockRuns.length < 2) segment.blockReordered = true;
 		if (blockRuns.some((id) => !segment.seen.has(id))) segment.blockReordered = true;
+		// One run of the block on a full page that otherwise agrees: the block moved up by runs deleted above it (a
+		// new order keeps as many of its rows there); asked again as usual (review v22: a stable listing with runs
+		// deleted at the top held the block's runs back).
+		const movedUp =
+			blockRuns.length === 1 &&
+			entries.length >= this.options.pageSize &&
+			answers.some((before) => before.length > 1 && before[before.length - 1] === blockRuns[0]);
+		if (!segment.blockReordered && blockRuns.length < 2 && !movedUp) {
+			if (this.askedShortAgain(segment, entries)) {
+				this.blockAgain = check;
+				return;
+			}
+			segment.blockReordered = true;
+		}
 		// Asked more where two pages listed runs of the block in opposite orders: a run listed twice apart (a join
 		// without a tiebreaker) does that in a stable order too, and then every answer is the same (review v20 F3:
 		// taken for another order, 36 of 108 stable blocks with such a repeat reported; 0 now), while a new order on
@@ -1737,7 +1787,7 @@ export class TriggerPoll {
 		// offset of the block, its last page of two of its runs or more, and whether the first page showed it whole.
 		const blockChecked = segment.kind === 'activation' || (segment.kind === 'top' && this.undatedGap !== undefined);
 		if (blockChecked && segment.lastStart === undefined) {
-			const page = { offset, ids: rows.map(({ id }) => id) };
+			const page = { offset, ids: rows.slice(0, lead).map(({ id }) => id) };
 			const answers = segment.blockAnswersAt.get(offset) ?? [];
 			if (answers.length < MAX_ANSWERS_AT) answers.push(page.ids);
 			segment.blockAnswersAt.set(offset, answers);
@@ -2097,6 +2147,7 @@ export class TriggerPoll {
 			blockPage: undefined,
 			blockAnswersAt: new Map(),
 			blockAsks: 0,
+			shortAsks: 0,
 			blockReordered: false,
 			tailStretch: [],
 			tailPage: undefined,
