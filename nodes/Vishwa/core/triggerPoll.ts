@@ -253,8 +253,7 @@ interface Segment {
 	groupPages: Map<number, PageRows & { runs: number }>;
 	/** At activation, every answer at each offset (see `topGroupAnswered`). */
 	answersAt: Map<number, Array<Array<string | undefined>>>;
-	/** Activation asked the last page of its newest start time's runs again (see `askTopGroupAgain`). */
-	topGroupAsked: boolean;
+	/** How many times activation asked the last page of its newest start time's runs again (see `askTopGroupAgain`). */
 	topGroupAsks: number;
 	/** The answer was taken for another order (see `topGroupAnswered`). */
 	topGroupReordered: boolean;
@@ -361,6 +360,13 @@ type PageRows = { offset: number; ids: Array<string | undefined> };
 
 /** A page activation asks again, and how its segment ends once answered, if it ended meanwhile. */
 type AskedAgain = { segment: Segment; completing: { endOfListing: boolean } | undefined; page: PageRows & { runs: number } };
+
+/** Keeps a page's answer among those at its offset (the first `MAX_ANSWERS_AT`), for a page asked again. */
+function keepAnswer(answersAt: Map<number, Array<Array<string | undefined>>>, page: PageRows): void {
+	const answers = answersAt.get(page.offset) ?? [];
+	if (answers.length < MAX_ANSWERS_AT) answers.push(page.ids);
+	answersAt.set(page.offset, answers);
+}
 
 /** The run ids of a page's rows, each once, in the order first listed. */
 function distinctIds(ids: ReadonlyArray<string | undefined>): string[] {
@@ -1454,9 +1460,7 @@ export class TriggerPoll {
 		// v19: 72 of 540 stable listings with such repeats reported), and found little the page asked again did not.
 		if (segment.kind === 'activation') {
 			const page: PageRows = { offset, ids: rowIds };
-			const answers = segment.answersAt.get(offset) ?? [];
-			if (answers.length < MAX_ANSWERS_AT) answers.push(page.ids);
-			segment.answersAt.set(offset, answers);
+			keepAnswer(segment.answersAt, page);
 			for (const group of groups) {
 				const kept = segment.groupPages.get(group.start);
 				const runs = this.groupStretchRuns(entries, group.start);
@@ -1523,20 +1527,6 @@ export class TriggerPoll {
 	}
 
 	/**
-	 * Activation has read past its newest start time's runs (or ends) with them on more than one page, no page
-	 * showing them whole, and no sign of another order on another request: a listing that orders them anew on
-	 * each request can still have kept a run of them off every page, and the next poll would emit that run,
-	 * finished before activation, as new (review v18b (2): 7 of 8 seeds, a group of 6 at Page Size 5, the runs
-	 * two pages shared happening to come in one order). The last page that listed them is asked once more,
-	 * right away: a stable order lists the same rows there, or those rows shifted by runs pushed in or deleted
-	 * above meanwhile (`relinked`), repeats and all; anything else, an empty or refused answer too, is taken
-	 * for another order (`topGroupReordered`): the group is history, reported. Asked as activation ended,
-	 * after hundreds of runs more, a stable listing had shifted by more than a page meanwhile on a busy flow,
-	 * and was reported needlessly (review v19 F3); an empty or refused answer let the run be emitted (F4). Not
-	 * the listing's top where the group goes on below it: a listing that orders ties anew once a poll, from
-	 * its first page (the attack sweeps' world), would show another order there.
-	 */
-	/**
 	 * Distinct runs in a page's stretch of rows of start time `start`: those rows, and rows without a start time
 	 * between or next to them. Such a row (running, or failed before it started) listed inside the group on every
 	 * page, the group reordered on every request, left no page with two runs of it at Page Size 2: the group was
@@ -1563,14 +1553,28 @@ export class TriggerPoll {
 		return inGroup ? Math.max(most, ids.size) : most;
 	}
 
+	/**
+	 * Activation has read past its newest start time's runs (or ends) with them on more than one page, no page
+	 * showing them whole, and no sign of another order on another request: a listing that orders them anew on
+	 * each request can still have kept a run of them off every page, and the next poll would emit that run,
+	 * finished before activation, as new (review v18b (2): 7 of 8 seeds, a group of 6 at Page Size 5, the runs
+	 * two pages shared happening to come in one order). The last page that listed them is asked again twice
+	 * (`ASKS_AGAIN`), right away: a stable order lists the same rows there, or those rows shifted by runs pushed in or deleted
+	 * above meanwhile (`relinked`), repeats and all; anything else, an empty or refused answer too, is taken
+	 * for another order (`topGroupReordered`): the group is history, reported. Asked as activation ended,
+	 * after hundreds of runs more, a stable listing had shifted by more than a page meanwhile on a busy flow,
+	 * and was reported needlessly (review v19 F3); an empty or refused answer let the run be emitted (F4). Not
+	 * the listing's top where the group goes on below it: a listing that orders ties anew once a poll, from
+	 * its first page (the attack sweeps' world), would show another order there.
+	 */
 	private askTopGroupAgain(segment: Segment, completing?: { endOfListing: boolean }): boolean {
 		const top = segment.top;
-		if (segment.kind !== 'activation' || segment.topGroupAsked || top === undefined || this.reordered(segment)) return false;
+		if (segment.kind !== 'activation' || segment.topGroupAsks > 0 || top === undefined || this.reordered(segment)) return false;
 		if (!this.partialGroups(segment, top, top).includes(top)) return false;
 		// A group no page listed two runs of is one run (the next page starts at a page's last start time).
 		const page = segment.groupPages.get(top);
 		if (!page || page.runs < 2) return false;
-		segment.topGroupAsked = true;
+		segment.topGroupAsks = 1;
 		this.topGroupAgain = { segment, completing, page };
 		return true;
 	}
@@ -1631,8 +1635,8 @@ export class TriggerPoll {
 	 * anew on each request can have kept a run of it off every page while the pages happened to agree (three
 	 * rows, Page Size 2: each page the two before it shifted by one, as runs pushed in above shift them), and a
 	 * later poll emitted that run, failed before activation, as new (review v20 F2: 28 of 486 small blocks). The
-	 * last page that listed two of its runs or more is asked once more, right away, and compared as that page
-	 * is; a run of the block no page listed counts as another order too. Another order empties `undatedGap`:
+	 * last page that listed two of its runs or more is asked again twice (four times, see `blockAnswered`), right
+	 * away, and compared as that page is; a run of the block no page listed counts as another order too. Another order empties `undatedGap`:
 	 * every unknown finished run of the block is held back and reported (see `completeSegment`).
 	 */
 	private askBlockAgain(segment: Segment, completing?: { endOfListing: boolean }): boolean {
@@ -1680,7 +1684,7 @@ export class TriggerPoll {
 			segment.blockReordered = true;
 		}
 		answers.push(blockRows);
-		const blockRuns = distinctIds(entries.slice(0, lead).map((entry) => extractRunId(entry)));
+		const blockRuns = distinctIds(blockRows);
 		if (blockRuns.some((id) => !segment.seen.has(id))) segment.blockReordered = true;
 		// One run of the block on a full page that otherwise agrees: the block moved up by runs deleted above it (a
 		// new order keeps as many of its rows there); asked again as usual (review v22: a stable listing with runs
@@ -1788,9 +1792,7 @@ export class TriggerPoll {
 		const blockChecked = segment.kind === 'activation' || (segment.kind === 'top' && this.undatedGap !== undefined);
 		if (blockChecked && segment.lastStart === undefined) {
 			const page = { offset, ids: rows.slice(0, lead).map(({ id }) => id) };
-			const answers = segment.blockAnswersAt.get(offset) ?? [];
-			if (answers.length < MAX_ANSWERS_AT) answers.push(page.ids);
-			segment.blockAnswersAt.set(offset, answers);
+			keepAnswer(segment.blockAnswersAt, page);
 			if (leading.ids.length > 1 && !(offset === 0 && lead < rows.length)) segment.blockPage = { ...page, runs: leading.ids.length };
 			// The block shown whole: from the top down to a dated row on one page.
 			if (offset === 0 && lead < rows.length) segment.blockWhole = true;
@@ -2135,8 +2137,7 @@ export class TriggerPoll {
 			shuffledDespiteRepeats: false,
 			groupPages: new Map(),
 			answersAt: new Map(),
-			topGroupAsked: false,
-			topGroupAsks: 1,
+			topGroupAsks: 0,
 			topGroupReordered: false,
 			undatedTail: undefined,
 			undatedLastRows: undefined,
@@ -3432,7 +3433,6 @@ export class TriggerPoll {
 		this.reportTailHeldBack();
 		const watch = boundPending([...this.pending.entries()], this.limits);
 		const unwatched = this.countUnwatched(watch.droppedIds);
-		const saved = this.withStalls(this.scan);
 		return {
 			v: STATE_VERSION,
 			flow: this.options.flowId,
@@ -3442,7 +3442,7 @@ export class TriggerPoll {
 			floor: bounded.floor,
 			done: bounded.done,
 			pending: watch.pending,
-			scan: saved,
+			scan: this.withStalls(this.scan),
 			lost: this.lost,
 			...(kept.undated.length > 0 ? { undated: kept.undated } : {}),
 			...(this.undatedOverflow ? { undatedOverflow: true as const } : {}),
